@@ -1,0 +1,24 @@
+"""The few domain exceptions; the admin, the studio and GraphQL translate them into their own shapes."""
+
+
+class StoryError(Exception):
+    """Base of the domain's refusals. `message` is written for the person who asked."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, *, field_errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field_errors = field_errors or {}
+
+
+class StoryRuleError(StoryError):
+    """The change breaks a rule of the story; nothing was written."""
+
+
+class NotFound(StoryError):
+    code = "NOT_FOUND"
+
+
+class PermissionDenied(StoryError):
+    code = "FORBIDDEN"

@@ -1,0 +1,249 @@
+"""Data shape of the story domain; collection and field names follow the seed's documents."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField
+from django_mongodb_backend.models import EmbeddedModel
+
+
+class Role(models.TextChoices):
+    AUTHOR = "admin", "Author"
+    PLAYER = "player", "Player"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    @staticmethod
+    def normalize_email(email):
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username):
+        return self.get(email=self.normalize_email(username))
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.AUTHOR)
+        extra_fields["is_superuser"] = True
+        extra_fields.pop("is_staff", None)
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person: an author (role `admin`, as the seed names it) or a player. Email is the login."""
+
+    email = models.EmailField("email address", unique=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PLAYER)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        db_table = "users"
+
+    def __str__(self):
+        return self.email
+
+    def clean(self):
+        super().clean()
+        self.email = UserManager.normalize_email(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = UserManager.normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_author(self) -> bool:
+        return self.is_active and (self.role == Role.AUTHOR or self.is_superuser)
+
+    @property
+    def is_staff(self) -> bool:
+        """Authors may sign in to the admin; players never."""
+        return self.is_author
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+
+class AssetType(models.TextChoices):
+    IMAGE = "image", "Image"
+    SOUND = "sound", "Narration"
+    MUSIC = "music", "Music"
+    VIDEO = "video", "Video"
+
+
+class AssetStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class Asset(models.Model):
+    """A media file (image, narration, music): uploaded, registered by address or generated."""
+
+    type = models.CharField(max_length=16, choices=AssetType.choices)
+    name = models.CharField(max_length=255)
+    filename = models.CharField(max_length=255, blank=True)
+    url = models.CharField(max_length=2048, blank=True)
+    file = models.FileField(upload_to="assets/", blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    mime_type = models.CharField(max_length=127, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    is_public = models.BooleanField(default=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assets")
+    scenario = models.ForeignKey(
+        "Scenario", null=True, blank=True, on_delete=models.CASCADE, related_name="assets"
+    )
+    scene = models.ForeignKey(
+        "Scene", null=True, blank=True, on_delete=models.SET_NULL, related_name="generated_assets"
+    )
+    status = models.CharField(max_length=16, choices=AssetStatus.choices, default=AssetStatus.READY)
+    error = models.TextField(blank=True)
+    provider = models.CharField(max_length=64, blank=True)
+    model = models.CharField(max_length=255, blank=True)
+    prompt = models.TextField(blank=True)
+    duration = models.FloatField(null=True, blank=True, help_text="Seconds, for audio.")
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "assets"
+
+    def __str__(self):
+        return f"{self.get_type_display()}: {self.name}"
+
+
+class Scenario(models.Model):
+    """A story: its scenes and choices form a graph that players walk from the start scene."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    description = models.TextField(blank=True)
+    language = models.CharField(max_length=12, default="en", help_text="BCP 47 code, e.g. fr or en.")
+    tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    is_published = models.BooleanField(default=False)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="scenarios")
+    cover_image = models.ForeignKey(
+        Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "scenarios"
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class EndingKind(models.TextChoices):
+    NONE = "", "Not an ending"
+    HAPPY = "happy", "Happy ending"
+    TRAGIC = "tragic", "Tragic ending"
+    NEUTRAL = "neutral", "Neutral ending"
+    SECRET = "secret", "Secret ending"
+
+
+class Scene(models.Model):
+    """One page of a story: text, media, and the choices that leave it."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="scenes")
+    title = models.CharField(max_length=200)
+    text = models.TextField(blank=True)
+    order = models.IntegerField(default=0)
+    is_start_scene = models.BooleanField(default=False)
+    is_end_scene = models.BooleanField(default=False)
+    ending_kind = models.CharField(max_length=16, choices=EndingKind.choices, blank=True, default="")
+    position_x = models.FloatField(default=0)
+    position_y = models.FloatField(default=0)
+    image = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sound = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    music = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "scenes"
+        ordering = ["order", "created_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Choice(models.Model):
+    """A link from one scene to another of the same story, with the label the player reads."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="choices")
+    from_scene = models.ForeignKey(Scene, on_delete=models.CASCADE, related_name="choices")
+    to_scene = models.ForeignKey(
+        Scene, null=True, blank=True, on_delete=models.CASCADE, related_name="incoming_choices"
+    )
+    text = models.CharField(max_length=500)
+    condition = models.JSONField(default=dict, blank=True)
+    order = models.IntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "choices"
+        ordering = ["order", "created_at"]
+
+    def __str__(self):
+        return self.text
+
+
+class HistoryEntry(EmbeddedModel):
+    """One step of a player's path, embedded in their progress document."""
+
+    scene_id = models.CharField(max_length=24)
+    choice_id = models.CharField(max_length=24, blank=True, default="")
+    timestamp = models.DateTimeField(default=timezone.now)
+    metadata = models.JSONField(default=dict, blank=True)
+
+
+class PlayerProgress(models.Model):
+    """Where one player stands in one story, with the path that led there."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="progress")
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="progress")
+    current_scene = models.ForeignKey(Scene, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = EmbeddedModelArrayField(HistoryEntry, default=list, blank=True)
+    is_completed = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    total_time_spent = models.PositiveIntegerField(default=0, help_text="Seconds.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "player_progress"
+        verbose_name_plural = "player progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scenario"], name="one_progress_per_player_and_story")
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.scenario}"

@@ -1,0 +1,26 @@
+"""Writes and rules of the story domain, used by the admin, the studio and the API alike."""
+
+from .progress import advance, choose, go_back, progress_percentage, set_time_spent, start_progress
+from .stories import (
+    create_choice,
+    create_scenario,
+    create_scene,
+    delete_choice,
+    delete_choices,
+    delete_scenario,
+    delete_scene,
+    move_scene,
+    publish_scenario,
+    set_start_scene,
+    unpublish_scenario,
+    update_choice,
+    update_scenario,
+    update_scene,
+)
+
+__all__ = [
+    "advance", "choose", "create_choice", "create_scenario", "create_scene", "delete_choice",
+    "delete_choices", "delete_scenario", "delete_scene", "go_back", "move_scene", "progress_percentage",
+    "publish_scenario", "set_start_scene", "set_time_spent", "start_progress", "unpublish_scenario",
+    "update_choice", "update_scenario", "update_scene",
+]

@@ -1,0 +1,123 @@
+"""Players' progress: start a story, move along its choices, go back, finish."""
+
+from bson import ObjectId
+from django.utils import timezone
+
+from ..exceptions import PermissionDenied, StoryRuleError
+from ..models import Choice, HistoryEntry, PlayerProgress, Scenario, Scene, User
+from ..permissions import ensure_can_read
+
+# A pause longer than this between two steps is time away from the story, not reading time.
+MAX_STEP_SECONDS = 30 * 60
+
+
+def start_progress(*, player: User, scenario: Scenario, restart: bool = False) -> PlayerProgress:
+    """The player's progress in a story, created at its start scene (or reset there with `restart`)."""
+    ensure_can_read(player, scenario)
+    start = Scene.objects.filter(scenario=scenario, is_start_scene=True).order_by("order").first()
+    if start is None:
+        raise StoryRuleError(f"“{scenario.title}” has no start scene yet, so it cannot be played.")
+    progress = PlayerProgress.objects.filter(user=player, scenario=scenario).first()
+    if progress is not None and not restart:
+        return progress
+    if progress is None:
+        progress = PlayerProgress(user=player, scenario=scenario)
+    _reset(progress, start)
+    progress.save()
+    return progress
+
+
+def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: Choice | None = None,
+            metadata: dict | None = None) -> PlayerProgress:
+    """Move the player along a choice of their current scene.
+
+    With no choice given, the move is allowed when a choice of the current scene leads to
+    `to_scene`, and that choice is recorded.
+    """
+    _ensure_own(player, progress)
+    ensure_can_read(player, progress.scenario)
+    if progress.current_scene_id is None:
+        raise StoryRuleError("This progress has no current scene: restart the story.")
+    if metadata is not None and not isinstance(metadata, dict):
+        raise StoryRuleError("Metadata must be a JSON object.")
+    leaving = Choice.objects.filter(from_scene_id=progress.current_scene_id)
+    if choice is None:
+        choice = leaving.filter(to_scene=to_scene).order_by("order").first()
+        if choice is None:
+            raise StoryRuleError("No choice of the current scene leads to that scene.")
+    elif choice.from_scene_id != progress.current_scene_id:
+        raise StoryRuleError("That choice does not belong to the player's current scene.")
+    elif choice.to_scene_id != to_scene.pk:
+        raise StoryRuleError("That choice does not lead to that scene.")
+    if progress.is_completed:
+        raise StoryRuleError("This story is finished: go back or restart to play again.")
+
+    now = timezone.now()
+    last_step = progress.history[-1].timestamp if progress.history else progress.updated_at
+    if last_step:
+        elapsed = (now - last_step).total_seconds()
+        progress.total_time_spent += int(min(max(elapsed, 0), MAX_STEP_SECONDS))
+    progress.history.append(
+        HistoryEntry(scene_id=str(to_scene.pk), choice_id=str(choice.pk), timestamp=now, metadata=metadata or {})
+    )
+    progress.current_scene = to_scene
+    if to_scene.is_end_scene:
+        progress.is_completed, progress.completed_at = True, now
+    progress.save()
+    return progress
+
+
+def choose(*, player: User, progress: PlayerProgress, choice: Choice, metadata: dict | None = None) -> PlayerProgress:
+    """Follow one choice of the current scene."""
+    if choice.to_scene is None:
+        raise StoryRuleError("That choice leads nowhere yet.")
+    return advance(player=player, progress=progress, to_scene=choice.to_scene, choice=choice, metadata=metadata)
+
+
+def go_back(*, player: User, progress: PlayerProgress, steps: int) -> PlayerProgress:
+    """Undo the last `steps` moves; the start scene is as far back as one can go."""
+    _ensure_own(player, progress)
+    if not isinstance(steps, int) or steps < 1:
+        raise StoryRuleError("Go back at least one step.")
+    available = len(progress.history) - 1
+    if steps > available:
+        raise StoryRuleError(
+            f"You can go back at most {available} step{'s' if available != 1 else ''}: the start is as far as it goes."
+        )
+    progress.history = progress.history[:-steps]
+    progress.current_scene_id = ObjectId(progress.history[-1].scene_id)
+    progress.is_completed, progress.completed_at = False, None
+    progress.save()
+    return progress
+
+
+def set_time_spent(*, player: User, progress: PlayerProgress, seconds: int) -> PlayerProgress:
+    _ensure_own(player, progress)
+    if not isinstance(seconds, int) or seconds < 0:
+        raise StoryRuleError("Time spent must be a whole number of seconds, zero or more.")
+    progress.total_time_spent = seconds
+    progress.save(update_fields=["total_time_spent", "updated_at"])
+    return progress
+
+
+def progress_percentage(progress: PlayerProgress, *, scene_count: int | None = None) -> float:
+    """Share of the story's scenes this player has visited, 0-100."""
+    if scene_count is None:
+        scene_count = Scene.objects.filter(scenario_id=progress.scenario_id).count()
+    if not scene_count:
+        return 0.0
+    visited = {entry.scene_id for entry in progress.history}
+    return round(min(len(visited), scene_count) * 100.0 / scene_count, 1)
+
+
+def _reset(progress: PlayerProgress, start: Scene) -> None:
+    progress.current_scene = start
+    progress.history = [HistoryEntry(scene_id=str(start.pk), timestamp=timezone.now())]
+    progress.is_completed = start.is_end_scene
+    progress.completed_at = timezone.now() if start.is_end_scene else None
+    progress.total_time_spent = 0
+
+
+def _ensure_own(player: User, progress: PlayerProgress) -> None:
+    if not player.is_authenticated or (progress.user_id != player.pk and not player.is_superuser):
+        raise PermissionDenied("This progress belongs to another player.")

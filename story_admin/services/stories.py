@@ -1,0 +1,282 @@
+"""Editing services for stories, scenes and choices: every caller (admin, studio, API) uses these."""
+
+import math
+from collections.abc import Iterable
+
+from django.db.models import Max
+from django.utils.text import slugify
+from django_mongodb_backend import transaction
+
+from ..exceptions import StoryRuleError
+from ..models import Asset, AssetType, Choice, EndingKind, PlayerProgress, Scenario, Scene, User
+from ..permissions import ensure_author, ensure_can_edit
+from ..selectors import load_story
+from ..validation import publishing_problems
+from ._validation import validate_fields
+
+SCENARIO_FIELDS = {"title", "description", "language", "tags", "is_published", "cover_image"}
+SCENE_FIELDS = {
+    "title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind",
+    "position_x", "position_y", "image", "sound", "music",
+}
+CHOICE_FIELDS = {"to_scene", "text", "condition", "order"}
+MEDIA_TYPES = {"image": {AssetType.IMAGE}, "sound": {AssetType.SOUND}, "music": {AssetType.MUSIC, AssetType.SOUND}}
+NEW_SCENE_SPACING = 260.0
+
+
+# Stories -----------------------------------------------------------------
+
+def create_scenario(*, author: User, title: str, description: str = "", language: str = "en",
+                    tags: Iterable[str] = (), is_published: bool = False) -> Scenario:
+    """A new, empty story owned by `author`. A story is published once it is playable."""
+    ensure_author(author)
+    scenario = Scenario(
+        author=author, title=(title or "").strip(), description=description or "",
+        language=(language or "en").strip(), tags=_clean_tags(tags),
+    )
+    scenario.slug = unique_slug(scenario.title)
+    validate_fields(scenario)
+    if is_published:
+        raise StoryRuleError("A new story cannot be published yet: add its scenes first, then publish it.")
+    scenario.save()
+    return scenario
+
+
+def update_scenario(*, editor: User, scenario: Scenario, **changes) -> Scenario:
+    ensure_can_edit(editor, scenario)
+    _refuse_unknown(changes, SCENARIO_FIELDS, "story")
+    if "tags" in changes:
+        changes["tags"] = _clean_tags(changes["tags"])
+    if "title" in changes:
+        changes["title"] = (changes["title"] or "").strip()
+    for name, value in changes.items():
+        setattr(scenario, name, value)
+    validate_fields(scenario)
+    if changes.get("is_published"):
+        _ensure_publishable(scenario)
+    scenario.save()
+    return scenario
+
+
+def publish_scenario(*, editor: User, scenario: Scenario) -> Scenario:
+    return update_scenario(editor=editor, scenario=scenario, is_published=True)
+
+
+def unpublish_scenario(*, editor: User, scenario: Scenario) -> Scenario:
+    return update_scenario(editor=editor, scenario=scenario, is_published=False)
+
+
+def delete_scenario(*, editor: User, scenario: Scenario) -> None:
+    """Delete a story and everything it owns: scenes, choices, players' progress, its assets."""
+    ensure_can_edit(editor, scenario)
+    with transaction.atomic():
+        PlayerProgress.objects.filter(scenario=scenario).delete()
+        Choice.objects.filter(scenario=scenario).delete()
+        Scene.objects.filter(scenario=scenario).delete()
+        Asset.objects.filter(scenario=scenario).delete()
+        scenario.delete()
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:200] or "story"
+    slug, number = base, 2
+    while Scenario.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _ensure_publishable(scenario: Scenario) -> None:
+    problems = publishing_problems(load_story(scenario))
+    if problems:
+        listed = " ".join(problem.message for problem in problems)
+        raise StoryRuleError(f"“{scenario.title}” cannot be published yet. {listed}")
+
+
+def _clean_tags(tags) -> list[str]:
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    cleaned = []
+    for tag in tags or ():
+        tag = str(tag).strip()
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned
+
+
+# Scenes ------------------------------------------------------------------
+
+def create_scene(*, editor: User, scenario: Scenario, title: str, text: str = "", order: int | None = None,
+                 is_start_scene: bool = False, is_end_scene: bool = False, ending_kind: str = "",
+                 position_x: float | None = None, position_y: float | None = None,
+                 image: Asset | None = None, sound: Asset | None = None, music: Asset | None = None) -> Scene:
+    """Add a scene. The first scene of a story becomes its start; a new start replaces the old one."""
+    ensure_can_edit(editor, scenario)
+    siblings = Scene.objects.filter(scenario=scenario)
+    is_first = not siblings.exists()
+    if order is None or position_x is None:
+        last = siblings.aggregate(order=Max("order"), x=Max("position_x"))
+        if order is None:
+            order = 0 if last["order"] is None else last["order"] + 1
+        if position_x is None:
+            position_x = 0.0 if last["x"] is None else last["x"] + NEW_SCENE_SPACING
+    scene = Scene(
+        scenario=scenario, title=(title or "").strip(), text=text or "", order=order,
+        is_start_scene=is_start_scene or is_first, is_end_scene=is_end_scene,
+        ending_kind=ending_kind or "", position_x=position_x,
+        position_y=0.0 if position_y is None else position_y,
+        image=image, sound=sound, music=music,
+    )
+    _check_scene(scene)
+    with transaction.atomic():
+        if scene.is_start_scene:
+            siblings.filter(is_start_scene=True).update(is_start_scene=False)
+        scene.save()
+    return scene
+
+
+def update_scene(*, editor: User, scene: Scene, **changes) -> Scene:
+    ensure_can_edit(editor, scene.scenario)
+    _refuse_unknown(changes, SCENE_FIELDS, "scene")
+    if "title" in changes:
+        changes["title"] = (changes["title"] or "").strip()
+    for name, value in changes.items():
+        setattr(scene, name, value)
+    _check_scene(scene)
+    with transaction.atomic():
+        if changes.get("is_start_scene"):
+            Scene.objects.filter(scenario_id=scene.scenario_id, is_start_scene=True).exclude(pk=scene.pk).update(
+                is_start_scene=False
+            )
+        scene.save()
+    return scene
+
+
+def set_start_scene(*, editor: User, scene: Scene) -> Scene:
+    return update_scene(editor=editor, scene=scene, is_start_scene=True)
+
+
+def move_scene(*, editor: User, scene: Scene, x: float, y: float) -> Scene:
+    """Store a scene's position on the story map."""
+    ensure_can_edit(editor, scene.scenario)
+    scene.position_x, scene.position_y = _coordinate(x, "x"), _coordinate(y, "y")
+    Scene.objects.filter(pk=scene.pk).update(position_x=scene.position_x, position_y=scene.position_y)
+    return scene
+
+
+def delete_scene(*, editor: User, scene: Scene) -> None:
+    """Delete a scene with the choices that lead to it or leave it; players there go back to the start."""
+    scenario = scene.scenario
+    ensure_can_edit(editor, scenario)
+    with transaction.atomic():
+        Choice.objects.filter(scenario=scenario, from_scene=scene).delete()
+        Choice.objects.filter(scenario=scenario, to_scene=scene).delete()
+        Asset.objects.filter(scene=scene).update(scene=None)
+        start = Scene.objects.filter(scenario=scenario, is_start_scene=True).exclude(pk=scene.pk).first()
+        players_here = PlayerProgress.objects.filter(scenario=scenario, current_scene=scene)
+        if start is None:
+            players_here.delete()
+        else:
+            players_here.update(current_scene=start, is_completed=False, completed_at=None)
+        scene.delete()
+
+
+def _check_scene(scene: Scene) -> None:
+    if scene.is_end_scene and not scene.ending_kind:
+        scene.ending_kind = EndingKind.NEUTRAL
+    if not scene.is_end_scene:
+        scene.ending_kind = ""
+    scene.position_x = _coordinate(scene.position_x, "x")
+    scene.position_y = _coordinate(scene.position_y, "y")
+    validate_fields(scene)
+    for name, allowed in MEDIA_TYPES.items():
+        asset = getattr(scene, name)
+        if asset is not None and asset.type not in allowed:
+            raise StoryRuleError(
+                f"The {name} of a scene must be an asset of type {' or '.join(sorted(allowed))}, "
+                f"not “{asset.type}”.",
+                field_errors={name: [f"Choose an asset of type {' or '.join(sorted(allowed))}."]},
+            )
+
+
+def _coordinate(value, axis: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or abs(number) > 1_000_000:
+        raise StoryRuleError(
+            f"The map position {axis} must be a number between -1000000 and 1000000.",
+            field_errors={f"position_{axis}": ["Enter a number between -1000000 and 1000000."]},
+        )
+    return number
+
+
+# Choices -----------------------------------------------------------------
+
+def create_choice(*, editor: User, from_scene: Scene, to_scene: Scene, text: str,
+                  condition: dict | None = None, order: int | None = None) -> Choice:
+    """Link two scenes of the same story; refuse links across stories."""
+    ensure_can_edit(editor, from_scene.scenario)
+    if order is None:
+        last = Choice.objects.filter(scenario_id=from_scene.scenario_id, from_scene=from_scene).aggregate(
+            order=Max("order")
+        )["order"]
+        order = 0 if last is None else last + 1
+    choice = Choice(
+        scenario_id=from_scene.scenario_id, from_scene=from_scene, to_scene=to_scene,
+        text=(text or "").strip(), condition={} if condition is None else condition, order=order,
+    )
+    _check_choice(choice)
+    choice.save()
+    return choice
+
+
+def update_choice(*, editor: User, choice: Choice, **changes) -> Choice:
+    ensure_can_edit(editor, choice.scenario)
+    _refuse_unknown(changes, CHOICE_FIELDS, "choice")
+    if "text" in changes:
+        changes["text"] = (changes["text"] or "").strip()
+    if "condition" in changes and changes["condition"] is None:
+        changes["condition"] = {}
+    for name, value in changes.items():
+        setattr(choice, name, value)
+    _check_choice(choice)
+    choice.save()
+    return choice
+
+
+def delete_choice(*, editor: User, choice: Choice) -> None:
+    ensure_can_edit(editor, choice.scenario)
+    choice.delete()
+
+
+def delete_choices(*, editor: User, choices: list[Choice]) -> int:
+    """Delete several choices at once: all of them, or none if any may not be deleted."""
+    for choice in choices:
+        ensure_can_edit(editor, choice.scenario)
+    with transaction.atomic():
+        for choice in choices:
+            choice.delete()
+    return len(choices)
+
+
+def _check_choice(choice: Choice) -> None:
+    if choice.to_scene is None:
+        raise StoryRuleError("A choice must lead to a scene.", field_errors={"to_scene": ["Pick the scene it leads to."]})
+    if choice.to_scene.scenario_id != choice.scenario_id:
+        raise StoryRuleError(
+            "A choice can only lead to a scene of the same story.",
+            field_errors={"to_scene": ["Pick a scene of this story."]},
+        )
+    if not isinstance(choice.condition, dict):
+        raise StoryRuleError(
+            "A choice's condition must be a JSON object, such as {} or {\"has\": \"key\"}.",
+            field_errors={"condition": ["Enter a JSON object."]},
+        )
+    validate_fields(choice)
+
+
+def _refuse_unknown(changes: dict, allowed: set[str], what: str) -> None:
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise StoryRuleError(f"These fields of a {what} cannot be changed here: {', '.join(unknown)}.")

@@ -1,0 +1,47 @@
+"""Test session setup: one embedded MongoDB server per session, on a free port."""
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+
+from studio.embedded import mongo
+
+
+class EmbeddedMongoThread(threading.Thread):
+    """The embedded server on its own event loop in a daemon thread of the test process."""
+
+    def __init__(self, path: Path):
+        super().__init__(name="embedded-mongo", daemon=True)
+        self.path = path
+        self.ready = threading.Event()
+        self.address = None
+        self.error = None
+
+    def run(self):
+        try:
+            asyncio.run(mongo.serve_forever(path=self.path, host="127.0.0.1", port=0, started=self._on_started))
+        except BaseException as error:  # surfaced to the waiting test session below
+            self.error = error
+            self.ready.set()
+
+    def _on_started(self, address):
+        self.address = address
+        self.ready.set()
+
+
+@pytest.fixture(scope="session")
+def embedded_mongo(tmp_path_factory):
+    server = EmbeddedMongoThread(tmp_path_factory.mktemp("embedded-mongo") / "db.sqlite3")
+    server.start()
+    if not server.ready.wait(timeout=60) or server.error:
+        raise RuntimeError(f"The embedded MongoDB server did not start: {server.error!r}")
+    return server.address
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(embedded_mongo):
+    from django.conf import settings
+
+    settings.DATABASES["default"]["HOST"] = embedded_mongo.uri
