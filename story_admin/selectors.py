@@ -1,7 +1,7 @@
 """Reads of the story domain; each selector decides its query shape once."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -10,40 +10,10 @@ from django.db.models import Q, QuerySet
 from .exceptions import NotFound
 from .models import Asset, Choice, Scenario, Scene
 from .permissions import is_author
+from .story import Story
+from .validation import story_problems
 
 MEDIA_FIELDS = ("image", "sound", "music")
-
-
-@dataclass
-class Story:
-    """A whole story in memory: the scenario, its scenes and choices, and the assets they use."""
-
-    scenario: Scenario
-    scenes: list[Scene]
-    choices: list[Choice]
-    assets: dict[ObjectId, Asset] = field(default_factory=dict)
-
-    def __post_init__(self):
-        self.scenes_by_id = {scene.pk: scene for scene in self.scenes}
-        self.choices_by_scene: dict[ObjectId, list[Choice]] = defaultdict(list)
-        for choice in self.choices:
-            self.choices_by_scene[choice.from_scene_id].append(choice)
-
-    @property
-    def start_scenes(self) -> list[Scene]:
-        return [scene for scene in self.scenes if scene.is_start_scene]
-
-    @property
-    def start_scene(self) -> Scene | None:
-        starts = self.start_scenes
-        return starts[0] if starts else None
-
-    @property
-    def endings(self) -> list[Scene]:
-        return [scene for scene in self.scenes if scene.is_end_scene]
-
-    def choices_from(self, scene: Scene) -> list[Choice]:
-        return self.choices_by_scene.get(scene.pk, [])
 
 
 def parse_object_id(value, *, what: str = "document") -> ObjectId:
@@ -122,3 +92,29 @@ def readable_stories(user) -> QuerySet[Scenario]:
     if user.is_superuser:
         return Scenario.objects.all()
     return Scenario.objects.filter(Q(is_published=True) | Q(author=user))
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    scene_count: int
+    ending_count: int
+    problem_count: int
+
+
+def summarize_stories(scenarios: list[Scenario]) -> dict[ObjectId, StorySummary]:
+    """Counts and problems for a page of stories (dashboards, changelists) in two queries."""
+    if not scenarios:
+        return {}
+    ids = [scenario.pk for scenario in scenarios]
+    scenes, choices = defaultdict(list), defaultdict(list)
+    for scene in Scene.objects.filter(scenario_id__in=ids):
+        scenes[scene.scenario_id].append(scene)
+    for choice in Choice.objects.filter(scenario_id__in=ids):
+        choices[choice.scenario_id].append(choice)
+    summaries = {}
+    for scenario in scenarios:
+        story = Story(scenario=scenario, scenes=scenes[scenario.pk], choices=choices[scenario.pk])
+        summaries[scenario.pk] = StorySummary(
+            scene_count=len(story.scenes), ending_count=len(story.endings), problem_count=len(story_problems(story))
+        )
+    return summaries

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from bson import ObjectId
 
-from .selectors import Story
+from .story import Story
 
 
 @dataclass(frozen=True)

@@ -45,3 +45,10 @@ def django_db_modify_db_settings(embedded_mongo):
     from django.conf import settings
 
     settings.DATABASES["default"]["HOST"] = embedded_mongo.uri
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing with the production hasher costs ~0.3 s a user; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

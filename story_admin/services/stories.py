@@ -2,12 +2,13 @@
 
 import math
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db.models import Max
 from django.utils.text import slugify
 from django_mongodb_backend import transaction
 
-from ..exceptions import StoryRuleError
+from ..exceptions import StoryError, StoryRuleError
 from ..models import Asset, AssetType, Choice, EndingKind, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
 from ..selectors import load_story
@@ -49,11 +50,8 @@ def update_scenario(*, editor: User, scenario: Scenario, **changes) -> Scenario:
         changes["tags"] = _clean_tags(changes["tags"])
     if "title" in changes:
         changes["title"] = (changes["title"] or "").strip()
-    for name, value in changes.items():
-        setattr(scenario, name, value)
-    validate_fields(scenario)
-    if changes.get("is_published"):
-        _ensure_publishable(scenario)
+    with _applied(scenario, changes):
+        check_scenario(scenario, publishing=bool(changes.get("is_published")))
     scenario.save()
     return scenario
 
@@ -75,6 +73,13 @@ def delete_scenario(*, editor: User, scenario: Scenario) -> None:
         Scene.objects.filter(scenario=scenario).delete()
         Asset.objects.filter(scenario=scenario).delete()
         scenario.delete()
+
+
+def check_scenario(scenario: Scenario, *, publishing: bool) -> None:
+    """The rules a story's own fields follow; a story being published must be playable."""
+    validate_fields(scenario, exclude=() if scenario.slug else ("slug",))
+    if publishing:
+        _ensure_publishable(scenario)
 
 
 def unique_slug(title: str) -> str:
@@ -126,7 +131,7 @@ def create_scene(*, editor: User, scenario: Scenario, title: str, text: str = ""
         position_y=0.0 if position_y is None else position_y,
         image=image, sound=sound, music=music,
     )
-    _check_scene(scene)
+    check_scene(scene)
     with transaction.atomic():
         if scene.is_start_scene:
             siblings.filter(is_start_scene=True).update(is_start_scene=False)
@@ -139,9 +144,8 @@ def update_scene(*, editor: User, scene: Scene, **changes) -> Scene:
     _refuse_unknown(changes, SCENE_FIELDS, "scene")
     if "title" in changes:
         changes["title"] = (changes["title"] or "").strip()
-    for name, value in changes.items():
-        setattr(scene, name, value)
-    _check_scene(scene)
+    with _applied(scene, changes):
+        check_scene(scene)
     with transaction.atomic():
         if changes.get("is_start_scene"):
             Scene.objects.filter(scenario_id=scene.scenario_id, is_start_scene=True).exclude(pk=scene.pk).update(
@@ -180,7 +184,8 @@ def delete_scene(*, editor: User, scene: Scene) -> None:
         scene.delete()
 
 
-def _check_scene(scene: Scene) -> None:
+def check_scene(scene: Scene) -> None:
+    """Normalise and check a scene's fields before it is written."""
     if scene.is_end_scene and not scene.ending_kind:
         scene.ending_kind = EndingKind.NEUTRAL
     if not scene.is_end_scene:
@@ -226,7 +231,7 @@ def create_choice(*, editor: User, from_scene: Scene, to_scene: Scene, text: str
         scenario_id=from_scene.scenario_id, from_scene=from_scene, to_scene=to_scene,
         text=(text or "").strip(), condition={} if condition is None else condition, order=order,
     )
-    _check_choice(choice)
+    check_choice(choice)
     choice.save()
     return choice
 
@@ -238,9 +243,8 @@ def update_choice(*, editor: User, choice: Choice, **changes) -> Choice:
         changes["text"] = (changes["text"] or "").strip()
     if "condition" in changes and changes["condition"] is None:
         changes["condition"] = {}
-    for name, value in changes.items():
-        setattr(choice, name, value)
-    _check_choice(choice)
+    with _applied(choice, changes):
+        check_choice(choice)
     choice.save()
     return choice
 
@@ -260,7 +264,8 @@ def delete_choices(*, editor: User, choices: list[Choice]) -> int:
     return len(choices)
 
 
-def _check_choice(choice: Choice) -> None:
+def check_choice(choice: Choice) -> None:
+    """A choice leads to a scene of its own story and carries a JSON-object condition."""
     if choice.to_scene is None:
         raise StoryRuleError("A choice must lead to a scene.", field_errors={"to_scene": ["Pick the scene it leads to."]})
     if choice.to_scene.scenario_id != choice.scenario_id:
@@ -274,6 +279,21 @@ def _check_choice(choice: Choice) -> None:
             field_errors={"condition": ["Enter a JSON object."]},
         )
     validate_fields(choice)
+
+
+@contextmanager
+def _applied(instance, changes: dict):
+    """Set `changes` on `instance`; if the checks inside refuse them, put the old values back."""
+    # Restoring attnames (`image_id`) also drops a cached related object that no longer matches.
+    previous = {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    try:
+        yield
+    except StoryError:
+        for name, value in previous.items():
+            setattr(instance, name, value)
+        raise
 
 
 def _refuse_unknown(changes: dict, allowed: set[str], what: str) -> None:

@@ -2,6 +2,7 @@
 
 import asyncio
 import errno
+import signal
 from pathlib import Path
 
 from django.conf import settings
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Embedded MongoDB ready on {address.uri} (data in {path})", ending="\n")
             self.stdout.flush()
 
+        # Stop as cleanly on SIGTERM (honcho, systemd) as on Ctrl-C.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             asyncio.run(mongo.serve_forever(path=path, host=host, port=port, started=started))
         except OSError as error:

@@ -1,0 +1,29 @@
+# Story Studio: `make run` starts everything, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON_VERSION := $(shell cat .python-version)
+# pyenv's interpreter for .python-version, else python3.13 on the PATH.
+BOOTSTRAP_PYTHON ?= $(shell (command -v pyenv >/dev/null && pyenv which python 2>/dev/null) || command -v python$(PYTHON_VERSION) || ls -d $$HOME/.pyenv/versions/$(PYTHON_VERSION)*/bin/python 2>/dev/null | tail -n 1)
+
+.PHONY: run test venv system-packages clean-var bench
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
+	@test -n "$(BOOTSTRAP_PYTHON)" || { echo "Python $(PYTHON_VERSION) not found: install it with pyenv (pyenv install $(PYTHON_VERSION))."; exit 1; }
+	@$(BOOTSTRAP_PYTHON) -c 'import sys; v=sys.argv[1]; assert sys.version.startswith(v + "."), f"need Python {v}, found {sys.version.split()[0]}"' $(PYTHON_VERSION)
+	test -x $(PY) || $(BOOTSTRAP_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: venv
+	@mkdir -p var
+	@processes="$$($(PY) manage.py run_plan)" && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec honcho start $$processes
+
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(PY) bench/embedded_inserts.py

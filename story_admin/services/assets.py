@@ -1,0 +1,61 @@
+"""Registering and editing assets by hand (generation and uploads come through `generation`)."""
+
+from ..exceptions import PermissionDenied, StoryRuleError
+from ..models import Asset, AssetStatus, User
+from ..permissions import can_edit_story, ensure_author
+from ._validation import validate_fields
+
+ASSET_FIELDS = {"name", "url", "metadata", "is_public", "filename", "mime_type", "file_size", "type", "scenario"}
+
+
+def register_asset(*, owner: User, type: str, name: str, url: str = "", filename: str = "", **fields) -> Asset:
+    """Record a media file that lives at an address (the old API's createAsset)."""
+    ensure_author(owner)
+    _refuse_unknown(fields)
+    asset = Asset(uploaded_by=owner, type=type, name=(name or "").strip(), url=url or "", filename=filename or "",
+                  status=AssetStatus.READY, **fields)
+    check_asset(asset, editor=owner)
+    asset.save()
+    return asset
+
+
+def update_asset(*, editor: User, asset: Asset, **changes) -> Asset:
+    ensure_can_edit_asset(editor, asset)
+    _refuse_unknown(changes)
+    for name, value in changes.items():
+        setattr(asset, name, value)
+    check_asset(asset, editor=editor)
+    asset.save()
+    return asset
+
+
+def delete_asset(*, editor: User, asset: Asset) -> None:
+    ensure_can_edit_asset(editor, asset)
+    asset.delete()
+
+
+def check_asset(asset: Asset, *, editor: User) -> None:
+    if not isinstance(asset.metadata, dict):
+        raise StoryRuleError("An asset's metadata must be a JSON object.", field_errors={"metadata": ["Enter a JSON object."]})
+    if asset.scenario_id and not can_edit_story(editor, asset.scenario):
+        raise PermissionDenied("You can only attach assets to your own stories.")
+    validate_fields(asset)
+
+
+def can_edit_asset(user, asset: Asset) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_author:
+        return False
+    if user.is_superuser or asset.uploaded_by_id == user.pk:
+        return True
+    return asset.scenario_id is not None and can_edit_story(user, asset.scenario)
+
+
+def ensure_can_edit_asset(user, asset: Asset) -> None:
+    if not can_edit_asset(user, asset):
+        raise PermissionDenied(f"You cannot change the asset “{asset.name}”: it belongs to another author.")
+
+
+def _refuse_unknown(fields: dict) -> None:
+    unknown = sorted(set(fields) - ASSET_FIELDS)
+    if unknown:
+        raise StoryRuleError(f"These fields of an asset cannot be set here: {', '.join(unknown)}.")

@@ -1,0 +1,165 @@
+"""The admin pages as an author uses them, on the embedded server."""
+
+import pytest
+from django.urls import reverse
+
+from story_admin.models import Choice, Scenario, Scene
+from tests.factories import PASSWORD, AssetFactory, ScenarioFactory, SceneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author_client(client, author):
+    client.force_login(author)
+    return client
+
+
+def test_players_cannot_sign_in_to_the_admin(client, player):
+    response = client.post(reverse("admin:login"), {"username": player.email, "password": PASSWORD})
+    assert "correct email address and password for a staff account" in response.text
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_authors_sign_in_with_their_email(client, author):
+    response = client.post(
+        reverse("admin:login") + "?next=/admin/", {"username": author.email.upper(), "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "Your stories" in client.get(reverse("admin:index")).text
+
+
+def test_changelist_shows_counts_and_problems(author_client, story, author):
+    SceneFactory(scenario=story, title="Attic", order=9)
+    response = author_client.get(reverse("admin:story_admin_scenario_changelist"))
+    assert response.status_code == 200
+    row = response.text.split("The Cellar", 1)[1].split("</tr>", 1)[0]
+    cells = [cell.split(">", 1)[1].split("<", 1)[0] for cell in row.split("<td")[1:]]
+    assert cells[2:5] == ["4", "1", "2"]  # scenes, endings, problems (dead end + unreachable)
+
+
+def test_author_sees_only_their_own_stories(author_client, story, other_author):
+    theirs = ScenarioFactory(author=other_author, title="Not yours")
+    listing = author_client.get(reverse("admin:story_admin_scenario_changelist")).text
+    assert "The Cellar" in listing and "Not yours" not in listing
+    assert author_client.get(reverse("admin:story_admin_scenario_change", args=[theirs.pk])).status_code == 302
+    scene = SceneFactory(scenario=theirs)
+    assert author_client.get(reverse("admin:story_admin_scene_change", args=[scene.pk])).status_code == 302
+
+
+def test_search_finds_scenes_by_text(author_client, story):
+    Scene.objects.filter(scenario=story, title="Middle").update(text="A lantern flickers in the dark.")
+    response = author_client.get(reverse("admin:story_admin_scene_changelist"), {"q": "lantern"})
+    assert "Middle" in response.text and ">Start<" not in response.text
+
+
+def test_filter_scenes_by_story_and_kind(author_client, story):
+    url = reverse("admin:story_admin_scene_changelist")
+    response = author_client.get(url, {"story": str(story.pk), "kind": "ending"})
+    assert ">End<" in response.text and ">Middle<" not in response.text
+
+
+def test_story_page_lists_problems_with_links_to_scenes(author_client, story):
+    attic = SceneFactory(scenario=story, title="Attic", order=9)
+    response = author_client.get(reverse("admin:story_admin_scenario_change", args=[story.pk]))
+    assert "“Attic” is a dead end" in response.text
+    assert reverse("admin:story_admin_scene_change", args=[attic.pk]) in response.text
+
+
+def test_create_story_through_the_admin(author_client, author):
+    response = author_client.post(
+        reverse("admin:story_admin_scenario_add"),
+        {"title": "Nouvelle histoire", "description": "", "language": "fr", "tags": "mer,nuit",
+         "scenes-TOTAL_FORMS": "0", "scenes-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 302, response.text
+    created = Scenario.objects.get(title="Nouvelle histoire")
+    assert (created.author, created.slug, created.tags) == (author, "nouvelle-histoire", ["mer", "nuit"])
+
+
+def test_publishing_a_broken_story_shows_why(author_client, author):
+    scenario = ScenarioFactory(author=author, title="Empty")
+    response = author_client.post(
+        reverse("admin:story_admin_scenario_change", args=[scenario.pk]),
+        {"title": "Empty", "description": "", "language": "en", "tags": "", "is_published": "on",
+         "scenes-TOTAL_FORMS": "0", "scenes-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 200
+    assert "cannot be published yet" in response.text
+    assert not Scenario.objects.get(pk=scenario.pk).is_published
+
+
+def scene_form(scene, **overrides):
+    data = {
+        "title": scene.title, "text": scene.text, "order": scene.order, "ending_kind": scene.ending_kind,
+        "position_x": 0, "position_y": 0, "choices-TOTAL_FORMS": "0", "choices-INITIAL_FORMS": "0",
+    }
+    for flag in ("is_start_scene", "is_end_scene"):
+        if getattr(scene, flag):
+            data[flag] = "on"
+    data.update(overrides)
+    return data
+
+
+def test_scene_form_adds_a_choice_inline(author_client, story):
+    start, end = story.scenes.get(title="Start"), story.scenes.get(title="End")
+    response = author_client.post(
+        reverse("admin:story_admin_scene_change", args=[start.pk]),
+        scene_form(start, **{"choices-TOTAL_FORMS": "1", "choices-0-text": "Jump",
+                             "choices-0-to_scene": str(end.pk), "choices-0-order": "3",
+                             "choices-0-condition": "{}"}),
+    )
+    assert response.status_code == 302, response.text
+    assert Choice.objects.get(text="Jump").to_scene == end
+
+
+def test_choice_target_is_limited_to_the_same_story(author_client, story, author):
+    start = story.scenes.get(title="Start")
+    elsewhere = SceneFactory(scenario=ScenarioFactory(author=author), title="Elsewhere")
+    page = author_client.get(reverse("admin:story_admin_scene_change", args=[start.pk])).text
+    assert "Elsewhere" not in page
+    response = author_client.post(
+        reverse("admin:story_admin_scene_change", args=[start.pk]),
+        scene_form(start, **{"choices-TOTAL_FORMS": "1", "choices-0-text": "Portal",
+                             "choices-0-to_scene": str(elsewhere.pk), "choices-0-order": "0",
+                             "choices-0-condition": "{}"}),
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert not Choice.objects.filter(text="Portal").exists()
+
+
+def test_scene_form_shows_rule_errors_next_to_the_field(author_client, story):
+    middle = story.scenes.get(title="Middle")
+    response = author_client.post(
+        reverse("admin:story_admin_scene_change", args=[middle.pk]),
+        scene_form(middle, title="   "),
+    )
+    assert response.status_code == 200
+    assert "This field is required" in response.text
+    assert Scene.objects.get(pk=middle.pk).title == "Middle"
+
+
+def test_delete_story_from_the_admin_removes_its_scenes(author_client, story):
+    response = author_client.post(
+        reverse("admin:story_admin_scenario_delete", args=[story.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Scene.objects.filter(scenario_id=story.pk).exists()
+
+
+def test_asset_previews(author_client, author, story):
+    AssetFactory(uploaded_by=author, scenario=story, type="image", name="Door", url="https://example.com/door.png")
+    AssetFactory(uploaded_by=author, scenario=story, type="sound", name="Voice", url="https://example.com/voice.mp3")
+    page = author_client.get(reverse("admin:story_admin_asset_changelist")).text
+    assert '<img src="https://example.com/door.png"' in page
+    assert '<audio controls preload="none" src="https://example.com/voice.mp3"' in page
+
+
+def test_authors_cannot_manage_users(author_client):
+    assert author_client.get(reverse("admin:story_admin_user_changelist")).status_code == 403
+
+
+def test_superuser_manages_users(client, superuser, player):
+    client.force_login(superuser)
+    assert player.email in client.get(reverse("admin:story_admin_user_changelist")).text

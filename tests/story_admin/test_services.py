@@ -1,0 +1,239 @@
+"""Editing services: what they write, and that every refusal writes nothing."""
+
+import pytest
+from bson import ObjectId
+from django.db import connection
+
+from story_admin import services
+from story_admin.exceptions import PermissionDenied, StoryRuleError
+from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene
+from tests.factories import AssetFactory, ScenarioFactory, SceneFactory
+from tests.story_admin.conftest import build_story
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    """Every document of the domain's collections, to prove a refusal changed nothing."""
+    names = ("scenarios", "scenes", "choices", "assets", "player_progress", "users")
+    return {name: sorted(connection.database[name].find({}), key=lambda doc: str(doc["_id"])) for name in names}
+
+
+# Stories
+
+
+def test_create_scenario_gives_a_unique_slug(author):
+    first = services.create_scenario(author=author, title="Le Phare", language="fr", tags="mer, nuit, mer")
+    second = services.create_scenario(author=author, title="Le Phare")
+    assert (first.slug, second.slug) == ("le-phare", "le-phare-2")
+    assert Scenario.objects.get(pk=first.pk).tags == ["mer", "nuit"]
+
+
+def test_players_cannot_create_stories(player):
+    with pytest.raises(PermissionDenied):
+        services.create_scenario(author=player, title="Mine")
+    assert not Scenario.objects.exists()
+
+
+def test_blank_title_is_refused_with_a_field_error(author):
+    with pytest.raises(StoryRuleError) as refused:
+        services.create_scenario(author=author, title="   ")
+    assert "title" in refused.value.field_errors
+    assert not Scenario.objects.exists()
+
+
+def test_publishing_lists_the_problems(author):
+    scenario = services.create_scenario(author=author, title="Half done")
+    scene = services.create_scene(editor=author, scenario=scenario, title="Door")
+    elsewhere = SceneFactory(title="Elsewhere")
+    Choice.objects.create(scenario=scenario, from_scene=scene, to_scene=elsewhere, text="Leave")
+    before = snapshot()
+    with pytest.raises(StoryRuleError) as refused:
+        services.publish_scenario(editor=author, scenario=scenario)
+    assert "cannot be published yet" in refused.value.message
+    assert "leads out of this story" in refused.value.message
+    assert snapshot() == before
+
+
+def test_publish_and_unpublish(story, author):
+    services.publish_scenario(editor=author, scenario=story)
+    assert Scenario.objects.get(pk=story.pk).is_published
+    services.unpublish_scenario(editor=author, scenario=story)
+    assert not Scenario.objects.get(pk=story.pk).is_published
+
+
+def test_another_author_cannot_edit(story, other_author):
+    before = snapshot()
+    with pytest.raises(PermissionDenied) as refused:
+        services.update_scenario(editor=other_author, scenario=story, title="Mine now")
+    assert "belongs to another author" in refused.value.message
+    with pytest.raises(PermissionDenied):
+        services.delete_scenario(editor=other_author, scenario=story)
+    assert snapshot() == before
+
+
+def test_superusers_edit_every_story(story, superuser):
+    services.update_scenario(editor=superuser, scenario=story, title="Edited by the editor-in-chief")
+    assert Scenario.objects.get(pk=story.pk).title == "Edited by the editor-in-chief"
+
+
+def test_unknown_fields_are_refused(story, author):
+    with pytest.raises(StoryRuleError, match="cannot be changed here: author"):
+        services.update_scenario(editor=author, scenario=story, author=None)
+
+
+def test_delete_scenario_removes_everything_it_owns(story, author, player):
+    other = build_story(author, 3)
+    AssetFactory(scenario=story, uploaded_by=author)
+    services.publish_scenario(editor=author, scenario=story)
+    services.start_progress(player=player, scenario=story)
+    services.delete_scenario(editor=author, scenario=story)
+    for model in (Scene, Choice, Asset, PlayerProgress):
+        assert not model.objects.filter(scenario_id=story.pk).exists()
+    assert not Scenario.objects.filter(pk=story.pk).exists()
+    assert Scene.objects.filter(scenario=other).count() == 3
+
+
+def test_delete_scenario_rolls_back_when_it_fails_midway(story, author, monkeypatch):
+    """A failure after the first deletes leaves the story whole (the backend's transaction)."""
+    before = snapshot()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Scenario, "delete", fail)
+    with pytest.raises(RuntimeError):
+        services.delete_scenario(editor=author, scenario=story)
+    assert snapshot() == before
+
+
+def test_delete_large_story(author):
+    scenario = build_story(author, 520)
+    services.delete_scenario(editor=author, scenario=scenario)
+    assert not Scene.objects.filter(scenario_id=scenario.pk).exists()
+    assert not Choice.objects.filter(scenario_id=scenario.pk).exists()
+
+
+# Scenes
+
+
+def test_first_scene_becomes_the_start_and_scenes_line_up(author):
+    scenario = services.create_scenario(author=author, title="Fresh")
+    first = services.create_scene(editor=author, scenario=scenario, title="One")
+    second = services.create_scene(editor=author, scenario=scenario, title="Two")
+    assert first.is_start_scene and not second.is_start_scene
+    assert (first.order, second.order) == (0, 1)
+    assert second.position_x > first.position_x
+
+
+def test_set_start_scene_moves_the_start(story, author):
+    middle = story.scenes.get(title="Middle")
+    services.set_start_scene(editor=author, scene=middle)
+    assert list(story.scenes.filter(is_start_scene=True).values_list("title", flat=True)) == ["Middle"]
+
+
+def test_an_ending_gets_a_kind_and_a_non_ending_none(story, author):
+    middle = story.scenes.get(title="Middle")
+    services.update_scene(editor=author, scene=middle, is_end_scene=True)
+    assert Scene.objects.get(pk=middle.pk).ending_kind == "neutral"
+    services.update_scene(editor=author, scene=middle, is_end_scene=False)
+    assert Scene.objects.get(pk=middle.pk).ending_kind == ""
+
+
+def test_invalid_ending_kind_is_refused(story, author):
+    middle = story.scenes.get(title="Middle")
+    before = snapshot()
+    with pytest.raises(StoryRuleError) as refused:
+        services.update_scene(editor=author, scene=middle, is_end_scene=True, ending_kind="bittersweet")
+    assert "ending_kind" in refused.value.field_errors
+    assert snapshot() == before
+
+
+def test_move_scene_stores_the_position(story, author):
+    middle = story.scenes.get(title="Middle")
+    services.move_scene(editor=author, scene=middle, x="412.5", y=-80)
+    stored = Scene.objects.get(pk=middle.pk)
+    assert (stored.position_x, stored.position_y) == (412.5, -80)
+
+
+@pytest.mark.parametrize("x", ["left", float("nan"), float("inf"), None, 10**9])
+def test_move_scene_refuses_bad_coordinates(story, author, x):
+    middle = story.scenes.get(title="Middle")
+    before = snapshot()
+    with pytest.raises(StoryRuleError, match="map position x"):
+        services.move_scene(editor=author, scene=middle, x=x, y=0)
+    assert snapshot() == before
+
+
+def test_media_must_have_the_right_type(story, author):
+    narration = AssetFactory(type="sound", uploaded_by=author)
+    middle = story.scenes.get(title="Middle")
+    with pytest.raises(StoryRuleError, match="image of a scene must be an asset of type image"):
+        services.update_scene(editor=author, scene=middle, image=narration)
+    services.update_scene(editor=author, scene=middle, sound=narration)
+    assert Scene.objects.get(pk=middle.pk).sound_id == narration.pk
+
+
+def test_delete_scene_removes_its_choices_both_ways_and_moves_players(story, author, player):
+    services.publish_scenario(editor=author, scenario=story)
+    middle = story.scenes.get(title="Middle")
+    progress = services.start_progress(player=player, scenario=story)
+    services.choose(player=player, progress=progress, choice=Choice.objects.get(text="Go down"))
+    picture = AssetFactory(scenario=story, scene=middle, uploaded_by=author)
+
+    services.delete_scene(editor=author, scene=middle)
+
+    assert list(Choice.objects.filter(scenario=story)) == []
+    assert sorted(story.scenes.values_list("title", flat=True)) == ["End", "Start"]
+    assert PlayerProgress.objects.get(pk=progress.pk).current_scene.title == "Start"
+    assert Asset.objects.get(pk=picture.pk).scene_id is None
+
+
+def test_players_cannot_edit_scenes(story, player):
+    with pytest.raises(PermissionDenied):
+        services.create_scene(editor=player, scenario=story, title="Mine")
+    assert story.scenes.count() == 3
+
+
+# Choices
+
+
+def test_create_choice_links_two_scenes_in_order(story, author):
+    start, end = story.scenes.get(title="Start"), story.scenes.get(title="End")
+    choice = services.create_choice(editor=author, from_scene=start, to_scene=end, text="  Jump  ")
+    stored = Choice.objects.get(pk=choice.pk)
+    assert (stored.text, stored.order, stored.scenario_id, stored.condition) == ("Jump", 1, story.pk, {})
+
+
+def test_choice_across_stories_is_refused(story, author):
+    start = story.scenes.get(title="Start")
+    elsewhere = SceneFactory(scenario=ScenarioFactory(author=author))
+    before = snapshot()
+    with pytest.raises(StoryRuleError, match="same story"):
+        services.create_choice(editor=author, from_scene=start, to_scene=elsewhere, text="Portal")
+    assert snapshot() == before
+
+
+def test_choice_condition_must_be_an_object(story, author):
+    choice = Choice.objects.get(text="Go down")
+    with pytest.raises(StoryRuleError, match="JSON object"):
+        services.update_choice(editor=author, choice=choice, condition=["key"])
+    services.update_choice(editor=author, choice=choice, condition={"has": "lamp"}, text="Go down slowly")
+    stored = Choice.objects.get(pk=choice.pk)
+    assert (stored.condition, stored.text) == ({"has": "lamp"}, "Go down slowly")
+
+
+def test_delete_choices_is_all_or_nothing(story, author, other_author):
+    mine = list(Choice.objects.filter(scenario=story))
+    theirs = build_story(other_author, 2)
+    foreign = Choice.objects.filter(scenario=theirs).first()
+    with pytest.raises(PermissionDenied):
+        services.delete_choices(editor=author, choices=[*mine, foreign])
+    assert Choice.objects.filter(scenario=story).count() == 3
+    assert services.delete_choices(editor=author, choices=mine) == 3
+    assert services.delete_choices(editor=author, choices=[]) == 0
+    assert not Choice.objects.filter(scenario=story).exists()
+
+
+def test_ids_are_object_ids(story):
+    assert isinstance(story.pk, ObjectId)
