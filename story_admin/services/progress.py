@@ -38,6 +38,8 @@ def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: 
     ensure_can_read(player, progress.scenario)
     if progress.current_scene_id is None:
         raise StoryRuleError("This progress has no current scene: restart the story.")
+    if progress.is_completed:
+        raise StoryRuleError("This story is finished: go back or restart to play again.")
     if metadata is not None and not isinstance(metadata, dict):
         raise StoryRuleError("Metadata must be a JSON object.")
     leaving = Choice.objects.filter(from_scene_id=progress.current_scene_id)
@@ -49,8 +51,6 @@ def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: 
         raise StoryRuleError("That choice does not belong to the player's current scene.")
     elif choice.to_scene_id != to_scene.pk:
         raise StoryRuleError("That choice does not lead to that scene.")
-    if progress.is_completed:
-        raise StoryRuleError("This story is finished: go back or restart to play again.")
 
     now = timezone.now()
     last_step = progress.history[-1].timestamp if progress.history else progress.updated_at

@@ -1,0 +1,1 @@
+"""Media generation (image, narration, music) as rq jobs: see issue 5."""

@@ -1,0 +1,1 @@
+"""The GraphQL API (players' and authors' apps): see issue 4."""

@@ -1,0 +1,33 @@
+"""The commands `make run` relies on: clear messages, and only the processes that are needed."""
+
+import socket
+
+from tests.studio.test_settings import manage
+
+
+def test_embedded_mongo_on_a_taken_port_says_so(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = manage("embedded_mongo", "--port", str(port), "--path", str(tmp_path / "db.sqlite3"))
+    assert result.returncode == 1
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_embedded_redis_on_a_taken_port_says_so():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = manage("embedded_redis", "--port", str(port))
+    assert result.returncode == 1
+    assert f"Port {port} is already in use" in result.stderr
+
+
+def test_run_plan_starts_embedded_servers_only_when_no_external_one_is_set():
+    assert manage("run_plan", MONGODB_URI="", REDIS_URL="").stdout.split() == ["mongo", "redis", "web", "worker"]
+    external = manage("run_plan", MONGODB_URI="mongodb://db.example.com/", REDIS_URL="redis://127.0.0.1:1/0")
+    assert external.stdout.split() == ["web", "worker"]
+    assert "does not answer yet" in external.stderr
