@@ -19,6 +19,7 @@ class Story:
 
     def __post_init__(self):
         self.scenes_by_id = {scene.pk: scene for scene in self.scenes}
+        self.choices_by_id = {choice.pk: choice for choice in self.choices}
         self.choices_by_scene: dict[ObjectId, list[Choice]] = defaultdict(list)
         for choice in self.choices:
             self.choices_by_scene[choice.from_scene_id].append(choice)

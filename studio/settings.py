@@ -1,5 +1,6 @@
 """Django settings for Story Studio, read from the environment (and `.env` if present)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,14 +38,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "corsheaders",
+    "graphene_django",
     "studio.apps.MongoDjangoRqConfig",
     "story_admin.apps.StoryAdminConfig",
+    "graph_api.apps.GraphApiConfig",
     "studio.apps.StudioConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -91,6 +96,28 @@ MIGRATION_MODULES = {
 }
 
 AUTH_USER_MODEL = "story_admin.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+# GraphQL (graph_api). Tokens: `Authorization: JWT <token>`, signed with SECRET_KEY.
+GRAPHENE = {
+    "SCHEMA": "graph_api.schema.schema",
+    "MIDDLEWARE": ["graph_api.auth.JWTAuthenticationMiddleware"],
+    "RELAY_CONNECTION_MAX_LIMIT": 100,
+}
+GRAPHIQL = env.bool("GRAPHIQL", default=DEBUG)
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
+GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
+GRAPHQL_MAX_PAGE_SIZE = 100
+OPEN_AUTHOR_SIGNUP = env.bool("OPEN_AUTHOR_SIGNUP", default=False)
+GRAPHQL_JWT = {
+    "JWT_VERIFY_EXPIRATION": True,
+    "JWT_EXPIRATION_DELTA": timedelta(seconds=env.int("JWT_EXPIRATION_DELTA", default=3600)),
+    "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=env.int("JWT_REFRESH_EXPIRATION_DAYS", default=7)),
+    "JWT_AUTH_HEADER_PREFIX": "JWT",
+    "JWT_REFRESH_TOKEN_MODEL": "graph_api.RefreshToken",
+}
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000", "http://127.0.0.1:3000"])
+CORS_URLS_REGEX = r"^/graphql/?$"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,6 +1,6 @@
 """Writes and rules of the story domain, used by the admin, the studio and the API alike."""
 
-from .progress import advance, choose, go_back, progress_percentage, set_time_spent, start_progress
+from .progress import advance, choose, delete_progress, go_back, progress_percentage, set_time_spent, start_progress
 from .assets import can_edit_asset, delete_asset, register_asset, update_asset
 from .stories import (
     check_choice,
@@ -25,7 +25,7 @@ from .stories import (
 __all__ = [
     "can_edit_asset", "check_choice", "check_scenario", "check_scene", "delete_asset", "register_asset",
     "update_asset",
-    "advance", "choose", "create_choice", "create_scenario", "create_scene", "delete_choice",
+    "advance", "choose", "delete_progress", "create_choice", "create_scenario", "create_scene", "delete_choice",
     "delete_choices", "delete_scenario", "delete_scene", "go_back", "move_scene", "progress_percentage",
     "publish_scenario", "set_start_scene", "set_time_spent", "start_progress", "unpublish_scenario",
     "update_choice", "update_scenario", "update_scene",

@@ -121,3 +121,8 @@ def _reset(progress: PlayerProgress, start: Scene) -> None:
 def _ensure_own(player: User, progress: PlayerProgress) -> None:
     if not player.is_authenticated or (progress.user_id != player.pk and not player.is_superuser):
         raise PermissionDenied("This progress belongs to another player.")
+
+
+def delete_progress(*, player: User, progress: PlayerProgress) -> None:
+    _ensure_own(player, progress)
+    progress.delete()

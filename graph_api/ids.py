@@ -1,0 +1,18 @@
+"""IDs as clients send them: a 24-hex ObjectId, or a Relay global id wrapping one."""
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from graphql_relay import from_global_id
+
+from story_admin.exceptions import NotFound
+
+
+def object_id(value, *, what: str) -> ObjectId:
+    text = str(value or "").strip()
+    if ObjectId.is_valid(text):
+        return ObjectId(text)
+    try:
+        _, inner = from_global_id(text)
+        return ObjectId(inner)
+    except (InvalidId, TypeError, ValueError, UnicodeDecodeError):
+        raise NotFound(f"No {what} has the id “{value}”.") from None

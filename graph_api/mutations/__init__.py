@@ -1,0 +1,1 @@
+"""Mutations, one module per domain area; each calls one service."""

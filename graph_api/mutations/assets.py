@@ -1,0 +1,102 @@
+"""Assets registered by address, edited, deleted, or generated."""
+
+import graphene
+
+from generation.services import request_generation
+from story_admin import services
+from story_admin.exceptions import StoryRuleError
+from story_admin.models import Asset
+
+from ..auth import require_user
+from ..scalars import JSONString
+from ..types import AssetType
+from .base import ServiceMutation, provided
+from .stories import load
+
+
+class CreateAssetInput(graphene.InputObjectType):
+    type = graphene.String(required=True)
+    name = graphene.String(required=True)
+    filename = graphene.String(required=True)
+    url = graphene.String(required=True)
+    file_size = graphene.Int()
+    mime_type = graphene.String()
+    metadata = JSONString()
+    is_public = graphene.Boolean(default_value=True)
+
+
+class UpdateAssetInput(graphene.InputObjectType):
+    name = graphene.String()
+    url = graphene.String()
+    metadata = JSONString()
+    is_public = graphene.Boolean()
+
+
+class CreateAsset(ServiceMutation):
+    """Register a file that lives at an address."""
+
+    class Arguments:
+        input = CreateAssetInput(required=True)
+
+    asset = graphene.Field(AssetType)
+
+    @classmethod
+    def perform(cls, root, info, input):
+        fields = provided(input, "file_size", "mime_type", "metadata", "is_public")
+        fields = {name: value for name, value in fields.items() if value is not None}
+        asset = services.register_asset(owner=require_user(info), type=input.type, name=input.name,
+                                        filename=input.filename, url=input.url, **fields)
+        return cls(success=True, message="Asset registered.", asset=asset)
+
+
+class UpdateAsset(ServiceMutation):
+    class Arguments:
+        asset_id = graphene.ID(required=True)
+        input = UpdateAssetInput(required=True)
+
+    asset = graphene.Field(AssetType)
+
+    @classmethod
+    def perform(cls, root, info, asset_id, input):
+        editor = require_user(info)
+        changes = provided(input, "name", "url", "metadata", "is_public")
+        asset = services.update_asset(editor=editor, asset=load(Asset, asset_id, "asset"), **changes)
+        return cls(success=True, message="Asset saved.", asset=asset)
+
+
+class DeleteAsset(ServiceMutation):
+    class Arguments:
+        asset_id = graphene.ID(required=True)
+
+    @classmethod
+    def perform(cls, root, info, asset_id):
+        services.delete_asset(editor=require_user(info), asset=load(Asset, asset_id, "asset"))
+        return cls(success=True, message="Asset deleted.")
+
+
+class GenerateAsset(ServiceMutation):
+    """Queue the generation of an image, a narration (`soundType: tts`) or music (`soundType: music`)."""
+
+    class Arguments:
+        type = graphene.String(required=True)
+        name = graphene.String(required=True)
+        description = graphene.String()
+        duration = graphene.Int()
+        language = graphene.String()
+        sound_type = graphene.String(default_value="tts")
+
+    asset = graphene.Field(AssetType)
+
+    @classmethod
+    def perform(cls, root, info, type, name, description=None, duration=None, language=None, sound_type="tts"):
+        requester = require_user(info)
+        if type == "image":
+            kind = "image"
+        elif type == "sound" and sound_type in ("tts", "music"):
+            kind = "sound" if sound_type == "tts" else "music"
+        else:
+            raise StoryRuleError("type must be image or sound, and soundType tts or music.")
+        metadata = {key: value for key, value in (("duration", duration), ("language", language)) if value}
+        asset = request_generation(requester=requester, kind=kind, name=name, prompt=description or name,
+                                   metadata=metadata)
+        return cls(success=True, message="Generation queued: the asset's status follows it.", asset=asset)

@@ -1,0 +1,40 @@
+"""The payload every mutation returns: `{<object>, success, message}` plus a code and field errors."""
+
+import graphene
+from graphene.utils.str_converters import to_camel_case
+
+from story_admin.exceptions import StoryError
+
+from ..types import FieldErrorType
+
+
+class ServiceMutation(graphene.Mutation):
+    """Run `perform`; a domain refusal becomes `success: false` with a readable message."""
+
+    class Meta:
+        abstract = True
+
+    success = graphene.Boolean(required=True)
+    message = graphene.String()
+    code = graphene.String(description="Why it was refused: BAD_USER_INPUT, FORBIDDEN or NOT_FOUND.")
+    errors = graphene.List(graphene.NonNull(FieldErrorType), description="Refusals tied to input fields.")
+
+    @classmethod
+    def mutate(cls, root, info, **arguments):
+        try:
+            return cls.perform(root, info, **arguments)
+        except StoryError as error:
+            return cls(
+                success=False, message=error.message, code=error.code,
+                errors=[FieldErrorType(field=to_camel_case(name), messages=messages)
+                        for name, messages in error.field_errors.items()],
+            )
+
+    @classmethod
+    def perform(cls, root, info, **arguments):
+        raise NotImplementedError
+
+
+def provided(values, *names) -> dict:
+    """The input fields the client actually sent (an omitted field is left unchanged)."""
+    return {name: values[name] for name in names if name in values}

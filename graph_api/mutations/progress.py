@@ -1,0 +1,166 @@
+"""Players' progress: the contract's mutations and the simpler player flow."""
+
+import graphene
+
+from story_admin import services
+from story_admin.exceptions import PermissionDenied, StoryRuleError
+from story_admin.models import Choice, PlayerProgress, Scenario, Scene
+
+from ..auth import require_user
+from ..scalars import JSONString
+from ..types import PlayerProgressType
+from .base import ServiceMutation
+from .stories import load
+
+
+def own_progress(user, progress_id) -> PlayerProgress:
+    progress = load(PlayerProgress, progress_id, "progress")
+    if progress.user_id != user.pk and not user.is_superuser:
+        raise PermissionDenied("This progress belongs to another player.")
+    return progress
+
+
+class CreateProgressInput(graphene.InputObjectType):
+    scenario_id = graphene.ID(required=True)
+    current_scene_id = graphene.ID(required=True)
+
+
+class CreateProgress(ServiceMutation):
+    class Arguments:
+        input = CreateProgressInput(required=True)
+
+    progress = graphene.Field(PlayerProgressType)
+
+    @classmethod
+    def perform(cls, root, info, input):
+        player = require_user(info)
+        scenario = load(Scenario, input.scenario_id, "story")
+        scene = load(Scene, input.current_scene_id, "scene")
+        if PlayerProgress.objects.filter(user=player, scenario=scenario).exists():
+            raise StoryRuleError("You already play this story: continue it, or use resetProgress to start again.")
+        if scene.scenario_id != scenario.pk or not scene.is_start_scene:
+            raise StoryRuleError("A story is started at its start scene.")
+        progress = services.start_progress(player=player, scenario=scenario)
+        return cls(success=True, message="Story started.", progress=progress)
+
+
+class RecordProgressInput(graphene.InputObjectType):
+    progress_id = graphene.ID(required=True)
+    scene_id = graphene.ID(required=True)
+    choice_id = graphene.ID()
+    metadata = JSONString()
+
+
+class RecordProgress(ServiceMutation):
+    """Move along a choice of the current scene (with no choice: along the one that leads to sceneId)."""
+
+    class Arguments:
+        input = RecordProgressInput(required=True)
+
+    progress = graphene.Field(PlayerProgressType)
+
+    @classmethod
+    def perform(cls, root, info, input):
+        player = require_user(info)
+        progress = own_progress(player, input.progress_id)
+        choice = load(Choice, input.choice_id, "choice") if input.get("choice_id") else None
+        progress = services.advance(player=player, progress=progress, to_scene=load(Scene, input.scene_id, "scene"),
+                                    choice=choice, metadata=input.get("metadata"))
+        return cls(success=True, message="Progress recorded.", progress=progress)
+
+
+class UpdateProgressInput(graphene.InputObjectType):
+    current_scene_id = graphene.ID()
+    total_time_spent = graphene.Int()
+
+
+class UpdateProgress(ServiceMutation):
+    class Arguments:
+        progress_id = graphene.ID(required=True)
+        input = UpdateProgressInput(required=True)
+
+    progress = graphene.Field(PlayerProgressType)
+
+    @classmethod
+    def perform(cls, root, info, progress_id, input):
+        player = require_user(info)
+        progress = own_progress(player, progress_id)
+        target = load(Scene, input.current_scene_id, "scene") if input.get("current_scene_id") else None
+        if input.get("total_time_spent") is not None and (input.total_time_spent < 0):
+            raise StoryRuleError("Time spent must be zero or more seconds.")
+        if target is not None and target.pk != progress.current_scene_id:
+            progress = services.advance(player=player, progress=progress, to_scene=target)
+        if input.get("total_time_spent") is not None:
+            progress = services.set_time_spent(player=player, progress=progress, seconds=input.total_time_spent)
+        return cls(success=True, message="Progress saved.", progress=progress)
+
+
+class DeleteProgress(ServiceMutation):
+    class Arguments:
+        progress_id = graphene.ID(required=True)
+
+    @classmethod
+    def perform(cls, root, info, progress_id):
+        player = require_user(info)
+        services.delete_progress(player=player, progress=own_progress(player, progress_id))
+        return cls(success=True, message="Progress deleted.")
+
+
+class GoBackInHistory(ServiceMutation):
+    class Arguments:
+        progress_id = graphene.ID(required=True)
+        steps_back = graphene.Int(required=True)
+
+    progress = graphene.Field(PlayerProgressType)
+
+    @classmethod
+    def perform(cls, root, info, progress_id, steps_back):
+        player = require_user(info)
+        progress = services.go_back(player=player, progress=own_progress(player, progress_id), steps=steps_back)
+        return cls(success=True, message=f"Went back {steps_back} step{'s' if steps_back != 1 else ''}.",
+                   progress=progress)
+
+
+class StartScenario(ServiceMutation):
+    """Start a story (or continue it where the player left off)."""
+
+    class Arguments:
+        scenario_id = graphene.ID(required=True)
+
+    progress = graphene.Field(PlayerProgressType)
+
+    @classmethod
+    def perform(cls, root, info, scenario_id):
+        progress = services.start_progress(player=require_user(info), scenario=load(Scenario, scenario_id, "story"))
+        return cls(success=True, message="Story started.", progress=progress)
+
+
+class MakeChoice(ServiceMutation):
+    class Arguments:
+        scenario_id = graphene.ID(required=True)
+        choice_id = graphene.ID(required=True)
+
+    progress = graphene.Field(PlayerProgressType)
+
+    @classmethod
+    def perform(cls, root, info, scenario_id, choice_id):
+        player = require_user(info)
+        scenario = load(Scenario, scenario_id, "story")
+        progress = PlayerProgress.objects.filter(user=player, scenario=scenario).first()
+        if progress is None:
+            raise StoryRuleError("Start the story first (startScenario).")
+        progress = services.choose(player=player, progress=progress, choice=load(Choice, choice_id, "choice"))
+        return cls(success=True, message="Choice made.", progress=progress)
+
+
+class ResetProgress(ServiceMutation):
+    class Arguments:
+        scenario_id = graphene.ID(required=True)
+
+    progress = graphene.Field(PlayerProgressType)
+
+    @classmethod
+    def perform(cls, root, info, scenario_id):
+        progress = services.start_progress(player=require_user(info), scenario=load(Scenario, scenario_id, "story"),
+                                           restart=True)
+        return cls(success=True, message="Back at the start.", progress=progress)

@@ -1,0 +1,284 @@
+"""Stories, scenes and choices."""
+
+import graphene
+
+from generation.services import request_generation
+from story_admin import services
+from story_admin.exceptions import NotFound
+from story_admin.models import Asset, Choice, Scenario, Scene
+
+from ..auth import require_user
+from ..ids import object_id
+from ..scalars import JSONString
+from ..types import AssetType, ChoiceType, ScenarioType, SceneType
+from .base import ServiceMutation, provided
+
+
+def load(model, value, what: str):
+    document = model.objects.filter(pk=object_id(value, what=what)).first()
+    if document is None:
+        raise NotFound(f"No {what} has the id “{value}”.")
+    return document
+
+
+def load_media(values: dict) -> dict:
+    """`imageId`/`soundId`/`musicId` inputs as assets (an explicit null detaches)."""
+    media = {}
+    for name in ("image", "sound", "music"):
+        key = f"{name}_id"
+        if key in values:
+            media[name] = load(Asset, values[key], f"{name} asset") if values[key] else None
+    return media
+
+
+# Stories -----------------------------------------------------------------
+
+class CreateScenarioInput(graphene.InputObjectType):
+    title = graphene.String(required=True)
+    description = graphene.String()
+    is_published = graphene.Boolean(default_value=False)
+    language = graphene.String()
+    tags = graphene.List(graphene.NonNull(graphene.String))
+
+
+class UpdateScenarioInput(graphene.InputObjectType):
+    title = graphene.String()
+    description = graphene.String()
+    is_published = graphene.Boolean()
+    language = graphene.String()
+    tags = graphene.List(graphene.NonNull(graphene.String))
+
+
+class CreateScenario(ServiceMutation):
+    class Arguments:
+        input = CreateScenarioInput(required=True)
+
+    scenario = graphene.Field(ScenarioType)
+
+    @classmethod
+    def perform(cls, root, info, input):
+        scenario = services.create_scenario(author=require_user(info), **provided(
+            input, "title", "description", "is_published", "language", "tags"))
+        return cls(success=True, message="Story created.", scenario=scenario)
+
+
+class UpdateScenario(ServiceMutation):
+    class Arguments:
+        scenario_id = graphene.ID(required=True)
+        input = UpdateScenarioInput(required=True)
+
+    scenario = graphene.Field(ScenarioType)
+
+    @classmethod
+    def perform(cls, root, info, scenario_id, input):
+        editor = require_user(info)
+        scenario = services.update_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"), **provided(
+            input, "title", "description", "is_published", "language", "tags"))
+        return cls(success=True, message="Story saved.", scenario=scenario)
+
+
+class DeleteScenario(ServiceMutation):
+    class Arguments:
+        scenario_id = graphene.ID(required=True)
+
+    @classmethod
+    def perform(cls, root, info, scenario_id):
+        editor = require_user(info)
+        services.delete_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"))
+        return cls(success=True, message="Story deleted with its scenes, choices and players' progress.")
+
+
+class PublishScenario(ServiceMutation):
+    class Arguments:
+        scenario_id = graphene.ID(required=True)
+
+    scenario = graphene.Field(ScenarioType)
+
+    @classmethod
+    def perform(cls, root, info, scenario_id):
+        editor = require_user(info)
+        scenario = services.publish_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"))
+        return cls(success=True, message="Story published.", scenario=scenario)
+
+
+class UnpublishScenario(ServiceMutation):
+    class Arguments:
+        scenario_id = graphene.ID(required=True)
+
+    scenario = graphene.Field(ScenarioType)
+
+    @classmethod
+    def perform(cls, root, info, scenario_id):
+        editor = require_user(info)
+        scenario = services.unpublish_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"))
+        return cls(success=True, message="Story unpublished: players no longer see it.", scenario=scenario)
+
+
+# Scenes ------------------------------------------------------------------
+
+SCENE_INPUT_FIELDS = ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind")
+
+
+class PositionInput(graphene.InputObjectType):
+    x = graphene.Float(required=True)
+    y = graphene.Float(required=True)
+
+
+class SceneFields:
+    title = graphene.String()
+    text = graphene.String()
+    order = graphene.Int()
+    image_id = graphene.ID()
+    sound_id = graphene.ID()
+    music_id = graphene.ID()
+    is_start_scene = graphene.Boolean()
+    is_end_scene = graphene.Boolean()
+    ending_kind = graphene.String()
+    position = PositionInput()
+    auto_generate_image = graphene.Boolean(default_value=False)
+    auto_generate_sound = graphene.Boolean(default_value=False)
+    auto_generate_music = graphene.Boolean(default_value=False)
+
+
+class CreateSceneInput(SceneFields, graphene.InputObjectType):
+    scenario_id = graphene.ID(required=True)
+    title = graphene.String(required=True)
+    text = graphene.String(required=True)
+    order = graphene.Int(default_value=0)
+    is_start_scene = graphene.Boolean(default_value=False)
+    is_end_scene = graphene.Boolean(default_value=False)
+
+
+class UpdateSceneInput(SceneFields, graphene.InputObjectType):
+    pass
+
+
+def scene_changes(values) -> dict:
+    changes = {**provided(values, *SCENE_INPUT_FIELDS), **load_media(values)}
+    if values.get("position") is not None:
+        changes["position_x"], changes["position_y"] = values["position"].x, values["position"].y
+    return changes
+
+
+def queue_requested_media(editor, scene, values) -> list[Asset]:
+    return [
+        request_generation(requester=editor, kind=kind, scene=scene)
+        for kind in ("image", "sound", "music") if values.get(f"auto_generate_{kind}")
+    ]
+
+
+class CreateScene(ServiceMutation):
+    class Arguments:
+        input = CreateSceneInput(required=True)
+
+    scene = graphene.Field(SceneType)
+    queued_assets = graphene.List(AssetType, description="Media queued by the autoGenerate flags.")
+
+    @classmethod
+    def perform(cls, root, info, input):
+        editor = require_user(info)
+        scenario = load(Scenario, input.scenario_id, "story")
+        scene = services.create_scene(editor=editor, scenario=scenario, **scene_changes(input))
+        queued = queue_requested_media(editor, scene, input)
+        return cls(success=True, message="Scene created.", scene=scene, queued_assets=queued)
+
+
+class UpdateScene(ServiceMutation):
+    class Arguments:
+        scene_id = graphene.ID(required=True)
+        input = UpdateSceneInput(required=True)
+
+    scene = graphene.Field(SceneType)
+    queued_assets = graphene.List(AssetType)
+
+    @classmethod
+    def perform(cls, root, info, scene_id, input):
+        editor = require_user(info)
+        scene = services.update_scene(editor=editor, scene=load(Scene, scene_id, "scene"), **scene_changes(input))
+        queued = queue_requested_media(editor, scene, input)
+        return cls(success=True, message="Scene saved.", scene=scene, queued_assets=queued)
+
+
+class DeleteScene(ServiceMutation):
+    class Arguments:
+        scene_id = graphene.ID(required=True)
+
+    @classmethod
+    def perform(cls, root, info, scene_id):
+        services.delete_scene(editor=require_user(info), scene=load(Scene, scene_id, "scene"))
+        return cls(success=True, message="Scene deleted with the choices leading to it and from it.")
+
+
+# Choices -----------------------------------------------------------------
+
+class CreateChoiceInput(graphene.InputObjectType):
+    from_scene_id = graphene.ID(required=True)
+    to_scene_id = graphene.ID(required=True)
+    text = graphene.String(required=True)
+    condition = JSONString()
+    order = graphene.Int()
+
+
+class UpdateChoiceInput(graphene.InputObjectType):
+    to_scene_id = graphene.ID()
+    text = graphene.String()
+    condition = JSONString()
+    order = graphene.Int()
+
+
+class CreateChoice(ServiceMutation):
+    class Arguments:
+        input = CreateChoiceInput(required=True)
+
+    choice = graphene.Field(ChoiceType)
+
+    @classmethod
+    def perform(cls, root, info, input):
+        editor = require_user(info)
+        choice = services.create_choice(
+            editor=editor, from_scene=load(Scene, input.from_scene_id, "scene"),
+            to_scene=load(Scene, input.to_scene_id, "scene"), text=input.text,
+            condition=input.get("condition"), order=input.get("order"),
+        )
+        return cls(success=True, message="Choice created.", choice=choice)
+
+
+class UpdateChoice(ServiceMutation):
+    class Arguments:
+        choice_id = graphene.ID(required=True)
+        input = UpdateChoiceInput(required=True)
+
+    choice = graphene.Field(ChoiceType)
+
+    @classmethod
+    def perform(cls, root, info, choice_id, input):
+        editor = require_user(info)
+        changes = provided(input, "text", "condition", "order")
+        if input.get("to_scene_id"):
+            changes["to_scene"] = load(Scene, input.to_scene_id, "scene")
+        choice = services.update_choice(editor=editor, choice=load(Choice, choice_id, "choice"), **changes)
+        return cls(success=True, message="Choice saved.", choice=choice)
+
+
+class DeleteChoice(ServiceMutation):
+    class Arguments:
+        choice_id = graphene.ID(required=True)
+
+    @classmethod
+    def perform(cls, root, info, choice_id):
+        services.delete_choice(editor=require_user(info), choice=load(Choice, choice_id, "choice"))
+        return cls(success=True, message="Choice deleted.")
+
+
+class DeleteChoices(ServiceMutation):
+    class Arguments:
+        choice_ids = graphene.List(graphene.ID, required=True)
+
+    deleted_count = graphene.Int()
+
+    @classmethod
+    def perform(cls, root, info, choice_ids):
+        editor = require_user(info)
+        choices = [load(Choice, choice_id, "choice") for choice_id in choice_ids]
+        count = services.delete_choices(editor=editor, choices=choices)
+        return cls(success=True, message=f"{count} choice{'s' if count != 1 else ''} deleted.", deleted_count=count)

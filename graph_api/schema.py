@@ -1,0 +1,48 @@
+"""The GraphQL schema: the contract's operations (CONTRACT.md) and ours."""
+
+import graphene
+import graphql_jwt
+
+from .mutations import assets, progress, stories, tokens, users
+from .queries import Query
+
+
+class Mutation(graphene.ObjectType):
+    login = users.Login.Field()
+    token_auth = users.ObtainToken.Field()
+    verify_token = graphql_jwt.Verify.Field()
+    refresh_token = tokens.RefreshToken.Field()
+    revoke_token = tokens.RevokeToken.Field()
+    create_user = users.CreateUser.Field()
+    update_user = users.UpdateUser.Field()
+    delete_user = users.DeleteUser.Field()
+
+    create_scenario = stories.CreateScenario.Field()
+    update_scenario = stories.UpdateScenario.Field()
+    delete_scenario = stories.DeleteScenario.Field()
+    publish_scenario = stories.PublishScenario.Field()
+    unpublish_scenario = stories.UnpublishScenario.Field()
+    create_scene = stories.CreateScene.Field()
+    update_scene = stories.UpdateScene.Field()
+    delete_scene = stories.DeleteScene.Field()
+    create_choice = stories.CreateChoice.Field()
+    update_choice = stories.UpdateChoice.Field()
+    delete_choice = stories.DeleteChoice.Field()
+    delete_choices = stories.DeleteChoices.Field()
+
+    create_asset = assets.CreateAsset.Field()
+    update_asset = assets.UpdateAsset.Field()
+    delete_asset = assets.DeleteAsset.Field()
+    generate_asset = assets.GenerateAsset.Field()
+
+    create_progress = progress.CreateProgress.Field()
+    record_progress = progress.RecordProgress.Field()
+    update_progress = progress.UpdateProgress.Field()
+    delete_progress = progress.DeleteProgress.Field()
+    go_back_in_history = progress.GoBackInHistory.Field()
+    start_scenario = progress.StartScenario.Field()
+    make_choice = progress.MakeChoice.Field()
+    reset_progress = progress.ResetProgress.Field()
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

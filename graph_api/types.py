@@ -1,0 +1,330 @@
+"""GraphQL types: the documents of CONTRACT.md, with our additions. Resolvers read loaded stories."""
+
+import os
+
+import graphene
+from bson import ObjectId
+from graphene import relay
+from graphene_django import DjangoObjectType
+
+from story_admin import permissions
+from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene, User
+from story_admin.services.progress import progress_percentage
+from story_admin.validation import story_problems
+
+from .auth import current_user
+from .errors import bad_input
+from .loaders import story_of
+from .scalars import JSONString
+
+
+def resolve_document_mongo_id(document, info=None):
+    return str(document.pk)
+
+
+class UserType(DjangoObjectType):
+    class Meta:
+        model = User
+        name = "UserType"
+        interfaces = (relay.Node,)
+        fields = ("id", "email", "role", "first_name", "last_name", "created_at", "updated_at")
+        convert_choices_to_enum = False
+
+    mongo_id = graphene.String()
+    resolve_mongo_id = resolve_document_mongo_id
+
+    @classmethod
+    def get_node(cls, info, id):
+        return User.objects.filter(pk=ObjectId(id)).first() if ObjectId.is_valid(id) else None
+
+
+class PositionType(graphene.ObjectType):
+    x = graphene.Float(required=True)
+    y = graphene.Float(required=True)
+
+
+class AssetType(DjangoObjectType):
+    class Meta:
+        model = Asset
+        name = "AssetType"
+        interfaces = (relay.Node,)
+        fields = ("id", "type", "name", "filename", "file_size", "mime_type", "is_public", "created_at",
+                  "updated_at", "status", "error", "provider", "model", "prompt", "width", "height")
+        convert_choices_to_enum = False
+
+    mongo_id = graphene.String()
+    url = graphene.String(required=True, description="Absolute address of the file.")
+    metadata = JSONString()
+    uploaded_by = graphene.Field(UserType, required=True)
+    file_size_mb = graphene.Float()
+    file_extension = graphene.String()
+    dimensions = graphene.String(description="WxH, for images.")
+    duration = graphene.String(description="Seconds, for audio.")
+    resolve_mongo_id = resolve_document_mongo_id
+
+    @staticmethod
+    def resolve_url(asset, info):
+        address = asset.file.url if asset.file else asset.url
+        if address and address.startswith("/"):
+            return info.context.build_absolute_uri(address)
+        return address or ""
+
+    @staticmethod
+    def resolve_metadata(asset, info):
+        return asset.metadata or {}
+
+    @staticmethod
+    def resolve_uploaded_by(asset, info):
+        return asset.uploaded_by
+
+    @staticmethod
+    def resolve_file_size_mb(asset, info):
+        return None if asset.file_size is None else round(asset.file_size / (1024 * 1024), 2)
+
+    @staticmethod
+    def resolve_file_extension(asset, info):
+        extension = os.path.splitext(asset.filename or asset.url or "")[1]
+        return extension[1:].lower() or None
+
+    @staticmethod
+    def resolve_dimensions(asset, info):
+        width = asset.width or (asset.metadata or {}).get("width")
+        height = asset.height or (asset.metadata or {}).get("height")
+        return f"{width}x{height}" if width and height else None
+
+    @staticmethod
+    def resolve_duration(asset, info):
+        seconds = asset.duration if asset.duration is not None else (asset.metadata or {}).get("duration")
+        return None if seconds is None else f"{float(seconds):g}"
+
+    @classmethod
+    def get_node(cls, info, id):
+        return Asset.objects.filter(pk=ObjectId(id)).first() if ObjectId.is_valid(id) else None
+
+
+class StoryProblemType(graphene.ObjectType):
+    code = graphene.String(required=True)
+    message = graphene.String(required=True)
+    scene = graphene.Field(lambda: SceneType)
+    choice = graphene.Field(lambda: ChoiceType)
+
+
+class SceneType(DjangoObjectType):
+    class Meta:
+        model = Scene
+        name = "SceneType"
+        interfaces = (relay.Node,)
+        fields = ("id", "title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "created_at",
+                  "updated_at")
+        convert_choices_to_enum = False
+
+    mongo_id = graphene.String()
+    scenario_id = graphene.Field(lambda: ScenarioType, required=True)
+    image_id = graphene.Field(AssetType, description="The scene's image.")
+    sound_id = graphene.Field(AssetType, description="The scene's narration.")
+    music_id = graphene.Field(AssetType, description="The scene's background music.")
+    choices = graphene.List(lambda: ChoiceType, description="Choices leaving this scene, by order.")
+    position = graphene.Field(PositionType, required=True, description="Where the scene sits on the story map.")
+    is_ending = graphene.Boolean(required=True)
+    resolve_mongo_id = resolve_document_mongo_id
+
+    @staticmethod
+    def resolve_scenario_id(scene, info):
+        return scene.scenario
+
+    @staticmethod
+    def resolve_image_id(scene, info):
+        return scene.image
+
+    @staticmethod
+    def resolve_sound_id(scene, info):
+        return scene.sound
+
+    @staticmethod
+    def resolve_music_id(scene, info):
+        return scene.music
+
+    @staticmethod
+    def resolve_choices(scene, info):
+        return story_of(info, scene.scenario).choices_from(scene)
+
+    @staticmethod
+    def resolve_position(scene, info):
+        return PositionType(x=scene.position_x, y=scene.position_y)
+
+    @staticmethod
+    def resolve_is_ending(scene, info):
+        return scene.is_end_scene
+
+    @classmethod
+    def get_node(cls, info, id):
+        from .queries import readable_scene
+
+        return readable_scene(info, id)
+
+
+class ChoiceType(DjangoObjectType):
+    class Meta:
+        model = Choice
+        name = "ChoiceType"
+        interfaces = (relay.Node,)
+        fields = ("id", "text", "order", "created_at", "updated_at")
+
+    mongo_id = graphene.String()
+    from_scene_id = graphene.Field(SceneType, required=True)
+    to_scene_id = graphene.Field(SceneType)
+    condition = JSONString(description="A JSON object; {} when empty.")
+    resolve_mongo_id = resolve_document_mongo_id
+
+    @staticmethod
+    def resolve_from_scene_id(choice, info):
+        return choice.from_scene
+
+    @staticmethod
+    def resolve_to_scene_id(choice, info):
+        return story_of(info, choice.scenario).scenes_by_id.get(choice.to_scene_id)
+
+    @staticmethod
+    def resolve_condition(choice, info):
+        return choice.condition or {}
+
+    @classmethod
+    def get_node(cls, info, id):
+        from .queries import readable_choice
+
+        return readable_choice(info, id)
+
+
+class SceneConnection(relay.Connection):
+    class Meta:
+        node = SceneType
+
+
+class ScenarioType(DjangoObjectType):
+    class Meta:
+        model = Scenario
+        name = "ScenarioType"
+        interfaces = (relay.Node,)
+        fields = ("id", "title", "slug", "description", "language", "is_published", "created_at", "updated_at")
+
+    mongo_id = graphene.String()
+    author_id = graphene.Field(UserType, required=True)
+    tags = graphene.List(graphene.NonNull(graphene.String), required=True)
+    cover_image = graphene.Field(AssetType)
+    scenes_list = graphene.List(SceneType, description="All scenes, by order.")
+    scenes = relay.ConnectionField(SceneConnection, description="The same scenes, paginated.")
+    start_scene = graphene.Field(SceneType)
+    problems = graphene.List(
+        graphene.NonNull(StoryProblemType), description="What keeps the story from being played (authors only)."
+    )
+    resolve_mongo_id = resolve_document_mongo_id
+
+    @staticmethod
+    def resolve_author_id(scenario, info):
+        return scenario.author
+
+    @staticmethod
+    def resolve_tags(scenario, info):
+        return scenario.tags or []
+
+    @staticmethod
+    def resolve_cover_image(scenario, info):
+        story = story_of(info, scenario)
+        return story.assets.get(scenario.cover_image_id) if scenario.cover_image_id else None
+
+    @staticmethod
+    def resolve_scenes_list(scenario, info):
+        return story_of(info, scenario).scenes
+
+    @staticmethod
+    def resolve_scenes(scenario, info, **page):
+        for size in ("first", "last"):
+            if page.get(size) is not None and page[size] > 100:
+                raise bad_input(f"Ask for at most 100 scenes at a time (`{size}: {page[size]}` was asked).")
+        return story_of(info, scenario).scenes
+
+    @staticmethod
+    def resolve_start_scene(scenario, info):
+        return story_of(info, scenario).start_scene
+
+    @staticmethod
+    def resolve_problems(scenario, info):
+        if not permissions.can_edit_story(current_user(info), scenario):
+            return None
+        story = story_of(info, scenario)
+        return [
+            StoryProblemType(
+                code=problem.code, message=problem.message,
+                scene=story.scenes_by_id.get(problem.scene_id), choice=story.choices_by_id.get(problem.choice_id),
+            )
+            for problem in story_problems(story)
+        ]
+
+    @classmethod
+    def get_node(cls, info, id):
+        from .queries import readable_scenario
+
+        return readable_scenario(info, id)
+
+
+class HistoryEntryType(graphene.ObjectType):
+    scene_id = graphene.Field(SceneType, required=True)
+    choice_id = graphene.Field(ChoiceType)
+    timestamp = graphene.DateTime()
+    metadata = JSONString()
+
+
+class PlayerProgressType(DjangoObjectType):
+    class Meta:
+        model = PlayerProgress
+        name = "PlayerProgressType"
+        interfaces = (relay.Node,)
+        fields = ("id", "is_completed", "completed_at", "total_time_spent", "created_at", "updated_at")
+
+    mongo_id = graphene.String()
+    user_id = graphene.Field(UserType, required=True)
+    scenario_id = graphene.Field(ScenarioType, required=True)
+    current_scene_id = graphene.Field(SceneType, required=True)
+    history = graphene.List(HistoryEntryType)
+    progress_percentage = graphene.Float(description="Share of the story's scenes visited, 0-100.")
+    resolve_mongo_id = resolve_document_mongo_id
+
+    @staticmethod
+    def resolve_user_id(progress, info):
+        return progress.user
+
+    @staticmethod
+    def resolve_scenario_id(progress, info):
+        return progress.scenario
+
+    @staticmethod
+    def resolve_current_scene_id(progress, info):
+        return story_of(info, progress.scenario).scenes_by_id.get(progress.current_scene_id)
+
+    @staticmethod
+    def resolve_history(progress, info):
+        story = story_of(info, progress.scenario)
+        entries = []
+        for entry in progress.history:
+            scene = story.scenes_by_id.get(ObjectId(entry.scene_id))
+            if scene is None:  # the scene was deleted since; its step is no longer part of the path
+                continue
+            choice = story.choices_by_id.get(ObjectId(entry.choice_id)) if entry.choice_id else None
+            entries.append(HistoryEntryType(scene_id=scene, choice_id=choice, timestamp=entry.timestamp,
+                                            metadata=entry.metadata or {}))
+        return entries
+
+    @staticmethod
+    def resolve_progress_percentage(progress, info):
+        return progress_percentage(progress, scene_count=len(story_of(info, progress.scenario).scenes))
+
+    @classmethod
+    def get_node(cls, info, id):
+        from .queries import readable_progress
+
+        return readable_progress(info, id)
+
+
+class FieldErrorType(graphene.ObjectType):
+    field = graphene.String(required=True)
+    messages = graphene.List(graphene.NonNull(graphene.String), required=True)

@@ -1,0 +1,35 @@
+"""The /graphql/ endpoint: limits on query depth and introspection, and no internals in errors."""
+
+import logging
+
+from django.conf import settings
+from django.views.decorators.csrf import csrf_exempt
+from graphene.validation import depth_limit_validator
+from graphene_django.views import GraphQLView
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+
+logger = logging.getLogger(__name__)
+
+
+class StoryGraphQLView(GraphQLView):
+    """GraphiQL in development; token auth (no cookies), so CSRF does not apply."""
+
+    @classmethod
+    def as_endpoint(cls):
+        rules = [depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH)]
+        if not settings.GRAPHQL_INTROSPECTION:
+            rules.append(NoSchemaIntrospectionCustomRule)
+        return csrf_exempt(cls.as_view(graphiql=settings.GRAPHIQL, validation_rules=rules))
+
+    @staticmethod
+    def format_error(error):
+        original = getattr(error, "original_error", None)
+        if isinstance(error, GraphQLError) and (original is None or isinstance(original, GraphQLError)):
+            return error.formatted
+        # A bug, not a refusal: log it whole, answer without internals.
+        logger.error("GraphQL request failed", exc_info=original or error)
+        formatted = error.formatted if isinstance(error, GraphQLError) else {}
+        formatted["message"] = str(original or error) if settings.DEBUG else "Internal server error"
+        formatted["extensions"] = {"code": "INTERNAL_SERVER_ERROR"}
+        return formatted

@@ -1,0 +1,85 @@
+"""Accounts: sign-up, profile changes, deletion, and password sign-in."""
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from ..exceptions import PermissionDenied, StoryRuleError
+from ..models import Role, Scenario, User, UserManager
+
+USER_FIELDS = {"email", "first_name", "last_name", "role"}
+
+
+def register_user(*, creator: User | None, email: str, password: str, role: str = Role.PLAYER,
+                  first_name: str = "", last_name: str = "") -> User:
+    """Open sign-up creates players; an author account needs a superuser (or OPEN_AUTHOR_SIGNUP)."""
+    if role not in Role.values:
+        raise StoryRuleError(f"The role must be one of: {', '.join(Role.values)}.", field_errors={"role": ["Unknown role."]})
+    if role == Role.AUTHOR and not settings.OPEN_AUTHOR_SIGNUP and not _is_superuser(creator):
+        raise PermissionDenied("Only an administrator can create author accounts; sign up as a player instead.")
+    email = _checked_email(email)
+    user = User(email=email, role=role, first_name=(first_name or "").strip(), last_name=(last_name or "").strip())
+    try:
+        validate_password(password or "", user)
+    except ValidationError as error:
+        raise StoryRuleError(" ".join(error.messages), field_errors={"password": error.messages}) from None
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def update_user(*, editor: User, user: User, **changes) -> User:
+    _ensure_self_or_superuser(editor, user)
+    unknown = sorted(set(changes) - USER_FIELDS)
+    if unknown:
+        raise StoryRuleError(f"These fields of an account cannot be changed here: {', '.join(unknown)}.")
+    if "role" in changes and changes["role"] != user.role and not _is_superuser(editor):
+        raise PermissionDenied("Only an administrator can change a role.")
+    if "role" in changes and changes["role"] not in Role.values:
+        raise StoryRuleError(f"The role must be one of: {', '.join(Role.values)}.")
+    if "email" in changes:
+        changes["email"] = _checked_email(changes["email"], exclude=user)
+    for name, value in changes.items():
+        setattr(user, name, value.strip() if isinstance(value, str) else value)
+    user.save()
+    return user
+
+
+def delete_user(*, editor: User, user: User) -> None:
+    _ensure_self_or_superuser(editor, user)
+    if Scenario.objects.filter(author=user).exists():
+        raise StoryRuleError("This account still writes stories: delete them or hand them over first.")
+    user.delete()
+
+
+def sign_in(*, request, email: str, password: str) -> User:
+    """The active account with this email and password, or a refusal that does not say which was wrong."""
+    user = authenticate(request, username=UserManager.normalize_email(email), password=password or "")
+    if user is None:
+        raise StoryRuleError("Wrong email or password.")
+    return user
+
+
+def _checked_email(email: str, *, exclude: User | None = None) -> str:
+    email = UserManager.normalize_email(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise StoryRuleError("Enter a valid email address.", field_errors={"email": ["Enter a valid email address."]}) from None
+    taken = User.objects.filter(email=email)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise StoryRuleError("An account already uses this email.", field_errors={"email": ["Already registered."]})
+    return email
+
+
+def _is_superuser(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def _ensure_self_or_superuser(editor: User, user: User) -> None:
+    if editor.pk != user.pk and not _is_superuser(editor):
+        raise PermissionDenied("You can only change your own account.")
