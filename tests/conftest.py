@@ -52,3 +52,28 @@ def pytest_configure(config):
 
     # Hashing with the production hasher costs ~0.3 s a user; tests create hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Collections that migrations fill once and tests never change: flushing them after every
+# test (and re-creating them through post_migrate, as Django's flush does) cost ~0.6 s a test.
+STATIC_COLLECTIONS = {"django_content_type", "auth_permission", "django_migrations"}
+
+
+def _flush_written_collections(self):
+    from django.db import connections
+
+    for alias in self._databases_names(include_mirrors=False):
+        database = connections[alias].database
+        for name in database.list_collection_names():
+            if name not in STATIC_COLLECTIONS and not name.startswith("system."):
+                database[name].delete_many({})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_database_teardown():
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = _flush_written_collections
+    yield
+    TransactionTestCase._fixture_teardown = original
