@@ -34,7 +34,7 @@ def authenticate_request(request) -> None:
         logger.info("Refused a JWT: %s", error)
         request.user = AnonymousUser()
         return
-    request.user = user if user.is_active else AnonymousUser()
+    request.user = user if user is not None and user.is_active else AnonymousUser()
 
 
 class JWTAuthenticationMiddleware:

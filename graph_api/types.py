@@ -48,7 +48,7 @@ class AssetType(DjangoObjectType):
         model = Asset
         name = "AssetType"
         interfaces = (relay.Node,)
-        fields = ("id", "type", "name", "filename", "file_size", "mime_type", "is_public", "created_at",
+        fields = ("id", "type", "name", "filename", "mime_type", "is_public", "created_at",
                   "updated_at", "status", "error", "provider", "model", "prompt", "width", "height")
         convert_choices_to_enum = False
 
@@ -56,6 +56,7 @@ class AssetType(DjangoObjectType):
     url = graphene.String(required=True, description="Absolute address of the file.")
     metadata = JSONString()
     uploaded_by = graphene.Field(UserType, required=True)
+    file_size = graphene.Int(description="Bytes.")
     file_size_mb = graphene.Float()
     file_extension = graphene.String()
     dimensions = graphene.String(description="WxH, for images.")

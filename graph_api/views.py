@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import depth_limit_validator
 from graphene_django.views import GraphQLView
 from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +17,8 @@ class StoryGraphQLView(GraphQLView):
 
     @classmethod
     def as_endpoint(cls):
-        rules = [depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH)]
+        # These rules replace graphql-core's defaults, so the defaults are listed first.
+        rules = [*specified_rules, depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH)]
         if not settings.GRAPHQL_INTROSPECTION:
             rules.append(NoSchemaIntrospectionCustomRule)
         return csrf_exempt(cls.as_view(graphiql=settings.GRAPHIQL, validation_rules=rules))

@@ -1,0 +1,102 @@
+"""The endpoint's limits and error shapes: depth, page size, bad documents, internals never shown."""
+
+import json
+
+import pytest
+from django.test import override_settings
+
+from graph_api.views import StoryGraphQLView
+from story_admin.services import create_scenario
+from tests.story_admin.conftest import build_story
+
+pytestmark = pytest.mark.django_db
+
+
+def test_invalid_document_is_http_400(gql):
+    response = gql.post("{ allScenarios { nope } }")
+    assert response.status_code == 400
+    assert "Cannot query field 'nope'" in response.json()["errors"][0]["message"]
+
+
+def test_deep_queries_are_refused(gql):
+    nested = "choices { toSceneId { " * 6 + "title" + " } }" * 6
+    response = gql.post("{ allScenarios { scenesList { %s } } }" % nested)
+    assert response.status_code == 400
+    assert "exceeds maximum operation depth" in response.json()["errors"][0]["message"]
+
+
+def test_pages_are_capped_at_one_hundred(gql, author):
+    scenario = build_story(author, 3, published=True)
+    result = gql("query($id: ID!) { scenario(id: $id) { scenes(first: 500) { edges { node { title } } } } }",
+                 {"id": str(scenario.pk)})
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "at most 100 scenes" in result["errors"][0]["message"]
+
+
+def test_unknown_ids_are_not_found(gql):
+    result = gql("{ scenarioById(scenarioId: \"not-an-id\") { title } }")
+    assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert result["errors"][0]["message"] == "No story has the id “not-an-id”."
+
+
+def test_relay_global_ids_are_accepted(gql, author):
+    scenario = build_story(author, 2, published=True)
+    global_id = gql.data("{ allScenarios { id } }")["allScenarios"][0]["id"]
+    assert gql.data("query($id: ID!) { scenarioById(scenarioId: $id) { mongoId } }",
+                    {"id": global_id})["scenarioById"]["mongoId"] == str(scenario.pk)
+
+
+def test_refused_mutation_reports_field_errors_and_writes_nothing(gql, author):
+    result = gql.as_user(author).data('mutation { createScenario(input: {title: "  "}) '
+                                      "{ success code message errors { field messages } scenario { title } } }")
+    payload = result["createScenario"]
+    assert payload["success"] is False and payload["code"] == "BAD_USER_INPUT"
+    assert payload["errors"][0]["field"] == "title" and payload["scenario"] is None
+
+
+def test_json_string_inputs_accept_strings_and_objects(gql, author):
+    scenario = create_scenario(author=author, title="Json")
+    gql.as_user(author)
+    scene = gql.data('mutation($s: ID!) { createScene(input: {scenarioId: $s, title: "A", text: "a"}) '
+                     "{ scene { mongoId } } }", {"s": str(scenario.pk)})["createScene"]["scene"]["mongoId"]
+    for condition in ('"{\\"key\\": 1}"', "{key: 1}"):
+        made = gql.data('mutation($a: ID!) { createChoice(input: {fromSceneId: $a, toSceneId: $a, text: "Loop", '
+                        f"condition: {condition}}}) {{ choice {{ condition }} }} }}", {"a": scene})
+        assert json.loads(made["createChoice"]["choice"]["condition"]) == {"key": 1}
+    broken = gql.post('mutation($a: ID!, $c: JSONString) { createChoice(input: {fromSceneId: $a, toSceneId: $a, '
+                      'text: "L", condition: $c}) { success } }', {"a": scene, "c": "{oops"})
+    assert "Not valid JSON" in broken.json()["errors"][0]["message"]
+
+
+def test_internal_errors_show_no_internals_without_debug(rf, monkeypatch):
+    from graph_api import queries
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("/srv/secret/path.py exploded")
+
+    monkeypatch.setattr(queries.selectors, "readable_stories", broken)
+    with override_settings(DEBUG=False):
+        view = StoryGraphQLView.as_endpoint()
+        request = rf.post("/graphql/", json.dumps({"query": "{ allScenarios { title } }"}),
+                          content_type="application/json")
+        body = json.loads(view(request).content)
+    assert body["errors"][0]["message"] == "Internal server error"
+    assert "secret" not in json.dumps(body) and "Traceback" not in json.dumps(body)
+
+
+def test_introspection_is_off_in_production(rf):
+    with override_settings(GRAPHQL_INTROSPECTION=False, GRAPHIQL=False):
+        view = StoryGraphQLView.as_endpoint()
+        request = rf.post("/graphql/", json.dumps({"query": "{ __schema { types { name } } }"}),
+                          content_type="application/json")
+        response = view(request)
+    assert response.status_code == 400
+    assert "introspection" in json.loads(response.content)["errors"][0]["message"].lower()
+
+
+def test_cors_allows_the_react_app_with_the_authorization_header(client):
+    response = client.options("/graphql/", HTTP_ORIGIN="http://localhost:3000",
+                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+                              HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type")
+    assert response["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    assert "authorization" in response["Access-Control-Allow-Headers"].lower()
