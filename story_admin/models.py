@@ -247,3 +247,18 @@ class PlayerProgress(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.scenario}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins for one email, shared by every web process through the database."""
+
+    email = models.CharField(max_length=254, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "login_throttles"
+
+    def __str__(self):
+        return f"{self.email}: {self.failures} failed sign-ins"

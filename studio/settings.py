@@ -96,7 +96,7 @@ MIGRATION_MODULES = {
 }
 
 AUTH_USER_MODEL = "story_admin.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["story_admin.auth_backends.ThrottledModelBackend"]
 
 # GraphQL (graph_api). Tokens: `Authorization: JWT <token>`, signed with SECRET_KEY.
 GRAPHENE = {

@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from .. import login_throttle
 from ..exceptions import PermissionDenied, StoryRuleError
 from ..models import Role, Scenario, User, UserManager
 
@@ -56,6 +57,8 @@ def delete_user(*, editor: User, user: User) -> None:
 
 def sign_in(*, request, email: str, password: str) -> User:
     """The active account with this email and password, or a refusal that does not say which was wrong."""
+    if refused := login_throttle.refusal(email or ""):
+        raise StoryRuleError(refused)
     user = authenticate(request, username=UserManager.normalize_email(email), password=password or "")
     if user is None:
         raise StoryRuleError("Wrong email or password.")

@@ -53,3 +53,10 @@ def build_story(author, scene_count: int, *, published: bool = False):
         for target, label in ((scenes[index + 1], "Forward"), (scenes[max(index - 1, 0)], "Back"))
     )
     return scenario
+
+
+@pytest.fixture
+def gql_client(client):
+    from tests.graph_api.conftest import GraphQLClient
+
+    return GraphQLClient(client)
