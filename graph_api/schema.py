@@ -34,6 +34,7 @@ class Mutation(graphene.ObjectType):
     update_asset = assets.UpdateAsset.Field()
     delete_asset = assets.DeleteAsset.Field()
     generate_asset = assets.GenerateAsset.Field()
+    upload_asset = assets.UploadAsset.Field()
 
     create_progress = progress.CreateProgress.Field()
     record_progress = progress.RecordProgress.Field()

@@ -5,15 +5,18 @@ import logging
 from django.conf import settings
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import depth_limit_validator
-from graphene_django.views import GraphQLView
+from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
 
 logger = logging.getLogger(__name__)
 
 
-class StoryGraphQLView(GraphQLView):
-    """GraphiQL in development; token auth (no cookies), so CSRF does not apply."""
+class StoryGraphQLView(FileUploadGraphQLView):
+    """JSON and multipart (file upload) requests; GraphiQL in development.
+
+    Token auth, no cookies: CSRF does not apply.
+    """
 
     @classmethod
     def as_endpoint(cls):

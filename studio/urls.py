@@ -3,9 +3,11 @@
 from django.contrib import admin
 from django.urls import path
 
+from generation.media_view import serve_media
 from graph_api.views import StoryGraphQLView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("graphql/", StoryGraphQLView.as_endpoint(), name="graphql"),
+    path("media/<path:name>", serve_media, name="media"),
 ]

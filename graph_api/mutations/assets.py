@@ -1,11 +1,13 @@
 """Assets registered by address, edited, deleted, or generated."""
 
 import graphene
+from graphene_file_upload.scalars import Upload
 
 from generation.services import request_generation
+from generation.uploads import attach_upload
 from story_admin import services
 from story_admin.exceptions import StoryRuleError
-from story_admin.models import Asset
+from story_admin.models import Asset, Scene
 
 from ..auth import require_user
 from ..scalars import JSONString
@@ -100,3 +102,21 @@ class GenerateAsset(ServiceMutation):
         asset = request_generation(requester=requester, kind=kind, name=name, prompt=description or name,
                                    metadata=metadata)
         return cls(success=True, message="Generation queued: the asset's status follows it.", asset=asset)
+
+
+class UploadAsset(ServiceMutation):
+    """Attach an own file to a scene (multipart request): `kind` is image, sound (narration) or music."""
+
+    class Arguments:
+        scene_id = graphene.ID(required=True)
+        kind = graphene.String(required=True)
+        file = Upload(required=True)
+
+    asset = graphene.Field(AssetType)
+
+    @classmethod
+    def perform(cls, root, info, scene_id, kind, file):
+        editor = require_user(info)
+        asset = attach_upload(editor=editor, scene=load(Scene, scene_id, "scene"), kind=kind,
+                              filename=getattr(file, "name", ""), data=file.read())
+        return cls(success=True, message="File attached to the scene.", asset=asset)

@@ -1,0 +1,59 @@
+"""Serving media files: Content-Type, ETag / If-None-Match, Cache-Control and HTTP Range."""
+
+import re
+
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.views.decorators.http import require_safe
+
+from story_admin.models import Asset
+from story_admin.permissions import can_edit_story
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK = 64 * 1024
+
+
+def _visible(request, asset: Asset | None) -> bool:
+    """Media of a draft story, or a private asset, are served to its editors only."""
+    if asset is None:
+        return False
+    if asset.scenario_id and not asset.scenario.is_published:
+        return can_edit_story(request.user, asset.scenario)
+    if not asset.is_public and asset.scenario_id is None:
+        return request.user.is_authenticated and (request.user.pk == asset.uploaded_by_id or request.user.is_superuser)
+    return True
+
+
+@require_safe
+def serve_media(request, name: str):
+    asset = Asset.objects.select_related("scenario").filter(file=name).first()
+    if not _visible(request, asset) or not default_storage.exists(name):
+        raise Http404("No such media file.")
+    size = default_storage.size(name)
+    etag = f'"{asset.pk}-{size}-{int(default_storage.get_modified_time(name).timestamp())}"'
+    public = asset.scenario_id is None or asset.scenario.is_published
+    headers = {
+        "ETag": etag,
+        "Accept-Ranges": "bytes",
+        "Cache-Control": "public, max-age=86400" if public else "private, max-age=0, must-revalidate",
+        "Content-Type": asset.mime_type or "application/octet-stream",
+    }
+    if etag in request.headers.get("If-None-Match", ""):
+        return HttpResponseNotModified(headers={"ETag": etag, "Cache-Control": headers["Cache-Control"]})
+
+    start, end, status = 0, size - 1, 200
+    if match := RANGE.match(request.headers.get("Range", "")):
+        first, last = match.groups()
+        if first:
+            start, end = int(first), min(int(last), size - 1) if last else size - 1
+        elif last:
+            start = max(size - int(last), 0)
+        if start > end or start >= size:
+            return HttpResponse(status=416, headers={"Content-Range": f"bytes */{size}"})
+        status = 206
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    with default_storage.open(name) as stored:
+        stored.seek(start)
+        body = stored.read(end - start + 1)
+    headers["Content-Length"] = str(len(body))
+    return HttpResponse(body if request.method == "GET" else b"", status=status, headers=headers)

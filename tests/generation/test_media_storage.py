@@ -1,0 +1,108 @@
+"""Media in GridFS: uploads checked from their bytes, served with ETag, Range and privacy."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from generation.storage import GridFSStorage
+from generation.uploads import attach_upload
+from story_admin.exceptions import PermissionDenied, StoryRuleError
+from story_admin.models import Asset, Scene
+from tests.factories import AuthorFactory, ScenarioFactory, SceneFactory
+from tests.generation.media_samples import png_bytes, wav_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene(db):
+    return SceneFactory(scenario=ScenarioFactory(title="Draft"), title="Gate")
+
+
+def test_default_storage_is_gridfs_and_round_trips():
+    assert isinstance(default_storage, GridFSStorage)
+    name = default_storage.save("checks/hello.txt", ContentFile(b"hello" * 1000))
+    assert default_storage.exists(name) and default_storage.size(name) == 5000
+    with default_storage.open(name) as stored:
+        assert stored.read() == b"hello" * 1000
+    default_storage.delete(name)
+    assert not default_storage.exists(name)
+
+
+def test_upload_an_image_reads_its_dimensions(scene):
+    asset = attach_upload(editor=scene.scenario.author, scene=scene, kind="image", filename="gate.png",
+                          data=png_bytes(64, 48))
+    assert (asset.width, asset.height, asset.mime_type, asset.status) == (64, 48, "image/png", "ready")
+    assert Scene.objects.get(pk=scene.pk).image_id == asset.pk
+    assert default_storage.size(asset.file.name) == asset.file_size
+
+
+def test_upload_a_narration_reads_its_duration(scene):
+    asset = attach_upload(editor=scene.scenario.author, scene=scene, kind="sound", filename="voice.wav",
+                          data=wav_bytes(1.5))
+    assert asset.duration == pytest.approx(1.5) and asset.mime_type == "audio/wav"
+    assert Scene.objects.get(pk=scene.pk).sound_id == asset.pk
+
+
+@pytest.mark.parametrize("kind, data, message", [
+    ("image", b"GIF89a not really" * 3, "damaged"),
+    ("image", b"plain text pretending to be a png", "not an image"),
+    ("sound", png_bytes(), "not audio"),
+    ("image", b"", "empty"),
+])
+def test_bad_files_are_refused_and_nothing_is_stored(scene, kind, data, message):
+    with pytest.raises(StoryRuleError, match=message):
+        attach_upload(editor=scene.scenario.author, scene=scene, kind=kind, filename="photo.png", data=data)
+    assert not Asset.objects.exists()
+    assert default_storage.listdir("scenes") == ([], [])
+
+
+def test_another_author_cannot_upload(scene):
+    with pytest.raises(PermissionDenied):
+        attach_upload(editor=AuthorFactory(), scene=scene, kind="image", filename="x.png", data=png_bytes())
+
+
+def test_media_view_serves_ranges_and_etags(client, scene):
+    scene.scenario.is_published = True
+    scene.scenario.save()
+    asset = attach_upload(editor=scene.scenario.author, scene=scene, kind="sound", filename="v.wav", data=wav_bytes())
+    url = asset.file.url
+    full = client.get(url)
+    assert full.status_code == 200 and full["Content-Type"] == "audio/wav"
+    assert full.content == default_storage.open(asset.file.name).read()
+    assert full["Cache-Control"].startswith("public")
+    part = client.get(url, HTTP_RANGE="bytes=10-19")
+    assert part.status_code == 206 and part["Content-Range"] == f"bytes 10-19/{asset.file_size}"
+    assert part.content == full.content[10:20]
+    tail = client.get(url, HTTP_RANGE="bytes=-4")
+    assert tail.content == full.content[-4:]
+    assert client.get(url, HTTP_RANGE=f"bytes={asset.file_size + 5}-").status_code == 416
+    assert client.get(url, HTTP_IF_NONE_MATCH=full["ETag"]).status_code == 304
+
+
+def test_draft_media_is_served_to_its_author_only(client, scene):
+    asset = attach_upload(editor=scene.scenario.author, scene=scene, kind="image", filename="g.png", data=png_bytes())
+    assert client.get(asset.file.url).status_code == 404
+    client.force_login(AuthorFactory())
+    assert client.get(asset.file.url).status_code == 404
+    client.force_login(scene.scenario.author)
+    response = client.get(asset.file.url)
+    assert response.status_code == 200 and response["Cache-Control"].startswith("private")
+
+
+def test_upload_asset_over_graphql_multipart(client, scene):
+    import json
+
+    from graphql_jwt.shortcuts import get_token
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    operations = {"query": 'mutation($scene: ID!, $file: Upload!) { uploadAsset(sceneId: $scene, kind: "image", '
+                           "file: $file) { success message asset { mongoId url dimensions mimeType } } }",
+                  "variables": {"scene": str(scene.pk), "file": None}}
+    response = client.post("/graphql/", {
+        "operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]}),
+        "0": SimpleUploadedFile("gate.png", png_bytes(32, 16), content_type="image/png"),
+    }, HTTP_AUTHORIZATION=f"JWT {get_token(scene.scenario.author)}")
+    payload = response.json()["data"]["uploadAsset"]
+    assert payload["success"], payload
+    assert payload["asset"]["dimensions"] == "32x16" and payload["asset"]["url"].startswith("http://testserver/media/")
