@@ -6,7 +6,7 @@ PYTHON_VERSION := $(shell cat .python-version)
 # pyenv's interpreter for .python-version, else python3.13 on the PATH.
 BOOTSTRAP_PYTHON ?= $(shell (command -v pyenv >/dev/null && pyenv which python 2>/dev/null) || command -v python$(PYTHON_VERSION) || ls -d $$HOME/.pyenv/versions/$(PYTHON_VERSION)*/bin/python 2>/dev/null | tail -n 1)
 
-.PHONY: run test venv system-packages clean-var bench
+.PHONY: run test venv system-packages bench
 
 venv: $(VENV)/.installed
 
@@ -22,7 +22,17 @@ run: venv
 	@mkdir -p var
 	@processes="$$($(PY) manage.py run_plan)" && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec honcho start $$processes
 
-test: venv
+# Debian packages the tests use for real: espeak-ng (offline narration).
+SYSTEM_PACKAGES := espeak-ng
+system-packages:
+	@missing=""; for package in $(SYSTEM_PACKAGES); do command -v $$package >/dev/null || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing$$missing with apt-get"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
+	  else echo "Please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
+
+test: venv system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv

@@ -1,15 +1,32 @@
 """Asking for generated media: one entry point for the API, the studio and the admin."""
 
-from story_admin.exceptions import StoryRuleError
+import logging
+
+import django_rq
+from redis.exceptions import RedisError
+from rq import Callback, Retry
+
+from story_admin.exceptions import StoryError, StoryRuleError
 from story_admin.models import Asset, AssetStatus, AssetType, Scene, User
 from story_admin.permissions import ensure_author, ensure_can_edit
 
+from .jobs import generate_asset, mark_failed
+
+logger = logging.getLogger(__name__)
+
 KINDS = {"image": AssetType.IMAGE, "sound": AssetType.SOUND, "narration": AssetType.SOUND, "music": AssetType.MUSIC}
+# One queue per kind, so slow music never blocks narration.
+QUEUES = {AssetType.IMAGE: "image", AssetType.SOUND: "sound", AssetType.MUSIC: "music"}
+TIMEOUTS = {AssetType.IMAGE: 600, AssetType.SOUND: 300, AssetType.MUSIC: 1800}
+
+
+class GenerationUnavailable(StoryError):
+    code = "SERVICE_UNAVAILABLE"
 
 
 def request_generation(*, requester: User, kind: str, name: str = "", prompt: str = "", scene: Scene | None = None,
                        metadata: dict | None = None) -> Asset:
-    """Record a queued asset for a generation job (the worker side lands with the media issue)."""
+    """Record a queued asset and enqueue its job; the scene keeps its current media until the new one is ready."""
     ensure_author(requester)
     if kind not in KINDS:
         raise StoryRuleError(f"Media kind must be one of: {', '.join(sorted(KINDS))}.")
@@ -19,8 +36,28 @@ def request_generation(*, requester: User, kind: str, name: str = "", prompt: st
         name = name or f"{scene.title} ({kind})"
     if not (name or "").strip():
         raise StoryRuleError("Give the media a name.", field_errors={"name": ["Required."]})
-    return Asset.objects.create(
-        type=KINDS[kind], name=name.strip()[:255], uploaded_by=requester, status=AssetStatus.QUEUED,
+    asset_type = KINDS[kind]
+    asset = Asset.objects.create(
+        type=asset_type, name=name.strip()[:255], uploaded_by=requester, status=AssetStatus.QUEUED,
         scene=scene, scenario_id=scene.scenario_id if scene else None, prompt=prompt or "",
         metadata=metadata or {}, is_public=scene is None,
     )
+    enqueue(asset)
+    return asset
+
+
+def enqueue(asset: Asset) -> None:
+    queue_name = QUEUES[asset.type]
+    try:
+        django_rq.get_queue(queue_name).enqueue(
+            generate_asset, str(asset.pk), job_id=f"asset-{asset.pk}", job_timeout=TIMEOUTS[asset.type],
+            retry=Retry(max=2, interval=[10, 60]), on_failure=Callback(mark_failed),
+            description=f"Generate {asset.type} “{asset.name}”",
+        )
+    except RedisError as error:
+        logger.error("Could not queue asset %s on %r: %s", asset.pk, queue_name, error)
+        asset.status, asset.error = AssetStatus.FAILED, "The job queue (Redis) could not be reached."
+        asset.save(update_fields=["status", "error", "updated_at"])
+        raise GenerationUnavailable(
+            "Media generation is unavailable right now (the job queue cannot be reached); "
+            "your other changes are saved. Try again in a moment.") from error

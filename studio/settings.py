@@ -127,6 +127,13 @@ AUTH_PASSWORD_VALIDATORS = [
 
 RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in ("default", "image", "sound", "music")}
 
+# Media generation (generation/).
+HUGGINGFACE_API_URL = env("HUGGINGFACE_API_URL", default="https://router.huggingface.co/hf-inference/models")
+HF_IMAGE_MODEL = env("HF_IMAGE_MODEL", default="stabilityai/stable-diffusion-xl-base-1.0")
+HUGGINGFACE_API_TOKEN = env("HUGGINGFACE_API_TOKEN", default="")
+TTS_PROVIDER = env("TTS_PROVIDER", default="gtts")
+MUSICGEN_MODEL = env("MUSICGEN_MODEL", default="facebook/musicgen-small")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -77,3 +77,45 @@ def _fast_database_teardown():
     TransactionTestCase._fixture_teardown = _flush_written_collections
     yield
     TransactionTestCase._fixture_teardown = original
+
+
+@pytest.fixture(scope="session")
+def embedded_redis(tmp_path_factory):
+    """A real Redis (the one `make run` embeds) for the whole session, on a free port."""
+    import socket
+    import subprocess
+
+    import redis
+
+    from studio.embedded.redis import server_command
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(server_command(port=port, data_dir=tmp_path_factory.mktemp("redis")),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            import time
+
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def rq_redis(embedded_redis, settings):
+    """Point the job queues at the session's Redis, emptied for each test."""
+    import redis
+
+    redis.Redis.from_url(embedded_redis).flushdb()
+    for queue in settings.RQ_QUEUES.values():
+        queue["URL"] = embedded_redis
+    settings.REDIS_URL = embedded_redis
+    return embedded_redis

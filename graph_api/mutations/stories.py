@@ -2,7 +2,7 @@
 
 import graphene
 
-from generation.services import request_generation
+from generation.services import GenerationUnavailable, request_generation
 from story_admin import services
 from story_admin.exceptions import NotFound
 from story_admin.models import Asset, Choice, Scenario, Scene
@@ -160,11 +160,16 @@ def scene_changes(values) -> dict:
     return changes
 
 
-def queue_requested_media(editor, scene, values) -> list[Asset]:
-    return [
-        request_generation(requester=editor, kind=kind, scene=scene)
-        for kind in ("image", "sound", "music") if values.get(f"auto_generate_{kind}")
-    ]
+def queue_requested_media(editor, scene, values) -> tuple[list[Asset], str]:
+    """Queue the media the autoGenerate flags ask for; the scene is saved whatever happens here."""
+    queued = []
+    for kind in ("image", "sound", "music"):
+        if values.get(f"auto_generate_{kind}"):
+            try:
+                queued.append(request_generation(requester=editor, kind=kind, scene=scene))
+            except GenerationUnavailable as error:
+                return queued, f" {error.message}"
+    return queued, ""
 
 
 class CreateScene(ServiceMutation):
@@ -179,8 +184,8 @@ class CreateScene(ServiceMutation):
         editor = require_user(info)
         scenario = load(Scenario, input.scenario_id, "story")
         scene = services.create_scene(editor=editor, scenario=scenario, **scene_changes(input))
-        queued = queue_requested_media(editor, scene, input)
-        return cls(success=True, message="Scene created.", scene=scene, queued_assets=queued)
+        queued, warning = queue_requested_media(editor, scene, input)
+        return cls(success=True, message="Scene created." + warning, scene=scene, queued_assets=queued)
 
 
 class UpdateScene(ServiceMutation):
@@ -195,8 +200,8 @@ class UpdateScene(ServiceMutation):
     def perform(cls, root, info, scene_id, input):
         editor = require_user(info)
         scene = services.update_scene(editor=editor, scene=load(Scene, scene_id, "scene"), **scene_changes(input))
-        queued = queue_requested_media(editor, scene, input)
-        return cls(success=True, message="Scene saved.", scene=scene, queued_assets=queued)
+        queued, warning = queue_requested_media(editor, scene, input)
+        return cls(success=True, message="Scene saved." + warning, scene=scene, queued_assets=queued)
 
 
 class DeleteScene(ServiceMutation):

@@ -1,0 +1,82 @@
+"""The rq job functions: load the asset, call its provider, store the file, attach it to the scene."""
+
+import logging
+
+from bson import ObjectId
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from rq import get_current_job
+
+from story_admin import services
+from story_admin.exceptions import StoryError
+from story_admin.models import Asset, AssetStatus, AssetType
+
+from .media_files import inspect_media
+from .providers.base import MediaRequest, ProviderError, TransientProviderError
+from .providers.registry import provider_for
+
+logger = logging.getLogger(__name__)
+
+SCENE_FIELD = {AssetType.IMAGE: "image", AssetType.SOUND: "sound", AssetType.MUSIC: "music"}
+
+
+def generate_asset(asset_id: str) -> str:
+    """Generate one asset. Running it twice leaves one file and one ready asset."""
+    asset = Asset.objects.select_related("scene", "scenario", "uploaded_by").filter(pk=ObjectId(asset_id)).first()
+    if asset is None:
+        logger.warning("Asset %s was deleted before its job ran", asset_id)
+        return "deleted"
+    if asset.status == AssetStatus.READY:
+        return "already ready"
+    _update(asset, status=AssetStatus.RUNNING, error="")
+    try:
+        result = provider_for(asset.type).generate(_request(asset), progress=lambda fraction, note: _progress(
+            asset, fraction, note))
+        facts = inspect_media(result.data, expected="image" if asset.type == AssetType.IMAGE else "audio")
+    except Exception as error:
+        if isinstance(error, (ProviderError, StoryError)) and not isinstance(error, TransientProviderError):
+            logger.warning("Generating asset %s failed: %s", asset_id, error)
+            _update(asset, status=AssetStatus.FAILED, error=str(getattr(error, "message", error)))
+            return "failed"
+        if not isinstance(error, TransientProviderError):
+            logger.exception("Generating asset %s broke", asset_id)
+        job = get_current_job()
+        retrying = bool(job is not None and job.retries_left)
+        _update(asset, status=AssetStatus.QUEUED if retrying else AssetStatus.FAILED,
+                error=f"Retrying: {error}" if retrying else str(error))
+        raise
+
+    name = f"generated/{asset.pk}.{facts.extension}"
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(result.data))
+    _update(asset, status=AssetStatus.READY, error="", file=name, filename=name.rsplit("/", 1)[1],
+            file_size=facts.size, mime_type=facts.mime_type, width=facts.width, height=facts.height,
+            duration=facts.duration, provider=result.provider, model=result.model,
+            metadata={**asset.metadata, **result.metadata, "progress": 1.0})
+    if asset.scene_id:
+        services.update_scene(editor=asset.uploaded_by, scene=asset.scene, **{SCENE_FIELD[asset.type]: asset})
+    return "ready"
+
+
+def mark_failed(job, connection, error_type, error, traceback):
+    """rq's on_failure callback: an asset whose job gave up (or whose worker died) is never left running."""
+    asset = Asset.objects.filter(pk=ObjectId(job.args[0])).first()
+    if asset is not None and asset.status != AssetStatus.READY and not job.retries_left:
+        _update(asset, status=AssetStatus.FAILED, error=str(error) or error_type.__name__)
+
+
+def _request(asset: Asset) -> MediaRequest:
+    language = (asset.scenario.language if asset.scenario_id else asset.metadata.get("language")) or "en"
+    return MediaRequest(prompt=asset.prompt or asset.name, language=language.split("-")[0],
+                        duration=asset.metadata.get("duration"))
+
+
+def _progress(asset: Asset, fraction, note: str) -> None:
+    asset.metadata = {**asset.metadata, "progress": fraction, "progress_note": note}
+    Asset.objects.filter(pk=asset.pk).update(metadata=asset.metadata)
+
+
+def _update(asset: Asset, **fields) -> None:
+    for name, value in fields.items():
+        setattr(asset, name, value)
+    asset.save(update_fields=[*fields, "updated_at"])

@@ -1,0 +1,1 @@
+"""Media providers, one per module, behind one small interface (`base.Provider`)."""
