@@ -39,7 +39,7 @@ class GraphQLClient:
 
 
 @pytest.fixture
-def gql(client):
+def gql(client, rq_redis):
     return GraphQLClient(client)
 
 

@@ -38,7 +38,7 @@ def substitute(text: str, variables: dict) -> str:
 
 
 @pytest.mark.django_db
-def test_collection_runs_top_to_bottom(client):
+def test_collection_runs_top_to_bottom(client, rq_redis):
     User.objects.create_user("demo@story.studio", "Demo-password-42", role=Role.AUTHOR)
     variables = {entry["key"]: entry["value"] for entry in COLLECTION["variable"]}
     variables["authorPassword"] = "Demo-password-42"
