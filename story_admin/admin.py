@@ -312,8 +312,37 @@ class SceneAdmin(AuthorOnlyAdmin):
     ]
     readonly_fields = ["media_preview"]
 
+    actions = ["regenerate_image", "regenerate_narration", "regenerate_music"]
+
     def get_queryset(self, request):
         return Scene.objects.filter(scenario__in=selectors.stories_for_author(request.user).values("pk"))
+
+    def _regenerate(self, request, scenes, kind):
+        from generation.services import request_generation
+
+        queued = 0
+        for scene in scenes.select_related("scenario"):
+            try:
+                request_generation(requester=request.user, kind=kind, scene=scene)
+                queued += 1
+            except StoryError as error:
+                self.message_user(request, f"“{scene.title}”: {error.message}", messages.ERROR)
+        if queued:
+            label = {"image": "Image", "sound": "Narration", "music": "Music"}[kind]
+            self.message_user(request, f"{label} queued for {queued} scene{'s' if queued > 1 else ''}; "
+                                       "each scene keeps its current media until the new one is ready.")
+
+    @admin.action(description="Regenerate media: image")
+    def regenerate_image(self, request, queryset):
+        self._regenerate(request, queryset, "image")
+
+    @admin.action(description="Regenerate media: narration")
+    def regenerate_narration(self, request, queryset):
+        self._regenerate(request, queryset, "sound")
+
+    @admin.action(description="Regenerate media: music")
+    def regenerate_music(self, request, queryset):
+        self._regenerate(request, queryset, "music")
 
     def get_readonly_fields(self, request, obj=None):
         # A scene stays in its story: moving it would break the choices on both sides.

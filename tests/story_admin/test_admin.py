@@ -163,3 +163,16 @@ def test_authors_cannot_manage_users(author_client):
 def test_superuser_manages_users(client, superuser, player):
     client.force_login(superuser)
     assert player.email in client.get(reverse("admin:story_admin_user_changelist")).text
+
+
+def test_regenerate_media_action_queues_narration(author_client, story, rq_redis):
+    import django_rq
+
+    from story_admin.models import Asset
+
+    scenes = list(story.scenes.all())
+    response = author_client.post(reverse("admin:story_admin_scene_changelist"), {
+        "action": "regenerate_narration", "_selected_action": [str(scene.pk) for scene in scenes]}, follow=True)
+    assert "Narration queued for 3 scenes" in response.text
+    assert Asset.objects.filter(scenario=story, type="sound", status="queued").count() == 3
+    assert django_rq.get_queue("sound").count == 3

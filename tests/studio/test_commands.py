@@ -27,7 +27,7 @@ def test_embedded_redis_on_a_taken_port_says_so():
 
 
 def test_run_plan_starts_embedded_servers_only_when_no_external_one_is_set():
-    assert manage("run_plan", MONGODB_URI="", REDIS_URL="").stdout.split() == ["mongo", "redis", "web", "worker"]
+    assert manage("run_plan", MONGODB_URI="", REDIS_URL="").stdout.split() == ["mongo", "redis", "web", "worker", "music"]
     external = manage("run_plan", MONGODB_URI="mongodb://db.example.com/", REDIS_URL="redis://127.0.0.1:1/0")
-    assert external.stdout.split() == ["web", "worker"]
+    assert external.stdout.split() == ["web", "worker", "music"]
     assert "does not answer yet" in external.stderr

@@ -20,5 +20,5 @@ class Command(BaseCommand):
             processes.append("redis")
         elif not redis_answers(redis_url):
             self.stderr.write(f"Warning: REDIS_URL={redis_url} does not answer yet; the worker will wait for it.")
-        processes += ["web", "worker"]
+        processes += ["web", "worker", "music"]
         self.stdout.write(" ".join(processes))
