@@ -18,6 +18,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Music generation's torch + transformers (several GB, kept by pip's cache): the tests need them, `make run` not.
+$(VENV)/.music-installed: $(VENV)/.installed requirements-music.txt
+	$(PY) -m pip install --quiet -r requirements-music.txt
+	touch $@
+
 run: venv
 	@mkdir -p var
 	@processes="$$($(PY) manage.py run_plan)" && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec honcho start $$processes
@@ -32,7 +37,7 @@ system-packages:
 	  else echo "Please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 
-test: venv system-packages
+test: venv $(VENV)/.music-installed system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv

@@ -11,7 +11,6 @@ from .base import MediaRequest, MediaResult, ProviderError
 logger = logging.getLogger(__name__)
 
 MAX_SECONDS = 15.0
-FRAMES_PER_SECOND = 50
 _loaded: dict[str, tuple] = {}
 
 
@@ -44,16 +43,32 @@ class MusicGenProvider:
         import torch
 
         seconds = min(request.duration or MAX_SECONDS, MAX_SECONDS)
-        tokens = int(seconds * FRAMES_PER_SECOND) + model.config.decoder.num_codebooks - 1
+        # Each second is `frame_rate` frames; the delay pattern needs one extra step per extra codebook.
+        tokens = int(seconds * model.config.audio_encoder.frame_rate) + model.config.decoder.num_codebooks - 1
         inputs = processor(text=[request.prompt or "calm ambient music"], padding=True, return_tensors="pt").to(device)
-        if progress:
-            progress(0.0, f"Composing {seconds:g} s of music")
+        from transformers import LogitsProcessorList
+
+        steps = [StepCounter(tokens, progress, f"Composing {seconds:g} s of music")] if progress else []
         with torch.inference_mode():
-            audio = model.generate(**inputs, max_new_tokens=tokens, do_sample=True)
+            audio = model.generate(**inputs, max_new_tokens=tokens, do_sample=True,
+                                   logits_processor=LogitsProcessorList(steps))
         rate = model.config.audio_encoder.sampling_rate
         samples = audio[0, 0].float().clamp(-1, 1).cpu().numpy()[: int(seconds * rate)]
         return MediaResult(data=_wav(samples, rate), provider=self.name, model=self.model_name,
                            metadata={"seconds": round(len(samples) / rate, 2)})
+
+
+class StepCounter:
+    """A logits processor that changes nothing and reports how many decoding steps are done."""
+
+    def __init__(self, total: int, progress, note: str, every: int = 25):
+        self.total, self.progress, self.note, self.every, self.done = total, progress, note, every, 0
+
+    def __call__(self, input_ids, scores):
+        self.done += 1
+        if self.done == 1 or self.done % self.every == 0 or self.done == self.total:
+            self.progress(round(min(self.done / self.total, 1.0), 3), self.note)
+        return scores
 
 
 def _wav(samples, rate: int) -> bytes:
