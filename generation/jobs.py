@@ -59,10 +59,16 @@ def generate_asset(asset_id: str) -> str:
 
 
 def mark_failed(job, connection, error_type, error, traceback):
-    """rq's on_failure callback: an asset whose job gave up (or whose worker died) is never left running."""
+    """rq's on_failure callback, also run for a job whose worker died: the asset is never left running."""
     asset = Asset.objects.filter(pk=ObjectId(job.args[0])).first()
-    if asset is not None and asset.status != AssetStatus.READY and not job.retries_left:
-        _update(asset, status=AssetStatus.FAILED, error=str(error) or error_type.__name__)
+    if asset is None or asset.status == AssetStatus.READY:
+        return
+    reason = str(error) or ("The worker stopped in the middle of the job." if error_type.__name__ == "AbandonedJobError"
+                            else error_type.__name__)
+    if job.retries_left:
+        _update(asset, status=AssetStatus.QUEUED, error=f"Retrying: {reason}")
+    else:
+        _update(asset, status=AssetStatus.FAILED, error=reason)
 
 
 def _request(asset: Asset) -> MediaRequest:

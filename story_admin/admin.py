@@ -259,13 +259,34 @@ class ChoiceInline(AuthorInlinePermissions, admin.TabularInline):
     extra = 1
 
 
+UPLOAD_FIELDS = {"upload_image": "image", "upload_narration": "sound", "upload_music": "music"}
+
+
 class SceneForm(ServiceCheckedForm):
+    upload_image = forms.FileField(required=False, help_text="PNG, JPEG, WebP or GIF; replaces the image.")
+    upload_narration = forms.FileField(required=False, help_text="MP3, WAV, OGG, FLAC or M4A; replaces the narration.")
+    upload_music = forms.FileField(required=False, help_text="MP3, WAV, OGG, FLAC or M4A; replaces the music.")
+
     class Meta:
         model = Scene
         fields = ["scenario", "title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind",
                   "position_x", "position_y", "image", "sound", "music"]
 
     domain_check = staticmethod(services.check_scene)
+
+    def clean(self):
+        from generation.media_files import inspect_media
+
+        cleaned = super().clean()
+        for field, kind in UPLOAD_FIELDS.items():
+            upload = cleaned.get(field)
+            if upload:
+                try:
+                    inspect_media(upload.read(), expected="image" if kind == "image" else "audio")
+                except StoryError as error:
+                    self.add_error(field, error.message)
+                upload.seek(0)
+        return cleaned
 
 
 class StoryFilter(admin.SimpleListFilter):
@@ -307,7 +328,8 @@ class SceneAdmin(AuthorOnlyAdmin):
     fieldsets = [
         (None, {"fields": ["scenario", "title", "text", "order"]}),
         ("Start and ending", {"fields": ["is_start_scene", "is_end_scene", "ending_kind"]}),
-        ("Media", {"fields": ["image", "sound", "music", "media_preview"]}),
+        ("Media", {"fields": ["image", "sound", "music", "media_preview", "upload_image", "upload_narration",
+                              "upload_music"]}),
         ("Map", {"fields": ["position_x", "position_y"], "classes": ["collapse"]}),
     ]
     readonly_fields = ["media_preview"]
@@ -375,6 +397,15 @@ class SceneAdmin(AuthorOnlyAdmin):
             created = services.create_scene(editor=request.user, scenario=form.cleaned_data["scenario"], **fields)
             obj.pk = created.pk
             obj._state.adding = False
+        self._attach_uploads(request, obj, form)
+
+    def _attach_uploads(self, request, scene, form):
+        from generation.uploads import attach_upload
+
+        for field, kind in UPLOAD_FIELDS.items():
+            if upload := form.cleaned_data.get(field):
+                attach_upload(editor=request.user, scene=Scene.objects.select_related("scenario").get(pk=scene.pk),
+                              kind=kind, filename=upload.name, data=upload.read())
 
     def save_formset(self, request, form, formset, change):
         """Save the choices inline through the services (the admin's change history stays right)."""

@@ -176,3 +176,27 @@ def test_regenerate_media_action_queues_narration(author_client, story, rq_redis
     assert "Narration queued for 3 scenes" in response.text
     assert Asset.objects.filter(scenario=story, type="sound", status="queued").count() == 3
     assert django_rq.get_queue("sound").count == 3
+
+
+def test_upload_an_image_from_the_scene_form(author_client, story):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.generation.media_samples import png_bytes
+
+    start = story.scenes.get(title="Start")
+    data = scene_form(start, upload_image=SimpleUploadedFile("door.png", png_bytes(40, 30), "image/png"))
+    response = author_client.post(reverse("admin:story_admin_scene_change", args=[start.pk]), data)
+    assert response.status_code == 302, response.text
+    image = Scene.objects.get(pk=start.pk).image
+    assert (image.width, image.height, image.filename) == (40, 30, "door.png")
+
+
+def test_a_fake_image_upload_is_refused_next_to_its_field(author_client, story):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    start = story.scenes.get(title="Start")
+    data = scene_form(start, upload_image=SimpleUploadedFile("door.png", b"not an image at all", "image/png"))
+    response = author_client.post(reverse("admin:story_admin_scene_change", args=[start.pk]), data)
+    assert response.status_code == 200
+    assert "This file is not an image" in response.text
+    assert Scene.objects.get(pk=start.pk).image_id is None
