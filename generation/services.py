@@ -3,6 +3,7 @@
 import logging
 
 import django_rq
+from django_mongodb_backend import transaction
 from redis.exceptions import RedisError
 from rq import Callback, Retry
 
@@ -42,7 +43,8 @@ def request_generation(*, requester: User, kind: str, name: str = "", prompt: st
         scene=scene, scenario_id=scene.scenario_id if scene else None, prompt=prompt or "",
         metadata=metadata or {}, is_public=scene is None,
     )
-    enqueue(asset)
+    # Inside a transaction, the worker must not look for the asset before it is committed.
+    transaction.on_commit(lambda: enqueue(asset))
     return asset
 
 

@@ -400,12 +400,19 @@ class SceneAdmin(AuthorOnlyAdmin):
         self._attach_uploads(request, obj, form)
 
     def _attach_uploads(self, request, scene, form):
+        """Store uploads once the admin's transaction has committed (files go to GridFS, outside it)."""
         from generation.uploads import attach_upload
+
+        def attach(kind, upload):
+            try:
+                attach_upload(editor=request.user, scene=Scene.objects.select_related("scenario").get(pk=scene.pk),
+                              kind=kind, filename=upload.name, data=upload.read())
+            except StoryError as error:
+                messages.error(request, f"{upload.name}: {error.message}")
 
         for field, kind in UPLOAD_FIELDS.items():
             if upload := form.cleaned_data.get(field):
-                attach_upload(editor=request.user, scene=Scene.objects.select_related("scenario").get(pk=scene.pk),
-                              kind=kind, filename=upload.name, data=upload.read())
+                transaction.on_commit(lambda kind=kind, upload=upload: attach(kind, upload))
 
     def save_formset(self, request, form, formset, change):
         """Save the choices inline through the services (the admin's change history stays right)."""

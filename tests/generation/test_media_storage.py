@@ -106,3 +106,17 @@ def test_upload_asset_over_graphql_multipart(client, scene):
     payload = response.json()["data"]["uploadAsset"]
     assert payload["success"], payload
     assert payload["asset"]["dimensions"] == "32x16" and payload["asset"]["url"].startswith("http://testserver/media/")
+
+
+def test_filesystem_storage_is_the_alternative(client, scene, settings, tmp_path):
+    from django.core.files.storage import FileSystemStorage, storages
+
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.MEDIA_ROOT = tmp_path
+    assert isinstance(storages["default"], FileSystemStorage)
+    scene.scenario.is_published = True
+    scene.scenario.save()
+    asset = attach_upload(editor=scene.scenario.author, scene=scene, kind="image", filename="g.png", data=png_bytes())
+    assert (tmp_path / asset.file.name).read_bytes() == png_bytes()
+    response = client.get(asset.file.url, HTTP_RANGE="bytes=0-7")
+    assert response.status_code == 206 and response.content == png_bytes()[:8]
