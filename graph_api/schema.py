@@ -3,7 +3,7 @@
 import graphene
 import graphql_jwt
 
-from .mutations import assets, progress, stories, tokens, users
+from .mutations import assets, interchange, progress, stories, tokens, users
 from .queries import Query
 
 
@@ -44,6 +44,9 @@ class Mutation(graphene.ObjectType):
     start_scenario = progress.StartScenario.Field()
     make_choice = progress.MakeChoice.Field()
     reset_progress = progress.ResetProgress.Field()
+
+    import_story = interchange.ImportStory.Field()
+    export_story = interchange.ExportStory.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -144,6 +144,9 @@ class Scenario(models.Model):
     description = models.TextField(blank=True)
     language = models.CharField(max_length=12, default="en", help_text="BCP 47 code, e.g. fr or en.")
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    ifid = models.CharField("IFID", max_length=63, blank=True, help_text="Interactive fiction id (Twine).")
+    twine = models.JSONField(default=dict, blank=True, help_text="What a Twine import kept: format, zoom, "
+                                                                 "tag colours, special passages.")
     is_published = models.BooleanField(default=False)
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="scenarios")
     cover_image = models.ForeignKey(
@@ -178,6 +181,7 @@ class Scene(models.Model):
     is_start_scene = models.BooleanField(default=False)
     is_end_scene = models.BooleanField(default=False)
     ending_kind = models.CharField(max_length=16, choices=EndingKind.choices, blank=True, default="")
+    tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
     position_x = models.FloatField(default=0)
     position_y = models.FloatField(default=0)
     image = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -12,12 +12,13 @@ from ..exceptions import StoryError, StoryRuleError
 from ..models import Asset, AssetType, Choice, EndingKind, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
 from ..selectors import load_story
+from ..twine.model import new_ifid
 from ..validation import publishing_problems
 from ._validation import validate_fields
 
 SCENARIO_FIELDS = {"title", "description", "language", "tags", "is_published", "cover_image"}
 SCENE_FIELDS = {
-    "title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind",
+    "title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "tags",
     "position_x", "position_y", "image", "sound", "music",
 }
 CHOICE_FIELDS = {"to_scene", "text", "condition", "order"}
@@ -33,7 +34,7 @@ def create_scenario(*, author: User, title: str, description: str = "", language
     ensure_author(author)
     scenario = Scenario(
         author=author, title=(title or "").strip(), description=description or "",
-        language=(language or "en").strip(), tags=_clean_tags(tags),
+        language=(language or "en").strip(), tags=_clean_tags(tags), ifid=new_ifid(),
     )
     scenario.slug = unique_slug(scenario.title)
     validate_fields(scenario)

@@ -1,0 +1,30 @@
+"""`manage.py import_twine FILE --author EMAIL`: import a Twee 3 file or a Twine 2 HTML file/archive."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from story_admin.exceptions import StoryError
+from story_admin.models import User
+from story_admin.services.twine import import_twine_file
+
+
+class Command(BaseCommand):
+    help = "Import the stories of a .twee/.tw file or a Twine 2 HTML file or archive."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--author", required=True, help="email of the author who will own the stories")
+
+    def handle(self, *args, file, author, **options):
+        owner = User.objects.filter(email=author.strip().lower()).first()
+        if owner is None:
+            raise CommandError(f"No account has the email {author}.")
+        if not file.is_file():
+            raise CommandError(f"{file} is not a file.")
+        try:
+            reports = import_twine_file(author=owner, filename=file.name, data=file.read_bytes())
+        except StoryError as error:
+            raise CommandError(error.message) from None
+        for report in reports:
+            self.stdout.write(f"Imported {report.summary} (id {report.scenario.pk})")

@@ -1,0 +1,1 @@
+"""Twine interchange: Twee 3 text and Twine 2 HTML, read and written per the published specifications."""

@@ -1,0 +1,54 @@
+"""A Twine story in memory, independent of its notation (Twee 3 or Twine 2 HTML)."""
+
+import uuid
+from dataclasses import dataclass, field
+
+SCRIPT_TAG, STYLESHEET_TAG = "script", "stylesheet"
+SPECIAL_NAMES = {"StoryTitle", "StoryData", "StoryInit", "StoryMenu", "StoryCaption", "StoryBanner",
+                 "StoryAuthor", "StorySubtitle", "PassageReady", "PassageDone", "PassageHeader", "PassageFooter"}
+
+
+class TwineFormatError(ValueError):
+    """A file that cannot be read; the message names the line or passage at fault."""
+
+
+@dataclass
+class Passage:
+    name: str
+    text: str = ""
+    tags: list[str] = field(default_factory=list)
+    position: tuple[float, float] | None = None
+    size: tuple[float, float] | None = None
+
+    @property
+    def is_special(self) -> bool:
+        return self.name in SPECIAL_NAMES or bool({SCRIPT_TAG, STYLESHEET_TAG} & set(self.tags))
+
+
+@dataclass
+class TwineStory:
+    name: str
+    ifid: str = ""
+    start: str = ""
+    format: str = ""
+    format_version: str = ""
+    zoom: float = 1.0
+    tag_colors: dict[str, str] = field(default_factory=dict)
+    passages: list[Passage] = field(default_factory=list)
+    script: str = ""
+    stylesheet: str = ""
+
+    @property
+    def story_passages(self) -> list[Passage]:
+        return [passage for passage in self.passages if not passage.is_special]
+
+    @property
+    def special_passages(self) -> list[Passage]:
+        """Passages kept aside (StoryInit, scripts, stylesheets…); StoryTitle and StoryData are read, not kept."""
+        return [passage for passage in self.passages
+                if passage.is_special and passage.name not in ("StoryTitle", "StoryData")]
+
+
+def new_ifid() -> str:
+    """An IFID as Twine makes them: an upper-case version 4 UUID."""
+    return str(uuid.uuid4()).upper()
