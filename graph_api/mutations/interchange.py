@@ -1,10 +1,12 @@
-"""Stories in and out of Story Studio: Twine files."""
+"""Stories in and out of Story Studio: Twine files and backups."""
+
+import base64
 
 import graphene
 from graphene_file_upload.scalars import Upload
 
 from story_admin.models import Scenario
-from story_admin.services.twine import export_story, import_twine_file
+from story_admin.services.interchange import export_story_file, import_story_file
 
 from ..auth import require_user
 from ..types import ScenarioType
@@ -13,18 +15,20 @@ from .stories import load
 
 
 class ImportStory(ServiceMutation):
-    """Import a Twee 3 file or a Twine 2 HTML file or archive (multipart request)."""
+    """Import a backup (.zip), a Twee 3 file or a Twine 2 HTML file or archive (multipart request)."""
 
     class Arguments:
         file = Upload(required=True)
+        restore = graphene.Boolean(default_value=False, description="Restore a deleted story with its original ids.")
 
     scenarios = graphene.List(ScenarioType)
     special_passages = graphene.List(graphene.String, description="Passages kept aside, not turned into scenes.")
     warnings = graphene.List(graphene.String)
 
     @classmethod
-    def perform(cls, root, info, file):
-        reports = import_twine_file(author=require_user(info), filename=getattr(file, "name", ""), data=file.read())
+    def perform(cls, root, info, file, restore=False):
+        reports = import_story_file(author=require_user(info), filename=getattr(file, "name", ""), data=file.read(),
+                                    restore=restore)
         return cls(success=True, message=" ".join(report.summary for report in reports),
                    scenarios=[report.scenario for report in reports],
                    special_passages=[name for report in reports for name in report.special_passages],
@@ -32,7 +36,7 @@ class ImportStory(ServiceMutation):
 
 
 class ExportStory(ServiceMutation):
-    """A story as a file: `format` is twee (Twee 3) or html (a Twine 2 archive)."""
+    """A story as a file: `format` is twee (Twee 3), html (a Twine 2 archive) or backup (zip, base64)."""
 
     class Arguments:
         scenario_id = graphene.ID(required=True)
@@ -40,11 +44,14 @@ class ExportStory(ServiceMutation):
 
     filename = graphene.String()
     content_type = graphene.String()
-    content = graphene.String()
+    content = graphene.String(description="The file: text for twee and html, base64 for backup.")
+    encoding = graphene.String(description="utf-8 or base64.")
 
     @classmethod
     def perform(cls, root, info, scenario_id, format="twee"):
-        exported = export_story(editor=require_user(info), scenario=load(Scenario, scenario_id, "story"),
-                                format=format)
+        exported = export_story_file(editor=require_user(info), scenario=load(Scenario, scenario_id, "story"),
+                                     format=format)
+        binary = format == "backup"
         return cls(success=True, message=f"Exported as {exported.filename}.", filename=exported.filename,
-                   content_type=exported.content_type, content=exported.content.decode())
+                   content_type=exported.content_type, encoding="base64" if binary else "utf-8",
+                   content=base64.b64encode(exported.content).decode() if binary else exported.content.decode())

@@ -151,7 +151,7 @@ class ExportedFile:
     content: bytes
 
 
-EXPORT_FORMATS = ("twee", "html")
+TWINE_FORMATS = ("twee", "html")
 
 
 def import_twine_file(*, author: User, filename: str, data: bytes) -> list[ImportReport]:
@@ -175,8 +175,8 @@ def import_twine_file(*, author: User, filename: str, data: bytes) -> list[Impor
 
 def export_story(*, editor: User, scenario: Scenario, format: str) -> ExportedFile:
     ensure_can_edit(editor, scenario)
-    if format not in EXPORT_FORMATS:
-        raise StoryRuleError(f"Export format must be one of: {', '.join(EXPORT_FORMATS)}.")
+    if format not in TWINE_FORMATS:
+        raise StoryRuleError("Export format must be one of: twee, html, backup.")
     twine = story_to_twine(load_story(scenario))
     if format == "twee":
         return ExportedFile(f"{scenario.slug}.twee", "text/plain; charset=utf-8", write_twee(twine).encode())

@@ -230,7 +230,7 @@ def test_management_commands_round_trip(author, tmp_path, capsys):
 
     source = tmp_path / "cave.twee"
     source.write_text(CAVE)
-    call_command("import_twine", str(source), "--author", author.email)
+    call_command("import_story", str(source), "--author", author.email)
     assert "Imported “The Cave”: 5 scenes, 5 choices." in capsys.readouterr().out
     scenario = Scenario.objects.get(title="The Cave")
     out = tmp_path / "out.twee"

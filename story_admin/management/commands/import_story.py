@@ -1,4 +1,4 @@
-"""`manage.py import_twine FILE --author EMAIL`: import a Twee 3 file or a Twine 2 HTML file/archive."""
+"""`manage.py import_story FILE --author EMAIL [--restore]`: import a backup zip or a Twine file."""
 
 from pathlib import Path
 
@@ -6,24 +6,26 @@ from django.core.management.base import BaseCommand, CommandError
 
 from story_admin.exceptions import StoryError
 from story_admin.models import User
-from story_admin.services.twine import import_twine_file
+from story_admin.services.interchange import import_story_file
 
 
 class Command(BaseCommand):
-    help = "Import the stories of a .twee/.tw file or a Twine 2 HTML file or archive."
+    help = "Import a Story Studio backup (.zip), a Twee 3 file (.twee, .tw) or a Twine 2 HTML file or archive."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--author", required=True, help="email of the author who will own the stories")
+        parser.add_argument("--restore", action="store_true",
+                            help="restore a deleted story from its backup, with its original ids")
 
-    def handle(self, *args, file, author, **options):
+    def handle(self, *args, file, author, restore, **options):
         owner = User.objects.filter(email=author.strip().lower()).first()
         if owner is None:
             raise CommandError(f"No account has the email {author}.")
         if not file.is_file():
             raise CommandError(f"{file} is not a file.")
         try:
-            reports = import_twine_file(author=owner, filename=file.name, data=file.read_bytes())
+            reports = import_story_file(author=owner, filename=file.name, data=file.read_bytes(), restore=restore)
         except StoryError as error:
             raise CommandError(error.message) from None
         for report in reports:

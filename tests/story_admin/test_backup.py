@@ -1,0 +1,103 @@
+"""Backups: a zip with story.json and the media; imported as a copy or over a deleted story."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+
+from generation.uploads import attach_upload
+from story_admin.exceptions import StoryRuleError
+from story_admin.models import Asset, Choice, Scenario, Scene
+from story_admin.selectors import load_story
+from story_admin.services import delete_scenario
+from story_admin.services.backup import export_backup, import_backup
+from tests.generation.media_samples import png_bytes, wav_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def illustrated(story, author):
+    start = story.scenes.get(title="Start")
+    attach_upload(editor=author, scene=start, kind="image", filename="cellar.png", data=png_bytes(30, 20))
+    attach_upload(editor=author, scene=Scene.objects.get(pk=start.pk), kind="sound", filename="v.wav",
+                  data=wav_bytes(1.0))
+    return story
+
+
+def shape(scenario):
+    story = load_story(scenario)
+    scenes = sorted((s.title, s.text, s.is_start_scene, s.is_end_scene, s.image.name if s.image else None,
+                     s.sound.name if s.sound else None) for s in story.scenes)
+    links = sorted((c.from_scene.title, c.to_scene.title, c.text) for c in story.choices)
+    return scenes, links
+
+
+def test_backup_zip_holds_story_json_and_media(illustrated, author):
+    exported = export_backup(editor=author, scenario=illustrated)
+    archive = zipfile.ZipFile(io.BytesIO(exported.content))
+    document = json.loads(archive.read("story.json"))
+    assert (document["format"], document["version"]) == ("story-studio-backup", 1)
+    assert len(document["scenes"]) == 3 and len(document["choices"]) == 3 and len(document["assets"]) == 2
+    image = next(asset for asset in document["assets"] if asset["type"] == "image")
+    assert archive.read(image["file"]) == png_bytes(30, 20)
+    assert exported.filename == f"{illustrated.slug}.story.zip"
+
+
+def test_import_as_a_copy_gives_new_ids_same_graph_same_media(illustrated, author):
+    copy = import_backup(author=author, data=export_backup(editor=author, scenario=illustrated).content)
+    assert copy.pk != illustrated.pk and copy.slug != illustrated.slug
+    assert shape(copy) == shape(illustrated)
+    assert not set(Scene.objects.filter(scenario=copy).values_list("pk", flat=True)) & set(
+        Scene.objects.filter(scenario=illustrated).values_list("pk", flat=True))
+    image = Scene.objects.get(scenario=copy, title="Start").image
+    assert image.scenario_id == copy.pk and default_storage.open(image.file.name).read() == png_bytes(30, 20)
+
+
+def test_restore_over_a_deleted_story_keeps_its_ids(illustrated, author):
+    backup = export_backup(editor=author, scenario=illustrated).content
+    before, original_id = shape(illustrated), illustrated.pk
+    with pytest.raises(StoryRuleError, match="still exists"):
+        import_backup(author=author, data=backup, restore=True)
+    delete_scenario(editor=author, scenario=illustrated)
+    restored = import_backup(author=author, data=backup, restore=True)
+    assert restored.pk == original_id and shape(restored) == before
+
+
+@pytest.mark.parametrize("mangle, message", [
+    (lambda files: {"notes.txt": b"hi"}, "no story.json"),
+    (lambda files: {**files, "story.json": b"{oops"}, "not valid JSON"),
+    (lambda files: {**files, "story.json": json.dumps({**json.loads(files["story.json"]), "version": 9}).encode()},
+     "version 9"),
+    (lambda files: {name: data for name, data in files.items() if not name.startswith("media/")},
+     "does not contain it"),
+])
+def test_bad_backups_are_refused_and_write_nothing(illustrated, author, mangle, message):
+    original = zipfile.ZipFile(io.BytesIO(export_backup(editor=author, scenario=illustrated).content))
+    files = mangle({name: original.read(name) for name in original.namelist()})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    counts = (Scenario.objects.count(), Scene.objects.count(), Choice.objects.count(), Asset.objects.count())
+    with pytest.raises(StoryRuleError, match=message):
+        import_backup(author=author, data=buffer.getvalue())
+    assert counts == (Scenario.objects.count(), Scene.objects.count(), Choice.objects.count(), Asset.objects.count())
+    assert default_storage.listdir("backups") == ([], [])
+
+
+def test_not_a_zip(author):
+    with pytest.raises(StoryRuleError, match="not a zip archive"):
+        import_backup(author=author, data=b"plain text")
+
+
+def test_backup_round_trip_through_commands(illustrated, author, tmp_path, capsys):
+    from django.core.management import call_command
+
+    out = tmp_path / "cellar.story.zip"
+    call_command("export_story", str(illustrated.pk), "--format", "backup", "--out", str(out))
+    call_command("import_story", str(out), "--author", author.email)
+    assert "Imported “The Cellar”: 3 scenes, 3 choices." in capsys.readouterr().out
+    assert Scenario.objects.filter(title="The Cellar").count() == 2
