@@ -97,6 +97,16 @@ MIGRATION_MODULES = {
 
 AUTH_USER_MODEL = "story_admin.User"
 AUTHENTICATION_BACKENDS = ["story_admin.auth_backends.ThrottledModelBackend"]
+# Django's defaults, plus plain bcrypt: accounts imported from the old backend keep their bcrypt
+# hashes and are upgraded to PBKDF2 at their first sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.BCryptPasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 # GraphQL (graph_api). Tokens: `Authorization: JWT <token>`, signed with SECRET_KEY.
 GRAPHENE = {

@@ -51,7 +51,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     # Hashing with the production hasher costs ~0.3 s a user; tests create hundreds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.BCryptPasswordHasher"]
 
 
 # Collections that migrations fill once and tests never change: flushing them after every
