@@ -96,6 +96,7 @@ MIGRATION_MODULES = {
 }
 
 AUTH_USER_MODEL = "story_admin.User"
+LOGIN_URL = "studio:signin"
 AUTHENTICATION_BACKENDS = ["story_admin.auth_backends.ThrottledModelBackend"]
 # Django's defaults, plus plain bcrypt: accounts imported from the old backend keep their bcrypt
 # hashes and are upgraded to PBKDF2 at their first sign-in.

@@ -1,7 +1,7 @@
 """URL routes of the whole site."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from generation.media_view import serve_media
 from graph_api.views import StoryGraphQLView
@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("graphql/", StoryGraphQLView.as_endpoint(), name="graphql"),
     path("media/<path:name>", serve_media, name="media"),
+    path("", include("studio.studio_urls")),
 ]

@@ -1,0 +1,26 @@
+"""The studio's routes (namespace `studio`)."""
+
+from django.urls import path
+
+from .views import auth, dashboard, files, scenes, story_map
+
+app_name = "studio"
+
+urlpatterns = [
+    path("signin/", auth.signin, name="signin"),
+    path("signout/", auth.signout, name="signout"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("stories/new/", dashboard.create_story, name="create_story"),
+    path("stories/import/", dashboard.import_story, name="import_story"),
+    path("stories/<str:story_id>/", story_map.story_map, name="story"),
+    path("stories/<str:story_id>/outline/", story_map.outline, name="outline"),
+    path("stories/<str:story_id>/duplicate/", dashboard.duplicate_story, name="duplicate_story"),
+    path("stories/<str:story_id>/delete/", dashboard.delete_story, name="delete_story"),
+    path("stories/<str:story_id>/publish/", scenes.publish, name="publish"),
+    path("stories/<str:story_id>/export/<str:format>/", files.export_story, name="export_story"),
+    path("stories/<str:story_id>/scenes/new/", scenes.add_scene, name="add_scene"),
+    path("stories/<str:story_id>/scenes/<str:scene_id>/", scenes.scene_panel, name="scene"),
+    path("stories/<str:story_id>/scenes/<str:scene_id>/choices/", scenes.add_choice, name="add_choice"),
+    path("stories/<str:story_id>/scenes/<str:scene_id>/choices/<str:choice_id>/delete/", scenes.delete_choice,
+         name="delete_choice"),
+]

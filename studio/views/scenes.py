@@ -1,0 +1,149 @@
+"""Editing a story from its map: the scene panel, new scenes, choices, publishing."""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from story_admin import selectors, services
+from story_admin.exceptions import NotFound, StoryError
+from story_admin.models import Choice, EndingKind, Scene
+
+from .access import author_required, editable_story
+from .story_map import map_context
+
+
+class SceneForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    is_start_scene = forms.BooleanField(required=False, label="Start of the story")
+    is_end_scene = forms.BooleanField(required=False, label="An ending")
+    ending_kind = forms.ChoiceField(choices=EndingKind.choices, required=False, label="Kind of ending")
+
+
+class ChoiceForm(forms.Form):
+    text = forms.CharField(max_length=500, label="Label")
+    to_scene = forms.ChoiceField(label="Leads to")
+
+    def __init__(self, *args, scenes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_scene"].choices = [(str(scene.pk), scene.title) for scene in scenes]
+
+
+def _object_id(value):
+    try:
+        return selectors.parse_object_id(value)
+    except NotFound:
+        raise Http404("No such document.") from None
+
+
+def _scene(scenario, scene_id) -> Scene:
+    scene = Scene.objects.filter(scenario=scenario, pk=_object_id(scene_id)).first()
+    if scene is None:
+        raise Http404("No such scene in this story.")
+    scene.scenario = scenario
+    return scene
+
+
+def _apply_errors(form, error: StoryError):
+    for field, errors in error.field_errors.items():
+        form.add_error(field if field in form.fields else None, errors)
+    if not error.field_errors:
+        form.add_error(None, error.message)
+
+
+def _panel(request, scenario, scene, form=None, choice_form=None, status=200):
+    context = map_context(scenario, selected=scene)
+    story = context["story"]
+    scene = story.scenes_by_id[scene.pk]
+    context.update({
+        "scene": scene, "choices": story.choices_from(scene),
+        "scene_problems": [problem for problem in context["problems"] if problem.scene_id == scene.pk],
+        "form": form or SceneForm(initial={name: getattr(scene, name) for name in SceneForm.base_fields}),
+        "choice_form": choice_form or ChoiceForm(scenes=story.scenes),
+    })
+    template = "studio/partials/scene_panel.html" if request.htmx else "studio/scene_page.html"
+    return render(request, template, context, status=status)
+
+
+@author_required
+def scene_panel(request, story_id, scene_id):
+    scenario = editable_story(request, story_id)
+    scene = _scene(scenario, scene_id)
+    if request.method != "POST":
+        return _panel(request, scenario, scene)
+    form = SceneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_scene(editor=request.user, scene=scene, **form.cleaned_data)
+        except StoryError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"“{scene.title}” saved.")
+            if not request.htmx:
+                return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
+            return _panel(request, scenario, scene)
+    return _panel(request, scenario, scene, form=form, status=400)
+
+
+@author_required
+@require_POST
+def add_scene(request, story_id):
+    scenario = editable_story(request, story_id)
+    scene = services.create_scene(editor=request.user, scenario=scenario,
+                                  title=request.POST.get("title", "").strip() or "New scene")
+    return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
+
+
+@author_required
+@require_POST
+def add_choice(request, story_id, scene_id):
+    scenario = editable_story(request, story_id)
+    scene = _scene(scenario, scene_id)
+    form = ChoiceForm(request.POST, scenes=Scene.objects.filter(scenario=scenario))
+    if form.is_valid():
+        try:
+            services.create_choice(editor=request.user, from_scene=scene,
+                                   to_scene=_scene(scenario, form.cleaned_data["to_scene"]),
+                                   text=form.cleaned_data["text"])
+        except StoryError as error:
+            _apply_errors(form, error)
+        else:
+            if not request.htmx:
+                return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
+            return _panel(request, scenario, scene)
+    return _panel(request, scenario, scene, choice_form=form, status=400)
+
+
+@author_required
+@require_POST
+def delete_choice(request, story_id, scene_id, choice_id):
+    scenario = editable_story(request, story_id)
+    scene = _scene(scenario, scene_id)
+    choice = Choice.objects.filter(scenario=scenario, from_scene=scene, pk=_object_id(choice_id)).first()
+    if choice is None:
+        raise Http404("No such choice.")
+    choice.scenario = scenario
+    services.delete_choice(editor=request.user, choice=choice)
+    if not request.htmx:
+        return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
+    return _panel(request, scenario, scene)
+
+
+@author_required
+@require_POST
+def publish(request, story_id):
+    scenario = editable_story(request, story_id)
+    publishing = request.POST.get("publish") == "1"
+    try:
+        if publishing:
+            services.publish_scenario(editor=request.user, scenario=scenario)
+            messages.success(request, f"“{scenario.title}” is published: players can read it.")
+        else:
+            services.unpublish_scenario(editor=request.user, scenario=scenario)
+            messages.success(request, f"“{scenario.title}” is back to draft.")
+    except StoryError as error:
+        messages.error(request, error.message)
+    return redirect(reverse("studio:story", args=[scenario.pk]))

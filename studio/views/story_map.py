@@ -1,0 +1,42 @@
+"""The story map: scenes at their positions, choices as arrows, problems beside; and its outline twin."""
+
+from django.shortcuts import render
+
+from story_admin import selectors
+from story_admin.validation import story_problems
+
+from .access import author_required, editable_story
+
+CARD_WIDTH, CARD_HEIGHT, MARGIN = 180, 64, 40
+
+
+def map_context(scenario, selected=None):
+    story = selectors.load_story(scenario)
+    problems = story_problems(story)
+    flagged = {problem.scene_id for problem in problems if problem.scene_id}
+    left = min((scene.position_x for scene in story.scenes), default=0) - MARGIN
+    top = min((scene.position_y for scene in story.scenes), default=0) - MARGIN
+    cards = [{"scene": scene, "x": scene.position_x - left, "y": scene.position_y - top,
+              "flagged": scene.pk in flagged} for scene in story.scenes]
+    where = {card["scene"].pk: card for card in cards}
+    arrows = [{"choice": choice, "x1": where[choice.from_scene_id]["x"] + CARD_WIDTH,
+               "y1": where[choice.from_scene_id]["y"] + CARD_HEIGHT / 2,
+               "x2": where[choice.to_scene_id]["x"], "y2": where[choice.to_scene_id]["y"] + CARD_HEIGHT / 2}
+              for choice in story.choices if choice.to_scene_id in where and choice.from_scene_id in where]
+    width = max((card["x"] for card in cards), default=0) + CARD_WIDTH + MARGIN
+    height = max((card["y"] for card in cards), default=0) + CARD_HEIGHT + MARGIN
+    return {"story": story, "scenario": scenario, "problems": problems, "cards": cards, "arrows": arrows,
+            "width": width, "height": height, "card_width": CARD_WIDTH, "card_height": CARD_HEIGHT,
+            "selected": selected}
+
+
+@author_required
+def story_map(request, story_id):
+    return render(request, "studio/story_map.html", map_context(editable_story(request, story_id)))
+
+
+@author_required
+def outline(request, story_id):
+    context = map_context(editable_story(request, story_id))
+    context["rows"] = [(scene, context["story"].choices_from(scene)) for scene in context["story"].scenes]
+    return render(request, "studio/outline.html", context)

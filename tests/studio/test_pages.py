@@ -1,0 +1,194 @@
+"""The studio's pages and partials: permissions, forms, htmx and full-page answers."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from story_admin.models import Choice, Scenario, Scene
+from tests.factories import PASSWORD, AuthorFactory, ScenarioFactory, SceneFactory, UserFactory
+from tests.story_admin.test_twine import CAVE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author(db):
+    return AuthorFactory()
+
+
+@pytest.fixture
+def studio(client, author):
+    client.force_login(author)
+    return client
+
+
+@pytest.fixture
+def story(author):
+    scenario = ScenarioFactory(author=author, title="The Cellar")
+    start = SceneFactory(scenario=scenario, title="Start", is_start_scene=True, order=0, position_x=0)
+    end = SceneFactory(scenario=scenario, title="End", is_end_scene=True, ending_kind="happy", order=1,
+                       position_x=300)
+    Choice.objects.create(scenario=scenario, from_scene=start, to_scene=end, text="Open the door")
+    return scenario
+
+
+def test_authors_sign_in_with_email(client, author):
+    response = client.post(reverse("studio:signin"), {"email": author.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("studio:dashboard")
+
+
+def test_players_are_turned_away(client):
+    player = UserFactory()
+    response = client.post(reverse("studio:signin"), {"email": player.email, "password": PASSWORD})
+    assert "The studio is for authors" in response.text
+    assert client.get(reverse("studio:dashboard")).status_code == 302
+
+
+def test_wrong_password_says_so(client, author):
+    response = client.post(reverse("studio:signin"), {"email": author.email, "password": "nope"})
+    assert "Wrong email or password." in response.text
+
+
+def test_pages_need_a_signed_in_author(client, story):
+    response = client.get(reverse("studio:story", args=[story.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("studio:signin"))
+
+
+def test_empty_dashboard_explains_what_to_do(studio):
+    assert "No story yet." in studio.get(reverse("studio:dashboard")).text
+
+
+def test_dashboard_cards_show_counts_and_only_own_stories(studio, story):
+    ScenarioFactory(title="Someone else's")
+    page = studio.get(reverse("studio:dashboard")).text
+    assert "The Cellar" in page and "Someone else" not in page
+    assert "2 scenes" in page and "1 ending" in page and "no problems" in page
+
+
+def test_create_story_lands_on_its_map(studio, author):
+    response = studio.post(reverse("studio:create_story"), {"title": "Nouvelle", "language": "fr"})
+    story = Scenario.objects.get(title="Nouvelle")
+    assert response["Location"] == reverse("studio:story", args=[story.pk]) and story.author == author
+    assert "has no scene yet" in studio.get(response["Location"]).text
+
+
+def test_create_story_errors_show_next_to_the_field(studio):
+    response = studio.post(reverse("studio:create_story"), {"title": "", "language": "fr"})
+    assert response.status_code == 400 and "This field is required" in response.text
+    assert not Scenario.objects.exists()
+
+
+def test_another_authors_story_is_a_404(studio):
+    theirs = ScenarioFactory(title="Theirs")
+    scene = SceneFactory(scenario=theirs)
+    for url in (reverse("studio:story", args=[theirs.pk]), reverse("studio:outline", args=[theirs.pk]),
+                reverse("studio:scene", args=[theirs.pk, scene.pk]),
+                reverse("studio:export_story", args=[theirs.pk, "twee"]),
+                reverse("studio:delete_story", args=[theirs.pk])):
+        assert studio.get(url).status_code == 404, url
+    assert studio.post(reverse("studio:scene", args=[theirs.pk, scene.pk]), {"title": "Mine"}).status_code == 404
+    assert Scene.objects.get(pk=scene.pk).title != "Mine"
+
+
+def test_map_draws_scenes_at_their_positions_and_arrows(studio, story):
+    page = studio.get(reverse("studio:story", args=[story.pk])).text
+    assert page.count('class="scene-card') == 2 and page.count("<line ") == 1
+    assert "left: 40.0px" in page and "left: 340.0px" in page
+    assert "None: every scene can be reached" in page
+
+
+def test_scene_panel_htmx_partial_and_full_page(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    url = reverse("studio:scene", args=[story.pk, start.pk])
+    partial = studio.get(url, HTTP_HX_REQUEST="true")
+    assert "<html" not in partial.text and 'name="title"' in partial.text and "Open the door" in partial.text
+    full = studio.get(url)
+    assert "<html" in full.text and 'class="scene-card' in full.text and 'name="title"' in full.text
+
+
+def test_saving_a_scene_updates_the_problems(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    Choice.objects.filter(scenario=story).delete()
+    url = reverse("studio:scene", args=[story.pk, start.pk])
+    response = studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "is a dead end" in response.text
+    assert 'hx-swap-oob="outerHTML:#problems"' in response.text
+    studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on", "is_end_scene": "on",
+                      "ending_kind": "tragic"}, HTTP_HX_REQUEST="true")
+    assert Scene.objects.get(pk=start.pk).ending_kind == "tragic"
+
+
+def test_scene_form_errors_keep_the_text(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    response = studio.post(reverse("studio:scene", args=[story.pk, start.pk]),
+                           {"title": "", "text": "My long paragraph"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and "This field is required" in response.text
+    assert "My long paragraph" in response.text and Scene.objects.get(pk=start.pk).title == "Start"
+
+
+def test_add_scene_and_connect_it(studio, story):
+    response = studio.post(reverse("studio:add_scene", args=[story.pk]), {"title": "Attic"})
+    attic = Scene.objects.get(scenario=story, title="Attic")
+    assert response["Location"] == reverse("studio:scene", args=[story.pk, attic.pk])
+    end = Scene.objects.get(scenario=story, title="End")
+    studio.post(reverse("studio:add_choice", args=[story.pk, attic.pk]), {"text": "Jump", "to_scene": str(end.pk)})
+    assert Choice.objects.get(from_scene=attic).to_scene == end
+
+
+def test_a_choice_cannot_lead_out_of_the_story(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    elsewhere = SceneFactory(scenario=ScenarioFactory(author=story.author))
+    response = studio.post(reverse("studio:add_choice", args=[story.pk, start.pk]),
+                           {"text": "Portal", "to_scene": str(elsewhere.pk)}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and "Select a valid choice" in response.text
+    assert not Choice.objects.filter(text="Portal").exists()
+
+
+def test_delete_a_choice(studio, story):
+    choice = Choice.objects.get(scenario=story)
+    studio.post(reverse("studio:delete_choice", args=[story.pk, choice.from_scene_id, choice.pk]))
+    assert not Choice.objects.filter(pk=choice.pk).exists()
+
+
+def test_refused_publish_lists_the_problems(studio, story):
+    Choice.objects.filter(scenario=story).update(to_scene=None)
+    response = studio.post(reverse("studio:publish", args=[story.pk]), {"publish": "1"}, follow=True)
+    assert "cannot be published yet" in response.text and "leads nowhere" in response.text
+    assert not Scenario.objects.get(pk=story.pk).is_published
+
+
+def test_outline_works_without_javascript(studio, story):
+    page = studio.get(reverse("studio:outline", args=[story.pk])).text
+    end = Scene.objects.get(scenario=story, title="End")
+    assert "Open the door" in page and f'href="#scene-{end.pk}"' in page and "Ending: Happy ending" in page
+
+
+def test_import_and_export_buttons(studio, author):
+    response = studio.post(reverse("studio:import_story"), {"file": SimpleUploadedFile("cave.twee", CAVE.encode())})
+    assert response.status_code == 302
+    story = Scenario.objects.get(title="The Cave")
+    download = studio.get(reverse("studio:export_story", args=[story.pk, "twee"]))
+    assert download["Content-Disposition"] == 'attachment; filename="the-cave.twee"'
+    assert download.content.startswith(b":: StoryTitle\nThe Cave")
+    bad = studio.post(reverse("studio:import_story"), {"file": SimpleUploadedFile("x.twee", b"oops\n:: A")})
+    assert bad.status_code == 400 and "Line 1: text before the first passage header" in bad.text
+
+
+def test_duplicate_and_delete_with_confirmation(studio, story):
+    studio.post(reverse("studio:duplicate_story", args=[story.pk]))
+    copy = Scenario.objects.get(title="The Cellar (copy)")
+    assert Scene.objects.filter(scenario=copy).count() == 2
+    confirm = studio.get(reverse("studio:delete_story", args=[copy.pk]))
+    assert "This deletes its 2 scenes" in confirm.text
+    studio.post(reverse("studio:delete_story", args=[copy.pk]))
+    assert not Scenario.objects.filter(pk=copy.pk).exists() and Scenario.objects.filter(pk=story.pk).exists()
+
+
+def test_hostile_content_is_shown_as_text(studio, author):
+    story = ScenarioFactory(author=author, title="<script>alert(1)</script>")
+    SceneFactory(scenario=story, title="<img src=x onerror=alert(2)>", is_start_scene=True)
+    for url in (reverse("studio:dashboard"), reverse("studio:story", args=[story.pk]),
+                reverse("studio:outline", args=[story.pk])):
+        page = studio.get(url).text
+        assert "<script>alert(1)" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page or "&lt;img src=x" in page
