@@ -20,6 +20,7 @@ urlpatterns = [
     path("stories/<str:story_id>/export/<str:format>/", files.export_story, name="export_story"),
     path("stories/<str:story_id>/scenes/new/", scenes.add_scene, name="add_scene"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/", scenes.scene_panel, name="scene"),
+    path("stories/<str:story_id>/scenes/<str:scene_id>/move/", scenes.move_scene, name="move_scene"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/choices/", scenes.add_choice, name="add_choice"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/choices/<str:choice_id>/delete/", scenes.delete_choice,
          name="delete_choice"),

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -91,10 +91,31 @@ def scene_panel(request, story_id, scene_id):
 @author_required
 @require_POST
 def add_scene(request, story_id):
+    """A new scene, where the author double-clicked on the map (or after the last one)."""
     scenario = editable_story(request, story_id)
-    scene = services.create_scene(editor=request.user, scenario=scenario,
-                                  title=request.POST.get("title", "").strip() or "New scene")
+    position = {}
+    if request.POST.get("x") and request.POST.get("y"):
+        position = {"position_x": request.POST["x"], "position_y": request.POST["y"]}
+    try:
+        scene = services.create_scene(editor=request.user, scenario=scenario,
+                                      title=request.POST.get("title", "").strip() or "New scene", **position)
+    except StoryError as error:
+        messages.error(request, error.message)
+        return redirect("studio:story", story_id=scenario.pk)
     return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
+
+
+@author_required
+@require_POST
+def move_scene(request, story_id, scene_id):
+    """Store a scene's new place on the map (sent by map.js when a drag ends)."""
+    scenario = editable_story(request, story_id)
+    try:
+        services.move_scene(editor=request.user, scene=_scene(scenario, scene_id),
+                            x=request.POST.get("x"), y=request.POST.get("y"))
+    except StoryError as error:
+        return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
+    return render(request, "studio/partials/map.html", map_context(scenario))
 
 
 @author_required

@@ -27,7 +27,7 @@ def map_context(scenario, selected=None):
     height = max((card["y"] for card in cards), default=0) + CARD_HEIGHT + MARGIN
     return {"story": story, "scenario": scenario, "problems": problems, "cards": cards, "arrows": arrows,
             "width": width, "height": height, "card_width": CARD_WIDTH, "card_height": CARD_HEIGHT,
-            "selected": selected}
+            "origin_x": left, "origin_y": top, "selected": selected}
 
 
 @author_required

@@ -192,3 +192,20 @@ def test_hostile_content_is_shown_as_text(studio, author):
         page = studio.get(url).text
         assert "<script>alert(1)" not in page and "<img src=x" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page or "&lt;img src=x" in page
+
+
+def test_moving_a_scene_saves_it_and_redraws_the_map(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    response = studio.post(reverse("studio:move_scene", args=[story.pk, start.pk]), {"x": "120.5", "y": "-40"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'id="map"' in response.text
+    stored = Scene.objects.get(pk=start.pk)
+    assert (stored.position_x, stored.position_y) == (120.5, -40)
+    refused = studio.post(reverse("studio:move_scene", args=[story.pk, start.pk]), {"x": "left", "y": "0"})
+    assert refused.status_code == 400 and "map position x" in refused.text
+
+
+def test_double_click_position_creates_the_scene_there(studio, story):
+    studio.post(reverse("studio:add_scene", args=[story.pk]), {"x": "600", "y": "250"})
+    scene = Scene.objects.get(scenario=story, title="New scene")
+    assert (scene.position_x, scene.position_y) == (600, 250)
