@@ -19,15 +19,21 @@ def map_context(scenario, selected=None):
     cards = [{"scene": scene, "x": scene.position_x - left, "y": scene.position_y - top,
               "flagged": scene.pk in flagged} for scene in story.scenes]
     where = {card["scene"].pk: card for card in cards}
-    arrows = [{"choice": choice, "x1": where[choice.from_scene_id]["x"] + CARD_WIDTH,
-               "y1": where[choice.from_scene_id]["y"] + CARD_HEIGHT / 2,
-               "x2": where[choice.to_scene_id]["x"], "y2": where[choice.to_scene_id]["y"] + CARD_HEIGHT / 2}
+    arrows = [_arrow(choice, where[choice.from_scene_id], where[choice.to_scene_id])
               for choice in story.choices if choice.to_scene_id in where and choice.from_scene_id in where]
     width = max((card["x"] for card in cards), default=0) + CARD_WIDTH + MARGIN
     height = max((card["y"] for card in cards), default=0) + CARD_HEIGHT + MARGIN
     return {"story": story, "scenario": scenario, "problems": problems, "cards": cards, "arrows": arrows,
             "width": width, "height": height, "card_width": CARD_WIDTH, "card_height": CARD_HEIGHT,
             "origin_x": left, "origin_y": top, "selected": selected}
+
+
+def _arrow(choice, origin, target) -> dict:
+    """From the side of the origin card that faces the target to the facing side of the target."""
+    forward = target["x"] >= origin["x"]
+    return {"choice": choice,
+            "x1": origin["x"] + (CARD_WIDTH if forward else 0), "y1": origin["y"] + CARD_HEIGHT / 2,
+            "x2": target["x"] + (0 if forward else CARD_WIDTH), "y2": target["y"] + CARD_HEIGHT / 2}
 
 
 @author_required
