@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, dashboard, files, scenes, story_map
+from .views import auth, dashboard, files, layout, playtest, scenes, story_map
 
 app_name = "studio"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("stories/<str:story_id>/duplicate/", dashboard.duplicate_story, name="duplicate_story"),
     path("stories/<str:story_id>/delete/", dashboard.delete_story, name="delete_story"),
     path("stories/<str:story_id>/publish/", scenes.publish, name="publish"),
+    path("stories/<str:story_id>/tidy-up/", layout.tidy_up, name="tidy_up"),
+    path("stories/<str:story_id>/tidy-up/undo/", layout.undo_tidy_up, name="undo_tidy_up"),
+    path("stories/<str:story_id>/play/", playtest.play, name="play"),
     path("stories/<str:story_id>/export/<str:format>/", files.export_story, name="export_story"),
     path("stories/<str:story_id>/scenes/new/", scenes.add_scene, name="add_scene"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/", scenes.scene_panel, name="scene"),

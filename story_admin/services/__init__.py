@@ -14,8 +14,10 @@ from .stories import (
     delete_scenario,
     delete_scene,
     move_scene,
+    place_scenes,
     publish_scenario,
     set_start_scene,
+    tidy_up,
     unpublish_scenario,
     update_choice,
     update_scenario,
@@ -27,6 +29,6 @@ __all__ = [
     "update_asset",
     "advance", "choose", "delete_progress", "create_choice", "create_scenario", "create_scene", "delete_choice",
     "delete_choices", "delete_scenario", "delete_scene", "go_back", "move_scene", "progress_percentage",
-    "publish_scenario", "set_start_scene", "set_time_spent", "start_progress", "unpublish_scenario",
+    "place_scenes", "publish_scenario", "set_start_scene", "tidy_up", "set_time_spent", "start_progress", "unpublish_scenario",
     "update_choice", "update_scenario", "update_scene",
 ]

@@ -4,6 +4,7 @@ import math
 from collections.abc import Iterable
 from contextlib import contextmanager
 
+from bson import ObjectId
 from django.db.models import Max
 from django.utils.text import slugify
 from django_mongodb_backend import transaction
@@ -12,6 +13,7 @@ from ..exceptions import StoryError, StoryRuleError
 from ..models import Asset, AssetType, Choice, EndingKind, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
 from ..selectors import load_story
+from ..layout import layered_positions
 from ..twine.model import new_ifid
 from ..validation import publishing_problems
 from ._validation import validate_fields
@@ -301,3 +303,24 @@ def _refuse_unknown(changes: dict, allowed: set[str], what: str) -> None:
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise StoryRuleError(f"These fields of a {what} cannot be changed here: {', '.join(unknown)}.")
+
+
+def place_scenes(*, editor: User, scenario: Scenario, positions: dict) -> dict:
+    """Move many scenes at once (tidy up, undo); returns the positions they had, for undoing."""
+    ensure_can_edit(editor, scenario)
+    scenes = {scene.pk: scene for scene in Scene.objects.filter(scenario=scenario)}
+    previous = {str(pk): (scene.position_x, scene.position_y) for pk, scene in scenes.items()}
+    checked = {}
+    for scene_id, (x, y) in positions.items():
+        scene = scenes.get(scene_id if not isinstance(scene_id, str) else ObjectId(scene_id))
+        if scene is not None:
+            checked[scene.pk] = (_coordinate(x, "x"), _coordinate(y, "y"))
+    with transaction.atomic():
+        for scene_id, (x, y) in checked.items():
+            Scene.objects.filter(pk=scene_id).update(position_x=x, position_y=y)
+    return previous
+
+
+def tidy_up(*, editor: User, scenario: Scenario) -> dict:
+    """Lay the story out in columns from its start, left to right; returns the previous positions."""
+    return place_scenes(editor=editor, scenario=scenario, positions=layered_positions(load_story(scenario)))

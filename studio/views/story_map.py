@@ -38,7 +38,10 @@ def _arrow(choice, origin, target) -> dict:
 
 @author_required
 def story_map(request, story_id):
-    return render(request, "studio/story_map.html", map_context(editable_story(request, story_id)))
+    scenario = editable_story(request, story_id)
+    context = map_context(scenario)
+    context["can_undo_tidy_up"] = f"undo-positions-{scenario.pk}" in request.session
+    return render(request, "studio/story_map.html", context)
 
 
 @author_required

@@ -209,3 +209,43 @@ def test_double_click_position_creates_the_scene_there(studio, story):
     studio.post(reverse("studio:add_scene", args=[story.pk]), {"x": "600", "y": "250"})
     scene = Scene.objects.get(scenario=story, title="New scene")
     assert (scene.position_x, scene.position_y) == (600, 250)
+
+
+def test_tidy_up_lays_out_left_to_right_and_can_be_undone(studio, story):
+    attic = SceneFactory(scenario=story, title="Attic", position_x=-500, position_y=900)
+    start, end = Scene.objects.get(scenario=story, title="Start"), Scene.objects.get(scenario=story, title="End")
+    Scene.objects.filter(pk=end.pk).update(position_x=-100, position_y=-100)
+    studio.post(reverse("studio:tidy_up", args=[story.pk]))
+    placed = {scene.title: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=story)}
+    assert placed["Start"][0] < placed["End"][0] < placed["Attic"][0]
+    page = studio.get(reverse("studio:story", args=[story.pk])).text
+    assert "Undo tidy up" in page
+    studio.post(reverse("studio:undo_tidy_up", args=[story.pk]))
+    assert (Scene.objects.get(pk=end.pk).position_x, Scene.objects.get(pk=attic.pk).position_y) == (-100, 900)
+    assert Scene.objects.get(pk=start.pk).position_x == 0
+    assert "Undo tidy up" not in studio.get(reverse("studio:story", args=[story.pk])).text
+
+
+def test_play_test_to_an_ending_and_back(studio, story, player_progress_untouched):
+    url = reverse("studio:play", args=[story.pk])
+    page = studio.get(url).text
+    assert "<h1>Start</h1>" in page and "Open the door" in page
+    next_url = page.split('<ul class="play-choices"><li><a href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    ending = studio.get(next_url).text
+    assert "<h1>End</h1>" in ending and "The end — happy ending, after 1 choice." in ending
+    back_url = ending.split('<p class="actions"><a href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert "<h1>Start</h1>" in studio.get(back_url).text
+
+
+def test_test_from_here_starts_at_that_scene(studio, story):
+    end = Scene.objects.get(scenario=story, title="End")
+    page = studio.get(reverse("studio:play", args=[story.pk]), {"scene": str(end.pk)}).text
+    assert "<h1>End</h1>" in page and "Back</a>" not in page
+
+
+@pytest.fixture
+def player_progress_untouched(db):
+    from story_admin.models import PlayerProgress
+
+    yield
+    assert not PlayerProgress.objects.exists()
