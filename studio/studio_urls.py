@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, dashboard, files, layout, playtest, scenes, story_map
+from .views import auth, dashboard, files, layout, media, playtest, scenes, story_map
 
 app_name = "studio"
 
@@ -24,6 +24,10 @@ urlpatterns = [
     path("stories/<str:story_id>/scenes/new/", scenes.add_scene, name="add_scene"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/", scenes.scene_panel, name="scene"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/move/", scenes.move_scene, name="move_scene"),
+    path("stories/<str:story_id>/scenes/<str:scene_id>/media/", media.media, name="media"),
+    path("stories/<str:story_id>/scenes/<str:scene_id>/media/generate/", media.generate, name="generate_media"),
+    path("stories/<str:story_id>/scenes/<str:scene_id>/media/upload/", media.upload, name="upload_media"),
+    path("stories/<str:story_id>/scenes/<str:scene_id>/media/remove/", media.remove, name="remove_media"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/choices/", scenes.add_choice, name="add_choice"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/choices/<str:choice_id>/delete/", scenes.delete_choice,
          name="delete_choice"),

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from generation.selectors import any_pending, scene_media
 from story_admin import selectors, services
 from story_admin.exceptions import NotFound, StoryError
 from story_admin.models import Choice, EndingKind, Scene
@@ -63,6 +64,7 @@ def _panel(request, scenario, scene, form=None, choice_form=None, status=200):
         "scene_problems": [problem for problem in context["problems"] if problem.scene_id == scene.pk],
         "form": form or SceneForm(initial={name: getattr(scene, name) for name in SceneForm.base_fields}),
         "choice_form": choice_form or ChoiceForm(scenes=story.scenes),
+        "slots": (slots := scene_media(scene)), "pending": any_pending(slots),
     })
     template = "studio/partials/scene_panel.html" if request.htmx else "studio/scene_page.html"
     return render(request, template, context, status=status)

@@ -1,0 +1,74 @@
+"""The scene panel's media: generate, upload, remove, and follow a job's progress."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from generation.selectors import any_pending, scene_media
+from generation.services import request_generation
+from generation.uploads import attach_upload
+from story_admin import services
+from story_admin.exceptions import StoryError
+
+from .access import author_required, editable_story
+from .scenes import _scene
+
+KINDS = {"image": "image", "sound": "sound", "music": "music"}
+
+
+def _media(request, scenario, scene, status=200):
+    slots = scene_media(scene)
+    response = render(request, "studio/partials/media.html",
+                      {"scenario": scenario, "scene": scene, "slots": slots, "pending": any_pending(slots)},
+                      status=status)
+    return response if request.htmx else redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
+
+
+@author_required
+def media(request, story_id, scene_id):
+    scenario = editable_story(request, story_id)
+    return _media(request, scenario, _scene(scenario, scene_id))
+
+
+@author_required
+@require_POST
+def generate(request, story_id, scene_id):
+    scenario = editable_story(request, story_id)
+    scene = _scene(scenario, scene_id)
+    kind = KINDS.get(request.POST.get("kind", ""))
+    try:
+        if kind is None:
+            raise StoryError("Choose image, narration or music.")
+        request_generation(requester=request.user, kind=kind, scene=scene, prompt=request.POST.get("prompt", ""))
+    except StoryError as error:
+        messages.error(request, error.message)
+        return _media(request, scenario, scene, status=400 if request.htmx else 200)
+    return _media(request, scenario, scene)
+
+
+@author_required
+@require_POST
+def upload(request, story_id, scene_id):
+    scenario = editable_story(request, story_id)
+    scene = _scene(scenario, scene_id)
+    file = request.FILES.get("file")
+    try:
+        if file is None:
+            raise StoryError("Choose a file to upload.")
+        attach_upload(editor=request.user, scene=scene, kind=request.POST.get("kind", ""), filename=file.name,
+                      data=file.read())
+    except StoryError as error:
+        messages.error(request, error.message)
+        return _media(request, scenario, scene, status=400 if request.htmx else 200)
+    return _media(request, scenario, _scene(scenario, scene_id))
+
+
+@author_required
+@require_POST
+def remove(request, story_id, scene_id):
+    scenario = editable_story(request, story_id)
+    scene = _scene(scenario, scene_id)
+    field = request.POST.get("field")
+    if field in KINDS:
+        services.update_scene(editor=request.user, scene=scene, **{field: None})
+    return _media(request, scenario, scene)

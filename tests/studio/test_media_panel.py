@@ -1,0 +1,73 @@
+"""The media panel: generate with live status, upload, remove; a real worker makes the narration."""
+
+import django_rq
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from rq import SimpleWorker
+
+from story_admin.models import Asset, Scene
+from tests.factories import AuthorFactory, ScenarioFactory, SceneFactory
+from tests.generation.media_samples import png_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author(db):
+    return AuthorFactory()
+
+
+@pytest.fixture
+def studio(client, author):
+    client.force_login(author)
+    return client
+
+
+@pytest.fixture
+def scene(author):
+    return SceneFactory(scenario=ScenarioFactory(author=author, language="fr"), title="Gate", text="Une porte grince.")
+
+
+def test_generate_narration_shows_progress_then_the_player(studio, scene, rq_redis, settings):
+    settings.TTS_PROVIDER = "espeak"
+    url = reverse("studio:generate_media", args=[scene.scenario_id, scene.pk])
+    queued = studio.post(url, {"kind": "sound", "prompt": ""}, HTTP_HX_REQUEST="true")
+    assert queued.status_code == 200 and "Queued" in queued.text and 'hx-trigger="every 2s"' in queued.text
+
+    worker = SimpleWorker([django_rq.get_queue("sound")], connection=django_rq.get_connection("sound"))
+    worker.work(burst=True)
+
+    done = studio.get(reverse("studio:media", args=[scene.scenario_id, scene.pk]), HTTP_HX_REQUEST="true")
+    asset = Scene.objects.get(pk=scene.pk).sound
+    assert asset.status == "ready" and f'src="{asset.file.url}"' in done.text
+    assert 'hx-trigger="every 2s"' not in done.text  # polling stops once nothing is pending
+    assert studio.get(asset.file.url).content[:4] == b"RIFF"
+
+
+def test_failed_generation_shows_the_reason_and_a_retry(studio, scene, rq_redis, settings):
+    settings.HUGGINGFACE_API_TOKEN = ""
+    studio.post(reverse("studio:generate_media", args=[scene.scenario_id, scene.pk]), {"kind": "image"},
+                HTTP_HX_REQUEST="true")
+    SimpleWorker([django_rq.get_queue("image")], connection=django_rq.get_connection("image")).work(burst=True)
+    page = studio.get(reverse("studio:media", args=[scene.scenario_id, scene.pk]), HTTP_HX_REQUEST="true").text
+    assert "Generation failed: Image generation needs a Hugging Face token" in page and "Retry image" in page
+
+
+def test_upload_and_remove(studio, scene):
+    url = reverse("studio:upload_media", args=[scene.scenario_id, scene.pk])
+    page = studio.post(url, {"kind": "image", "file": SimpleUploadedFile("g.png", png_bytes(12, 9))},
+                       HTTP_HX_REQUEST="true").text
+    image = Scene.objects.get(pk=scene.pk).image
+    assert (image.width, image.height) == (12, 9) and f'src="{image.file.url}"' in page
+    bad = studio.post(url, {"kind": "image", "file": SimpleUploadedFile("g.png", b"text")}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 400 and "not an image" in bad.text
+    studio.post(reverse("studio:remove_media", args=[scene.scenario_id, scene.pk]), {"field": "image"},
+                HTTP_HX_REQUEST="true")
+    assert Scene.objects.get(pk=scene.pk).image_id is None and Asset.objects.filter(pk=image.pk).exists()
+
+
+def test_another_authors_scene_media_is_a_404(studio):
+    theirs = SceneFactory()
+    assert studio.post(reverse("studio:generate_media", args=[theirs.scenario_id, theirs.pk]),
+                       {"kind": "sound"}).status_code == 404
