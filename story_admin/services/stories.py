@@ -142,9 +142,21 @@ def create_scene(*, editor: User, scenario: Scenario, title: str, text: str = ""
     return scene
 
 
-def update_scene(*, editor: User, scene: Scene, **changes) -> Scene:
+def version_of(document) -> str:
+    """The edit version a form or client holds: the last save, to the millisecond MongoDB keeps."""
+    return document.updated_at.isoformat(timespec="milliseconds") if document.updated_at else ""
+
+
+def update_scene(*, editor: User, scene: Scene, expected_version: str | None = None, **changes) -> Scene:
+    """Save changes; with `expected_version`, refuse if someone saved the scene since that version."""
     ensure_can_edit(editor, scene.scenario)
     _refuse_unknown(changes, SCENE_FIELDS, "scene")
+    if expected_version is not None:
+        stored = Scene.objects.filter(pk=scene.pk).values_list("updated_at", flat=True).first()
+        if stored is not None and stored.isoformat(timespec="milliseconds") != expected_version:
+            raise StoryRuleError(
+                "This scene was saved elsewhere (another tab or another author) since you opened it. "
+                "Your text is kept here: copy what you need, then reload the scene to see the saved one.")
     if "title" in changes:
         changes["title"] = (changes["title"] or "").strip()
     with _applied(scene, changes):

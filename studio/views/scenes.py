@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 from generation.selectors import any_pending, scene_media
 from story_admin import selectors, services
 from story_admin.exceptions import NotFound, StoryError
+from story_admin.services.stories import version_of
+from story_admin.services.undo import delete_choice_with_undo, delete_scene_with_undo, restore
 from story_admin.models import Choice, EndingKind, Scene
 
 from .access import author_required, editable_story
@@ -22,6 +24,7 @@ class SceneForm(forms.Form):
     is_start_scene = forms.BooleanField(required=False, label="Start of the story")
     is_end_scene = forms.BooleanField(required=False, label="An ending")
     ending_kind = forms.ChoiceField(choices=EndingKind.choices, required=False, label="Kind of ending")
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class ChoiceForm(forms.Form):
@@ -62,7 +65,8 @@ def _panel(request, scenario, scene, form=None, choice_form=None, status=200):
     context.update({
         "scene": scene, "choices": story.choices_from(scene),
         "scene_problems": [problem for problem in context["problems"] if problem.scene_id == scene.pk],
-        "form": form or SceneForm(initial={name: getattr(scene, name) for name in SceneForm.base_fields}),
+        "form": form or SceneForm(initial={**{name: getattr(scene, name) for name in SceneForm.base_fields
+                                              if name != "version"}, "version": version_of(scene)}),
         "choice_form": choice_form or ChoiceForm(scenes=story.scenes),
         "slots": (slots := scene_media(scene)), "pending": any_pending(slots),
     })
@@ -78,8 +82,10 @@ def scene_panel(request, story_id, scene_id):
         return _panel(request, scenario, scene)
     form = SceneForm(request.POST)
     if form.is_valid():
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version") or None
         try:
-            services.update_scene(editor=request.user, scene=scene, **form.cleaned_data)
+            services.update_scene(editor=request.user, scene=scene, expected_version=version, **changes)
         except StoryError as error:
             _apply_errors(form, error)
         else:
@@ -149,10 +155,41 @@ def delete_choice(request, story_id, scene_id, choice_id):
     if choice is None:
         raise Http404("No such choice.")
     choice.scenario = scenario
-    services.delete_choice(editor=request.user, choice=choice)
+    request.session[undo_key(scenario)] = delete_choice_with_undo(editor=request.user, choice=choice)
+    messages.success(request, f"Choice “{choice.text}” deleted.")
     if not request.htmx:
         return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
     return _panel(request, scenario, scene)
+
+
+def undo_key(scenario) -> str:
+    return f"undo-delete-{scenario.pk}"
+
+
+@author_required
+@require_POST
+def delete_scene(request, story_id, scene_id):
+    scenario = editable_story(request, story_id)
+    scene = _scene(scenario, scene_id)
+    request.session[undo_key(scenario)] = delete_scene_with_undo(editor=request.user, scene=scene)
+    messages.success(request, f"“{scene.title}” deleted with its choices.")
+    return redirect("studio:story", story_id=scenario.pk)
+
+
+@author_required
+@require_POST
+def undo_delete(request, story_id):
+    scenario = editable_story(request, story_id)
+    snapshot = request.session.pop(undo_key(scenario), None)
+    try:
+        if snapshot is None:
+            raise StoryError("There is no deletion to undo.")
+        label = restore(editor=request.user, scenario=scenario, snapshot=snapshot)
+    except StoryError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"“{label}” is back.")
+    return redirect("studio:story", story_id=scenario.pk)
 
 
 @author_required

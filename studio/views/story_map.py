@@ -41,6 +41,13 @@ def story_map(request, story_id):
     scenario = editable_story(request, story_id)
     context = map_context(scenario)
     context["can_undo_tidy_up"] = f"undo-positions-{scenario.pk}" in request.session
+    context["undo_delete"] = request.session.get(f"undo-delete-{scenario.pk}")
+    query = request.GET.get("q", "").strip()
+    if query:
+        needle = query.casefold()
+        context["query"] = query
+        context["matches"] = [scene for scene in context["story"].scenes
+                              if needle in scene.title.casefold() or needle in scene.text.casefold()]
     return render(request, "studio/story_map.html", context)
 
 

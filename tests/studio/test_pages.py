@@ -249,3 +249,50 @@ def player_progress_untouched(db):
 
     yield
     assert not PlayerProgress.objects.exists()
+
+
+def test_deleting_a_scene_can_be_undone(studio, story):
+    end = Scene.objects.get(scenario=story, title="End")
+    choice = Choice.objects.get(scenario=story)
+    studio.post(reverse("studio:delete_scene", args=[story.pk, end.pk]))
+    assert not Scene.objects.filter(pk=end.pk).exists() and not Choice.objects.filter(pk=choice.pk).exists()
+    page = studio.get(reverse("studio:story", args=[story.pk])).text
+    assert "Deleted “End”." in page and ">Undo</button>" in page
+    studio.post(reverse("studio:undo_delete", args=[story.pk]))
+    restored = Scene.objects.get(pk=end.pk)
+    assert (restored.title, restored.is_end_scene, restored.ending_kind) == ("End", True, "happy")
+    assert Choice.objects.get(pk=choice.pk).to_scene_id == end.pk
+    again = studio.post(reverse("studio:undo_delete", args=[story.pk]), follow=True)
+    assert "There is no deletion to undo." in again.text
+
+
+def test_deleting_a_choice_can_be_undone(studio, story):
+    choice = Choice.objects.get(scenario=story)
+    studio.post(reverse("studio:delete_choice", args=[story.pk, choice.from_scene_id, choice.pk]))
+    studio.post(reverse("studio:undo_delete", args=[story.pk]))
+    assert Choice.objects.get(pk=choice.pk).text == "Open the door"
+
+
+def test_the_later_of_two_tabs_is_refused_and_keeps_its_text(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    url = reverse("studio:scene", args=[story.pk, start.pk])
+    panel = studio.get(url, HTTP_HX_REQUEST="true").text
+    version = panel.split('name="version" value="', 1)[1].split('"', 1)[0]
+    first = studio.post(url, {"title": "Start", "text": "Tab one", "is_start_scene": "on", "version": version},
+                        HTTP_HX_REQUEST="true")
+    assert first.status_code == 200
+    second = studio.post(url, {"title": "Start", "text": "Tab two, long work", "is_start_scene": "on",
+                               "version": version}, HTTP_HX_REQUEST="true")
+    assert second.status_code == 400 and "saved elsewhere" in second.text and "Tab two, long work" in second.text
+    assert Scene.objects.get(pk=start.pk).text == "Tab one"
+    fresh = first.text.split('name="version" value="', 1)[1].split('"', 1)[0]
+    third = studio.post(url, {"title": "Start", "text": "Tab one again", "is_start_scene": "on", "version": fresh},
+                        HTTP_HX_REQUEST="true")
+    assert third.status_code == 200 and Scene.objects.get(pk=start.pk).text == "Tab one again"
+
+
+def test_search_scenes_by_title_or_text(studio, story):
+    Scene.objects.filter(scenario=story, title="End").update(text="A lantern glows.")
+    page = studio.get(reverse("studio:story", args=[story.pk]), {"q": "LANTERN"}).text
+    end = Scene.objects.get(scenario=story, title="End")
+    assert "1 scene match “LANTERN”" in page and reverse("studio:scene", args=[story.pk, end.pk]) in page
