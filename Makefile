@@ -27,8 +27,8 @@ run: venv
 	@mkdir -p var
 	@processes="$$($(PY) manage.py run_plan)" && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec honcho start $$processes
 
-# Debian packages the tests use for real: espeak-ng (offline narration).
-SYSTEM_PACKAGES := espeak-ng
+# Debian packages the tests use for real: espeak-ng (offline narration), chromium (browser tests).
+SYSTEM_PACKAGES := espeak-ng chromium
 system-packages:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do command -v $$package >/dev/null || missing="$$missing $$package"; done; \
 	if [ -n "$$missing" ]; then \

@@ -112,7 +112,7 @@ def test_saving_a_scene_updates_the_problems(studio, story):
     url = reverse("studio:scene", args=[story.pk, start.pk])
     response = studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "is a dead end" in response.text
-    assert 'hx-swap-oob="outerHTML:#problems"' in response.text
+    assert 'id="problems" hx-swap-oob="true"' in response.text and 'id="map" hx-swap-oob="true"' in response.text
     studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on", "is_end_scene": "on",
                       "ending_kind": "tragic"}, HTTP_HX_REQUEST="true")
     assert Scene.objects.get(pk=start.pk).ending_kind == "tragic"

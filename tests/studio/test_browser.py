@@ -1,0 +1,140 @@
+"""The studio in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) on a live server."""
+
+import os
+import shutil
+from pathlib import Path
+
+import django_rq
+import pytest
+from rq import SimpleWorker
+
+from story_admin.models import Scene
+from tests.factories import PASSWORD, AuthorFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which(CHROMIUM):
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def shoot(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def sign_in(page, author):
+    page.goto("/signin/")
+    page.fill("input[name=email]", author.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def add_scene(page, title):
+    page.click("text=Add a scene")
+    page.wait_for_selector(".scene-panel")
+    page.fill(".scene-panel input[name=title]", title)
+    page.click("text=Save the scene")
+    page.wait_for_selector(f".scene-panel h2:has-text('{title}')")
+
+
+def test_an_author_writes_plays_and_undoes(page, rq_redis, settings):
+    settings.TTS_PROVIDER = "espeak"
+    author = AuthorFactory()
+    sign_in(page, author)
+    page.fill("input[name=title]", "Le puits")
+    page.click("form[action='/stories/new/'] button")
+    page.wait_for_selector("text=has no scene yet")
+
+    for title in ("Margelle", "Fond", "Lumière"):
+        add_scene(page, title)
+    story_url = page.url.split("/scenes/")[0] + "/"
+
+    # The start scene is a dead end until it gets a choice; the problem goes once it has one.
+    page.click(".scene-card:has-text('Margelle')")
+    page.wait_for_selector(".scene-panel h2:has-text('Margelle')")
+    assert page.locator("#problems").inner_text().count("“Margelle” is a dead end") == 1
+    page.select_option(".scene-panel select[name=to_scene]", label="Fond")
+    page.fill(".scene-panel input[name=text]", "Descendre")
+    page.click("text=Add the choice")
+    page.wait_for_selector(".choices li:has-text('Descendre')")
+    assert "“Margelle” is a dead end" not in page.locator("#problems").inner_text()
+
+    page.click(".scene-card:has-text('Fond')")
+    page.wait_for_selector(".scene-panel h2:has-text('Fond')")
+    page.select_option(".scene-panel select[name=to_scene]", label="Lumière")
+    page.fill(".scene-panel input[name=text]", "Remonter vers la lumière")
+    page.click("text=Add the choice")
+    page.wait_for_selector(".choices li:has-text('Remonter')")
+    page.click(".scene-card:has-text('Lumière')")
+    page.wait_for_selector(".scene-panel h2:has-text('Lumière')")
+    page.fill(".scene-panel textarea[name=text]", "Le jour, enfin.")
+    page.check(".scene-panel input[name=is_end_scene]")
+    page.click("text=Save the scene")
+    page.wait_for_selector("text=None: every scene can be reached")
+
+    # Drag a scene; after a reload it stays where it was dropped.
+    page.goto(story_url)
+    card = page.locator(".scene-card:has-text('Fond')")
+    box = card.bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 30, box["y"] + 180, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    page.reload()
+    moved = page.locator(".scene-card:has-text('Fond')").bounding_box()
+    assert abs(moved["y"] - (box["y"] + 160)) < 30
+    assert Scene.objects.get(title="Fond").position_y > 100
+    shoot(page, "story-map")
+
+    # Narration made by a real worker with espeak-ng, then playable in the panel.
+    page.click(".scene-card:has-text('Margelle')")
+    page.wait_for_selector(".scene-panel h2:has-text('Margelle')")
+    page.click("text=Generate narration")
+    page.wait_for_selector("text=Queued")
+    SimpleWorker([django_rq.get_queue("sound")], connection=django_rq.get_connection("sound")).work(burst=True)
+    audio = page.wait_for_selector("audio[aria-label^='Narration']")
+    source = audio.get_attribute("src")
+    assert page.request.get(source, headers={"Range": "bytes=0-3"}).body() == b"RIFF"
+
+    # Play-test to the ending.
+    page.goto(story_url + "play/")
+    page.click("text=Descendre")
+    page.click("text=Remonter vers la lumière")
+    assert "The end" in page.locator(".ending").inner_text()
+    shoot(page, "play-test")
+
+    # Delete a scene, then undo it.
+    page.goto(story_url)
+    page.click(".scene-card:has-text('Lumière')")
+    page.wait_for_selector(".scene-panel h2:has-text('Lumière')")
+    page.click("text=Delete this scene")
+    page.wait_for_selector("text=Deleted “Lumière”.")
+    assert page.locator(".scene-card:has-text('Lumière')").count() == 0
+    page.click(".undo button")
+    page.wait_for_selector(".scene-card:has-text('Lumière')")
+    assert "None: every scene can be reached" in page.locator("#problems").inner_text()
