@@ -31,6 +31,8 @@ urlpatterns = [
     path("stories/<str:story_id>/scenes/<str:scene_id>/media/upload/", media.upload, name="upload_media"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/media/remove/", media.remove, name="remove_media"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/choices/", scenes.add_choice, name="add_choice"),
+    path("stories/<str:story_id>/scenes/<str:scene_id>/choices/<str:choice_id>/", scenes.edit_choice,
+         name="edit_choice"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/choices/<str:choice_id>/delete/", scenes.delete_choice,
          name="delete_choice"),
 ]

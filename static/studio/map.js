@@ -89,3 +89,11 @@ document.addEventListener("click", (event) => {
   zoom = Math.min(2, Math.max(0.3, zoom * Number(button.dataset.zoom)));
   applyZoom(document.getElementById("map"));
 });
+
+// A selected scene (from the map, a problem or a search result) is brought to the middle of the map.
+document.addEventListener("htmx:afterSettle", () => {
+  document.querySelector(".scene-card.selected")?.scrollIntoView({block: "center", inline: "center"});
+});
+window.addEventListener("load", () => {
+  document.querySelector(".scene-card.selected")?.scrollIntoView({block: "center", inline: "center"});
+});

@@ -16,6 +16,7 @@ from .stories import (
     move_scene,
     place_scenes,
     publish_scenario,
+    reorder_choice,
     set_start_scene,
     tidy_up,
     unpublish_scenario,
@@ -29,6 +30,6 @@ __all__ = [
     "update_asset",
     "advance", "choose", "delete_progress", "create_choice", "create_scenario", "create_scene", "delete_choice",
     "delete_choices", "delete_scenario", "delete_scene", "go_back", "move_scene", "progress_percentage",
-    "place_scenes", "publish_scenario", "set_start_scene", "tidy_up", "set_time_spent", "start_progress", "unpublish_scenario",
+    "place_scenes", "publish_scenario", "reorder_choice", "set_start_scene", "tidy_up", "set_time_spent", "start_progress", "unpublish_scenario",
     "update_choice", "update_scenario", "update_scene",
 ]

@@ -336,3 +336,19 @@ def place_scenes(*, editor: User, scenario: Scenario, positions: dict) -> dict:
 def tidy_up(*, editor: User, scenario: Scenario) -> dict:
     """Lay the story out in columns from its start, left to right; returns the previous positions."""
     return place_scenes(editor=editor, scenario=scenario, positions=layered_positions(load_story(scenario)))
+
+
+def reorder_choice(*, editor: User, choice: Choice, offset: int) -> None:
+    """Move a choice up (-1) or down (+1) among the choices of its scene."""
+    ensure_can_edit(editor, choice.scenario)
+    siblings = sorted(Choice.objects.filter(scenario_id=choice.scenario_id, from_scene_id=choice.from_scene_id),
+                      key=lambda sibling: (sibling.order, sibling.created_at))
+    index = next(position for position, sibling in enumerate(siblings) if sibling.pk == choice.pk)
+    target = index + offset
+    if not 0 <= target < len(siblings):
+        return
+    siblings.insert(target, siblings.pop(index))
+    with transaction.atomic():
+        for order, sibling in enumerate(siblings):
+            if sibling.order != order:
+                Choice.objects.filter(pk=sibling.pk).update(order=order)

@@ -63,7 +63,7 @@ def _panel(request, scenario, scene, form=None, choice_form=None, status=200):
     story = context["story"]
     scene = story.scenes_by_id[scene.pk]
     context.update({
-        "scene": scene, "choices": story.choices_from(scene),
+        "scene": scene, "choices": story.choices_from(scene), "all_scenes": story.scenes,
         "scene_problems": [problem for problem in context["problems"] if problem.scene_id == scene.pk],
         "form": form or SceneForm(initial={**{name: getattr(scene, name) for name in SceneForm.base_fields
                                               if name != "version"}, "version": version_of(scene)}),
@@ -146,15 +146,40 @@ def add_choice(request, story_id, scene_id):
     return _panel(request, scenario, scene, choice_form=form, status=400)
 
 
+def _choice(scenario, scene, choice_id) -> Choice:
+    choice = Choice.objects.filter(scenario=scenario, from_scene=scene, pk=_object_id(choice_id)).first()
+    if choice is None:
+        raise Http404("No such choice.")
+    choice.scenario = scenario
+    return choice
+
+
+@author_required
+@require_POST
+def edit_choice(request, story_id, scene_id, choice_id):
+    """Relabel a choice, point it elsewhere, or move it up or down."""
+    scenario = editable_story(request, story_id)
+    scene = _scene(scenario, scene_id)
+    choice = _choice(scenario, scene, choice_id)
+    try:
+        if request.POST.get("move") in ("up", "down"):
+            services.reorder_choice(editor=request.user, choice=choice, offset=-1 if request.POST["move"] == "up" else 1)
+        else:
+            services.update_choice(editor=request.user, choice=choice, text=request.POST.get("text", ""),
+                                   to_scene=_scene(scenario, request.POST.get("to_scene", "")))
+    except StoryError as error:
+        messages.error(request, error.message)
+    if not request.htmx:
+        return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
+    return _panel(request, scenario, scene)
+
+
 @author_required
 @require_POST
 def delete_choice(request, story_id, scene_id, choice_id):
     scenario = editable_story(request, story_id)
     scene = _scene(scenario, scene_id)
-    choice = Choice.objects.filter(scenario=scenario, from_scene=scene, pk=_object_id(choice_id)).first()
-    if choice is None:
-        raise Http404("No such choice.")
-    choice.scenario = scenario
+    choice = _choice(scenario, scene, choice_id)
     request.session[undo_key(scenario)] = delete_choice_with_undo(editor=request.user, choice=choice)
     messages.success(request, f"Choice “{choice.text}” deleted.")
     if not request.htmx:

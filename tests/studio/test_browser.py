@@ -14,6 +14,7 @@ from tests.factories import PASSWORD, AuthorFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+ADD_CHOICE = ".scene-panel form[action$='/choices/']"
 
 
 @pytest.fixture(scope="module")
@@ -84,18 +85,18 @@ def test_an_author_writes_plays_and_undoes(page, rq_redis, settings):
     page.click(".scene-card:has-text('Margelle')")
     page.wait_for_selector(".scene-panel h2:has-text('Margelle')")
     assert page.locator("#problems").inner_text().count("“Margelle” is a dead end") == 1
-    page.select_option(".scene-panel select[name=to_scene]", label="Fond")
-    page.fill(".scene-panel input[name=text]", "Descendre")
+    page.select_option(f"{ADD_CHOICE} select[name=to_scene]", label="Fond")
+    page.fill(f"{ADD_CHOICE} input[name=text]", "Descendre")
     page.click("text=Add the choice")
-    page.wait_for_selector(".choices li:has-text('Descendre')")
+    page.wait_for_selector(".choices input[value='Descendre']")
     assert "“Margelle” is a dead end" not in page.locator("#problems").inner_text()
 
     page.click(".scene-card:has-text('Fond')")
     page.wait_for_selector(".scene-panel h2:has-text('Fond')")
-    page.select_option(".scene-panel select[name=to_scene]", label="Lumière")
-    page.fill(".scene-panel input[name=text]", "Remonter vers la lumière")
+    page.select_option(f"{ADD_CHOICE} select[name=to_scene]", label="Lumière")
+    page.fill(f"{ADD_CHOICE} input[name=text]", "Remonter vers la lumière")
     page.click("text=Add the choice")
-    page.wait_for_selector(".choices li:has-text('Remonter')")
+    page.wait_for_selector(".choices input[value='Remonter vers la lumière']")
     page.click(".scene-card:has-text('Lumière')")
     page.wait_for_selector(".scene-panel h2:has-text('Lumière')")
     page.fill(".scene-panel textarea[name=text]", "Le jour, enfin.")

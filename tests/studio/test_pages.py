@@ -296,3 +296,19 @@ def test_search_scenes_by_title_or_text(studio, story):
     page = studio.get(reverse("studio:story", args=[story.pk]), {"q": "LANTERN"}).text
     end = Scene.objects.get(scenario=story, title="End")
     assert "1 scene match “LANTERN”" in page and reverse("studio:scene", args=[story.pk, end.pk]) in page
+
+
+def test_edit_and_reorder_choices(studio, story):
+    start, end = Scene.objects.get(scenario=story, title="Start"), Scene.objects.get(scenario=story, title="End")
+    first = Choice.objects.get(scenario=story)
+    second = Choice.objects.create(scenario=story, from_scene=start, to_scene=start, text="Wait", order=1)
+    url = reverse("studio:edit_choice", args=[story.pk, start.pk, second.pk])
+    studio.post(url, {"text": "Wait a little", "to_scene": str(end.pk)}, HTTP_HX_REQUEST="true")
+    second.refresh_from_db()
+    assert (second.text, second.to_scene_id) == ("Wait a little", end.pk)
+    panel = studio.post(url, {"move": "up"}, HTTP_HX_REQUEST="true").text
+    assert list(Choice.objects.filter(from_scene=start).order_by("order").values_list("pk", flat=True)) == [
+        second.pk, first.pk]
+    assert panel.index("Wait a little") < panel.index("Open the door")
+    refused = studio.post(url, {"text": "", "to_scene": str(end.pk)}, HTTP_HX_REQUEST="true")
+    assert "Please correct these fields" in refused.text and Choice.objects.get(pk=second.pk).text == "Wait a little"
