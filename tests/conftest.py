@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from studio.embedded import mongo
+from tests.factories import AuthorFactory, UserFactory
 
 
 class EmbeddedMongoThread(threading.Thread):
@@ -120,3 +121,23 @@ def rq_redis(embedded_redis, settings):
         queue["URL"] = embedded_redis
     settings.REDIS_URL = embedded_redis
     return embedded_redis
+
+
+@pytest.fixture
+def author(db):
+    return AuthorFactory()
+
+
+@pytest.fixture
+def other_author(db):
+    return AuthorFactory()
+
+
+@pytest.fixture
+def player(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def superuser(db):
+    return AuthorFactory(is_superuser=True)

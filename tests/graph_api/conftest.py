@@ -5,7 +5,6 @@ import json
 import pytest
 from graphql_jwt.shortcuts import get_token
 
-from tests.factories import AuthorFactory, UserFactory
 
 
 class GraphQLClient:
@@ -41,23 +40,3 @@ class GraphQLClient:
 @pytest.fixture
 def gql(client, rq_redis):
     return GraphQLClient(client)
-
-
-@pytest.fixture
-def author(db):
-    return AuthorFactory()
-
-
-@pytest.fixture
-def other_author(db):
-    return AuthorFactory()
-
-
-@pytest.fixture
-def player(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def superuser(db):
-    return AuthorFactory(is_superuser=True)

@@ -17,8 +17,7 @@ STORE = re.compile(r"pm\.collectionVariables\.set\('(\w+)', body\.data\.([\w.]+)
 
 def requests():
     for folder in COLLECTION["item"]:
-        for item in folder["item"]:
-            yield item
+        yield from folder["item"]
 
 
 def test_every_operation_validates_against_the_schema():
@@ -52,7 +51,7 @@ def test_collection_runs_top_to_bottom(client, rq_redis):
         response = client.post("/graphql/", json.dumps(body), content_type="application/json", **headers)
         result = response.json()
         assert response.status_code == 200 and "errors" not in result, (item["name"], result)
-        for field, value in result["data"].items():
+        for value in result["data"].values():
             if isinstance(value, dict) and "success" in value:
                 assert value["success"], (item["name"], value["message"])
         for line in item["event"][0]["script"]["exec"]:

@@ -3,27 +3,7 @@
 import pytest
 
 from story_admin.models import Choice, Scene
-from tests.factories import AuthorFactory, ScenarioFactory, SceneFactory, UserFactory
-
-
-@pytest.fixture
-def author(db):
-    return AuthorFactory()
-
-
-@pytest.fixture
-def other_author(db):
-    return AuthorFactory()
-
-
-@pytest.fixture
-def player(db):
-    return UserFactory()
-
-
-@pytest.fixture
-def superuser(db):
-    return AuthorFactory(is_superuser=True)
+from tests.factories import ScenarioFactory, SceneFactory
 
 
 @pytest.fixture

@@ -7,21 +7,10 @@ from django.urls import reverse
 from rq import SimpleWorker
 
 from story_admin.models import Asset, Scene
-from tests.factories import AuthorFactory, ScenarioFactory, SceneFactory
+from tests.factories import ScenarioFactory, SceneFactory
 from tests.generation.media_samples import png_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def author(db):
-    return AuthorFactory()
-
-
-@pytest.fixture
-def studio(client, author):
-    client.force_login(author)
-    return client
 
 
 @pytest.fixture

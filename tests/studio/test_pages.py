@@ -5,21 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from story_admin.models import Choice, Scenario, Scene
-from tests.factories import PASSWORD, AuthorFactory, ScenarioFactory, SceneFactory, UserFactory
+from tests.factories import PASSWORD, ScenarioFactory, SceneFactory, UserFactory
 from tests.story_admin.test_twine import CAVE
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def author(db):
-    return AuthorFactory()
-
-
-@pytest.fixture
-def studio(client, author):
-    client.force_login(author)
-    return client
 
 
 @pytest.fixture

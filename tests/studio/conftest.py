@@ -1,0 +1,10 @@
+"""Fixtures of the studio's tests."""
+
+import pytest
+
+
+@pytest.fixture
+def studio(client, author):
+    """A browser session signed in as an author."""
+    client.force_login(author)
+    return client
