@@ -30,45 +30,45 @@ def media(request, story_id, scene_id):
     return _media(request, scenario, _scene(scenario, scene_id))
 
 
+def _act(request, story_id, scene_id, action):
+    """Run `action(scene)`; a refusal is shown in the media panel, which is redrawn either way."""
+    scenario = editable_story(request, story_id)
+    try:
+        action(_scene(scenario, scene_id))
+    except StoryError as error:
+        messages.error(request, error.message)
+        return _media(request, scenario, _scene(scenario, scene_id), status=400 if request.htmx else 200)
+    return _media(request, scenario, _scene(scenario, scene_id))
+
+
+def _kind(request) -> str:
+    kind = KINDS.get(request.POST.get("kind") or request.POST.get("field") or "")
+    if kind is None:
+        raise StoryError("Choose image, narration or music.")
+    return kind
+
+
 @author_required
 @require_POST
 def generate(request, story_id, scene_id):
-    scenario = editable_story(request, story_id)
-    scene = _scene(scenario, scene_id)
-    kind = KINDS.get(request.POST.get("kind", ""))
-    try:
-        if kind is None:
-            raise StoryError("Choose image, narration or music.")
-        request_generation(requester=request.user, kind=kind, scene=scene, prompt=request.POST.get("prompt", ""))
-    except StoryError as error:
-        messages.error(request, error.message)
-        return _media(request, scenario, scene, status=400 if request.htmx else 200)
-    return _media(request, scenario, scene)
+    return _act(request, story_id, scene_id, lambda scene: request_generation(
+        requester=request.user, kind=_kind(request), scene=scene, prompt=request.POST.get("prompt", "")))
 
 
 @author_required
 @require_POST
 def upload(request, story_id, scene_id):
-    scenario = editable_story(request, story_id)
-    scene = _scene(scenario, scene_id)
-    file = request.FILES.get("file")
-    try:
+    def attach(scene):
+        file = request.FILES.get("file")
         if file is None:
             raise StoryError("Choose a file to upload.")
-        attach_upload(editor=request.user, scene=scene, kind=request.POST.get("kind", ""), filename=file.name,
-                      data=file.read())
-    except StoryError as error:
-        messages.error(request, error.message)
-        return _media(request, scenario, scene, status=400 if request.htmx else 200)
-    return _media(request, scenario, _scene(scenario, scene_id))
+        attach_upload(editor=request.user, scene=scene, kind=_kind(request), filename=file.name, data=file.read())
+
+    return _act(request, story_id, scene_id, attach)
 
 
 @author_required
 @require_POST
 def remove(request, story_id, scene_id):
-    scenario = editable_story(request, story_id)
-    scene = _scene(scenario, scene_id)
-    field = request.POST.get("field")
-    if field in KINDS:
-        services.update_scene(editor=request.user, scene=scene, **{field: None})
-    return _media(request, scenario, scene)
+    return _act(request, story_id, scene_id,
+                lambda scene: services.update_scene(editor=request.user, scene=scene, **{_kind(request): None}))
