@@ -10,6 +10,7 @@ from graphene_django import DjangoObjectType
 from story_admin import permissions
 from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene, User
 from story_admin.services.progress import progress_percentage
+from story_admin.services.stories import version_of
 from story_admin.validation import story_problems
 
 from .auth import current_user
@@ -127,6 +128,8 @@ class SceneType(DjangoObjectType):
     choices = graphene.List(lambda: ChoiceType, description="Choices leaving this scene, by order.")
     position = graphene.Field(PositionType, required=True, description="Where the scene sits on the story map.")
     is_ending = graphene.Boolean(required=True)
+    version = graphene.String(required=True, description="Send it back as updateScene's expectedVersion to refuse "
+                                                         "overwriting someone else's later save.")
     resolve_mongo_id = resolve_document_mongo_id
 
     @staticmethod
@@ -156,6 +159,10 @@ class SceneType(DjangoObjectType):
     @staticmethod
     def resolve_is_ending(scene, info):
         return scene.is_end_scene
+
+    @staticmethod
+    def resolve_version(scene, info):
+        return version_of(scene)
 
     @classmethod
     def get_node(cls, info, id):

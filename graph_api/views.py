@@ -3,11 +3,14 @@
 import logging
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import depth_limit_validator
 from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
+
+from .validation import max_aliases_rule
 
 logger = logging.getLogger(__name__)
 
@@ -21,10 +24,21 @@ class StoryGraphQLView(FileUploadGraphQLView):
     @classmethod
     def as_endpoint(cls):
         # These rules replace graphql-core's defaults, so the defaults are listed first.
-        rules = [*specified_rules, depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH)]
+        rules = [*specified_rules, depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH),
+                 max_aliases_rule(settings.GRAPHQL_MAX_ALIASES)]
         if not settings.GRAPHQL_INTROSPECTION:
             rules.append(NoSchemaIntrospectionCustomRule)
         return csrf_exempt(cls.as_view(graphiql=settings.GRAPHIQL, validation_rules=rules))
+
+    def dispatch(self, request, *args, **kwargs):
+        """A JSON body over GRAPHQL_MAX_BODY_BYTES is refused before it is read (uploads have their own cap)."""
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        multipart = request.content_type == "multipart/form-data"
+        if not multipart and length > settings.GRAPHQL_MAX_BODY_BYTES:
+            return JsonResponse({"errors": [{
+                "message": f"The request body is larger than {settings.GRAPHQL_MAX_BODY_BYTES // 1024} KB.",
+                "extensions": {"code": "BAD_USER_INPUT"}}]}, status=413)
+        return super().dispatch(request, *args, **kwargs)
 
     @staticmethod
     def format_error(error):

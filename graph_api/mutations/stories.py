@@ -192,14 +192,17 @@ class UpdateScene(ServiceMutation):
     class Arguments:
         scene_id = graphene.ID(required=True)
         input = UpdateSceneInput(required=True)
+        expected_version = graphene.String(description="The scene's `version` when it was read: the save is "
+                                                       "refused if someone saved it since.")
 
     scene = graphene.Field(SceneType)
     queued_assets = graphene.List(AssetType)
 
     @classmethod
-    def perform(cls, root, info, scene_id, input):
+    def perform(cls, root, info, scene_id, input, expected_version=None):
         editor = require_user(info)
-        scene = services.update_scene(editor=editor, scene=load(Scene, scene_id, "scene"), **scene_changes(input))
+        scene = services.update_scene(editor=editor, scene=load(Scene, scene_id, "scene"),
+                                      expected_version=expected_version, **scene_changes(input))
         queued, warning = queue_requested_media(editor, scene, input)
         return cls(success=True, message="Scene saved." + warning, scene=scene, queued_assets=queued)
 

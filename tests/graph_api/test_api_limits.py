@@ -100,3 +100,21 @@ def test_cors_allows_the_react_app_with_the_authorization_header(client):
                               HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type")
     assert response["Access-Control-Allow-Origin"] == "http://localhost:3000"
     assert "authorization" in response["Access-Control-Allow-Headers"].lower()
+
+
+def test_alias_bombs_are_refused(gql):
+    aliases = " ".join(f"a{n}: allScenarios {{ title }}" for n in range(500))
+    response = gql.post("{ %s }" % aliases)
+    assert response.status_code == 400
+    assert "more than 100 aliases" in response.json()["errors"][0]["message"]
+
+
+def test_oversized_bodies_are_refused_before_reading(gql):
+    response = gql.post("{ me { email } }", {"padding": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["message"] == "The request body is larger than 1024 KB."
+
+
+def test_the_server_still_answers_after_a_bomb(gql):
+    gql.post("{ %s }" % " ".join(f"a{n}: me {{ email }}" for n in range(5000)))
+    assert gql.data("{ me { email } }") == {"me": None}

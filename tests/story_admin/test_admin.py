@@ -200,3 +200,15 @@ def test_a_fake_image_upload_is_refused_next_to_its_field(author_client, story):
     assert response.status_code == 200
     assert "This file is not an image" in response.text
     assert Scene.objects.get(pk=start.pk).image_id is None
+
+
+def test_hostile_content_is_shown_as_text_in_the_admin(author_client, author):
+    from tests.factories import ScenarioFactory, SceneFactory
+
+    story = ScenarioFactory(author=author, title="<script>alert(4)</script>")
+    SceneFactory(scenario=story, title="<img src=x onerror=alert(5)>", is_start_scene=True)
+    for url in (reverse("admin:story_admin_scenario_changelist"),
+                reverse("admin:story_admin_scenario_change", args=[story.pk]),
+                reverse("admin:story_admin_scene_changelist")):
+        page = author_client.get(url).text
+        assert "<script>alert(4)" not in page and "<img src=x onerror" not in page, url

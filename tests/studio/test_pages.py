@@ -301,3 +301,32 @@ def test_edit_and_reorder_choices(studio, story):
     assert panel.index("Wait a little") < panel.index("Open the door")
     refused = studio.post(url, {"text": "", "to_scene": str(end.pk)}, HTTP_HX_REQUEST="true")
     assert "Please correct these fields" in refused.text and Choice.objects.get(pk=second.pk).text == "Wait a little"
+
+
+def test_every_studio_form_needs_its_csrf_token(author, story):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(author)
+    start = Scene.objects.get(scenario=story, title="Start")
+    for url, data in [
+        (reverse("studio:create_story"), {"title": "Forged"}),
+        (reverse("studio:scene", args=[story.pk, start.pk]), {"title": "Forged"}),
+        (reverse("studio:delete_story", args=[story.pk]), {}),
+        (reverse("studio:move_scene", args=[story.pk, start.pk]), {"x": 1, "y": 1}),
+        (reverse("studio:generate_media", args=[story.pk, start.pk]), {"kind": "sound"}),
+        (reverse("studio:tidy_up", args=[story.pk]), {}),
+        (reverse("studio:signout"), {}),
+    ]:
+        assert browser.post(url, data).status_code == 403, url
+    assert Scenario.objects.filter(pk=story.pk).exists() and Scene.objects.get(pk=start.pk).title == "Start"
+
+
+def test_hostile_content_in_play_test_and_exports(studio, author):
+    story = ScenarioFactory(author=author, title="Evil")
+    SceneFactory(scenario=story, title="<b onmouseover=x>t</b>", text="<script>alert(3)</script>",
+                 is_start_scene=True, is_end_scene=True, ending_kind="happy")
+    page = studio.get(reverse("studio:play", args=[story.pk])).text
+    assert "<script>alert(3)" not in page and "&lt;script&gt;alert(3)&lt;/script&gt;" in page
+    html = studio.get(reverse("studio:export_story", args=[story.pk, "html"])).content.decode()
+    assert "<script>alert(3)" not in html and "&lt;script&gt;alert(3)&lt;/script&gt;" in html
