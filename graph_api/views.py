@@ -10,6 +10,9 @@ from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
 
+from studio.outage import MESSAGE as OUTAGE_MESSAGE
+from studio.outage import is_outage
+
 from .validation import max_aliases_rule
 
 logger = logging.getLogger(__name__)
@@ -45,6 +48,9 @@ class StoryGraphQLView(FileUploadGraphQLView):
         original = getattr(error, "original_error", None)
         if isinstance(error, GraphQLError) and (original is None or isinstance(original, GraphQLError)):
             return error.formatted
+        if is_outage(original):
+            logger.error("Database unreachable during a GraphQL request: %s", original)
+            return {**error.formatted, "message": OUTAGE_MESSAGE, "extensions": {"code": "SERVICE_UNAVAILABLE"}}
         # A bug, not a refusal: log it whole, answer without internals.
         logger.error("GraphQL request failed", exc_info=original or error)
         formatted = error.formatted if isinstance(error, GraphQLError) else {}
