@@ -1,12 +1,17 @@
 """Test session setup: one embedded MongoDB server per session, on a free port."""
 
 import asyncio
+import socket
+import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
+import redis
 
 from studio.embedded import mongo
+from studio.embedded.redis import server_command
 from tests.factories import AuthorFactory, UserFactory
 
 
@@ -81,32 +86,34 @@ def _fast_database_teardown():
     TransactionTestCase._fixture_teardown = original
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_redis(port: int, data_dir: Path) -> subprocess.Popen:
+    """The embedded Redis on `port`, answering when this returns."""
+    process = subprocess.Popen(server_command(port=port, data_dir=data_dir),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            client.ping()
+            return process
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"The embedded Redis did not answer on port {port}.")
+
+
 @pytest.fixture(scope="session")
 def embedded_redis(tmp_path_factory):
     """A real Redis (the one `make run` embeds) for the whole session, on a free port."""
-    import socket
-    import subprocess
-
-    import redis
-
-    from studio.embedded.redis import server_command
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(server_command(port=port, data_dir=tmp_path_factory.mktemp("redis")),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.exceptions.ConnectionError:
-            import time
-
-            time.sleep(0.05)
-    yield url
+    port = free_port()
+    process = start_redis(port, tmp_path_factory.mktemp("redis"))
+    yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(timeout=10)
 

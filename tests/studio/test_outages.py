@@ -1,16 +1,15 @@
 """Faults: MongoDB or Redis stops answering, then comes back; nothing crashes, nothing is half-saved."""
 
 import json
-import subprocess
 
 import pytest
-import redis
 from django.db import connection
 from django.urls import reverse
 
 from generation.services import GenerationUnavailable, request_generation
 from story_admin.models import Asset, Scene
-from studio.embedded.redis import server_command
+from story_admin.services import update_scene
+from tests.conftest import free_port, start_redis
 from tests.factories import ScenarioFactory, SceneFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,11 +49,7 @@ def test_studio_and_api_answer_503_during_an_outage_and_recover(client, author, 
 
 def test_redis_stopped_then_back(author, settings, tmp_path):
     """Edits are saved while Redis is down, generation says why it cannot start, and works again after."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
     for queue in settings.RQ_QUEUES.values():
         queue["URL"] = url
@@ -62,22 +57,11 @@ def test_redis_stopped_then_back(author, settings, tmp_path):
 
     with pytest.raises(GenerationUnavailable):
         request_generation(requester=author, kind="sound", scene=scene)
-    from story_admin.services import update_scene
-
     update_scene(editor=author, scene=scene, title="Saved while Redis was down")
     assert Scene.objects.get(pk=scene.pk).title == "Saved while Redis was down"
 
-    server = subprocess.Popen(server_command(port=port, data_dir=tmp_path), stdout=subprocess.DEVNULL)
+    server = start_redis(port, tmp_path)
     try:
-        client = redis.Redis.from_url(url)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.exceptions.ConnectionError:
-                import time
-
-                time.sleep(0.05)
         asset = request_generation(requester=author, kind="sound", scene=scene)
         assert Asset.objects.get(pk=asset.pk).status == "queued"
     finally:
