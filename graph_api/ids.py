@@ -16,3 +16,11 @@ def object_id(value, *, what: str) -> ObjectId:
         return ObjectId(inner)
     except (InvalidId, TypeError, ValueError, UnicodeDecodeError):
         raise NotFound(f"No {what} has the id “{value}”.") from None
+
+
+def load(model, value, what: str):
+    """The document of `model` with this id, or NotFound naming what was looked for."""
+    document = model.objects.filter(pk=object_id(value, what=what)).first()
+    if document is None:
+        raise NotFound(f"No {what} has the id “{value}”.")
+    return document

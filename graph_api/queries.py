@@ -9,7 +9,7 @@ from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene, U
 
 from .auth import current_user, require_user
 from .errors import from_story_error
-from .ids import object_id
+from .ids import load, object_id
 from .loaders import story_of
 from .types import AssetType, ChoiceType, PlayerProgressType, ScenarioType, SceneType, UserType
 
@@ -28,17 +28,13 @@ def readable_scenario(info, scenario_id) -> Scenario:
 
 
 def readable_scene(info, scene_id) -> Scene:
-    scene = Scene.objects.filter(pk=object_id(scene_id, what="scene")).first()
-    if scene is None:
-        raise _not_found("scene", scene_id)
+    scene = load(Scene, scene_id, "scene")
     scenario = readable_scenario(info, scene.scenario_id)
     return story_of(info, scenario).scenes_by_id[scene.pk]
 
 
 def readable_choice(info, choice_id) -> Choice:
-    choice = Choice.objects.filter(pk=object_id(choice_id, what="choice")).first()
-    if choice is None:
-        raise _not_found("choice", choice_id)
+    choice = load(Choice, choice_id, "choice")
     scenario = readable_scenario(info, choice.scenario_id)
     return story_of(info, scenario).choices_by_id[choice.pk]
 

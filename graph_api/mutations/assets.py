@@ -10,10 +10,10 @@ from story_admin.exceptions import StoryRuleError
 from story_admin.models import Asset, Scene
 
 from ..auth import require_user
+from ..ids import load
 from ..scalars import JSONString
 from ..types import AssetType
 from .base import ServiceMutation, provided
-from .stories import load
 
 
 class CreateAssetInput(graphene.InputObjectType):

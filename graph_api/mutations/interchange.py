@@ -9,9 +9,9 @@ from story_admin.models import Scenario
 from story_admin.services.interchange import export_story_file, import_story_file
 
 from ..auth import require_user
+from ..ids import load
 from ..types import ScenarioType
 from .base import ServiceMutation
-from .stories import load
 
 
 class ImportStory(ServiceMutation):

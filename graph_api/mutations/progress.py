@@ -7,10 +7,10 @@ from story_admin.exceptions import PermissionDenied, StoryRuleError
 from story_admin.models import Choice, PlayerProgress, Scenario, Scene
 
 from ..auth import require_user
+from ..ids import load
 from ..scalars import JSONString
 from ..types import PlayerProgressType
 from .base import ServiceMutation
-from .stories import load
 
 
 def own_progress(user, progress_id) -> PlayerProgress:

@@ -4,21 +4,13 @@ import graphene
 
 from generation.services import GenerationUnavailable, request_generation
 from story_admin import services
-from story_admin.exceptions import NotFound
 from story_admin.models import Asset, Choice, Scenario, Scene
 
 from ..auth import require_user
-from ..ids import object_id
+from ..ids import load
 from ..scalars import JSONString
 from ..types import AssetType, ChoiceType, ScenarioType, SceneType
 from .base import ServiceMutation, provided
-
-
-def load(model, value, what: str):
-    document = model.objects.filter(pk=object_id(value, what=what)).first()
-    if document is None:
-        raise NotFound(f"No {what} has the id “{value}”.")
-    return document
 
 
 def load_media(values: dict) -> dict:
