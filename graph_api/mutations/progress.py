@@ -3,8 +3,9 @@
 import graphene
 
 from story_admin import services
-from story_admin.exceptions import PermissionDenied, StoryRuleError
+from story_admin.exceptions import StoryRuleError
 from story_admin.models import Choice, PlayerProgress, Scenario, Scene
+from story_admin.services.progress import ensure_own_progress
 
 from ..auth import require_user
 from ..ids import load
@@ -15,8 +16,7 @@ from .base import ServiceMutation
 
 def own_progress(user, progress_id) -> PlayerProgress:
     progress = load(PlayerProgress, progress_id, "progress")
-    if progress.user_id != user.pk and not user.is_superuser:
-        raise PermissionDenied("This progress belongs to another player.")
+    ensure_own_progress(user, progress)
     return progress
 
 

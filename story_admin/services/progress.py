@@ -34,7 +34,7 @@ def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: 
     With no choice given, the move is allowed when a choice of the current scene leads to
     `to_scene`, and that choice is recorded.
     """
-    _ensure_own(player, progress)
+    ensure_own_progress(player, progress)
     ensure_can_read(player, progress.scenario)
     if progress.current_scene_id is None:
         raise StoryRuleError("This progress has no current scene: restart the story.")
@@ -76,7 +76,7 @@ def choose(*, player: User, progress: PlayerProgress, choice: Choice, metadata: 
 
 def go_back(*, player: User, progress: PlayerProgress, steps: int) -> PlayerProgress:
     """Undo the last `steps` moves; the start scene is as far back as one can go."""
-    _ensure_own(player, progress)
+    ensure_own_progress(player, progress)
     if not isinstance(steps, int) or steps < 1:
         raise StoryRuleError("Go back at least one step.")
     available = len(progress.history) - 1
@@ -92,7 +92,7 @@ def go_back(*, player: User, progress: PlayerProgress, steps: int) -> PlayerProg
 
 
 def set_time_spent(*, player: User, progress: PlayerProgress, seconds: int) -> PlayerProgress:
-    _ensure_own(player, progress)
+    ensure_own_progress(player, progress)
     if not isinstance(seconds, int) or seconds < 0:
         raise StoryRuleError("Time spent must be a whole number of seconds, zero or more.")
     progress.total_time_spent = seconds
@@ -118,11 +118,11 @@ def _reset(progress: PlayerProgress, start: Scene) -> None:
     progress.total_time_spent = 0
 
 
-def _ensure_own(player: User, progress: PlayerProgress) -> None:
+def ensure_own_progress(player: User, progress: PlayerProgress) -> None:
     if not player.is_authenticated or (progress.user_id != player.pk and not player.is_superuser):
         raise PermissionDenied("This progress belongs to another player.")
 
 
 def delete_progress(*, player: User, progress: PlayerProgress) -> None:
-    _ensure_own(player, progress)
+    ensure_own_progress(player, progress)
     progress.delete()
