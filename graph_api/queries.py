@@ -11,6 +11,7 @@ from .auth import current_user, require_user
 from .errors import from_story_error
 from .ids import load, object_id
 from .loaders import story_of
+from .node import NodeField
 from .types import AssetType, ChoiceType, PlayerProgressType, ScenarioType, SceneType, UserType
 
 
@@ -48,6 +49,22 @@ def readable_progress(info, progress_id) -> PlayerProgress:
     return progress
 
 
+def readable_user(info, user_id) -> User:
+    """An account, for itself or an author (as userById); anyone else is told it does not exist."""
+    user = require_user(info)
+    account = load(User, user_id, "account")
+    if account.pk != user.pk and not permissions.is_author(user):
+        raise _not_found("account", user_id)
+    return account
+
+
+def readable_asset(info, asset_id) -> Asset:
+    asset = selectors.visible_assets(current_user(info)).filter(pk=object_id(asset_id, what="asset")).first()
+    if asset is None:
+        raise _not_found("asset", asset_id)
+    return asset
+
+
 def can_see_progress(user, progress: PlayerProgress) -> bool:
     return progress.user_id == user.pk or permissions.can_edit_story(user, progress.scenario)
 
@@ -57,14 +74,6 @@ def visible_progress(user):
         return PlayerProgress.objects.all()
     own_stories = selectors.stories_for_author(user).values("pk")
     return PlayerProgress.objects.filter(Q(user=user) | Q(scenario__in=own_stories))
-
-
-def visible_assets(user):
-    if permissions.is_author(user) and user.is_superuser:
-        return Asset.objects.all()
-    if permissions.is_author(user):
-        return Asset.objects.filter(Q(is_public=True) | Q(uploaded_by=user))
-    return Asset.objects.filter(is_public=True)
 
 
 def require_author(info):
@@ -87,7 +96,7 @@ def domain_errors(resolver):
 
 
 class Query(graphene.ObjectType):
-    node = graphene.relay.Node.Field()
+    node = NodeField()
     me = graphene.Field(UserType)
     all_users = graphene.List(UserType)
     user_by_id = graphene.Field(UserType, user_id=graphene.ID(required=True))
@@ -198,31 +207,28 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_all_assets(root, info, type_filter=None):
-        assets = visible_assets(current_user(info)).select_related("uploaded_by")
+        assets = selectors.visible_assets(current_user(info)).select_related("uploaded_by")
         return assets.filter(type=type_filter) if type_filter else assets
 
     @staticmethod
     def resolve_public_assets(root, info, type_filter=None):
-        assets = Asset.objects.filter(is_public=True).select_related("uploaded_by")
+        assets = selectors.public_assets().select_related("uploaded_by")
         return assets.filter(type=type_filter) if type_filter else assets
 
     @staticmethod
     @domain_errors
     def resolve_asset_by_id(root, info, asset_id):
-        asset = visible_assets(current_user(info)).filter(pk=object_id(asset_id, what="asset")).first()
-        if asset is None:
-            raise _not_found("asset", asset_id)
-        return asset
+        return readable_asset(info, asset_id)
 
     @staticmethod
     def resolve_assets_by_type(root, info, type):
-        return visible_assets(current_user(info)).filter(type=type).select_related("uploaded_by")
+        return selectors.visible_assets(current_user(info)).filter(type=type).select_related("uploaded_by")
 
     @staticmethod
     @domain_errors
     def resolve_assets_by_uploader(root, info, uploader_id):
         uploader = object_id(uploader_id, what="account")
-        return visible_assets(current_user(info)).filter(uploaded_by_id=uploader).select_related("uploaded_by")
+        return selectors.visible_assets(current_user(info)).filter(uploaded_by_id=uploader).select_related("uploaded_by")
 
     @staticmethod
     def resolve_my_assets(root, info):

@@ -1,9 +1,14 @@
-"""The contract's JSONString: written as a JSON string, read from a JSON string or an object literal."""
+"""The contract's scalars: JSONString (a JSON string or an object literal) and Upload (a multipart file)."""
 
 import json
 
 import graphene
+from django.core.files import File
+from graphql import GraphQLError
 from graphql.language import ast
+
+NOT_A_FILE = ("Send the file as a part of a multipart request (GraphQL multipart request specification), "
+              "with its variable set to null in `operations` and named in `map`.")
 
 
 def _literal_value(node):
@@ -33,7 +38,8 @@ class JSONString(graphene.Scalar):
             try:
                 return json.loads(value)
             except json.JSONDecodeError as error:
-                raise ValueError(f"Not valid JSON: {error.msg} (at character {error.pos}).") from None
+                raise GraphQLError(f"Not valid JSON: {error.msg} (at character {error.pos}).",
+                                   extensions={"code": "BAD_USER_INPUT"}) from None
         return value
 
     @classmethod
@@ -41,3 +47,21 @@ class JSONString(graphene.Scalar):
         if isinstance(node, ast.StringValueNode):
             return cls.parse_value(node.value)
         return _literal_value(node)
+
+
+class Upload(graphene.Scalar):
+    """A file sent as a part of a multipart request (GraphQL multipart request specification)."""
+
+    @staticmethod
+    def serialize(value):
+        return value
+
+    @staticmethod
+    def parse_value(value):
+        if isinstance(value, File):
+            return value
+        raise GraphQLError(NOT_A_FILE, extensions={"code": "BAD_USER_INPUT"})
+
+    @staticmethod
+    def parse_literal(node, _variables=None):
+        raise GraphQLError(NOT_A_FILE, extensions={"code": "BAD_USER_INPUT"})

@@ -1,7 +1,6 @@
 """The GraphQL schema: the contract's operations (CONTRACT.md) and ours."""
 
 import graphene
-import graphql_jwt
 
 from .mutations import assets, interchange, progress, stories, tokens, users
 from .queries import Query
@@ -10,7 +9,7 @@ from .queries import Query
 class Mutation(graphene.ObjectType):
     login = users.Login.Field()
     token_auth = users.ObtainToken.Field()
-    verify_token = graphql_jwt.Verify.Field()
+    verify_token = tokens.VerifyToken.Field()
     refresh_token = tokens.RefreshToken.Field()
     revoke_token = tokens.RevokeToken.Field()
     create_user = users.CreateUser.Field()

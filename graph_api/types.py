@@ -36,7 +36,9 @@ class UserType(DjangoObjectType):
 
     @classmethod
     def get_node(cls, info, id):
-        return User.objects.filter(pk=ObjectId(id)).first() if ObjectId.is_valid(id) else None
+        from .queries import readable_user
+
+        return readable_user(info, id)
 
 
 class PositionType(graphene.ObjectType):
@@ -101,7 +103,9 @@ class AssetType(DjangoObjectType):
 
     @classmethod
     def get_node(cls, info, id):
-        return Asset.objects.filter(pk=ObjectId(id)).first() if ObjectId.is_valid(id) else None
+        from .queries import readable_asset
+
+        return readable_asset(info, id)
 
 
 class StoryProblemType(graphene.ObjectType):

@@ -99,6 +99,23 @@ def readable_stories(user) -> QuerySet[Scenario]:
     return Scenario.objects.filter(Q(is_published=True) | Q(author=user))
 
 
+OUTSIDE_DRAFTS = Q(scenario__isnull=True) | Q(scenario__is_published=True)
+
+
+def public_assets() -> QuerySet[Asset]:
+    """Public assets, less those of draft stories (their media is private to the story's editors)."""
+    return Asset.objects.filter(Q(is_public=True) & OUTSIDE_DRAFTS)
+
+
+def visible_assets(user) -> QuerySet[Asset]:
+    """Assets a user may see: public ones and their own uploads, never those of another's draft."""
+    if not is_author(user):
+        return public_assets()
+    if user.is_superuser:
+        return Asset.objects.all()
+    return Asset.objects.filter((Q(is_public=True) | Q(uploaded_by=user)) & (OUTSIDE_DRAFTS | Q(scenario__author=user)))
+
+
 @dataclass(frozen=True)
 class StorySummary:
     scene_count: int

@@ -1,7 +1,6 @@
 """Assets registered by address, edited, deleted, or generated."""
 
 import graphene
-from graphene_file_upload.scalars import Upload
 
 from generation.services import request_generation
 from generation.uploads import attach_upload
@@ -11,7 +10,7 @@ from story_admin.models import Asset, Scene
 
 from ..auth import require_user
 from ..ids import load
-from ..scalars import JSONString
+from ..scalars import JSONString, Upload
 from ..types import AssetType
 from .base import ServiceMutation, provided
 

@@ -3,13 +3,13 @@
 import base64
 
 import graphene
-from graphene_file_upload.scalars import Upload
 
 from story_admin.models import Scenario
 from story_admin.services.interchange import export_story_file, import_story_file
 
 from ..auth import require_user
 from ..ids import load
+from ..scalars import Upload
 from ..types import ScenarioType
 from .base import ServiceMutation
 
