@@ -13,6 +13,7 @@ import redis
 from studio.embedded import mongo
 from studio.embedded.redis import server_command
 from tests.factories import AuthorFactory, UserFactory
+from tests.snapshots import STATIC_COLLECTIONS
 
 
 class EmbeddedMongoThread(threading.Thread):
@@ -61,9 +62,8 @@ def pytest_configure(config):
                                  "django.contrib.auth.hashers.BCryptPasswordHasher"]
 
 
-# Collections that migrations fill once and tests never change: flushing them after every
-# test (and re-creating them through post_migrate, as Django's flush does) cost ~0.6 s a test.
-STATIC_COLLECTIONS = {"django_content_type", "auth_permission", "django_migrations"}
+# Collections that migrations fill once and tests never change (STATIC_COLLECTIONS): flushing them after
+# every test (and re-creating them through post_migrate, as Django's flush does) cost ~0.6 s a test.
 
 
 def _flush_written_collections(self):

@@ -30,13 +30,13 @@ from schemathesis import GenerationMode
 from schemathesis.graphql import nodes
 
 from graph_api.schema import schema as graphene_schema
-from story_admin.models import Asset, AssetStatus, AssetType, Choice, PlayerProgress
+from story_admin.models import AssetStatus, AssetType, PlayerProgress
 from tests.factories import AssetFactory, AuthorFactory, ChoiceFactory, ScenarioFactory, SceneFactory, UserFactory
+from tests.snapshots import changed_collections, compared_collections, database_snapshot
 
 ROLES = ("anonymous", "player", "author")
-# Collections no request of a role writes to but migrations fill, and the sign-in throttle,
-# which records a refused sign-in on purpose (that is how it counts them).
-UNCOMPARED = {"django_content_type", "auth_permission", "django_migrations", "login_throttles"}
+# The sign-in throttle records a refused sign-in on purpose: that is how it counts them.
+THROTTLE = frozenset({"login_throttles"})
 LEAKS = ("Traceback", 'File "/', "site-packages", "Exception Value", str(settings.BASE_DIR))
 
 
@@ -94,21 +94,15 @@ def operations():
 
 
 def snapshot() -> dict[str, list]:
-    database = connection.database
-    return {name: list(database[name].find({}).sort("_id", 1))
-            for name in sorted(database.list_collection_names())
-            if name not in UNCOMPARED and not name.startswith("system.")}
+    return database_snapshot(ignore=THROTTLE)
 
 
 def restore(state: dict[str, list]) -> None:
     database = connection.database
-    for name in database.list_collection_names():
-        if name in UNCOMPARED or name.startswith("system."):
-            continue
+    for name in compared_collections():
         database[name].delete_many({})
         if state.get(name):
             database[name].insert_many(state[name])
-    database["login_throttles"].delete_many({})
 
 
 def _refused(operation, status: int, body) -> bool:
@@ -139,14 +133,10 @@ def check(operation, role: str, query: str, response, before: dict, after: dict)
     if any(not error.get("message") for error in body.get("errors") or []):
         raise FuzzFailure(f"{where}, an error without a message: {text[:500]}")
     if operation.definition.root_type.name == "QUERY" and before != after:
-        raise FuzzFailure(f"{where}, a query changed {changed(before, after)}")
+        raise FuzzFailure(f"{where}, a query changed {changed_collections(before, after)}")
     if operation.definition.root_type.name == "MUTATION" and _refused(operation, response.status_code, body) \
             and before != after:
-        raise FuzzFailure(f"{where}, refused but changed {changed(before, after)}: {text[:300]}")
-
-
-def changed(before: dict, after: dict) -> list[str]:
-    return sorted(name for name in set(before) | set(after) if before.get(name) != after.get(name))
+        raise FuzzFailure(f"{where}, refused but changed {changed_collections(before, after)}: {text[:300]}")
 
 
 @dataclass

@@ -2,21 +2,15 @@
 
 import pytest
 from bson import ObjectId
-from django.db import connection
 
 from story_admin import services
 from story_admin.exceptions import PermissionDenied, StoryRuleError
 from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene
 from tests.factories import AssetFactory, ScenarioFactory, SceneFactory
+from tests.snapshots import database_snapshot
 from tests.story_admin.conftest import build_story
 
 pytestmark = pytest.mark.django_db
-
-
-def snapshot():
-    """Every document of the domain's collections, to prove a refusal changed nothing."""
-    names = ("scenarios", "scenes", "choices", "assets", "player_progress", "users")
-    return {name: sorted(connection.database[name].find({}), key=lambda doc: str(doc["_id"])) for name in names}
 
 
 # Stories
@@ -47,12 +41,12 @@ def test_publishing_lists_the_problems(author):
     scene = services.create_scene(editor=author, scenario=scenario, title="Door")
     elsewhere = SceneFactory(title="Elsewhere")
     Choice.objects.create(scenario=scenario, from_scene=scene, to_scene=elsewhere, text="Leave")
-    before = snapshot()
+    before = database_snapshot()
     with pytest.raises(StoryRuleError) as refused:
         services.publish_scenario(editor=author, scenario=scenario)
     assert "cannot be published yet" in refused.value.message
     assert "leads out of this story" in refused.value.message
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_publish_and_unpublish(story, author):
@@ -63,13 +57,13 @@ def test_publish_and_unpublish(story, author):
 
 
 def test_another_author_cannot_edit(story, other_author):
-    before = snapshot()
+    before = database_snapshot()
     with pytest.raises(PermissionDenied) as refused:
         services.update_scenario(editor=other_author, scenario=story, title="Mine now")
     assert "belongs to another author" in refused.value.message
     with pytest.raises(PermissionDenied):
         services.delete_scenario(editor=other_author, scenario=story)
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_superusers_edit_every_story(story, superuser):
@@ -96,7 +90,7 @@ def test_delete_scenario_removes_everything_it_owns(story, author, player):
 
 def test_delete_scenario_rolls_back_when_it_fails_midway(story, author, monkeypatch):
     """A failure after the first deletes leaves the story whole (the backend's transaction)."""
-    before = snapshot()
+    before = database_snapshot()
 
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -104,7 +98,7 @@ def test_delete_scenario_rolls_back_when_it_fails_midway(story, author, monkeypa
     monkeypatch.setattr(Scenario, "delete", fail)
     with pytest.raises(RuntimeError):
         services.delete_scenario(editor=author, scenario=story)
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_delete_large_story(author):
@@ -142,11 +136,11 @@ def test_an_ending_gets_a_kind_and_a_non_ending_none(story, author):
 
 def test_invalid_ending_kind_is_refused(story, author):
     middle = story.scenes.get(title="Middle")
-    before = snapshot()
+    before = database_snapshot()
     with pytest.raises(StoryRuleError) as refused:
         services.update_scene(editor=author, scene=middle, is_end_scene=True, ending_kind="bittersweet")
     assert "ending_kind" in refused.value.field_errors
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_move_scene_stores_the_position(story, author):
@@ -159,10 +153,10 @@ def test_move_scene_stores_the_position(story, author):
 @pytest.mark.parametrize("x", ["left", float("nan"), float("inf"), None, 10**9])
 def test_move_scene_refuses_bad_coordinates(story, author, x):
     middle = story.scenes.get(title="Middle")
-    before = snapshot()
+    before = database_snapshot()
     with pytest.raises(StoryRuleError, match="map position x"):
         services.move_scene(editor=author, scene=middle, x=x, y=0)
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_media_must_have_the_right_type(story, author):
@@ -208,10 +202,10 @@ def test_create_choice_links_two_scenes_in_order(story, author):
 def test_choice_across_stories_is_refused(story, author):
     start = story.scenes.get(title="Start")
     elsewhere = SceneFactory(scenario=ScenarioFactory(author=author))
-    before = snapshot()
+    before = database_snapshot()
     with pytest.raises(StoryRuleError, match="same story"):
         services.create_choice(editor=author, from_scene=start, to_scene=elsewhere, text="Portal")
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 def test_choice_condition_must_be_an_object(story, author):
