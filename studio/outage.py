@@ -20,7 +20,9 @@ def is_outage(error: BaseException | None) -> bool:
     return False
 
 
-MESSAGE = "The database is not answering right now. Nothing was changed; try again in a moment."
+# A write cut off at its commit may or may not have been saved (pymongo cannot tell): say so, never "nothing changed".
+MESSAGE = ("The database is not answering right now; try again in a moment. "
+           "If you were saving a change, check that it is there once the page loads again.")
 
 
 class DatabaseOutageMiddleware:
