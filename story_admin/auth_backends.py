@@ -7,12 +7,15 @@ from . import login_throttle
 
 
 class ThrottledModelBackend(ModelBackend):
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(self, request, username=None, password=None, attempt=None, **kwargs):
+        """`attempt` (a login_throttle.Attempt), when given, learns why a try was refused unchecked."""
         email = username or kwargs.get("email")
         if not email or password is None:
             return None
-        if login_throttle.refusal(email):
-            raise PermissionDenied  # stops authenticate(); callers show login_throttle.refusal()
+        if refusal := login_throttle.claim_attempt(email):
+            if attempt is not None:
+                attempt.refusal = refusal
+            raise PermissionDenied  # stops authenticate(): no other backend may check this password
         user = super().authenticate(request, username=email, password=password, **kwargs)
         if user is None:
             login_throttle.record_failure(email)

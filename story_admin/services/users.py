@@ -57,11 +57,11 @@ def delete_user(*, editor: User, user: User) -> None:
 
 def sign_in(*, request, email: str, password: str) -> User:
     """The active account with this email and password, or a refusal that does not say which was wrong."""
-    if refused := login_throttle.refusal(email or ""):
-        raise StoryRuleError(refused)
-    user = authenticate(request, username=UserManager.normalize_email(email), password=password or "")
+    attempt = login_throttle.Attempt()
+    user = authenticate(request, username=UserManager.normalize_email(email or ""), password=password or "",
+                        attempt=attempt)
     if user is None:
-        raise StoryRuleError("Wrong email or password.")
+        raise StoryRuleError(attempt.refusal or "Wrong email or password.")
     return user
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from story_admin.exceptions import StoryRuleError
+from story_admin import login_throttle
 from story_admin.models import LoginThrottle
 from story_admin.services.users import sign_in
 from tests.factories import PASSWORD, UserFactory
@@ -58,3 +59,32 @@ def test_burst_over_graphql_gets_the_message(gql_client):
     messages = [gql_client(query, {"e": user.email, "p": "wrong"})["data"]["login"]["message"] for _ in range(6)]
     assert messages[:3] == ["Wrong email or password."] * 3
     assert all("before trying again" in message for message in messages[3:])
+
+
+def test_a_burst_of_parallel_wrong_passwords_gets_no_more_checks_than_a_slow_one():
+    """50 sign-ins at the same instant, from 50 threads with their own connections: three passwords are checked."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connections
+
+    user, tries = UserFactory(), 50
+    start = Barrier(tries)
+
+    def attempt(_):
+        start.wait()
+        try:
+            sign_in(request=None, email=user.email, password="wrong")
+        except StoryRuleError as refusal:
+            return refusal.message
+        finally:
+            connections.close_all()
+        return "signed in"
+
+    with ThreadPoolExecutor(tries) as pool:
+        answers = list(pool.map(attempt, range(tries)))
+    checked = answers.count("Wrong email or password.")
+    assert checked == 3, answers
+    refusals = [answer for answer in answers if answer != "Wrong email or password."]
+    assert all("before trying again" in answer or answer == login_throttle.BUSY for answer in refusals), refusals
+    assert LoginThrottle.objects.get(email=user.email).failures == 3
