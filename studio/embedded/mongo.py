@@ -9,21 +9,32 @@ measured against what django-mongodb-backend sends (see shared DESIGN.md):
 3. Single-document inserts no longer scan the whole collection for non-numeric ids.
 4. Long ``$in`` lists are translated as groups of OR chains so SQLite's expression
    depth limit is never reached.
+5. Commands run one at a time, and those of other sessions wait for an open transaction
+   to end, as on mongod, instead of failing ("SQLiteEngine has an active transaction bound
+   to another session", "database is locked": the SQLite engine runs one transaction at a
+   time). A transaction left open longer than TRANSACTION_LIFETIME_SECONDS (its client
+   died) is aborted, as mongod does.
 """
 
 import asyncio
 import logging
+import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from mongoeco.core.aggregation import register_aggregation_expression_operator
 from mongoeco.engines import sqlite_query
 from mongoeco.engines.sqlite import SQLiteEngine
+from mongoeco.errors import InvalidOperation
 from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
 
 logger = logging.getLogger(__name__)
 
 IN_GROUP_SIZE = 50
+TRANSACTION_LIFETIME_SECONDS = 60   # mongod's transactionLifetimeLimitSeconds default
+TRANSACTION_POLL_SECONDS = 0.002
+BUSY_ENGINE = "active transaction bound to another session"
 
 
 def _not_expression(document, spec, variables, dialect, context):
@@ -87,6 +98,84 @@ class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
             return build_request_context(body, **options)
 
         self._executor._build_request_context = build_with_aliases
+        self._transactions = TransactionTurns(kwargs["engine"])
+        self._one_at_a_time = asyncio.Lock()
+        execute_prepared = self._executor.execute_prepared
+
+        async def execute_in_turn(context):
+            if self._transactions.blocked(context.session):
+                ENGINE_WAS_BUSY.set(True)
+                raise InvalidOperation(f"SQLiteEngine has an {BUSY_ENGINE}")
+            try:
+                return await execute_prepared(context)
+            finally:
+                self._transactions.note_owner(context.session)
+
+        self._executor.execute_prepared = execute_in_turn
+
+    def _decode_wire_context(self, *args, **kwargs):
+        """Starting a transaction happens here, while decoding: it fails while another one is open."""
+        try:
+            return super()._decode_wire_context(*args, **kwargs)
+        except InvalidOperation as error:
+            ENGINE_WAS_BUSY.set(BUSY_ENGINE in str(error))
+            raise
+
+    async def _dispatch_wire_request(self, header, payload, *, connection):
+        """One command at a time; one refused because another session's transaction is open waits for it.
+
+        mongoeco runs commands in worker threads against one SQLite connection, and starts
+        transactions on the event loop: concurrent commands raced ("database is locked", or a
+        transaction begun under a running write). A refused command did nothing (mongoeco restores
+        the session's state), so it runs again once the transaction is over; its refusal is never sent.
+        """
+        while True:
+            async with self._one_at_a_time:
+                ENGINE_WAS_BUSY.set(False)
+                response = await super()._dispatch_wire_request(header, payload, connection=connection)
+                if not ENGINE_WAS_BUSY.get():
+                    return response
+            await self._transactions.wait_for_turn()
+
+
+# Set (per connection task) when a command was refused because another session's transaction was open.
+ENGINE_WAS_BUSY: ContextVar[bool] = ContextVar("engine_was_busy", default=False)
+
+
+class TransactionTurns:
+    """One transaction at a time on the SQLite engine: other sessions' commands wait their turn."""
+
+    def __init__(self, engine: SQLiteEngine):
+        self.engine = engine
+        self.owner = None           # the ClientSession whose transaction is open, once seen
+        self.owner_since = 0.0
+
+    def blocked(self, session) -> bool:
+        owner_id = self.engine._transaction_owner_session_id
+        return owner_id is not None and (session is None or session.session_id != owner_id)
+
+    async def wait_for_turn(self) -> None:
+        """Until no transaction is open (an abandoned one is aborted after its lifetime)."""
+        while self.engine._transaction_owner_session_id is not None:
+            self._abort_if_abandoned()
+            await asyncio.sleep(TRANSACTION_POLL_SECONDS)
+
+    def note_owner(self, session) -> None:
+        owner_id = self.engine._transaction_owner_session_id
+        if owner_id is None:
+            self.owner = None
+        elif session is not None and session.session_id == owner_id and self.owner is not session:
+            self.owner, self.owner_since = session, time.monotonic()
+
+    def _abort_if_abandoned(self) -> None:
+        owner = self.owner
+        if owner is None or time.monotonic() - self.owner_since < TRANSACTION_LIFETIME_SECONDS:
+            return
+        logger.warning("Aborting a transaction open for more than %s s (its client is gone?)",
+                       TRANSACTION_LIFETIME_SECONDS)
+        self.owner = None
+        if owner.transaction_active:
+            owner.abort_transaction()
 
 
 _shims_installed = False

@@ -64,3 +64,81 @@ def test_deleting_hundreds_of_scenes_through_django_cascades():
     Scene.objects.filter(scenario=scenario).delete()
     assert not Scene.objects.filter(scenario=scenario).exists()
     assert not Choice.objects.filter(scenario=scenario).exists()
+
+
+def _hold_a_transaction(uri, collection_name, *, seconds, commit=True):
+    """In a thread: open a transaction, write in it, keep it open `seconds`, then commit (or walk away)."""
+    import threading
+    import time
+
+    opened = threading.Event()
+
+    def run():
+        with pymongo.MongoClient(uri) as owner:
+            session = owner.start_session()
+            session.start_transaction()
+            owner.shim_checks[collection_name].insert_one({"by": "transaction"}, session=session)
+            opened.set()
+            time.sleep(seconds)
+            if commit:
+                session.commit_transaction()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert opened.wait(10)
+    return thread
+
+
+def test_other_sessions_wait_for_an_open_transaction_instead_of_failing(client, embedded_mongo):
+    collection = client.shim_checks.turns
+    collection.drop()
+    collection.insert_one({"by": "before"})
+    holder = _hold_a_transaction(embedded_mongo.uri, "turns", seconds=0.3)
+    # A read, a write and another transaction from other sessions, while the first is open.
+    assert collection.count_documents({"by": "before"}) == 1
+    collection.insert_one({"by": "plain write"})
+    with client.start_session() as session, session.start_transaction():
+        collection.insert_one({"by": "second transaction"}, session=session)
+    holder.join(10)
+    assert sorted(document["by"] for document in collection.find({})) == [
+        "before", "plain write", "second transaction", "transaction"]
+
+
+def test_a_transaction_its_client_abandoned_is_aborted_after_its_lifetime(client, embedded_mongo, monkeypatch):
+    from studio.embedded import mongo
+
+    monkeypatch.setattr(mongo, "TRANSACTION_LIFETIME_SECONDS", 0.5)
+    collection = client.shim_checks.abandoned
+    collection.drop()
+    holder = _hold_a_transaction(embedded_mongo.uri, "abandoned", seconds=0, commit=False)
+    holder.join(10)  # its client closed without committing
+    collection.insert_one({"by": "after"})
+    assert [document["by"] for document in collection.find({})] == ["after"]
+
+
+@pytest.mark.django_db
+def test_parallel_edits_through_django_all_succeed():
+    """Eight web threads editing at once: transactions, plain writes and reads interleave on the server."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from story_admin import services
+    from tests.factories import AuthorFactory
+
+    authors = [AuthorFactory() for _ in range(8)]
+    stories = [services.create_scenario(author=author, title=f"Parallel {n}") for n, author in enumerate(authors)]
+
+    def edit(index):
+        author, story = authors[index], stories[index]
+        try:
+            for n in range(10):
+                scene = services.create_scene(editor=author, scenario=story, title=f"Scene {n}")  # a transaction
+                services.move_scene(editor=author, scene=scene, x=n, y=n)                          # a plain write
+                assert Scene.objects.filter(scenario=story).count() == n + 1                       # a read
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(edit, range(8)))
+    assert Scene.objects.filter(scenario__in=stories).count() == 80
