@@ -40,10 +40,12 @@ system-packages:
 test: venv $(VENV)/.music-installed system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Timings that print ratios (bench/musicgen.py takes minutes on a CPU: run it by hand).
+# Timings that print ratios, the fuzzer and the load run (bench/musicgen.py takes minutes on a CPU: run it by hand).
 bench: venv $(VENV)/.music-installed system-packages
 	$(PY) bench/embedded_inserts.py
 	$(PY) bench/graphql_story.py
 	$(PY) bench/twine_import.py
 	$(PY) bench/narration.py
 	$(PY) bench/studio_map.py
+	$(PY) bench/fuzz_graphql.py
+	$(PY) bench/load.py
