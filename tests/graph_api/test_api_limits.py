@@ -118,3 +118,16 @@ def test_oversized_bodies_are_refused_before_reading(gql):
 def test_the_server_still_answers_after_a_bomb(gql):
     gql.post("{ %s }" % " ".join(f"a{n}: me {{ email }}" for n in range(5000)))
     assert gql.data("{ me { email } }") == {"me": None}
+
+
+@pytest.mark.parametrize("path", ["/graphql/", "/stories/import/"])
+def test_oversized_uploads_are_refused_before_reading(client, author, settings, path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_UPLOAD_BYTES = 1024 * 1024  # the cap plus 1 MB of fields: 2 MB
+    client.force_login(author)
+    big = SimpleUploadedFile("huge.png", b"\0" * (3 * 1024 * 1024), content_type="image/png")
+    response = client.post(path, {"operations": "{}", "map": "{}", "file": big})
+    assert response.status_code == 413
+    assert "files may be at most 1 MB" in response.content.decode()
+    assert client.get("/").status_code == 200  # and the next request is served as usual
