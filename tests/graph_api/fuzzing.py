@@ -114,6 +114,19 @@ def _refused(operation, status: int, body) -> bool:
     return isinstance(payload, dict) and payload.get("success") is False
 
 
+def _difference(before: dict, after: dict) -> str:
+    """The collections that changed and the documents that appeared or went, by _id (and filename, for files)."""
+    lines = []
+    for name in changed_collections(before, after):
+        old = {str(document["_id"]): document for document in before.get(name, [])}
+        new = {str(document["_id"]): document for document in after.get(name, [])}
+        added = [new[key].get("filename", key) for key in new.keys() - old.keys()]
+        removed = [old[key].get("filename", key) for key in old.keys() - new.keys()]
+        lines.append(f"{name}: added {added[:5]}, removed {removed[:5]}, "
+                     f"{sum(1 for key in new.keys() & old.keys() if new[key] != old[key])} changed")
+    return "; ".join(lines)
+
+
 def check(operation, role: str, query: str, response, before: dict, after: dict) -> None:
     """Raise FuzzFailure saying what went wrong for this response."""
     text = response.content.decode("utf-8", "replace")
@@ -133,10 +146,10 @@ def check(operation, role: str, query: str, response, before: dict, after: dict)
     if any(not error.get("message") for error in body.get("errors") or []):
         raise FuzzFailure(f"{where}, an error without a message: {text[:500]}")
     if operation.definition.root_type.name == "QUERY" and before != after:
-        raise FuzzFailure(f"{where}, a query changed {changed_collections(before, after)}")
+        raise FuzzFailure(f"{where}, a query changed {_difference(before, after)}")
     if operation.definition.root_type.name == "MUTATION" and _refused(operation, response.status_code, body) \
             and before != after:
-        raise FuzzFailure(f"{where}, refused but changed {changed_collections(before, after)}: {text[:300]}")
+        raise FuzzFailure(f"{where}, refused but changed {_difference(before, after)}: {text[:300]}")
 
 
 @dataclass
@@ -157,11 +170,12 @@ def fuzz_operation(operation, world: World, baseline: dict, *, role: str, mode: 
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         tally.examples += 1
+        before = snapshot()
         response = client.post("/graphql/", json.dumps({"query": case.body}), content_type="application/json",
                                **headers)
         after = snapshot()
         try:
-            check(operation, role, case.body, response, baseline, after)
+            check(operation, role, case.body, response, before, after)
         finally:
             if after != baseline:
                 restore(baseline)

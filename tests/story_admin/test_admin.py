@@ -29,6 +29,15 @@ def test_authors_sign_in_with_their_email(client, author):
     assert "Your stories" in client.get(reverse("admin:index")).text
 
 
+def test_admin_sign_in_says_when_the_throttle_refuses(client, author):
+    for _ in range(3):
+        response = client.post(reverse("admin:login"), {"username": author.email, "password": "wrong"})
+        assert "Wrong email or password." in response.text
+    response = client.post(reverse("admin:login"), {"username": author.email, "password": PASSWORD})
+    assert "before trying again" in response.text
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
 def test_changelist_shows_counts_and_problems(author_client, story, author):
     SceneFactory(scenario=story, title="Attic", order=9)
     response = author_client.get(reverse("admin:story_admin_scenario_changelist"))
