@@ -36,4 +36,3 @@ class NodeField(RelayNodeField):
                 raise from_story_error(error) from None
 
         return resolve
-

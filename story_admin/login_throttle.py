@@ -31,9 +31,8 @@ class Attempt:
     refusal: str | None = None
 
 
-def _refusal(throttle: LoginThrottle | None, now: datetime) -> str | None:
-    if throttle is None:
-        return None
+def _refusal(throttle: LoginThrottle, now: datetime) -> str | None:
+    """Why a sign-in may not be tried now, or None."""
     if throttle.locked_until and throttle.locked_until > now:
         minutes = math.ceil((throttle.locked_until - now).total_seconds() / 60)
         return f"Too many failed sign-ins for this email: try again in {minutes} minute{'s' if minutes > 1 else ''}."
@@ -45,11 +44,6 @@ def _refusal(throttle: LoginThrottle | None, now: datetime) -> str | None:
             seconds = math.ceil((ready_at - now).total_seconds())
             return f"Several failed sign-ins for this email: wait {seconds} second{'s' if seconds > 1 else ''} before trying again."
     return None
-
-
-def refusal(email: str) -> str | None:
-    """Why a sign-in for this email may not be tried now, or None (reads only; `claim_attempt` counts)."""
-    return _refusal(LoginThrottle.objects.filter(email=UserManager.normalize_email(email)).first(), timezone.now())
 
 
 def claim_attempt(email: str) -> str | None:
