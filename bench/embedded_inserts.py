@@ -1,7 +1,7 @@
 """Insert flatness on the embedded server: 1,000 single inserts, last hundred vs first hundred.
 
 Runs the same workload, side by side in one run, against the embedded server with our insert
-shim (FlatInsertSQLiteEngine) and against mongoeco's plain SQLiteEngine, and prints the ratios.
+shim (EmbeddedSQLiteEngine) and against mongoeco's plain SQLiteEngine, and prints the ratios.
 Goal: with the shim, the last hundred inserts take no more than 1.5x the first hundred.
 
     .venv/bin/python bench/embedded_inserts.py [--count 1000]
@@ -62,7 +62,7 @@ def main():
     mongo.install_shims()
     with tempfile.TemporaryDirectory() as folder:
         results = {}
-        for label, engine_class in (("with shim", mongo.FlatInsertSQLiteEngine), ("without shim", SQLiteEngine)):
+        for label, engine_class in (("with shim", mongo.EmbeddedSQLiteEngine), ("without shim", SQLiteEngine)):
             uri, _ = start_server(engine_class(str(Path(folder) / f"{engine_class.__name__}.sqlite3")))
             results[label] = time_inserts(uri, args.count)
     print(f"{args.count} single inserts, in blocks of 100 (ms per insert):")

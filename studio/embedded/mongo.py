@@ -14,6 +14,8 @@ measured against what django-mongodb-backend sends (see shared DESIGN.md):
    to another session", "database is locked": the SQLite engine runs one transaction at a
    time). A transaction left open longer than TRANSACTION_LIFETIME_SECONDS (its client
    died) is aborted, as mongod does.
+6. Multi-document reads share the engine's SQLite connection instead of opening a new one
+   each (a fresh connection per read only served reads running beside writes; see 5).
 """
 
 import asyncio
@@ -70,10 +72,10 @@ def _translate_membership_in_groups(field, values, *, negated, **options):
     return f"({sql})", params
 
 
-class FlatInsertSQLiteEngine(SQLiteEngine):
-    """SQLite engine whose inserts stay flat as a collection grows.
+class EmbeddedSQLiteEngine(SQLiteEngine):
+    """mongoeco's SQLite engine with inserts that stay flat as a collection grows, and shared reads.
 
-    mongoeco scans every stored document on each insert to catch duplicate numeric
+    Inserts: mongoeco scans every stored document on each insert to catch duplicate numeric
     `_id`s (1 and 1.0 are equal in BSON). It still does that scan itself whenever the
     new `_id` contains a number; for ObjectIds and strings the indexed storage-key
     check that runs before it is enough.
@@ -214,7 +216,7 @@ class Address:
 def build_server(*, path: Path, host: str, port: int) -> EmbeddedMongoServer:
     install_shims()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return EmbeddedMongoServer(engine=FlatInsertSQLiteEngine(str(path)), host=host, port=port)
+    return EmbeddedMongoServer(engine=EmbeddedSQLiteEngine(str(path)), host=host, port=port)
 
 
 async def serve_forever(*, path: Path, host: str, port: int, started=None) -> None:
