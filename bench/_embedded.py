@@ -47,28 +47,11 @@ def setup_django() -> str:
 def start_embedded_redis() -> str:
     """The embedded Redis on a free port, stopped when the script exits; returns its URL (also in REDIS_URL)."""
     import atexit
-    import socket
-    import subprocess
-    import time
 
-    import redis
+    from tests.processes import free_port, start_redis
 
-    from studio.embedded.redis import server_command
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(server_command(port=port, data_dir=Path(tempfile.mkdtemp(prefix="bench-redis-"))),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    process = start_redis(port, Path(tempfile.mkdtemp(prefix="bench-redis-")))
     atexit.register(process.terminate)
-    client, deadline = redis.Redis(port=port), time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.exceptions.ConnectionError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"The embedded Redis did not answer on port {port}.") from None
-            time.sleep(0.05)
     os.environ["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
     return os.environ["REDIS_URL"]

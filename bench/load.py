@@ -40,6 +40,9 @@ from locust.env import Environment  # noqa: E402
 from locust.exception import StopUser  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.processes import free_port  # noqa: E402
 
 # Run by `manage.py shell` against the fresh database: accounts, their sessions and tokens.
 PREPARE = r"""
@@ -72,12 +75,6 @@ CHOOSE = """mutation($s: ID!, $c: ID!) { makeChoice(scenarioId: $s, choiceId: $c
   progress { currentSceneId { mongoId } isCompleted } } }"""
 RESET = "mutation($s: ID!) { resetProgress(scenarioId: $s) { success message progress { currentSceneId { mongoId } } } }"
 SCENE_ID = re.compile(r"/scenes/([0-9a-f]{24})/")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Stack:

@@ -10,7 +10,6 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError
 from django.utils import timezone
 
 from .models import LoginThrottle, UserManager
@@ -51,7 +50,7 @@ def claim_attempt(email: str) -> str | None:
     email = UserManager.normalize_email(email)
     for _ in range(CLAIM_ROUNDS):
         now = timezone.now()
-        throttle = _throttle_of(email)
+        throttle, _ = LoginThrottle.objects.get_or_create(email=email)  # a parallel create: Django gets it
         if reason := _refusal(throttle, now):
             return reason
         counted = 0 if _forgotten(throttle, now) else throttle.failures
@@ -73,14 +72,6 @@ def record_failure(email: str) -> None:
 
 def record_success(email: str) -> None:
     LoginThrottle.objects.filter(email=UserManager.normalize_email(email)).delete()
-
-
-def _throttle_of(email: str) -> LoginThrottle:
-    try:
-        throttle, _ = LoginThrottle.objects.get_or_create(email=email)
-    except IntegrityError:  # created by a parallel try between get and create
-        throttle = LoginThrottle.objects.get(email=email)
-    return throttle
 
 
 def _forgotten(throttle: LoginThrottle, now: datetime) -> bool:

@@ -1,18 +1,14 @@
 """Test session setup: one embedded MongoDB server per session, on a free port."""
 
 import asyncio
-import socket
-import subprocess
 import threading
-import time
 from pathlib import Path
 
 import pytest
-import redis
 
 from studio.embedded import mongo
-from studio.embedded.redis import server_command
 from tests.factories import AuthorFactory, UserFactory
+from tests.processes import free_port, start_redis
 from tests.snapshots import STATIC_COLLECTIONS
 
 
@@ -84,28 +80,6 @@ def _fast_database_teardown():
     TransactionTestCase._fixture_teardown = _flush_written_collections
     yield
     TransactionTestCase._fixture_teardown = original
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_redis(port: int, data_dir: Path) -> subprocess.Popen:
-    """The embedded Redis on `port`, answering when this returns."""
-    process = subprocess.Popen(server_command(port=port, data_dir=data_dir),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            client.ping()
-            return process
-        except redis.exceptions.ConnectionError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"The embedded Redis did not answer on port {port}.")
 
 
 @pytest.fixture(scope="session")

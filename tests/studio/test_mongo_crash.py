@@ -21,7 +21,7 @@ from django.urls import reverse
 from story_admin import services
 from studio.outage import is_outage
 from story_admin.models import Scene
-from tests.conftest import free_port
+from tests.processes import free_port
 from tests.factories import AuthorFactory, ScenarioFactory
 
 pytestmark = pytest.mark.django_db

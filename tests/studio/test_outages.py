@@ -9,7 +9,7 @@ from django.urls import reverse
 from generation.services import GenerationUnavailable, request_generation
 from story_admin.models import Asset, Scene
 from story_admin.services import update_scene
-from tests.conftest import free_port, start_redis
+from tests.processes import free_port, start_redis
 from tests.factories import ScenarioFactory, SceneFactory
 
 pytestmark = pytest.mark.django_db
