@@ -98,7 +98,7 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
 
 
 class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
-    """mongoeco's wire server, answering the lower-case `buildinfo` command too."""
+    """mongoeco's wire server, also answering `buildinfo` (shim 1), running one command at a time (shim 5)."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
