@@ -31,3 +31,27 @@ def test_run_plan_starts_embedded_servers_only_when_no_external_one_is_set():
     external = manage("run_plan", MONGODB_URI="mongodb://db.example.com/", REDIS_URL="redis://127.0.0.1:1/0")
     assert external.stdout.split() == ["web", "worker", "music"]
     assert "does not answer yet" in external.stderr
+
+
+def test_embedded_mongo_stops_cleanly_on_sigterm(tmp_path):
+    import signal
+
+    from tests.processes import free_port
+    from tests.studio.test_mongo_crash import start_server
+
+    server = start_server(free_port(), tmp_path / "db.sqlite3")
+    server.send_signal(signal.SIGTERM)
+    assert server.wait(30) == 0
+    assert "Embedded MongoDB stopped." in (tmp_path / "db.log").read_text()
+
+
+def test_a_shutdown_that_hangs_gives_up_after_its_grace_period_and_says_so(caplog):
+    import threading
+
+    from studio.management.commands.embedded_mongo import exit_unless_stopped_within
+
+    exited = threading.Event()
+    codes = []
+    exit_unless_stopped_within(0.05, exit=lambda code: (codes.append(code), exited.set()))
+    assert exited.wait(5) and codes == [1]
+    assert "still closing after 0.05 s: exiting now (committed data is on disk)" in caplog.text

@@ -2,13 +2,38 @@
 
 import asyncio
 import errno
+import logging
+import os
 import signal
+import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from studio.embedded import mongo
+
+logger = logging.getLogger(__name__)
+STOP_GRACE_SECONDS = 10
+
+
+def exit_unless_stopped_within(seconds: float, *, exit=os._exit) -> threading.Timer:
+    """Once asked to stop: if the server is still closing after `seconds`, log it and exit anyway.
+
+    mongoeco's shutdown sometimes waited forever for a connection's task after a load run
+    (seen twice in ~20 runs of bench/load.py; the cause is inside mongoeco). Everything
+    acknowledged is already committed to the SQLite file (tests/studio/test_mongo_crash.py
+    kills the server outright), so leaving is safe; hanging kept `make run` and the benches waiting.
+    """
+    def give_up():
+        logger.warning("Embedded MongoDB still closing after %s s: exiting now (committed data is on disk).",
+                       seconds)
+        exit(1)
+
+    timer = threading.Timer(seconds, give_up)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 class Command(BaseCommand):
@@ -25,8 +50,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Embedded MongoDB ready on {address.uri} (data in {path})", ending="\n")
             self.stdout.flush()
 
-        # Stop as cleanly on SIGTERM (honcho, systemd) as on Ctrl-C.
-        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        def stop(signum, frame):
+            """Ctrl-C and SIGTERM (honcho, systemd): close cleanly, within STOP_GRACE_SECONDS."""
+            exit_unless_stopped_within(STOP_GRACE_SECONDS)
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         try:
             asyncio.run(mongo.serve_forever(path=path, host=host, port=port, started=started))
         except OSError as error:
