@@ -131,7 +131,10 @@ GRAPHQL_JWT = {
     "JWT_AUTH_HEADER_PREFIX": "JWT",
     "JWT_REFRESH_TOKEN_MODEL": "graph_api.RefreshToken",
 }
-CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://localhost:3000", "http://127.0.0.1:3000"])
+# In development the usual local dev servers may call the API out of the box: Vite's 5173 (the old
+# editor) and 3000 (create-react-app, Next), on localhost and 127.0.0.1. In production only what is set.
+LOCAL_DEV_ORIGINS = [f"http://{host}:{port}" for port in (5173, 3000) for host in ("localhost", "127.0.0.1")]
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=LOCAL_DEV_ORIGINS if DEBUG else [])
 CORS_URLS_REGEX = r"^/graphql/?$"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

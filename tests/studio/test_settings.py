@@ -1,20 +1,8 @@
 """Production settings pass Django's deployment checks; the site refuses to run without a secret."""
 
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def manage(*args, **env):
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    environment.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+from tests.processes import manage
 
 
 def test_check_deploy_is_clean_with_production_settings():
