@@ -114,6 +114,14 @@ class StoryProblemType(graphene.ObjectType):
     scene = graphene.Field(lambda: SceneType)
     choice = graphene.Field(lambda: ChoiceType)
 
+    @classmethod
+    def listed(cls, story, problems) -> list["StoryProblemType"]:
+        return [
+            cls(code=problem.code, message=problem.message,
+                scene=story.scenes_by_id.get(problem.scene_id), choice=story.choices_by_id.get(problem.choice_id))
+            for problem in problems
+        ]
+
 
 class SceneType(DjangoObjectType):
     class Meta:
@@ -264,13 +272,7 @@ class ScenarioType(DjangoObjectType):
         if not permissions.can_edit_story(current_user(info), scenario):
             return None
         story = story_of(info, scenario)
-        return [
-            StoryProblemType(
-                code=problem.code, message=problem.message,
-                scene=story.scenes_by_id.get(problem.scene_id), choice=story.choices_by_id.get(problem.choice_id),
-            )
-            for problem in story_problems(story)
-        ]
+        return StoryProblemType.listed(story, story_problems(story))
 
     @classmethod
     def get_node(cls, info, id):

@@ -41,7 +41,7 @@ class ServiceCheckedForm(forms.ModelForm):
         if self.errors or self.domain_check is None:
             return
         try:
-            type(self).domain_check(self.instance)
+            self.domain_check(self.instance)
         except StoryError as error:
             _raise_as_validation_error(self, error)
 
@@ -121,9 +121,9 @@ class ScenarioForm(ServiceCheckedForm):
         model = Scenario
         fields = ["title", "description", "language", "tags", "is_published"]
 
-    @staticmethod
-    def domain_check(scenario):
-        services.check_scenario(scenario, publishing=scenario.is_published)
+    def domain_check(self, scenario):
+        # Ticking "published" here is a deliberate publish (strict); keeping it ticked is not.
+        services.check_scenario(scenario, publishing=scenario.is_published and not self.initial.get("is_published"))
 
 
 class SceneInline(AuthorInlinePermissions, admin.TabularInline):

@@ -22,3 +22,12 @@ class NotFound(StoryError):
 
 class PermissionDenied(StoryError):
     code = "FORBIDDEN"
+
+
+class NotPlayable(StoryRuleError):
+    """A deliberate publish of a story that cannot be played; `problems` (of the loaded `story`) say why."""
+
+    def __init__(self, message: str, *, story, problems: list):
+        super().__init__(message)
+        self.story = story
+        self.problems = problems

@@ -11,7 +11,7 @@ from .exceptions import NotFound
 from .models import Asset, Choice, Scenario, Scene
 from .permissions import is_author
 from .story import Story
-from .validation import story_problems
+from .validation import StoryProblem, story_problems
 
 MEDIA_FIELDS = ("image", "sound", "music")
 
@@ -121,6 +121,27 @@ class StorySummary:
     scene_count: int
     ending_count: int
     problem_count: int
+    blocking_count: int = 0
+    is_published: bool = False
+
+    @property
+    def not_playable(self) -> bool:
+        """Published (the old editor publishes on every save) while players cannot play it."""
+        return self.is_published and self.blocking_count > 0
+
+
+@dataclass(frozen=True)
+class PublishingReview:
+    """What a deliberate publish would refuse (`blocking`) and what players may still meet (`warnings`)."""
+
+    blocking: list[StoryProblem]
+    warnings: list[StoryProblem]
+
+
+def review_publishing(scenario: Scenario) -> PublishingReview:
+    problems = story_problems(load_story(scenario))
+    return PublishingReview(blocking=[problem for problem in problems if problem.blocks_publishing],
+                            warnings=[problem for problem in problems if not problem.blocks_publishing])
 
 
 def summarize_stories(scenarios: list[Scenario]) -> dict[ObjectId, StorySummary]:
@@ -136,7 +157,9 @@ def summarize_stories(scenarios: list[Scenario]) -> dict[ObjectId, StorySummary]
     summaries = {}
     for scenario in scenarios:
         story = Story(scenario=scenario, scenes=scenes[scenario.pk], choices=choices[scenario.pk])
+        problems = story_problems(story)
         summaries[scenario.pk] = StorySummary(
-            scene_count=len(story.scenes), ending_count=len(story.endings), problem_count=len(story_problems(story))
+            scene_count=len(story.scenes), ending_count=len(story.endings), problem_count=len(problems),
+            blocking_count=sum(problem.blocks_publishing for problem in problems), is_published=scenario.is_published,
         )
     return summaries

@@ -134,7 +134,7 @@ GRAPHQL_JWT = {
 # In development the usual local dev servers may call the API out of the box: Vite's 5173 (the old
 # editor) and 3000 (create-react-app, Next), on localhost and 127.0.0.1. In production only what is set.
 LOCAL_DEV_ORIGINS = [f"http://{host}:{port}" for port in (5173, 3000) for host in ("localhost", "127.0.0.1")]
-CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=LOCAL_DEV_ORIGINS if DEBUG else [])
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[]) or (LOCAL_DEV_ORIGINS if DEBUG else [])
 CORS_URLS_REGEX = r"^/graphql/?$"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,9 +3,9 @@
 import graphene
 from graphene.utils.str_converters import to_camel_case
 
-from story_admin.exceptions import StoryError
+from story_admin.exceptions import NotPlayable, StoryError
 
-from ..types import FieldErrorType
+from ..types import FieldErrorType, StoryProblemType
 
 
 class ServiceMutation(graphene.Mutation):
@@ -24,10 +24,14 @@ class ServiceMutation(graphene.Mutation):
         try:
             return cls.perform(root, info, **arguments)
         except StoryError as error:
+            refusal = {}
+            if isinstance(error, NotPlayable) and "problems" in cls._meta.fields:
+                refusal["problems"] = StoryProblemType.listed(error.story, error.problems)
             return cls(
                 success=False, message=error.message, code=error.code,
                 errors=[FieldErrorType(field=to_camel_case(name), messages=messages)
                         for name, messages in error.field_errors.items()],
+                **refusal,
             )
 
     @classmethod

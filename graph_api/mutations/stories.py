@@ -5,11 +5,13 @@ import graphene
 from generation.services import GenerationUnavailable, request_generation
 from story_admin import services
 from story_admin.models import Asset, Choice, Scenario, Scene
+from story_admin.validation import publishing_problems, story_problems
 
 from ..auth import require_user
 from ..ids import load
 from ..scalars import JSONString
-from ..types import AssetType, ChoiceType, ScenarioType, SceneType
+from ..loaders import story_of
+from ..types import AssetType, ChoiceType, ScenarioType, SceneType, StoryProblemType
 from .base import ServiceMutation, provided
 
 
@@ -41,32 +43,56 @@ class UpdateScenarioInput(graphene.InputObjectType):
     tags = graphene.List(graphene.NonNull(graphene.String))
 
 
+def playability_problems_field():
+    return graphene.List(
+        graphene.NonNull(StoryProblemType),
+        description="What keeps players from playing the story (what a strict publish would refuse).",
+    )
+
+
+def saved_story(mutation, info, scenario: Scenario, done: str):
+    """The payload of a lenient save: published or not, it succeeds; what blocks playing is reported."""
+    story = story_of(info, scenario)
+    problems = publishing_problems(story)
+    message = done
+    if scenario.is_published and problems:
+        message += " Not yet playable: " + " ".join(problem.message for problem in problems)
+    return mutation(success=True, message=message, scenario=scenario,
+                    problems=StoryProblemType.listed(story, problems))
+
+
 class CreateScenario(ServiceMutation):
+    """As the old backend: `isPublished: true` on a story under construction is saved, and reported."""
+
     class Arguments:
         input = CreateScenarioInput(required=True)
 
     scenario = graphene.Field(ScenarioType)
+    problems = playability_problems_field()
 
     @classmethod
     def perform(cls, root, info, input):
         scenario = services.create_scenario(author=require_user(info), **provided(
             input, "title", "description", "is_published", "language", "tags"))
-        return cls(success=True, message="Story created.", scenario=scenario)
+        return saved_story(cls, info, scenario, "Story created.")
 
 
 class UpdateScenario(ServiceMutation):
+    """As the old backend: `isPublished: true` on a story under construction is saved, and reported."""
+
     class Arguments:
         scenario_id = graphene.ID(required=True)
         input = UpdateScenarioInput(required=True)
 
     scenario = graphene.Field(ScenarioType)
+    problems = playability_problems_field()
 
     @classmethod
     def perform(cls, root, info, scenario_id, input):
         editor = require_user(info)
         scenario = services.update_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"), **provided(
             input, "title", "description", "is_published", "language", "tags"))
-        return cls(success=True, message="Story saved.", scenario=scenario)
+        return saved_story(cls, info, scenario, "Story saved.")
 
 
 class DeleteScenario(ServiceMutation):
@@ -81,16 +107,29 @@ class DeleteScenario(ServiceMutation):
 
 
 class PublishScenario(ServiceMutation):
+    """The strict publish: refused, with its problems listed, while the story cannot be played."""
+
     class Arguments:
         scenario_id = graphene.ID(required=True)
 
     scenario = graphene.Field(ScenarioType)
+    problems = playability_problems_field()
+    warnings = graphene.List(
+        graphene.NonNull(StoryProblemType),
+        description="Problems players may still meet (dead ends, unreachable scenes); they do not block publishing.",
+    )
 
     @classmethod
     def perform(cls, root, info, scenario_id):
         editor = require_user(info)
         scenario = services.publish_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"))
-        return cls(success=True, message="Story published.", scenario=scenario)
+        story = story_of(info, scenario)
+        warnings = story_problems(story)
+        message = "Story published."
+        if warnings:
+            message += " Players may still meet: " + " ".join(problem.message for problem in warnings)
+        return cls(success=True, message=message, scenario=scenario, problems=[],
+                   warnings=StoryProblemType.listed(story, warnings))
 
 
 class UnpublishScenario(ServiceMutation):

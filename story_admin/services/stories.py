@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 from django_mongodb_backend import transaction
 
-from ..exceptions import StoryError, StoryRuleError
+from ..exceptions import NotPlayable, StoryError, StoryRuleError
 from ..models import Asset, AssetType, Choice, EndingKind, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
 from ..selectors import load_story
@@ -32,34 +32,44 @@ NEW_SCENE_SPACING = 260.0
 
 def create_scenario(*, author: User, title: str, description: str = "", language: str = "en",
                     tags: Iterable[str] = (), is_published: bool = False) -> Scenario:
-    """A new, empty story owned by `author`. A story is published once it is playable."""
+    """A new, empty story owned by `author`.
+
+    `is_published` is taken as given, as the old backend did: its editor sends `true` on every save,
+    scenes or not. What keeps such a story from being played is reported (`publishing_problems`),
+    never a refusal; `publish_scenario` is the strict, deliberate publish.
+    """
     ensure_author(author)
     scenario = Scenario(
         author=author, title=(title or "").strip(), description=description or "",
         language=(language or "en").strip(), tags=_clean_tags(tags), ifid=new_ifid(),
+        is_published=bool(is_published),
     )
     scenario.slug = unique_slug(scenario.title)
     validate_fields(scenario)
-    if is_published:
-        raise StoryRuleError("A new story cannot be published yet: add its scenes first, then publish it.")
     scenario.save()
     return scenario
 
 
 def update_scenario(*, editor: User, scenario: Scenario, **changes) -> Scenario:
+    """Change a story's own fields; `is_published` leniently, as `create_scenario` takes it."""
     ensure_can_edit(editor, scenario)
     _refuse_unknown(changes, SCENARIO_FIELDS, "story")
     if "tags" in changes:
         changes["tags"] = _clean_tags(changes["tags"])
     if "title" in changes:
         changes["title"] = (changes["title"] or "").strip()
+    if "is_published" in changes:
+        changes["is_published"] = bool(changes["is_published"])
     with _applied(scenario, changes):
-        check_scenario(scenario, publishing=bool(changes.get("is_published")))
+        check_scenario(scenario, publishing=False)
     scenario.save()
     return scenario
 
 
 def publish_scenario(*, editor: User, scenario: Scenario) -> Scenario:
+    """Publish a story an author deliberately asks to publish: refused while it cannot be played."""
+    ensure_can_edit(editor, scenario)
+    _ensure_publishable(scenario)
     return update_scenario(editor=editor, scenario=scenario, is_published=True)
 
 
@@ -94,10 +104,11 @@ def unique_slug(title: str) -> str:
 
 
 def _ensure_publishable(scenario: Scenario) -> None:
-    problems = publishing_problems(load_story(scenario))
+    story = load_story(scenario)
+    problems = publishing_problems(story)
     if problems:
         listed = " ".join(problem.message for problem in problems)
-        raise StoryRuleError(f"“{scenario.title}” cannot be published yet. {listed}")
+        raise NotPlayable(f"“{scenario.title}” cannot be published yet. {listed}", story=story, problems=problems)
 
 
 def _clean_tags(tags) -> list[str]:

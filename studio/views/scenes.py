@@ -222,6 +222,10 @@ def undo_delete(request, story_id):
 def publish(request, story_id):
     scenario = editable_story(request, story_id)
     publishing = request.POST.get("publish") == "1"
+    if publishing and request.POST.get("confirmed") != "1":
+        review = selectors.review_publishing(scenario)
+        if review.warnings and not review.blocking:
+            return render(request, "studio/confirm_publish.html", {"scenario": scenario, "warnings": review.warnings})
     try:
         if publishing:
             services.publish_scenario(editor=request.user, scenario=scenario)

@@ -23,7 +23,9 @@ def map_context(scenario, selected=None):
               for choice in story.choices if choice.to_scene_id in where and choice.from_scene_id in where]
     width = max((card["x"] for card in cards), default=0) + CARD_WIDTH + MARGIN
     height = max((card["y"] for card in cards), default=0) + CARD_HEIGHT + MARGIN
-    return {"story": story, "scenario": scenario, "problems": problems, "cards": cards, "arrows": arrows,
+    not_playable = scenario.is_published and any(problem.blocks_publishing for problem in problems)
+    return {"story": story, "scenario": scenario, "problems": problems, "not_playable": not_playable,
+            "cards": cards, "arrows": arrows,
             "width": width, "height": height, "card_width": CARD_WIDTH, "card_height": CARD_HEIGHT,
             "origin_x": left, "origin_y": top, "selected": selected}
 

@@ -30,6 +30,8 @@ def test_other_origins_are_not_allowed(client):
 def test_production_allows_only_the_configured_origins():
     printed = "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGINS)"
     production = {"DEBUG": "False", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "stories.example.com"}
-    assert manage("shell", "-c", printed, **production).stdout.strip() == "[]"
-    configured = manage("shell", "-c", printed, **production, CORS_ALLOWED_ORIGINS="https://editor.example.com")
+    assert manage("shell", "--no-imports", "-c", printed, **production).stdout.strip() == "[]"
+    development = manage("shell", "--no-imports", "-c", printed, CORS_ALLOWED_ORIGINS="")  # as env.example has it
+    assert "http://localhost:5173" in development.stdout
+    configured = manage("shell", "--no-imports", "-c", printed, **production, CORS_ALLOWED_ORIGINS="https://editor.example.com")
     assert configured.stdout.strip() == "['https://editor.example.com']"

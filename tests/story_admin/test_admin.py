@@ -98,6 +98,17 @@ def test_publishing_a_broken_story_shows_why(author_client, author):
     assert not Scenario.objects.get(pk=scenario.pk).is_published
 
 
+def test_a_story_the_old_editor_published_can_still_be_edited_in_the_admin(author_client, author):
+    scenario = ScenarioFactory(author=author, title="Empty", is_published=True)
+    response = author_client.post(
+        reverse("admin:story_admin_scenario_change", args=[scenario.pk]),
+        {"title": "Empty", "description": "Soon", "language": "en", "tags": "", "is_published": "on",
+         "scenes-TOTAL_FORMS": "0", "scenes-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 302
+    assert Scenario.objects.get(pk=scenario.pk).description == "Soon"
+
+
 def scene_form(scene, **overrides):
     data = {
         "title": scene.title, "text": scene.text, "order": scene.order, "ending_kind": scene.ending_kind,

@@ -330,3 +330,34 @@ def test_hostile_content_in_play_test_and_exports(studio, author):
     assert "<script>alert(3)" not in page and "&lt;script&gt;alert(3)&lt;/script&gt;" in page
     html = studio.get(reverse("studio:export_story", args=[story.pk, "html"])).content.decode()
     assert "<script>alert(3)" not in html and "&lt;script&gt;alert(3)&lt;/script&gt;" in html
+
+
+def test_dashboard_and_map_flag_a_published_story_players_cannot_play(studio, author):
+    story = ScenarioFactory(author=author, title="Published by the old editor", is_published=True)
+    SceneFactory(scenario=story, title="No start here")
+    assert "Published · not playable" in studio.get(reverse("studio:dashboard")).text
+    assert "Published · not playable" in studio.get(reverse("studio:story", args=[story.pk])).text
+
+
+def test_publishing_refuses_a_story_without_start_and_says_why(studio, author):
+    story = ScenarioFactory(author=author, title="Loose pages")
+    SceneFactory(scenario=story, title="A page")
+    page = studio.post(reverse("studio:publish", args=[story.pk]), {"publish": "1"}, follow=True).text
+    assert "“Loose pages” cannot be published yet. The story has no start scene: mark one scene as the start." in page
+    assert not Scenario.objects.get(pk=story.pk).is_published
+
+
+def test_publishing_asks_first_when_players_may_meet_problems(studio, story):
+    Scene.objects.filter(scenario=story, title="End").update(is_end_scene=False, ending_kind="")
+    confirm = studio.post(reverse("studio:publish", args=[story.pk]), {"publish": "1"})
+    assert confirm.status_code == 200
+    assert "Publish “The Cellar”?" in confirm.text and "“End” is a dead end" in confirm.text
+    assert not Scenario.objects.get(pk=story.pk).is_published
+    done = studio.post(reverse("studio:publish", args=[story.pk]), {"publish": "1", "confirmed": "1"}, follow=True)
+    assert "“The Cellar” is published: players can read it." in done.text
+    assert Scenario.objects.get(pk=story.pk).is_published
+
+
+def test_publishing_a_clean_story_needs_no_confirmation(studio, story):
+    response = studio.post(reverse("studio:publish", args=[story.pk]), {"publish": "1"})
+    assert response.status_code == 302 and Scenario.objects.get(pk=story.pk).is_published
