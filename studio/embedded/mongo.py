@@ -16,6 +16,8 @@ measured against what django-mongodb-backend sends (see shared DESIGN.md):
    died) is aborted, as mongod does.
 6. Multi-document reads share the engine's SQLite connection instead of opening a new one
    each (a fresh connection per read only served reads running beside writes; see 5).
+7. The wire ``insert`` command (every ``insert_many`` and bulk create) writes its documents
+   as one batch, one SQLite transaction, instead of one document and one commit at a time.
 """
 
 import asyncio
@@ -25,10 +27,17 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
+from mongoeco.api._async._database_admin_write_commands import (
+    DatabaseAdminWriteCommandService,
+    _write_command_result,
+)
+from mongoeco.api._async._write_command_validation import write_command_acknowledged
+from mongoeco.api._command_bson import command_boolean
 from mongoeco.core.aggregation import register_aggregation_expression_operator
 from mongoeco.engines import sqlite_query
 from mongoeco.engines.sqlite import SQLiteEngine
-from mongoeco.errors import InvalidOperation
+from mongoeco.errors import BulkWriteError, InvalidOperation
+from mongoeco.types import WriteCommandResult, WriteErrorEntry
 from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
 
 logger = logging.getLogger(__name__)
@@ -70,6 +79,45 @@ def _translate_membership_in_groups(field, values, *, negated, **options):
     sql = joiner.join(f"({fragment_sql})" for fragment_sql, _ in fragments)
     params = [param for _, fragment_params in fragments for param in fragment_params]
     return f"({sql})", params
+
+
+_original_command_insert = DatabaseAdminWriteCommandService.command_insert
+WRITE_ERROR_KEYS = ("index", "errmsg", "code", "op")
+
+
+async def _command_insert_as_one_batch(self, spec, *, session=None):
+    """The wire `insert` through the collection's batch insert: one SQLite transaction for all.
+
+    mongoeco's command loops over `insert_one`, one commit each (a 2,000-passage import sent ~6,000
+    of them); its `insert_many` already writes a batch in one write scope, with the same ordered /
+    unordered outcome and per-document errors, which become the command's `writeErrors` as before.
+    """
+    documents = spec.get("documents")
+    if not isinstance(documents, list) or len(documents) < 2:
+        return await _original_command_insert(self, spec, session=session)
+    admin = self._admin
+    collection = admin._database.get_collection(admin._require_collection_name(spec.get("insert"), "insert"))
+    documents = admin._normalize_insert_documents(documents)
+    acknowledged = write_command_acknowledged(spec, dialect=admin._mongodb_dialect.key)
+    try:
+        inserted = await collection.insert_many(
+            documents,
+            ordered=admin._normalize_ordered_from_command(spec.get("ordered")),
+            bypass_document_validation=command_boolean(
+                spec.get("bypassDocumentValidation", False), "bypassDocumentValidation", numeric=True),
+            session=session,
+        )
+    except BulkWriteError as error:
+        details = error.details or {}
+        failures = [
+            WriteErrorEntry(index=entry["index"], errmsg=entry["errmsg"], code=entry.get("code"),
+                            details={key: value for key, value in entry.items() if key not in WRITE_ERROR_KEYS})
+            for entry in details.get("writeErrors", [])
+        ]
+        result = WriteCommandResult(count=details.get("nInserted", 0), write_errors=failures or None)
+    else:
+        result = WriteCommandResult(count=len(inserted.inserted_ids))
+    return _write_command_result(result, acknowledged=acknowledged)
 
 
 class EmbeddedSQLiteEngine(SQLiteEngine):
@@ -200,6 +248,7 @@ def install_shims() -> None:
         return
     register_aggregation_expression_operator("$not", _not_expression)
     sqlite_query._translate_membership = _translate_membership_in_groups
+    DatabaseAdminWriteCommandService.command_insert = _command_insert_as_one_batch
     _shims_installed = True
 
 

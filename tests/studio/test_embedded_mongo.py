@@ -38,6 +38,42 @@ def test_long_in_and_not_in_lists(client):
     assert collection.count_documents({"_id": {"$nin": asked[:3] + asked[5:]}}) == 2
 
 
+def test_insert_many_writes_its_documents_in_one_transaction(client, monkeypatch):
+    from studio.embedded import mongo
+
+    commits = []
+    commit = mongo.EmbeddedSQLiteEngine._commit_write
+
+    def counted_commit(engine, *args, **kwargs):
+        commits.append(1)
+        return commit(engine, *args, **kwargs)
+
+    monkeypatch.setattr(mongo.EmbeddedSQLiteEngine, "_commit_write", counted_commit)
+    collection = client.shim_checks.batch
+    collection.drop()
+    commits.clear()
+    collection.insert_many([{"_id": ObjectId(), "n": n} for n in range(300)])
+    assert len(commits) == 1
+    assert collection.count_documents({}) == 300
+
+
+@pytest.mark.parametrize("ordered, inserted, failed_at", [(True, 2, [2]), (False, 3, [0, 3])])
+def test_insert_many_keeps_per_document_errors_in_a_batch(client, ordered, inserted, failed_at):
+    collection = client.shim_checks[f"batch_errors_{ordered}"]
+    collection.drop()
+    taken = ObjectId()
+    collection.insert_one({"_id": taken})
+    batch = [{"_id": taken}, {"_id": ObjectId()}, {"_id": ObjectId()}, {"_id": taken}, {"_id": ObjectId()}]
+    if ordered:
+        batch = batch[1:3] + batch[:1] + batch[3:]
+    with pytest.raises(pymongo.errors.BulkWriteError) as refused:
+        collection.insert_many(batch, ordered=ordered)
+    assert refused.value.details["nInserted"] == inserted
+    assert [(error["index"], error["code"]) for error in refused.value.details["writeErrors"]] == [
+        (index, 11000) for index in failed_at]
+    assert collection.count_documents({}) == inserted + 1
+
+
 @pytest.mark.django_db
 def test_or_count_and_exists_querysets():
     published = ScenarioFactory(title="Published", is_published=True)
