@@ -6,7 +6,7 @@ PYTHON_VERSION := $(shell cat .python-version)
 # pyenv's interpreter for .python-version, else python3.13 on the PATH.
 BOOTSTRAP_PYTHON ?= $(shell (command -v pyenv >/dev/null && pyenv which python 2>/dev/null) || command -v python$(PYTHON_VERSION) || ls -d $$HOME/.pyenv/versions/$(PYTHON_VERSION)*/bin/python 2>/dev/null | tail -n 1)
 
-.PHONY: run test venv system-packages bench
+.PHONY: run test venv system-packages bench lint
 
 venv: $(VENV)/.installed
 
@@ -37,8 +37,13 @@ system-packages:
 	  else echo "Please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 
-test: venv $(VENV)/.music-installed system-packages
+test: venv $(VENV)/.music-installed system-packages lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# pyflakes/pycodestyle errors (config in pyproject.toml) and the import layers (.importlinter).
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # Timings that print ratios, the fuzzer and the load run (bench/musicgen.py takes minutes on a CPU: run it by hand).
 bench: venv $(VENV)/.music-installed system-packages
