@@ -148,6 +148,10 @@ class Scenario(models.Model):
     twine = models.JSONField(default=dict, blank=True, help_text="What a Twine import kept: format, zoom, "
                                                                  "tag colours, special passages.")
     is_published = models.BooleanField(default=False)
+    variables = models.JSONField(default=list, blank=True, help_text="Declared variables (story state): "
+                                 "name, kind, initial, minimum, maximum, visible, description.")
+    items = models.JSONField(default=list, blank=True, help_text="Declared items: name, description.")
+    allow_rerolls = models.BooleanField(default=False, help_text="Going back lets a player roll the dice again.")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="scenarios")
     cover_image = models.ForeignKey(
         Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -187,6 +191,7 @@ class Scene(models.Model):
     image = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     sound = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     music = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    effects = models.JSONField(default=list, blank=True, help_text="JSON Logic effects applied on arrival.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -207,7 +212,11 @@ class Choice(models.Model):
         Scene, null=True, blank=True, on_delete=models.CASCADE, related_name="incoming_choices"
     )
     text = models.CharField(max_length=500)
-    condition = models.JSONField(default=dict, blank=True)
+    condition = models.JSONField(default=dict, blank=True, help_text="JSON Logic; {} is always.")
+    locked_reason = models.CharField(
+        max_length=300, blank=True,
+        help_text="Shown to players on the disabled choice while its condition is false; empty hides the choice.")
+    effects = models.JSONField(default=list, blank=True, help_text="JSON Logic effects applied when taken.")
     order = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -227,6 +236,7 @@ class HistoryEntry(EmbeddedModel):
     choice_id = models.CharField(max_length=24, blank=True, default="")
     timestamp = models.DateTimeField(default=timezone.now)
     metadata = models.JSONField(default=dict, blank=True)
+    state = models.JSONField(default=dict, blank=True, help_text="The player's state after this step.")
 
 
 class PlayerProgress(models.Model):
@@ -239,6 +249,9 @@ class PlayerProgress(models.Model):
     is_completed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     total_time_spent = models.PositiveIntegerField(default=0, help_text="Seconds.")
+    state = models.JSONField(default=dict, blank=True, help_text="Variables, items and visits now.")
+    seed = models.BigIntegerField(default=0, help_text="Seeds the dice, so a roll can be reproduced.")
+    steps_taken = models.PositiveIntegerField(default=0, help_text="Every move ever made, going back included.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
