@@ -187,6 +187,8 @@ class Scene(models.Model):
     image = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     sound = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     music = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Counts saves: a save is written only over the version it read.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -239,6 +241,8 @@ class PlayerProgress(models.Model):
     is_completed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     total_time_spent = models.PositiveIntegerField(default=0, help_text="Seconds.")
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Counts steps: a step is written only over the version it read.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
