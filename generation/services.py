@@ -41,7 +41,7 @@ def request_generation(*, requester: User, kind: str, name: str = "", prompt: st
     asset = Asset.objects.create(
         type=asset_type, name=name.strip()[:255], uploaded_by=requester, status=AssetStatus.QUEUED,
         scene=scene, scenario_id=scene.scenario_id if scene else None, prompt=prompt or "",
-        metadata=metadata or {}, is_public=scene is None,
+        metadata=metadata or {}, is_public=False,  # private until a published story uses it
     )
     # Inside a transaction, the worker must not look for the asset before it is committed.
     transaction.on_commit(lambda: enqueue(asset))

@@ -1,7 +1,6 @@
 """Read fields: the contract's queries and ours. Each reads through story_admin's selectors."""
 
 import graphene
-from django.db.models import Q
 
 from story_admin import permissions, selectors
 from story_admin.exceptions import NotFound, StoryError
@@ -21,10 +20,10 @@ def _not_found(what: str, value) -> NotFound:
 
 def readable_scenario(info, scenario_id) -> Scenario:
     """A story the caller may read; drafts of others are reported as missing, not as forbidden."""
-    pk = object_id(scenario_id, what="story")
-    scenario = Scenario.objects.select_related("author").filter(pk=pk).first()
-    if scenario is None or not permissions.can_read_story(current_user(info), scenario):
-        raise _not_found("story", scenario_id)
+    try:
+        scenario = selectors.get_readable_story(current_user(info), object_id(scenario_id, what="story"))
+    except NotFound:
+        raise _not_found("story", scenario_id) from None
     return story_of(info, scenario).scenario
 
 
@@ -42,9 +41,9 @@ def readable_choice(info, choice_id) -> Choice:
 
 def readable_progress(info, progress_id) -> PlayerProgress:
     user = require_user(info)
-    progress = PlayerProgress.objects.select_related("user", "scenario").filter(
+    progress = selectors.visible_progress(user).select_related("user", "scenario").filter(
         pk=object_id(progress_id, what="progress")).first()
-    if progress is None or not can_see_progress(user, progress):
+    if progress is None:
         raise _not_found("progress", progress_id)
     return progress
 
@@ -59,21 +58,10 @@ def readable_user(info, user_id) -> User:
 
 
 def readable_asset(info, asset_id) -> Asset:
-    asset = selectors.visible_assets(current_user(info)).filter(pk=object_id(asset_id, what="asset")).first()
-    if asset is None:
-        raise _not_found("asset", asset_id)
-    return asset
-
-
-def can_see_progress(user, progress: PlayerProgress) -> bool:
-    return progress.user_id == user.pk or permissions.can_edit_story(user, progress.scenario)
-
-
-def visible_progress(user):
-    if user.is_superuser:
-        return PlayerProgress.objects.all()
-    own_stories = selectors.stories_for_author(user).values("pk")
-    return PlayerProgress.objects.filter(Q(user=user) | Q(scenario__in=own_stories))
+    try:
+        return selectors.get_visible_asset(current_user(info), object_id(asset_id, what="asset"))
+    except NotFound:
+        raise _not_found("asset", asset_id) from None
 
 
 def require_author(info):
@@ -176,8 +164,8 @@ class Query(graphene.ObjectType):
         if id:
             return readable_scenario(info, id)
         if slug:
-            scenario = Scenario.objects.filter(slug=slug).first()
-            if scenario is None:
+            scenario = selectors.readable_stories(current_user(info)).filter(slug=slug).first()
+            if scenario is None:  # a draft of another author is missing too, and its id stays unsaid
                 raise NotFound(f"No story has the slug “{slug}”.")
             return readable_scenario(info, scenario.pk)
         raise StoryError("Give the story's id or its slug.")
@@ -239,14 +227,15 @@ class Query(graphene.ObjectType):
     @staticmethod
     @domain_errors
     def resolve_my_progress(root, info, scenario_id=None):
-        progress = PlayerProgress.objects.filter(user=require_user(info)).select_related("user", "scenario")
+        user = require_user(info)
+        progress = selectors.visible_progress(user).filter(user=user).select_related("user", "scenario")
         if scenario_id:
             progress = progress.filter(scenario_id=object_id(scenario_id, what="story"))
         return progress
 
     @staticmethod
     def resolve_all_progress(root, info):
-        return visible_progress(require_user(info)).select_related("user", "scenario")
+        return selectors.visible_progress(require_user(info)).select_related("user", "scenario")
 
     @staticmethod
     @domain_errors
@@ -258,19 +247,19 @@ class Query(graphene.ObjectType):
     def resolve_progress_by_user(root, info, user_id):
         user = require_user(info)
         owner = object_id(user_id, what="account")
-        return visible_progress(user).filter(user_id=owner).select_related("user", "scenario")
+        return selectors.visible_progress(user).filter(user_id=owner).select_related("user", "scenario")
 
     @staticmethod
     @domain_errors
     def resolve_progress_by_scenario(root, info, scenario_id):
         user = require_user(info)
         story = object_id(scenario_id, what="story")
-        return visible_progress(user).filter(scenario_id=story).select_related("user", "scenario")
+        return selectors.visible_progress(user).filter(scenario_id=story).select_related("user", "scenario")
 
     @staticmethod
     @domain_errors
     def resolve_progress_by_user_and_scenario(root, info, user_id, scenario_id):
         user = require_user(info)
-        return visible_progress(user).filter(
+        return selectors.visible_progress(user).filter(
             user_id=object_id(user_id, what="account"), scenario_id=object_id(scenario_id, what="story")
         ).select_related("user", "scenario").first()

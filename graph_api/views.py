@@ -1,4 +1,4 @@
-"""The /graphql/ endpoint: limits on query depth and introspection, and no internals in errors."""
+"""The /graphql/ endpoint: limits on query depth, aliases, cost and introspection, and no internals in errors."""
 
 import logging
 
@@ -13,7 +13,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
 from studio.outage import MESSAGE as OUTAGE_MESSAGE
 from studio.outage import is_outage
 
-from .validation import max_aliases_rule
+from .validation import QueryLimitsRule
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class StoryGraphQLView(FileUploadGraphQLView):
     def as_endpoint(cls):
         # These rules replace graphql-core's defaults, so the defaults are listed first.
         rules = [*specified_rules, depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH),
-                 max_aliases_rule(settings.GRAPHQL_MAX_ALIASES)]
+                 QueryLimitsRule]
         if not settings.GRAPHQL_INTROSPECTION:
             rules.append(NoSchemaIntrospectionCustomRule)
         return csrf_exempt(cls.as_view(graphiql=settings.GRAPHIQL, validation_rules=rules))

@@ -192,6 +192,8 @@ class Scene(models.Model):
     sound = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     music = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     effects = models.JSONField(default=list, blank=True, help_text="JSON Logic effects applied on arrival.")
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Counts saves: a save is written only over the version it read.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -252,6 +254,8 @@ class PlayerProgress(models.Model):
     state = models.JSONField(default=dict, blank=True, help_text="Variables, items and visits now.")
     seed = models.BigIntegerField(default=0, help_text="Seeds the dice, so a roll can be reproduced.")
     steps_taken = models.PositiveIntegerField(default=0, help_text="Every move ever made, going back included.")
+    version = models.PositiveIntegerField(default=0, editable=False,
+                                          help_text="Counts steps: a step is written only over the version it read.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,8 +8,8 @@ from bson.errors import InvalidId
 from django.db.models import Q, QuerySet
 
 from .exceptions import NotFound
-from .models import Asset, Choice, Scenario, Scene
-from .permissions import is_author
+from .models import Asset, Choice, PlayerProgress, Scenario, Scene
+from .permissions import can_read_story, is_author
 from .story import Story
 from .validation import StoryProblem, story_problems
 
@@ -102,18 +102,64 @@ def readable_stories(user) -> QuerySet[Scenario]:
 OUTSIDE_DRAFTS = Q(scenario__isnull=True) | Q(scenario__is_published=True)
 
 
+def _used_by_published_stories() -> Q:
+    """Assets a published story shows: a scene's image, narration or music, or its cover."""
+    scenes = Scene.objects.filter(scenario__is_published=True)
+    covers = Scenario.objects.filter(is_published=True, cover_image__isnull=False)
+    return (Q(pk__in=scenes.values("image")) | Q(pk__in=scenes.values("sound")) | Q(pk__in=scenes.values("music"))
+            | Q(pk__in=covers.values("cover_image")))
+
+
 def public_assets() -> QuerySet[Asset]:
-    """Public assets, less those of draft stories (their media is private to the story's editors)."""
-    return Asset.objects.filter(Q(is_public=True) & OUTSIDE_DRAFTS)
+    """What anyone may see: public assets outside drafts, and whatever a published story shows.
+
+    A private asset (generated without a scene, uploaded) stays private until a published story uses it.
+    """
+    return Asset.objects.filter((Q(is_public=True) & OUTSIDE_DRAFTS) | _used_by_published_stories())
 
 
 def visible_assets(user) -> QuerySet[Asset]:
-    """Assets a user may see: public ones and their own uploads, never those of another's draft."""
+    """The one rule for who sees an asset: the public ones, the user's own uploads (not in another's draft)
+    and the assets of the stories they edit. Every read and every write that takes an asset id asks it."""
     if not is_author(user):
         return public_assets()
     if user.is_superuser:
         return Asset.objects.all()
-    return Asset.objects.filter((Q(is_public=True) | Q(uploaded_by=user)) & (OUTSIDE_DRAFTS | Q(scenario__author=user)))
+    return Asset.objects.filter(
+        (Q(is_public=True) & OUTSIDE_DRAFTS) | _used_by_published_stories() | Q(scenario__author=user)
+        | (Q(uploaded_by=user) & OUTSIDE_DRAFTS)
+    )
+
+
+def get_visible_asset(user, asset_id, *, what: str = "asset") -> Asset:
+    """The asset with this id if the user may see it; NotFound otherwise, exactly as for a missing id."""
+    asset = visible_assets(user).filter(pk=parse_object_id(asset_id, what=what)).first()
+    if asset is None:
+        raise NotFound(f"No {what} has the id “{asset_id}”.")
+    return asset
+
+
+def get_readable_story(user, scenario_id) -> Scenario:
+    """A story the user may read; another author's draft is reported missing, not forbidden."""
+    scenario = Scenario.objects.select_related("author").filter(pk=parse_object_id(scenario_id, what="story")).first()
+    if scenario is None or not can_read_story(user, scenario):
+        raise NotFound(f"No story has the id “{scenario_id}”.")
+    return scenario
+
+
+def visible_progress(user) -> QuerySet[PlayerProgress]:
+    """Progress a user may see: their own in the stories they may read, and all of it in the stories they edit.
+
+    A player's progress in a story that was unpublished since is hidden with the story.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return PlayerProgress.objects.none()
+    if user.is_superuser:
+        return PlayerProgress.objects.all()
+    own = Q(user=user) & Q(scenario__in=readable_stories(user).values("pk"))
+    if not is_author(user):
+        return PlayerProgress.objects.filter(own)
+    return PlayerProgress.objects.filter(own | Q(scenario__in=stories_for_author(user).values("pk")))
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,8 @@ GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
 GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_PAGE_SIZE = 100
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=100)
+# Fields times list sizes (each list counted as graph_api.validation.LIST_FACTOR items), fragments expanded.
+GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=5000)
 GRAPHQL_MAX_BODY_BYTES = env.int("GRAPHQL_MAX_BODY_BYTES", default=1024 * 1024)
 OPEN_AUTHOR_SIGNUP = env.bool("OPEN_AUTHOR_SIGNUP", default=False)
 GRAPHQL_JWT = {

@@ -3,7 +3,7 @@
 import graphene
 
 from story_admin import services
-from story_admin.exceptions import StoryRuleError
+from story_admin.exceptions import NotFound, StoryRuleError
 from story_admin.models import Choice, PlayerProgress, Scenario, Scene
 from story_admin.services.progress import ensure_own_progress
 
@@ -148,6 +148,8 @@ class MakeChoice(ServiceMutation):
         scenario = load(Scenario, scenario_id, "story")
         progress = PlayerProgress.objects.filter(user=player, scenario=scenario).first()
         if progress is None:
+            if not Scenario.objects.filter(pk=scenario.pk).exists():  # deleted since it was loaded
+                raise NotFound(f"No story has the id “{scenario_id}”.")
             raise StoryRuleError("Start the story first (startScenario).")
         progress = services.choose(player=player, progress=progress, choice=load(Choice, choice_id, "choice"))
         return cls(success=True, message="Choice made.", progress=progress)

@@ -3,26 +3,35 @@
 import graphene
 
 from generation.services import GenerationUnavailable, request_generation
-from story_admin import services
+from story_admin import selectors, services
+from story_admin.exceptions import NotFound
 from story_admin.models import Asset, Choice, Scenario, Scene
 from story_admin.validation import publishing_problems, story_problems
 
 from ..auth import require_user
-from ..ids import load
+from ..ids import load, object_id
 from ..scalars import JSONString
 from ..loaders import story_of
 from ..types import AssetType, ChoiceType, ScenarioType, SceneType, StoryProblemType
 from .base import ServiceMutation, provided
 
 
-def load_media(values: dict) -> dict:
-    """`imageId`/`soundId`/`musicId` inputs as assets (an explicit null detaches)."""
+def load_media(editor, values: dict) -> dict:
+    """`imageId`/`soundId`/`musicId` inputs as assets (an explicit null detaches); an asset the editor
+    may not see is reported missing, as a wrong id is."""
     media = {}
     for name in ("image", "sound", "music"):
         key = f"{name}_id"
         if key in values:
-            media[name] = load(Asset, values[key], f"{name} asset") if values[key] else None
+            media[name] = visible_asset(editor, values[key], f"{name} asset") if values[key] else None
     return media
+
+
+def visible_asset(editor, value, what: str) -> Asset:
+    try:
+        return selectors.get_visible_asset(editor, object_id(value, what=what), what=what)
+    except NotFound:
+        raise NotFound(f"No {what} has the id “{value}”.") from None
 
 
 # Stories -----------------------------------------------------------------
@@ -184,8 +193,8 @@ class UpdateSceneInput(SceneFields, graphene.InputObjectType):
     pass
 
 
-def scene_changes(values) -> dict:
-    changes = {**provided(values, *SCENE_INPUT_FIELDS), **load_media(values)}
+def scene_changes(editor, values) -> dict:
+    changes = {**provided(values, *SCENE_INPUT_FIELDS), **load_media(editor, values)}
     if values.get("position") is not None:
         changes["position_x"], changes["position_y"] = values["position"].x, values["position"].y
     return changes
@@ -214,7 +223,7 @@ class CreateScene(ServiceMutation):
     def perform(cls, root, info, input):
         editor = require_user(info)
         scenario = load(Scenario, input.scenario_id, "story")
-        scene = services.create_scene(editor=editor, scenario=scenario, **scene_changes(input))
+        scene = services.create_scene(editor=editor, scenario=scenario, **scene_changes(editor, input))
         queued, warning = queue_requested_media(editor, scene, input)
         return cls(success=True, message="Scene created." + warning, scene=scene, queued_assets=queued)
 
@@ -233,7 +242,7 @@ class UpdateScene(ServiceMutation):
     def perform(cls, root, info, scene_id, input, expected_version=None):
         editor = require_user(info)
         scene = services.update_scene(editor=editor, scene=load(Scene, scene_id, "scene"),
-                                      expected_version=expected_version, **scene_changes(input))
+                                      expected_version=expected_version, **scene_changes(editor, input))
         queued, warning = queue_requested_media(editor, scene, input)
         return cls(success=True, message="Scene saved." + warning, scene=scene, queued_assets=queued)
 

@@ -1,9 +1,18 @@
 """Registering and editing assets by hand (generation and uploads come through `generation`)."""
 
+import logging
+
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+from django_mongodb_backend import transaction
+
 from ..exceptions import PermissionDenied, StoryRuleError
 from ..models import Asset, AssetStatus, User
 from ..permissions import can_edit_story, ensure_author
+from ..selectors import get_visible_asset
 from ._validation import validate_fields
+
+logger = logging.getLogger(__name__)
 
 ASSET_FIELDS = {"name", "url", "metadata", "is_public", "filename", "mime_type", "file_size", "type", "scenario"}
 
@@ -30,8 +39,37 @@ def update_asset(*, editor: User, asset: Asset, **changes) -> Asset:
 
 
 def delete_asset(*, editor: User, asset: Asset) -> None:
+    """Delete an asset and its stored file; scenes and stories that used it are left without it."""
     ensure_can_edit_asset(editor, asset)
-    asset.delete()
+    delete_assets(Asset.objects.filter(pk=asset.pk))
+
+
+def delete_assets(assets: QuerySet[Asset]) -> None:
+    """Delete these assets, clear every reference to them, then delete their stored files (no orphan files).
+
+    Django's delete clears the references (scenes' media, covers and generated-for scene are SET_NULL).
+    """
+    files = stored_files(assets)
+    with transaction.atomic():
+        Asset.objects.filter(pk__in=[pk for pk, _ in files]).delete()
+    delete_stored_files(files)
+
+
+def stored_files(assets: QuerySet[Asset]) -> list[tuple]:
+    """(asset id, file name) of these assets, read before they are deleted."""
+    return list(assets.values_list("pk", "file"))
+
+
+def delete_stored_files(files: list[tuple]) -> None:
+    """Delete the files of deleted assets, after their documents: a failed delete never leaves an asset
+    without its file. A file another asset still uses is kept."""
+    for pk, name in files:
+        if not name or Asset.objects.filter(file=name).exists():
+            continue
+        try:
+            default_storage.delete(name)
+        except Exception:
+            logger.exception("The file %r of deleted asset %s could not be deleted from the media storage", name, pk)
 
 
 def check_asset(asset: Asset, *, editor: User) -> None:
@@ -51,6 +89,8 @@ def can_edit_asset(user, asset: Asset) -> bool:
 
 
 def ensure_can_edit_asset(user, asset: Asset) -> None:
+    """An asset the user may not even see is missing (NotFound); one they see but do not own is forbidden."""
+    get_visible_asset(user, asset.pk)
     if not can_edit_asset(user, asset):
         raise PermissionDenied(f"You cannot change the asset “{asset.name}”: it belongs to another author.")
 

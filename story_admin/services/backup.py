@@ -13,7 +13,7 @@ from django_mongodb_backend import transaction
 from ..exceptions import StoryError, StoryRuleError
 from ..models import Asset, AssetStatus, Choice, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
-from ..selectors import load_story
+from ..selectors import load_story, visible_assets
 from .stories import check_choice, check_scene, unique_slug
 from .twine import ExportedFile
 
@@ -29,7 +29,7 @@ MEDIA = ("image", "sound", "music")
 def export_backup(*, editor: User, scenario: Scenario) -> ExportedFile:
     ensure_can_edit(editor, scenario)
     story = load_story(scenario)
-    assets = {asset.pk: asset for asset in story.assets.values()}
+    assets = _exported_assets(editor, story)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         asset_documents = []
@@ -43,9 +43,10 @@ def export_backup(*, editor: User, scenario: Scenario) -> ExportedFile:
         document = {
             "format": BACKUP_FORMAT, "version": BACKUP_VERSION, "exported_at": datetime.now(UTC).isoformat(),
             "scenario": {"id": str(scenario.pk), **{name: getattr(scenario, name) for name in SCENARIO_FIELDS},
-                         "cover_image": _id(scenario.cover_image_id)},
+                         "cover_image": _id(_kept(scenario.cover_image_id, assets))},
             "scenes": [{"id": str(scene.pk), **{name: getattr(scene, name) for name in SCENE_FIELDS},
-                        **{name: _id(getattr(scene, f"{name}_id")) for name in MEDIA}} for scene in story.scenes],
+                        **{name: _id(_kept(getattr(scene, f"{name}_id"), assets)) for name in MEDIA}}
+                       for scene in story.scenes],
             "choices": [{"id": str(choice.pk), "from_scene": str(choice.from_scene_id),
                          "to_scene": _id(choice.to_scene_id), "text": choice.text, "condition": choice.condition,
                          "order": choice.order} for choice in story.choices],
@@ -53,6 +54,18 @@ def export_backup(*, editor: User, scenario: Scenario) -> ExportedFile:
         }
         archive.writestr("story.json", json.dumps(document, ensure_ascii=False, indent=2))
     return ExportedFile(f"{scenario.slug}.story.zip", "application/zip", buffer.getvalue())
+
+
+def _exported_assets(editor: User, story) -> dict:
+    """The story's assets the editor may see: its own, and of others' only what `visible_assets` allows."""
+    foreign = [pk for pk, asset in story.assets.items() if asset.scenario_id != story.scenario.pk]
+    visible = set(visible_assets(editor).filter(pk__in=foreign).values_list("pk", flat=True)) if foreign else set()
+    return {pk: asset for pk, asset in story.assets.items() if pk in visible or pk not in foreign}
+
+
+def _kept(asset_id, assets: dict):
+    """A media reference as exported: dropped when its asset is not in the export."""
+    return asset_id if asset_id in assets else None
 
 
 def import_backup(*, author: User, data: bytes, restore: bool = False) -> Scenario:
@@ -105,7 +118,20 @@ def _ids(document, restore: bool) -> dict[str, ObjectId]:
         return {value: ObjectId() for value in old}
     if Scenario.objects.filter(pk=ObjectId(document["scenario"]["id"])).exists():
         raise StoryRuleError("This story still exists: import the backup as a copy instead of restoring it.")
-    return {value: ObjectId(value) for value in old}
+    ids = {value: ObjectId(value) for value in old}
+    _refuse_taken_ids(document, ids)
+    return ids
+
+
+def _refuse_taken_ids(document, ids: dict[str, ObjectId]) -> None:
+    """A restore keeps the backup's ids: refuse it, before any write, if a document already has one of them."""
+    for key, model in (("scenes", Scene), ("choices", Choice), ("assets", Asset)):
+        wanted = [ids[item["id"]] for item in document[key]]
+        for start in range(0, len(wanted), 50):  # short $in lists: long ones are slow on the embedded server
+            if model.objects.filter(pk__in=wanted[start:start + 50]).exists():
+                raise StoryRuleError(
+                    f"This backup cannot be restored: some of its {key} have ids already used by other documents "
+                    "(another story, or an earlier restore). Import it as a copy instead: it gets new ids.")
 
 
 def _documents(author, archive, document, ids):

@@ -1,14 +1,47 @@
-"""Players' progress: start a story, move along its choices, go back, finish."""
+"""Players' progress: start a story, move along its choices, go back, finish.
+
+Every step is one conditional write over the version of the progress it read: of two steps fired
+at the same instant from one progress, exactly one is written and the other is refused.
+"""
+
+from contextlib import contextmanager
 
 from bson import ObjectId
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
-from ..exceptions import PermissionDenied, StoryRuleError
+from ..exceptions import NotFound, PermissionDenied, StoryRuleError
 from ..models import Choice, HistoryEntry, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_can_read
 
 # A pause longer than this between two steps is time away from the story, not reading time.
 MAX_STEP_SECONDS = 30 * 60
+MOVED_ON = ("Your progress in this story changed meanwhile (another tab or device made a move): "
+            "reload the story to see where you are, then choose again.")
+GONE = "This story or scene was deleted meanwhile: it can no longer be played."
+
+
+@contextmanager
+def _still_there():
+    """A story, scene or choice deleted while a step was under way is missing (NotFound), not a crash."""
+    try:
+        yield
+    except ObjectDoesNotExist:
+        raise NotFound(GONE) from None
+
+
+def _write(progress: PlayerProgress, **fields) -> PlayerProgress:
+    """Write these fields only if the stored progress is still the version read; refuse a lost race."""
+    read = progress.version
+    fields["updated_at"] = timezone.now()
+    if not PlayerProgress.objects.filter(pk=progress.pk, version=read).update(**fields, version=read + 1):
+        if not PlayerProgress.objects.filter(pk=progress.pk).exists():
+            raise NotFound(GONE)
+        raise StoryRuleError(MOVED_ON)
+    for name, value in fields.items():
+        setattr(progress, name, value)
+    progress.version = read + 1
+    return progress
 
 
 def start_progress(*, player: User, scenario: Scenario, restart: bool = False) -> PlayerProgress:
@@ -22,9 +55,10 @@ def start_progress(*, player: User, scenario: Scenario, restart: bool = False) -
         return progress
     if progress is None:
         progress = PlayerProgress(user=player, scenario=scenario)
-    _reset(progress, start)
-    progress.save()
-    return progress
+        _reset(progress, start)
+        progress.save()
+        return progress
+    return _write(progress, **_start_fields(start))
 
 
 def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: Choice | None = None,
@@ -34,49 +68,50 @@ def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: 
     With no choice given, the move is allowed when a choice of the current scene leads to
     `to_scene`, and that choice is recorded.
     """
-    ensure_own_progress(player, progress)
-    ensure_can_read(player, progress.scenario)
-    if progress.current_scene_id is None:
-        raise StoryRuleError("This progress has no current scene: restart the story.")
-    if progress.is_completed:
-        raise StoryRuleError("This story is finished: go back or restart to play again.")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise StoryRuleError("Metadata must be a JSON object.")
-    leaving = Choice.objects.filter(from_scene_id=progress.current_scene_id)
-    if choice is None:
-        choice = leaving.filter(to_scene=to_scene).order_by("order").first()
+    with _still_there():
+        ensure_own_progress(player, progress)
+        ensure_can_read(player, progress.scenario)
+        if progress.current_scene_id is None:
+            raise StoryRuleError("This progress has no current scene: restart the story.")
+        if progress.is_completed:
+            raise StoryRuleError("This story is finished: go back or restart to play again.")
+        if metadata is not None and not isinstance(metadata, dict):
+            raise StoryRuleError("Metadata must be a JSON object.")
+        leaving = Choice.objects.filter(from_scene_id=progress.current_scene_id)
         if choice is None:
-            raise StoryRuleError("No choice of the current scene leads to that scene.")
-    elif choice.from_scene_id != progress.current_scene_id:
-        raise StoryRuleError("That choice does not belong to the player's current scene.")
-    elif choice.to_scene_id != to_scene.pk:
-        raise StoryRuleError("That choice does not lead to that scene.")
+            choice = leaving.filter(to_scene=to_scene).order_by("order").first()
+            if choice is None:
+                raise StoryRuleError("No choice of the current scene leads to that scene.")
+        elif choice.from_scene_id != progress.current_scene_id:
+            raise StoryRuleError("That choice does not belong to the player's current scene.")
+        elif choice.to_scene_id != to_scene.pk:
+            raise StoryRuleError("That choice does not lead to that scene.")
 
     now = timezone.now()
     last_step = progress.history[-1].timestamp if progress.history else progress.updated_at
+    spent = progress.total_time_spent
     if last_step:
-        elapsed = (now - last_step).total_seconds()
-        progress.total_time_spent += int(min(max(elapsed, 0), MAX_STEP_SECONDS))
-    progress.history.append(
-        HistoryEntry(scene_id=str(to_scene.pk), choice_id=str(choice.pk), timestamp=now, metadata=metadata or {})
-    )
-    progress.current_scene = to_scene
-    if to_scene.is_end_scene:
-        progress.is_completed, progress.completed_at = True, now
-    progress.save()
-    return progress
+        spent += int(min(max((now - last_step).total_seconds(), 0), MAX_STEP_SECONDS))
+    step = HistoryEntry(scene_id=str(to_scene.pk), choice_id=str(choice.pk), timestamp=now, metadata=metadata or {})
+    ending = to_scene.is_end_scene
+    return _write(progress, history=[*progress.history, step], current_scene_id=to_scene.pk, total_time_spent=spent,
+                  is_completed=ending or progress.is_completed, completed_at=now if ending else progress.completed_at)
 
 
 def choose(*, player: User, progress: PlayerProgress, choice: Choice, metadata: dict | None = None) -> PlayerProgress:
     """Follow one choice of the current scene."""
-    if choice.to_scene is None:
+    with _still_there():
+        to_scene = choice.to_scene
+    if to_scene is None:
         raise StoryRuleError("That choice leads nowhere yet.")
-    return advance(player=player, progress=progress, to_scene=choice.to_scene, choice=choice, metadata=metadata)
+    return advance(player=player, progress=progress, to_scene=to_scene, choice=choice, metadata=metadata)
 
 
 def go_back(*, player: User, progress: PlayerProgress, steps: int) -> PlayerProgress:
     """Undo the last `steps` moves; the start scene is as far back as one can go."""
     ensure_own_progress(player, progress)
+    with _still_there():
+        ensure_can_read(player, progress.scenario)
     if not isinstance(steps, int) or steps < 1:
         raise StoryRuleError("Go back at least one step.")
     available = len(progress.history) - 1
@@ -84,11 +119,9 @@ def go_back(*, player: User, progress: PlayerProgress, steps: int) -> PlayerProg
         raise StoryRuleError(
             f"You can go back at most {available} step{'s' if available != 1 else ''}: the start is as far as it goes."
         )
-    progress.history = progress.history[:-steps]
-    progress.current_scene_id = ObjectId(progress.history[-1].scene_id)
-    progress.is_completed, progress.completed_at = False, None
-    progress.save()
-    return progress
+    history = progress.history[:-steps]
+    return _write(progress, history=history, current_scene_id=ObjectId(history[-1].scene_id), is_completed=False,
+                  completed_at=None)
 
 
 def set_time_spent(*, player: User, progress: PlayerProgress, seconds: int) -> PlayerProgress:
@@ -110,12 +143,16 @@ def progress_percentage(progress: PlayerProgress, *, scene_count: int | None = N
     return round(min(len(visited), scene_count) * 100.0 / scene_count, 1)
 
 
+def _start_fields(start: Scene) -> dict:
+    now = timezone.now()
+    return {"current_scene_id": start.pk, "history": [HistoryEntry(scene_id=str(start.pk), timestamp=now)],
+            "is_completed": start.is_end_scene, "completed_at": now if start.is_end_scene else None,
+            "total_time_spent": 0}
+
+
 def _reset(progress: PlayerProgress, start: Scene) -> None:
-    progress.current_scene = start
-    progress.history = [HistoryEntry(scene_id=str(start.pk), timestamp=timezone.now())]
-    progress.is_completed = start.is_end_scene
-    progress.completed_at = timezone.now() if start.is_end_scene else None
-    progress.total_time_spent = 0
+    for name, value in _start_fields(start).items():
+        setattr(progress, name, value)
 
 
 def ensure_own_progress(player: User, progress: PlayerProgress) -> None:

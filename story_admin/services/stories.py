@@ -5,18 +5,20 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from bson import ObjectId
-from django.db.models import Max
+from django.db.models import F, Max
+from django.utils import timezone
 from django.utils.text import slugify
 from django_mongodb_backend import transaction
 
-from ..exceptions import NotPlayable, StoryError, StoryRuleError
+from ..exceptions import NotFound, NotPlayable, StoryError, StoryRuleError
 from ..models import Asset, AssetType, Choice, EndingKind, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
-from ..selectors import load_story
+from ..selectors import get_visible_asset, load_story
 from ..layout import layered_positions
 from ..twine.model import new_ifid
 from ..validation import publishing_problems
 from ._validation import validate_fields
+from .assets import delete_stored_files, stored_files
 
 SCENARIO_FIELDS = {"title", "description", "language", "tags", "is_published", "cover_image"}
 SCENE_FIELDS = {
@@ -78,14 +80,16 @@ def unpublish_scenario(*, editor: User, scenario: Scenario) -> Scenario:
 
 
 def delete_scenario(*, editor: User, scenario: Scenario) -> None:
-    """Delete a story and everything it owns: scenes, choices, players' progress, its assets."""
+    """Delete a story and everything it owns: scenes, choices, players' progress, its assets and their files."""
     ensure_can_edit(editor, scenario)
+    files = stored_files(Asset.objects.filter(scenario=scenario))
     with transaction.atomic():
         PlayerProgress.objects.filter(scenario=scenario).delete()
         Choice.objects.filter(scenario=scenario).delete()
         Scene.objects.filter(scenario=scenario).delete()
-        Asset.objects.filter(scenario=scenario).delete()
+        Asset.objects.filter(scenario=scenario).delete()  # other stories' scenes using them lose them
         scenario.delete()
+    delete_stored_files(files)
 
 
 def check_scenario(scenario: Scenario, *, publishing: bool) -> None:
@@ -130,6 +134,7 @@ def create_scene(*, editor: User, scenario: Scenario, title: str, text: str = ""
                  image: Asset | None = None, sound: Asset | None = None, music: Asset | None = None) -> Scene:
     """Add a scene. The first scene of a story becomes its start; a new start replaces the old one."""
     ensure_can_edit(editor, scenario)
+    ensure_visible_media(editor, {"image": image, "sound": sound, "music": music})
     siblings = Scene.objects.filter(scenario=scenario)
     is_first = not siblings.exists()
     if order is None or position_x is None:
@@ -153,32 +158,68 @@ def create_scene(*, editor: User, scenario: Scenario, title: str, text: str = ""
     return scene
 
 
+def ensure_visible_media(editor: User, media: dict) -> None:
+    """Each asset given to a scene must be one the editor may see; another's private media is "not found"."""
+    for name, asset in media.items():
+        if asset is not None:
+            get_visible_asset(editor, asset.pk, what=f"{name} asset")
+
+
 def version_of(document) -> str:
-    """The edit version a form or client holds: the last save, to the millisecond MongoDB keeps."""
-    return document.updated_at.isoformat(timespec="milliseconds") if document.updated_at else ""
+    """The edit version a form or client holds: the count of the document's saves."""
+    return str(document.version)
+
+
+STALE_SCENE = ("This scene was saved elsewhere (another tab or another author) since you opened it. "
+               "Your text is kept here: copy what you need, then reload the scene to see the saved one.")
 
 
 def update_scene(*, editor: User, scene: Scene, expected_version: str | None = None, **changes) -> Scene:
-    """Save changes; with `expected_version`, refuse if someone saved the scene since that version."""
+    """Save changes; with `expected_version`, refuse if someone saved the scene since that version.
+
+    The save is one conditional write: with a version, it lands only if the stored version is still
+    that one (of two saves over the same version, exactly one wins); without, it writes only the
+    fields it was given, so it never overwrites what another save changed beside them.
+    """
     ensure_can_edit(editor, scene.scenario)
     _refuse_unknown(changes, SCENE_FIELDS, "scene")
-    if expected_version is not None:
-        stored = Scene.objects.filter(pk=scene.pk).values_list("updated_at", flat=True).first()
-        if stored is not None and stored.isoformat(timespec="milliseconds") != expected_version:
-            raise StoryRuleError(
-                "This scene was saved elsewhere (another tab or another author) since you opened it. "
-                "Your text is kept here: copy what you need, then reload the scene to see the saved one.")
+    expected = _expected_version(expected_version)
+    ensure_visible_media(editor, {name: changes[name] for name in MEDIA_TYPES if name in changes})
     if "title" in changes:
         changes["title"] = (changes["title"] or "").strip()
+    loaded = {field.attname: getattr(scene, field.attname) for field in scene._meta.concrete_fields}
     with _applied(scene, changes):
         check_scene(scene)
-    with transaction.atomic():
-        if changes.get("is_start_scene"):
-            Scene.objects.filter(scenario_id=scene.scenario_id, is_start_scene=True).exclude(pk=scene.pk).update(
-                is_start_scene=False
-            )
-        scene.save()
+        given = {Scene._meta.get_field(name).attname for name in changes}
+        fields = {name: getattr(scene, name) for name, value in loaded.items()
+                  if name in given or getattr(scene, name) != value}
+        fields.pop("version", None)
+        now = timezone.now()
+        with transaction.atomic():
+            if changes.get("is_start_scene"):
+                Scene.objects.filter(scenario_id=scene.scenario_id, is_start_scene=True).exclude(
+                    pk=scene.pk).update(is_start_scene=False)
+            saved = Scene.objects.filter(pk=scene.pk)
+            if expected is not None:
+                if not saved.filter(version=expected).update(**fields, version=expected + 1, updated_at=now):
+                    raise StoryRuleError(STALE_SCENE)  # rolls back the start-scene change with it
+                scene.version = expected + 1
+            else:
+                if not saved.update(**fields, version=F("version") + 1, updated_at=now):
+                    raise NotFound(f"The scene “{scene.title}” was deleted meanwhile.")
+                scene.version = saved.values_list("version", flat=True).first() or 0
+        scene.updated_at = now
     return scene
+
+
+def _expected_version(value) -> int | None:
+    """The version a client read; one that is no version count (an older client's) is stale."""
+    if value is None:
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise StoryRuleError(STALE_SCENE) from None
 
 
 def set_start_scene(*, editor: User, scene: Scene) -> Scene:

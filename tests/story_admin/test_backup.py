@@ -5,6 +5,7 @@ import json
 import zipfile
 
 import pytest
+from bson import ObjectId
 from django.core.files.storage import default_storage
 
 from generation.uploads import attach_upload
@@ -14,6 +15,7 @@ from story_admin.selectors import load_story
 from story_admin.services import delete_scenario
 from story_admin.services.backup import export_backup, import_backup
 from tests.generation.media_samples import png_bytes, wav_bytes
+from tests.snapshots import database_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +103,19 @@ def test_backup_round_trip_through_commands(illustrated, author, tmp_path, capsy
     call_command("import_story", str(out), "--author", author.email)
     assert "Imported “The Cellar”: 3 scenes, 3 choices." in capsys.readouterr().out
     assert Scenario.objects.filter(title="The Cellar").count() == 2
+
+
+def test_a_restore_whose_ids_belong_to_other_documents_is_refused_and_writes_nothing(illustrated, author,
+                                                                                      other_author):
+    """A backup whose story id is free but whose scenes' ids are another author's: a clear refusal."""
+    original = zipfile.ZipFile(io.BytesIO(export_backup(editor=author, scenario=illustrated).content))
+    document = json.loads(original.read("story.json"))
+    document["scenario"]["id"] = str(ObjectId())
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as crafted:
+        for name in original.namelist():
+            crafted.writestr(name, json.dumps(document) if name == "story.json" else original.read(name))
+    before = database_snapshot()
+    with pytest.raises(StoryRuleError, match="ids already used by other documents"):
+        import_backup(author=other_author, data=buffer.getvalue(), restore=True)
+    assert database_snapshot() == before
