@@ -8,6 +8,7 @@ import pytest
 
 from studio.embedded import mongo
 from tests.factories import AuthorFactory, UserFactory
+from tests.graphql_client import GraphQLClient
 from tests.processes import free_port, start_redis
 from tests.snapshots import STATIC_COLLECTIONS
 
@@ -122,3 +123,9 @@ def player(db):
 @pytest.fixture
 def superuser(db):
     return AuthorFactory(is_superuser=True)
+
+
+@pytest.fixture
+def gql(client, rq_redis):
+    """The GraphQL client (graph_api's tests and any other that checks what API clients see)."""
+    return GraphQLClient(client)

@@ -114,7 +114,9 @@ def go_back(*, player: User, progress: PlayerProgress, steps: int) -> PlayerProg
         ensure_can_read(player, progress.scenario)
     if not isinstance(steps, int) or steps < 1:
         raise StoryRuleError("Go back at least one step.")
-    available = len(progress.history) - 1
+    available = max(len(progress.history) - 1, 0)
+    if not available:
+        raise StoryRuleError("You are at the start: there is no step to go back to.")
     if steps > available:
         raise StoryRuleError(
             f"You can go back at most {available} step{'s' if available != 1 else ''}: the start is as far as it goes."

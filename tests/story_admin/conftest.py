@@ -4,6 +4,7 @@ import pytest
 
 from story_admin.models import Choice, Scene
 from tests.factories import ScenarioFactory, SceneFactory
+from tests.graphql_client import GraphQLClient
 
 
 @pytest.fixture
@@ -37,6 +38,4 @@ def build_story(author, scene_count: int, *, published: bool = False):
 
 @pytest.fixture
 def gql_client(client):
-    from tests.graph_api.conftest import GraphQLClient
-
     return GraphQLClient(client)

@@ -116,3 +116,13 @@ def test_a_finished_story_needs_going_back_or_restarting(published, player):
     services.choose(player=player, progress=progress, choice=Choice.objects.get(text="Open the door"))
     with pytest.raises(StoryRuleError, match="story is finished"):
         services.advance(player=player, progress=progress, to_scene=progress.current_scene)
+
+
+@pytest.mark.parametrize("history_length", [0, 1])
+def test_going_back_at_the_start_never_names_a_negative_number(published, player, history_length):
+    progress = services.start_progress(player=player, scenario=published)
+    progress.history = progress.history[:history_length]  # an empty history: written by hand or by old code
+    progress.save()
+    with pytest.raises(StoryRuleError) as refusal:
+        services.go_back(player=player, progress=progress, steps=1)
+    assert refusal.value.message == "You are at the start: there is no step to go back to."

@@ -2,9 +2,7 @@
 
 import json
 
-import pytest
 from graphql_jwt.shortcuts import get_token
-
 
 
 class GraphQLClient:
@@ -35,8 +33,3 @@ class GraphQLClient:
         result = self(query, variables, **options)
         assert "errors" not in result, result["errors"]
         return result["data"]
-
-
-@pytest.fixture
-def gql(client, rq_redis):
-    return GraphQLClient(client)
