@@ -175,6 +175,10 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)  # checked from the header, before decoding
+# Backup zips: MAX_UPLOAD_BYTES caps the expanded total too; a member expanding more than this ratio is a bomb.
+BACKUP_MAX_COMPRESSION_RATIO = env.int("BACKUP_MAX_COMPRESSION_RATIO", default=100)
+BACKUP_MAX_FILES = env.int("BACKUP_MAX_FILES", default=5000)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 if not DEBUG:

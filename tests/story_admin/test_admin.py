@@ -211,6 +211,18 @@ def test_a_fake_image_upload_is_refused_next_to_its_field(author_client, story):
     assert Scene.objects.get(pk=start.pk).image_id is None
 
 
+def test_a_huge_image_upload_is_refused_next_to_its_field(author_client, story):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.generation.media_samples import png_declaring
+
+    start = story.scenes.get(title="Start")
+    data = scene_form(start, upload_image=SimpleUploadedFile("huge.png", png_declaring(100_000, 100_000), "image/png"))
+    response = author_client.post(reverse("admin:story_admin_scene_change", args=[start.pk]), data)
+    assert response.status_code == 200 and "at most 40 megapixels" in response.text
+    assert Scene.objects.get(pk=start.pk).image_id is None
+
+
 def test_hostile_content_is_shown_as_text_in_the_admin(author_client, author):
     from tests.factories import ScenarioFactory, SceneFactory
 
