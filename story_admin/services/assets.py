@@ -1,10 +1,14 @@
 """Registering and editing assets by hand (generation and uploads come through `generation`)."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
 from ..exceptions import PermissionDenied, StoryRuleError
 from ..models import Asset, AssetStatus, User
 from ..permissions import can_edit_story, ensure_author
 from ._validation import validate_fields
 
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 ASSET_FIELDS = {"name", "url", "metadata", "is_public", "filename", "mime_type", "file_size", "type", "scenario"}
 
 
@@ -34,11 +38,33 @@ def delete_asset(*, editor: User, asset: Asset) -> None:
     asset.delete()
 
 
+def is_web_address(url: str) -> bool:
+    """An http(s) address with a host: never `javascript:`, `data:` or anything a link could run."""
+    try:
+        WEB_ADDRESS(url)
+    except ValidationError:
+        return False
+    return True
+
+
+def web_address(asset: Asset) -> str:
+    """The asset's address if it is safe to link to, else "" (for assets stored before the check)."""
+    return asset.url if asset.url and is_web_address(asset.url) else ""
+
+
 def check_asset(asset: Asset, *, editor: User) -> None:
-    if not isinstance(asset.metadata, dict):
-        raise StoryRuleError("An asset's metadata must be a JSON object.", field_errors={"metadata": ["Enter a JSON object."]})
+    check_asset_values(asset)
     if asset.scenario_id and not can_edit_story(editor, asset.scenario):
         raise PermissionDenied("You can only attach assets to your own stories.")
+
+
+def check_asset_values(asset: Asset) -> None:
+    """The asset's own fields, whoever edits it (the admin's form asks this before saving)."""
+    if asset.url and not is_web_address(asset.url):
+        raise StoryRuleError("An asset's url must be a web address starting with http:// or https://.",
+                             field_errors={"url": ["Enter an address starting with http:// or https://."]})
+    if not isinstance(asset.metadata, dict):
+        raise StoryRuleError("An asset's metadata must be a JSON object.", field_errors={"metadata": ["Enter a JSON object."]})
     validate_fields(asset)
 
 

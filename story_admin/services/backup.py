@@ -24,6 +24,7 @@ from ..media_files import inspect_media
 from ..models import Asset, AssetStatus, AssetType, Choice, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
 from ..selectors import load_story
+from .assets import is_web_address
 from .stories import check_choice, check_scene, unique_slug
 from .twine import ExportedFile
 
@@ -190,6 +191,9 @@ def _documents(author, archive, document, ids):
     for item in document["assets"]:
         asset = Asset(pk=ids[item["id"]], uploaded_by=author, scenario_id=ids[document["scenario"]["id"]],
                       **{name: item.get(name) for name in ASSET_FIELDS if item.get(name) is not None})
+        if asset.url and not is_web_address(asset.url):
+            raise StoryRuleError(f"The backup's asset “{asset.name}” has the address “{asset.url[:80]}”: an asset's "
+                                 f"url must start with http:// or https://.")
         if item.get("file"):
             try:
                 content = archive.read(item["file"])

@@ -211,3 +211,13 @@ def test_a_backup_over_the_upload_cap_is_refused(illustrated, author, settings):
     settings.MAX_UPLOAD_BYTES = 1024 * 1024
     files = {**backup_files(illustrated, author), "media/noise.bin": os.urandom(1024 * 1024)}
     refused(author, zipped(files, zipfile.ZIP_STORED), "This backup is larger than 1 MB")
+
+
+def test_a_backup_asset_with_a_script_address_is_refused(illustrated, author):
+    files = backup_files(illustrated, author)
+    document = json.loads(files["story.json"])
+    document["assets"].append({"id": "6b065c2d83e3392c53d13639", "type": "video", "name": "Clip",
+                               "url": "javascript:alert(1)", "file": None})
+    refused(author, zipped({**files, "story.json": json.dumps(document).encode()}),
+            "The backup's asset “Clip” has the address “javascript:alert\\(1\\)”: an asset's url must start with "
+            "http:// or https://")
