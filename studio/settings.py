@@ -22,6 +22,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Embedded services, used when no external server is configured.
 EMBEDDED_MONGO_HOST = env("EMBEDDED_MONGO_HOST", default="127.0.0.1")
+# They have no authentication: loopback only, unless this is set (never on a shared network).
+EMBEDDED_ALLOW_REMOTE_BIND = env.bool("EMBEDDED_ALLOW_REMOTE_BIND", default=False)
 EMBEDDED_MONGO_PORT = env.int("EMBEDDED_MONGO_PORT", default=27018)
 EMBEDDED_MONGO_PATH = Path(env("EMBEDDED_MONGO_PATH", default=str(VAR_DIR / "embedded-mongo.sqlite3")))
 EMBEDDED_REDIS_PORT = env.int("EMBEDDED_REDIS_PORT", default=6380)
