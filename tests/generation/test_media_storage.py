@@ -128,7 +128,11 @@ def test_media_is_served_unsniffable_and_sandboxed(client, scene):
     scene.scenario.is_published = True
     scene.scenario.save()
     asset = attach_upload(editor=scene.scenario.author, scene=scene, kind="image", filename="g.png", data=png_bytes())
-    for response in (client.get(asset.file.url), client.get(asset.file.url, HTTP_IF_NONE_MATCH="*")):
+    full = client.get(asset.file.url)
+    unchanged = client.get(asset.file.url, HTTP_IF_NONE_MATCH=full["ETag"])
+    out_of_range = client.get(asset.file.url, HTTP_RANGE="bytes=999999-")
+    assert (full.status_code, unchanged.status_code, out_of_range.status_code) == (200, 304, 416)
+    for response in (full, unchanged, out_of_range):
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     image = client.get(asset.file.url)
