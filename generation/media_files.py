@@ -1,54 +1,5 @@
-"""What a media file really is, read from its bytes: type, MIME type, dimensions, duration."""
+"""What a media file really is: the domain's byte checker, which backup imports use as well."""
 
-import io
-from dataclasses import dataclass
+from story_admin.media_files import AUDIO_TYPES, IMAGE_TYPES, INLINE_TYPES, MediaFacts, inspect_media
 
-import filetype
-import mutagen
-from PIL import Image, UnidentifiedImageError
-
-from story_admin.exceptions import StoryRuleError
-
-IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
-AUDIO_TYPES = {"audio/mpeg": "mp3", "audio/x-wav": "wav", "audio/wav": "wav", "audio/ogg": "ogg",
-               "audio/x-flac": "flac", "audio/mp4": "m4a", "video/mp4": "m4a"}
-
-
-@dataclass(frozen=True)
-class MediaFacts:
-    kind: str  # "image" or "audio"
-    mime_type: str
-    extension: str
-    size: int
-    width: int | None = None
-    height: int | None = None
-    duration: float | None = None
-
-
-def inspect_media(data: bytes, *, expected: str) -> MediaFacts:
-    """Check that `data` is an image or an audio file (as `expected`) and read its facts."""
-    if not data:
-        raise StoryRuleError("The file is empty.")
-    guessed = filetype.guess(data)
-    mime = guessed.mime if guessed else ""
-    if expected == "image":
-        if mime not in IMAGE_TYPES:
-            raise StoryRuleError("This file is not an image (PNG, JPEG, WebP or GIF), whatever its name says.")
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                width, height = image.size
-        except (UnidentifiedImageError, OSError, SyntaxError) as error:
-            raise StoryRuleError(f"This image is damaged and cannot be read ({error}).") from None
-        return MediaFacts("image", mime, IMAGE_TYPES[mime], len(data), width=width, height=height)
-    if mime not in AUDIO_TYPES:
-        raise StoryRuleError("This file is not audio (MP3, WAV, OGG, FLAC or M4A), whatever its name says.")
-    try:
-        audio = mutagen.File(io.BytesIO(data))
-    except mutagen.MutagenError as error:
-        raise StoryRuleError(f"This audio file is damaged and cannot be read ({error}).") from None
-    if audio is None or not getattr(audio.info, "length", 0):
-        raise StoryRuleError("This audio file has no readable duration.")
-    mime = "audio/wav" if AUDIO_TYPES[mime] == "wav" else "audio/mp4" if AUDIO_TYPES[mime] == "m4a" else mime
-    return MediaFacts("audio", mime, AUDIO_TYPES.get(mime, "bin"), len(data), duration=round(audio.info.length, 2))
+__all__ = ["AUDIO_TYPES", "IMAGE_TYPES", "INLINE_TYPES", "MediaFacts", "inspect_media"]

@@ -1,4 +1,10 @@
-"""Serving media files: Content-Type, ETag / If-None-Match, Cache-Control and HTTP Range."""
+"""Serving media files: Content-Type, ETag / If-None-Match, Cache-Control and HTTP Range.
+
+Media are authors' files served from our own origin, so no file may act as a page: every answer
+forbids sniffing and carries a sandboxing CSP, and only the image and audio types that uploads
+accept are served inline; anything else (an old asset stored as text/html or SVG) is an
+application/octet-stream attachment.
+"""
 
 import re
 
@@ -6,11 +12,13 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_safe
 
+from story_admin.media_files import INLINE_TYPES
 from story_admin.models import Asset
 from story_admin.permissions import can_edit_story
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
+SAFETY_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
 
 
 def _visible(request, asset: Asset | None) -> bool:
@@ -32,14 +40,19 @@ def serve_media(request, name: str):
     size = default_storage.size(name)
     etag = f'"{asset.pk}-{size}-{int(default_storage.get_modified_time(name).timestamp())}"'
     public = asset.scenario_id is None or asset.scenario.is_published
+    inline = asset.mime_type in INLINE_TYPES
     headers = {
+        **SAFETY_HEADERS,
         "ETag": etag,
         "Accept-Ranges": "bytes",
         "Cache-Control": "public, max-age=86400" if public else "private, max-age=0, must-revalidate",
-        "Content-Type": asset.mime_type or "application/octet-stream",
+        "Content-Type": asset.mime_type if inline else "application/octet-stream",
     }
+    if not inline:
+        headers["Content-Disposition"] = "attachment"
     if etag in request.headers.get("If-None-Match", ""):
-        return HttpResponseNotModified(headers={"ETag": etag, "Cache-Control": headers["Cache-Control"]})
+        return HttpResponseNotModified(headers={**SAFETY_HEADERS, "ETag": etag,
+                                                "Cache-Control": headers["Cache-Control"]})
 
     start, end, status = 0, size - 1, 200
     if match := RANGE.match(request.headers.get("Range", "")):
@@ -49,7 +62,7 @@ def serve_media(request, name: str):
         elif last:
             start = max(size - int(last), 0)
         if start > end or start >= size:
-            return HttpResponse(status=416, headers={"Content-Range": f"bytes */{size}"})
+            return HttpResponse(status=416, headers={**SAFETY_HEADERS, "Content-Range": f"bytes */{size}"})
         status = 206
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     with default_storage.open(name) as stored:

@@ -13,6 +13,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
 from studio.outage import MESSAGE as OUTAGE_MESSAGE
 from studio.outage import is_outage
 
+from .auth import authenticate_request, token_from_header
 from .validation import QueryLimitsRule
 
 logger = logging.getLogger(__name__)
@@ -34,14 +35,32 @@ class StoryGraphQLView(FileUploadGraphQLView):
         return csrf_exempt(cls.as_view(graphiql=settings.GRAPHIQL, validation_rules=rules))
 
     def dispatch(self, request, *args, **kwargs):
-        """A JSON body over GRAPHQL_MAX_BODY_BYTES is refused before it is read (uploads have their own cap)."""
+        """A JSON body over GRAPHQL_MAX_BODY_BYTES is refused before it is read.
+
+        Multipart (file uploads, up to MAX_UPLOAD_BYTES) is for signed-in users only, checked from
+        the token before the body is parsed, and its `operations` part has the JSON body's cap.
+        """
         length = int(request.META.get("CONTENT_LENGTH") or 0)
-        multipart = request.content_type == "multipart/form-data"
-        if not multipart and length > settings.GRAPHQL_MAX_BODY_BYTES:
-            return JsonResponse({"errors": [{
-                "message": f"The request body is larger than {settings.GRAPHQL_MAX_BODY_BYTES // 1024} KB.",
-                "extensions": {"code": "BAD_USER_INPUT"}}]}, status=413)
+        cap = settings.GRAPHQL_MAX_BODY_BYTES
+        if request.content_type != "multipart/form-data":
+            if length > cap:
+                return _refusal(f"The request body is larger than {cap // 1024} KB.", "BAD_USER_INPUT", 413)
+            return super().dispatch(request, *args, **kwargs)
+        authenticate_request(request)
+        if token_from_header(request) is None or not request.user.is_authenticated:
+            return _refusal("Authentication required", "UNAUTHENTICATED", 401)
+        operations = request.POST.get("operations", "") + request.POST.get("map", "")
+        if len(operations.encode()) > cap:
+            return _refusal(f"The operations of this upload are larger than {cap // 1024} KB (only its files may "
+                            f"be larger).", "BAD_USER_INPUT", 413)
         return super().dispatch(request, *args, **kwargs)
+
+    def render_graphiql(self, request, **data):
+        """GraphiQL (development only, GRAPHIQL) is exempt from the site's CSP, deliberately: graphene's
+        page loads React and GraphiQL from cdn.jsdelivr.net and sets its options in an inline script."""
+        response = super().render_graphiql(request, **data)
+        response._csp_config = {}  # Django's CSP middleware adds no header for an empty policy
+        return response
 
     @staticmethod
     def format_error(error):
@@ -57,3 +76,8 @@ class StoryGraphQLView(FileUploadGraphQLView):
         formatted["message"] = str(original or error) if settings.DEBUG else "Internal server error"
         formatted["extensions"] = {"code": "INTERNAL_SERVER_ERROR"}
         return formatted
+
+
+def _refusal(message: str, code: str, status: int) -> JsonResponse:
+    """A request refused before it is executed, in the API's error shape."""
+    return JsonResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status=status)

@@ -17,6 +17,7 @@ from . import selectors, services
 from .exceptions import StoryError
 from .models import Asset, AssetType, Choice, PlayerProgress, Scenario, Scene, User
 from .permissions import can_edit_story, is_author
+from .services.assets import check_asset_values, web_address
 from .services.progress import progress_percentage
 from .validation import story_problems
 
@@ -492,7 +493,7 @@ class ChoiceAdmin(AuthorOnlyAdmin):
 # Assets ------------------------------------------------------------------
 
 def asset_preview(asset: Asset):
-    source = asset.file.url if asset.file else asset.url
+    source = asset.file.url if asset.file else web_address(asset)
     if not source:
         return format_html("<em>{} ({})</em>", asset.name, asset.get_status_display())
     if asset.type == AssetType.IMAGE:
@@ -506,6 +507,8 @@ class AssetForm(ServiceCheckedForm):
     class Meta:
         model = Asset
         fields = ["type", "name", "filename", "url", "mime_type", "file_size", "metadata", "is_public", "scenario"]
+
+    domain_check = staticmethod(check_asset_values)
 
 
 @admin.register(Asset)

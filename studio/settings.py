@@ -22,6 +22,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Embedded services, used when no external server is configured.
 EMBEDDED_MONGO_HOST = env("EMBEDDED_MONGO_HOST", default="127.0.0.1")
+# They have no authentication: loopback only, unless this is set (never on a shared network).
+EMBEDDED_ALLOW_REMOTE_BIND = env.bool("EMBEDDED_ALLOW_REMOTE_BIND", default=False)
 EMBEDDED_MONGO_PORT = env.int("EMBEDDED_MONGO_PORT", default=27018)
 EMBEDDED_MONGO_PATH = Path(env("EMBEDDED_MONGO_PATH", default=str(VAR_DIR / "embedded-mongo.sqlite3")))
 EMBEDDED_REDIS_PORT = env.int("EMBEDDED_REDIS_PORT", default=6380)
@@ -57,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -177,7 +180,27 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)  # checked from the header, before decoding
+# Backup zips: MAX_UPLOAD_BYTES caps the expanded total too; a member expanding more than this ratio is a bomb.
+BACKUP_MAX_COMPRESSION_RATIO = env.int("BACKUP_MAX_COMPRESSION_RATIO", default=100)
+BACKUP_MAX_FILES = env.int("BACKUP_MAX_FILES", default=5000)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+
+# Content-Security-Policy of every page (Django's own CSP middleware): scripts from our origin only,
+# no inline scripts or javascript: links; styles may be inline (the story map places its cards with
+# style attributes); images and sounds of registered assets may come from any http(s) address.
+# /media/ sends its own stricter policy; GraphiQL (development only) is exempt: it loads from a CDN.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "https:", "http:", "data:"],
+    "media-src": ["'self'", "https:", "http:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -2,7 +2,9 @@
 
 import logging
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.validators import URLValidator
 from django.db.models import QuerySet
 from django_mongodb_backend import transaction
 
@@ -14,6 +16,7 @@ from ._validation import validate_fields
 
 logger = logging.getLogger(__name__)
 
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 ASSET_FIELDS = {"name", "url", "metadata", "is_public", "filename", "mime_type", "file_size", "type", "scenario"}
 
 
@@ -72,11 +75,33 @@ def delete_stored_files(files: list[tuple]) -> None:
             logger.exception("The file %r of deleted asset %s could not be deleted from the media storage", name, pk)
 
 
+def is_web_address(url: str) -> bool:
+    """An http(s) address with a host: never `javascript:`, `data:` or anything a link could run."""
+    try:
+        WEB_ADDRESS(url)
+    except ValidationError:
+        return False
+    return True
+
+
+def web_address(asset: Asset) -> str:
+    """The asset's address if it is safe to link to, else "" (for assets stored before the check)."""
+    return asset.url if asset.url and is_web_address(asset.url) else ""
+
+
 def check_asset(asset: Asset, *, editor: User) -> None:
-    if not isinstance(asset.metadata, dict):
-        raise StoryRuleError("An asset's metadata must be a JSON object.", field_errors={"metadata": ["Enter a JSON object."]})
+    check_asset_values(asset)
     if asset.scenario_id and not can_edit_story(editor, asset.scenario):
         raise PermissionDenied("You can only attach assets to your own stories.")
+
+
+def check_asset_values(asset: Asset) -> None:
+    """The asset's own fields, whoever edits it (the admin's form asks this before saving)."""
+    if asset.url and not is_web_address(asset.url):
+        raise StoryRuleError("An asset's url must be a web address starting with http:// or https://.",
+                             field_errors={"url": ["Enter an address starting with http:// or https://."]})
+    if not isinstance(asset.metadata, dict):
+        raise StoryRuleError("An asset's metadata must be a JSON object.", field_errors={"metadata": ["Enter a JSON object."]})
     validate_fields(asset)
 
 

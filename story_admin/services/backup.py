@@ -1,19 +1,30 @@
-"""Whole-story backups: one zip with `story.json` (versioned) and the media files beside it."""
+"""Whole-story backups: one zip with `story.json` (versioned) and the media files beside it.
+
+An imported zip is a stranger's file: its members' declared sizes and compression ratios are
+checked before a byte is expanded, expansion is streamed against a running cap (MAX_UPLOAD_BYTES
+for the whole backup), nested archives are refused, and every media file is checked from its
+bytes by the same checker as uploads (its MIME type and size in story.json are not believed).
+"""
 
 import io
 import json
 import zipfile
+import zlib
 from datetime import UTC, datetime
 
+import filetype
 from bson import ObjectId
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django_mongodb_backend import transaction
 
 from ..exceptions import StoryError, StoryRuleError
-from ..models import Asset, AssetStatus, Choice, Scenario, Scene, User
+from ..media_files import inspect_media
+from ..models import Asset, AssetStatus, AssetType, Choice, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
 from ..selectors import load_story, visible_assets
+from .assets import is_web_address
 from .stories import check_choice, check_scene, unique_slug
 from .twine import ExportedFile
 
@@ -24,6 +35,10 @@ SCENE_FIELDS = ("title", "text", "order", "is_start_scene", "is_end_scene", "end
 ASSET_FIELDS = ("type", "name", "filename", "url", "file_size", "mime_type", "metadata", "is_public", "status",
                 "provider", "model", "prompt", "duration", "width", "height")
 MEDIA = ("image", "sound", "music")
+MEDIA_KIND = {AssetType.IMAGE: "image", AssetType.SOUND: "audio", AssetType.MUSIC: "audio"}
+ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".zst", ".lz4", ".br")
+RATIO_CHECKED_FROM = 1024 * 1024  # small members (a short story.json) may compress very well, harmlessly
+CHUNK = 64 * 1024
 
 
 def export_backup(*, editor: User, scenario: Scenario) -> ExportedFile:
@@ -76,9 +91,8 @@ def import_backup(*, author: User, data: bytes, restore: bool = False) -> Scenar
     scenario, scenes, choices, assets, files = _documents(author, archive, document, ids)
     stored = []
     try:
-        for asset, content in files:  # GridFS is written outside the database transaction
-            asset.file.name = default_storage.save(f"backups/{asset.pk}{_extension(content[0])}",
-                                                   ContentFile(content[1]))
+        for asset, extension, content in files:  # GridFS is written outside the database transaction
+            asset.file.name = default_storage.save(f"backups/{asset.pk}.{extension}", ContentFile(content))
             stored.append(asset.file.name)
         with transaction.atomic():
             Asset.objects.bulk_create(assets)
@@ -92,12 +106,69 @@ def import_backup(*, author: User, data: bytes, restore: bool = False) -> Scenar
     return scenario
 
 
-def _open(data: bytes):
+class _Members:
+    """Reads members of a checked zip, all of them together at most MAX_UPLOAD_BYTES expanded."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        self.budget = settings.MAX_UPLOAD_BYTES
+
+    def read(self, name: str) -> bytes:
+        """The member's bytes (KeyError if there is none of that name)."""
+        chunks = []
+        try:
+            with self.archive.open(name) as member:
+                while chunk := member.read(CHUNK):
+                    self.budget -= len(chunk)
+                    if self.budget < 0:
+                        raise StoryRuleError(f"This backup expands to more than {_megabytes()} MB of files: "
+                                             f"refused (the limit is MAX_UPLOAD_BYTES).")
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
+            raise StoryRuleError(f"“{name}” in this backup is damaged or encrypted and cannot be read "
+                                 f"({error}).") from None
+        content = b"".join(chunks)
+        if filetype.is_archive(content):
+            raise StoryRuleError(f"“{name}” in this backup is itself an archive: archives inside a backup are "
+                                 f"refused.")
+        return content
+
+
+def _checked_archive(data: bytes) -> zipfile.ZipFile:
+    """The zip, once its declared sizes say it is no bomb: nothing is expanded here."""
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise StoryRuleError(f"This backup is larger than {_megabytes()} MB.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        document = json.loads(archive.read("story.json"))
     except zipfile.BadZipFile:
         raise StoryRuleError("This file is not a zip archive: a backup is a .story.zip file.") from None
+    members = archive.infolist()
+    if len(members) > settings.BACKUP_MAX_FILES:
+        raise StoryRuleError(f"This backup holds {len(members)} files; a backup may hold at most "
+                             f"{settings.BACKUP_MAX_FILES}.")
+    declared = sum(member.file_size for member in members)
+    if declared > settings.MAX_UPLOAD_BYTES:
+        raise StoryRuleError(f"This backup would expand to {declared / (1024 * 1024):.0f} MB of files; a backup "
+                             f"may hold at most {_megabytes()} MB.")
+    ratio = settings.BACKUP_MAX_COMPRESSION_RATIO
+    for member in members:
+        if member.filename.lower().endswith(ARCHIVE_SUFFIXES):
+            raise StoryRuleError(f"“{member.filename}” in this backup is an archive: archives inside a backup "
+                                 f"are refused.")
+        if member.file_size > RATIO_CHECKED_FROM and member.file_size > ratio * max(member.compress_size, 1):
+            raise StoryRuleError(f"“{member.filename}” in this backup expands more than {ratio} times "
+                                 f"(a zip bomb): refused.")
+    return archive
+
+
+def _megabytes() -> int:
+    return settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+
+
+def _open(data: bytes):
+    archive = _Members(_checked_archive(data))
+    try:
+        document = json.loads(archive.read("story.json"))
     except KeyError:
         raise StoryRuleError("This zip has no story.json: it is not a Story Studio backup.") from None
     except ValueError as error:
@@ -146,11 +217,18 @@ def _documents(author, archive, document, ids):
     for item in document["assets"]:
         asset = Asset(pk=ids[item["id"]], uploaded_by=author, scenario_id=ids[document["scenario"]["id"]],
                       **{name: item.get(name) for name in ASSET_FIELDS if item.get(name) is not None})
+        if asset.url and not is_web_address(asset.url):
+            raise StoryRuleError(f"The backup's asset “{asset.name}” has the address “{asset.url[:80]}”: an asset's "
+                                 f"url must start with http:// or https://.")
         if item.get("file"):
             try:
-                files.append((asset, (item["file"], archive.read(item["file"]))))
+                content = archive.read(item["file"])
             except KeyError:
                 raise StoryRuleError(f"The backup lists {item['file']} but does not contain it.") from None
+            facts = _media_facts(asset, item["file"], content)
+            asset.mime_type, asset.file_size = facts.mime_type, facts.size
+            asset.width, asset.height, asset.duration = facts.width, facts.height, facts.duration
+            files.append((asset, facts.extension, content))
         elif asset.status != AssetStatus.READY:
             asset.status = AssetStatus.FAILED
         assets.append(asset)
@@ -179,6 +257,17 @@ def _documents(author, archive, document, ids):
         _check(check_choice, choice, f"choice “{choice.text}”")
         choices.append(choice)
     return scenario, scenes, choices, assets, files
+
+
+def _media_facts(asset: Asset, name: str, content: bytes):
+    """The file checked from its bytes as an upload would be; refused with the asset named."""
+    what = f"The backup's {asset.type} asset “{asset.name or asset.filename or name}” ({name})"
+    if asset.type not in MEDIA_KIND:
+        raise StoryRuleError(f"{what} is refused: only image, narration and music assets may carry a file.")
+    try:
+        return inspect_media(content, expected=MEDIA_KIND[asset.type])
+    except StoryError as error:
+        raise StoryRuleError(f"{what} is refused: {error.message}") from None
 
 
 def _check(check, document, what):

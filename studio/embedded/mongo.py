@@ -21,6 +21,7 @@ measured against what django-mongodb-backend sends (see shared DESIGN.md):
 """
 
 import asyncio
+import ipaddress
 import logging
 import time
 from contextvars import ContextVar
@@ -262,15 +263,38 @@ class Address:
         return f"mongodb://{self.host}:{self.port}/"
 
 
-def build_server(*, path: Path, host: str, port: int) -> EmbeddedMongoServer:
+class ExposedBindError(ValueError):
+    """The embedded server was asked to listen beyond this machine."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_exposed_bind(host: str, *, allow_remote: bool) -> None:
+    """The embedded server has no users or passwords: it listens on loopback unless explicitly allowed."""
+    if not is_loopback(host) and not allow_remote:
+        raise ExposedBindError(
+            f"The embedded MongoDB has no authentication, so it listens on this machine only (127.0.0.1, ::1 or "
+            f"localhost), not on “{host}”. Use MONGODB_URI for a server other machines reach (with a password), "
+            f"or set EMBEDDED_ALLOW_REMOTE_BIND=true if this network is yours alone.")
+
+
+def build_server(*, path: Path, host: str, port: int, allow_remote: bool = False) -> EmbeddedMongoServer:
+    refuse_exposed_bind(host, allow_remote=allow_remote)
     install_shims()
     path.parent.mkdir(parents=True, exist_ok=True)
     return EmbeddedMongoServer(engine=EmbeddedSQLiteEngine(str(path)), host=host, port=port)
 
 
-async def serve_forever(*, path: Path, host: str, port: int, started=None) -> None:
+async def serve_forever(*, path: Path, host: str, port: int, started=None, allow_remote: bool = False) -> None:
     """Run the server until cancelled; `started(address)` is called once it listens."""
-    server = build_server(path=path, host=host, port=port)
+    server = build_server(path=path, host=host, port=port, allow_remote=allow_remote)
     bound = await server.start()
     address = Address(bound.host, bound.port)
     logger.info("Embedded MongoDB listening on %s (data: %s)", address.uri, path)

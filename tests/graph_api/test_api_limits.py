@@ -131,3 +131,45 @@ def test_oversized_uploads_are_refused_before_reading(client, author, settings, 
     assert response.status_code == 413
     assert "files may be at most 1 MB" in response.content.decode()
     assert client.get("/").status_code == 200  # and the next request is served as usual
+
+
+def multipart(operations: str):
+    """A multipart GraphQL request of `operations` and one small file, as Apollo's upload link sends it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"operations": operations, "map": json.dumps({"0": ["variables.file"]}),
+            "0": SimpleUploadedFile("cave.twee", b":: Start\nHello.")}
+
+
+UPLOAD = json.dumps({"query": "mutation($file: Upload!) { importStory(file: $file) { success message } }",
+                     "variables": {"file": None}})
+
+
+@pytest.mark.parametrize("token", [None, "not.a.token"])
+def test_anonymous_multipart_is_refused_before_its_body_is_parsed(client, rq_redis, token, monkeypatch):
+    from django.http.multipartparser import MultiPartParser
+
+    def never(*args, **kwargs):
+        raise AssertionError("the multipart body was parsed")
+
+    monkeypatch.setattr(MultiPartParser, "parse", never)
+    padding = json.dumps({"query": "{ me { email } }", "variables": {"padding": "x" * (900 * 1024)}})
+    headers = {"HTTP_AUTHORIZATION": f"JWT {token}"} if token else {}
+    for operations in (UPLOAD, padding):
+        response = client.post("/graphql/", multipart(operations), **headers)
+        assert response.status_code == 401
+        assert response.json() == {"errors": [{"message": "Authentication required",
+                                               "extensions": {"code": "UNAUTHENTICATED"}}]}
+
+
+def test_a_signed_in_users_multipart_operations_have_the_json_cap(client, author, rq_redis):
+    from graphql_jwt.shortcuts import get_token
+
+    auth = {"HTTP_AUTHORIZATION": f"JWT {get_token(author)}"}
+    padded = json.dumps({**json.loads(UPLOAD), "variables": {"file": None, "padding": "x" * (2 * 1024 * 1024)}})
+    response = client.post("/graphql/", multipart(padded), **auth)
+    assert response.status_code == 413
+    assert response.json()["errors"][0] == {
+        "message": "The operations of this upload are larger than 1024 KB (only its files may be larger).",
+        "extensions": {"code": "BAD_USER_INPUT"}}
+    assert client.post("/graphql/", multipart(UPLOAD), **auth).json()["data"]["importStory"]["success"] is True

@@ -71,3 +71,31 @@ def test_a_file_sent_as_text_is_refused_with_how_to_send_it(gql, author, documen
     response = gql.as_user(author).post(document, {"s": "6b065c2d83e3392c53d13639", **variables})
     assert response.status_code in {200, 400}
     assert "Send the file as a part of a multipart request" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(document.cookie)", " JavaScript:alert(1)", "java\tscript:alert(1)",
+                                 "data:text/html,<script>alert(1)</script>", "vbscript:msgbox", "//evil.example/x"])
+def test_asset_addresses_other_than_http_are_refused_on_the_url_field(gql, author, url):
+    from story_admin.models import Asset
+
+    created = gql.as_user(author).data(
+        "mutation($url: String!) { createAsset(input: {name: \"Clip\", type: \"video\", filename: \"clip.mp4\", "
+        "url: $url}) { success code message errors { field messages } asset { mongoId } } }", {"url": url})
+    assert created["createAsset"] == {
+        "success": False, "code": "BAD_USER_INPUT", "asset": None,
+        "message": "An asset's url must be a web address starting with http:// or https://.",
+        "errors": [{"field": "url", "messages": ["Enter an address starting with http:// or https://."]}]}
+    assert not Asset.objects.exists()
+    asset = AssetFactory(uploaded_by=author, type="video", url="https://example.com/clip.mp4")
+    updated = gql.data("mutation($id: ID!, $url: String) { updateAsset(assetId: $id, input: {url: $url}) "
+                       "{ success code errors { field } } }", {"id": str(asset.pk), "url": url})
+    assert updated["updateAsset"] == {"success": False, "code": "BAD_USER_INPUT", "errors": [{"field": "url"}]}
+    assert Asset.objects.get(pk=asset.pk).url == "https://example.com/clip.mp4"
+
+
+def test_http_and_https_asset_addresses_are_accepted(gql, author):
+    for url in ("https://cdn.example.com/clip.mp4", "http://localhost:8000/media/x.png"):
+        created = gql.as_user(author).data(
+            "mutation($url: String!) { createAsset(input: {name: \"Clip\", type: \"video\", filename: \"c.mp4\", "
+            "url: $url}) { success asset { url } } }", {"url": url})["createAsset"]
+        assert created == {"success": True, "asset": {"url": url}}

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from story_admin.models import Choice, Scenario, Scene
+from story_admin.models import Asset, Choice, Scenario, Scene
 from tests.factories import PASSWORD, AssetFactory, ScenarioFactory, SceneFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +176,23 @@ def test_asset_previews(author_client, author, story):
     assert '<audio controls preload="none" src="https://example.com/voice.mp3"' in page
 
 
+def test_old_assets_with_script_addresses_are_listed_without_a_link(author_client, author, story):
+    # Stored before addresses were checked: the list must not turn them into links.
+    AssetFactory(uploaded_by=author, scenario=story, type="video", name="Clip", url="javascript:alert(1)")
+    AssetFactory(uploaded_by=author, scenario=story, type="video", name="Trailer", url="https://example.com/t.mp4")
+    page = author_client.get(reverse("admin:story_admin_asset_changelist")).text
+    assert "javascript:" not in page
+    assert '<a href="https://example.com/t.mp4">Trailer</a>' in page
+
+
+def test_the_admin_refuses_a_script_address_next_to_the_url_field(author_client):
+    response = author_client.post(reverse("admin:story_admin_asset_add"), {
+        "type": "video", "name": "Clip", "filename": "clip.mp4", "url": "javascript:alert(1)", "metadata": "{}",
+        "is_public": "on"})
+    assert response.status_code == 200 and "starting with http:// or https://" in response.text
+    assert not Asset.objects.filter(name="Clip").exists()
+
+
 def test_authors_cannot_manage_users(author_client):
     assert author_client.get(reverse("admin:story_admin_user_changelist")).status_code == 403
 
@@ -219,6 +236,18 @@ def test_a_fake_image_upload_is_refused_next_to_its_field(author_client, story):
     response = author_client.post(reverse("admin:story_admin_scene_change", args=[start.pk]), data)
     assert response.status_code == 200
     assert "This file is not an image" in response.text
+    assert Scene.objects.get(pk=start.pk).image_id is None
+
+
+def test_a_huge_image_upload_is_refused_next_to_its_field(author_client, story):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.generation.media_samples import png_declaring
+
+    start = story.scenes.get(title="Start")
+    data = scene_form(start, upload_image=SimpleUploadedFile("huge.png", png_declaring(100_000, 100_000), "image/png"))
+    response = author_client.post(reverse("admin:story_admin_scene_change", args=[start.pk]), data)
+    assert response.status_code == 200 and "at most 40 megapixels" in response.text
     assert Scene.objects.get(pk=start.pk).image_id is None
 
 

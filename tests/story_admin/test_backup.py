@@ -14,7 +14,7 @@ from story_admin.models import Asset, Choice, Scenario, Scene
 from story_admin.selectors import load_story
 from story_admin.services import delete_scenario
 from story_admin.services.backup import export_backup, import_backup
-from tests.generation.media_samples import png_bytes, wav_bytes
+from tests.generation.media_samples import png_bytes, png_declaring, wav_bytes
 from tests.snapshots import database_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +119,123 @@ def test_a_restore_whose_ids_belong_to_other_documents_is_refused_and_writes_not
     with pytest.raises(StoryRuleError, match="ids already used by other documents"):
         import_backup(author=other_author, data=buffer.getvalue(), restore=True)
     assert database_snapshot() == before
+
+
+def zipped(files: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def backup_files(illustrated, author) -> dict[str, bytes]:
+    original = zipfile.ZipFile(io.BytesIO(export_backup(editor=author, scenario=illustrated).content))
+    return {name: original.read(name) for name in original.namelist()}
+
+
+def with_image_file(files: dict[str, bytes], content: bytes, **asset_fields) -> dict[str, bytes]:
+    """The backup with its image asset's file replaced by `content` (and its story.json fields by `asset_fields`)."""
+    document = json.loads(files["story.json"])
+    image = next(asset for asset in document["assets"] if asset["type"] == "image")
+    image.update(asset_fields)
+    return {**files, image["file"]: content, "story.json": json.dumps(document).encode()}
+
+
+def refused(author, data: bytes, message: str) -> None:
+    """The import is refused with `message` and nothing is written: no document, no file."""
+    counts = (Scenario.objects.count(), Scene.objects.count(), Choice.objects.count(), Asset.objects.count())
+    with pytest.raises(StoryRuleError, match=message):
+        import_backup(author=author, data=data)
+    assert counts == (Scenario.objects.count(), Scene.objects.count(), Choice.objects.count(), Asset.objects.count())
+    assert default_storage.listdir("backups") == ([], [])
+
+
+@pytest.mark.parametrize("mime_type, content", [
+    ("text/html", b"<html><script>fetch('/graphql/', {method: 'POST'})</script></html>"),
+    ("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+    ("image/png", b"<html>a page named as a png</html>"),
+])
+def test_a_backup_asset_that_is_not_really_an_image_is_refused(illustrated, author, mime_type, content):
+    files = with_image_file(backup_files(illustrated, author), content, mime_type=mime_type, name="Cellar door")
+    refused(author, zipped(files), "The backup's image asset “Cellar door” \\(media/.*\\) is refused: This file is "
+                                   "not an image")
+
+
+def test_a_backup_assets_type_and_size_are_read_from_its_bytes(illustrated, author):
+    files = with_image_file(backup_files(illustrated, author), png_bytes(30, 20), mime_type="text/html",
+                            file_size=1, width=9999)
+    copy = import_backup(author=author, data=zipped(files))
+    image = Scene.objects.get(scenario=copy, title="Start").image
+    assert (image.mime_type, image.file_size, image.width, image.height) == ("image/png", len(png_bytes(30, 20)),
+                                                                             30, 20)
+    assert image.file.name.endswith(".png")
+
+
+def test_a_backup_image_over_the_pixel_cap_is_refused(illustrated, author):
+    files = with_image_file(backup_files(illustrated, author), png_declaring(100_000, 100_000))
+    refused(author, zipped(files), "is refused: .*at most 40 megapixels")
+
+
+def test_a_video_asset_with_a_file_is_refused(illustrated, author):
+    files = with_image_file(backup_files(illustrated, author), png_bytes(), type="video")
+    refused(author, zipped(files), "only image, narration and music assets may carry a file")
+
+
+def test_a_zip_bomb_is_refused_from_its_declared_size_before_expanding(illustrated, author, settings):
+    # The report's bomb (a 1 MB zip declaring a 1 GiB member), at a hundredth of the size.
+    settings.MAX_UPLOAD_BYTES = 1024 * 1024
+    bomb = zipped({**backup_files(illustrated, author), "media/padding.png": b"\0" * (10 * 1024 * 1024)})
+    assert len(bomb) < 50_000
+    refused(author, bomb, "would expand to 10 MB of files; a backup may hold at most 1 MB")
+
+
+def test_a_member_that_expands_too_many_times_is_refused(illustrated, author):
+    bomb = zipped({**backup_files(illustrated, author), "media/padding.png": b"\0" * (2 * 1024 * 1024)})
+    refused(author, bomb, "“media/padding.png” in this backup expands more than 100 times \\(a zip bomb\\)")
+
+
+def test_a_member_lying_about_its_declared_size_is_refused(illustrated, author):
+    files = with_image_file(backup_files(illustrated, author), b"\0" * 100_000)
+    honest = zipped(files)
+    # The member's declared size, in its local header and the central directory, shrunk to 100 bytes.
+    lying = honest.replace((100_000).to_bytes(4, "little"), (100).to_bytes(4, "little"))
+    assert lying.count((100).to_bytes(4, "little")) >= 2
+    refused(author, lying, "damaged or encrypted and cannot be read")
+
+
+@pytest.mark.parametrize("name, content", [
+    ("media/inner.zip", zipped({"a.txt": b"a"})),
+    ("media/inner.png", zipped({"a.txt": b"a"})),
+])
+def test_archives_inside_a_backup_are_refused(illustrated, author, name, content):
+    files = backup_files(illustrated, author)
+    if name.endswith(".zip"):
+        files[name] = content
+    else:
+        files = with_image_file(files, content)
+    refused(author, zipped(files), "archive")
+
+
+def test_a_backup_of_too_many_files_is_refused(illustrated, author, settings):
+    settings.BACKUP_MAX_FILES = 10
+    files = {**backup_files(illustrated, author), **{f"media/{n}.txt": b"" for n in range(20)}}
+    refused(author, zipped(files), "holds 23 files; a backup may hold at most 10")
+
+
+def test_a_backup_over_the_upload_cap_is_refused(illustrated, author, settings):
+    import os
+
+    settings.MAX_UPLOAD_BYTES = 1024 * 1024
+    files = {**backup_files(illustrated, author), "media/noise.bin": os.urandom(1024 * 1024)}
+    refused(author, zipped(files, zipfile.ZIP_STORED), "This backup is larger than 1 MB")
+
+
+def test_a_backup_asset_with_a_script_address_is_refused(illustrated, author):
+    files = backup_files(illustrated, author)
+    document = json.loads(files["story.json"])
+    document["assets"].append({"id": "6b065c2d83e3392c53d13639", "type": "video", "name": "Clip",
+                               "url": "javascript:alert(1)", "file": None})
+    refused(author, zipped({**files, "story.json": json.dumps(document).encode()}),
+            "The backup's asset “Clip” has the address “javascript:alert\\(1\\)”: an asset's url must start with "
+            "http:// or https://")

@@ -1,6 +1,8 @@
 """Twine interchange: Twee 3 and Twine 2 HTML in and out, round trips, and every kind of bad file."""
 
 import re
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -12,6 +14,7 @@ from story_admin.selectors import load_story
 from story_admin.services.twine import export_story, import_twine_file
 from story_admin.twine.links import Link, links_in, prose_of
 from story_admin.validation import story_problems
+from tests.processes import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +72,39 @@ def test_link_forms():
     assert links_in("[[a->B]] [[C<-d]] [[e|F]] [[G]]") == [Link("a", "B"), Link("d", "C"), Link("e", "F"),
                                                            Link("G", "G")]
     assert prose_of("You can [[go->Left]] now.\n[[Back]]\n") == "You can go now."
+
+
+class CountedText(str):
+    """A passage text that counts the searches made in it: the work a link scan does."""
+
+    searches = 0
+
+    def find(self, *args):
+        CountedText.searches += 1
+        return super().find(*args)
+
+
+@pytest.mark.parametrize("line", ["[[a]]" * 10_000 + "!", "[[" * 10_000 + "a]", "[[a" * 10_000])
+def test_link_scan_work_grows_with_the_text_not_faster(line):
+    CountedText.searches = 0
+    links_in(CountedText(line))
+    assert CountedText.searches <= 3 * line.count("[[") + 3  # a few searches per link: linear
+
+
+def test_ten_thousand_links_on_one_line_import_in_a_bounded_run(tmp_path):
+    # The report's ReDoS: `"[[a]]" * 25 + "!"` took 3.4 s under the old regex, x2.5 per extra link.
+    twee = tmp_path / "many.twee"
+    twee.write_text(":: Start\n" + "[[a]]" * 10_000 + "!\n[[b]] and [[c]]\n")
+    script = ("import sys; from story_admin.twine.links import prose_of; "
+              "print(len(prose_of(open(sys.argv[1]).read().split('\\n', 1)[1])))")
+    done = subprocess.run([sys.executable, "-c", script, str(twee)], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(len("a" * 10_000 + "!\nb and c"))
+
+
+def test_a_line_of_links_and_words_keeps_its_words():
+    assert prose_of("[[a]] or [[b]]\n  [[c]] [[d->D]]  ") == "a or b"
 
 
 def test_import_twee_with_every_link_form_and_escape(author):

@@ -44,8 +44,13 @@ def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Chromium reports each thing the Content-Security-Policy blocks on the console: none may be blocked.
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 def shoot(page, name):

@@ -55,3 +55,29 @@ def test_a_shutdown_that_hangs_gives_up_after_its_grace_period_and_says_so(caplo
     exit_unless_stopped_within(0.05, exit=lambda code: (codes.append(code), exited.set()))
     assert exited.wait(5) and codes == [1]
     assert "still closing after 0.05 s: exiting now (committed data is on disk)" in caplog.text
+
+
+def test_embedded_mongo_refuses_to_listen_beyond_this_machine(tmp_path):
+    from tests.processes import free_port
+    from tests.processes import manage as run_manage
+
+    for arguments, env in ((["--host", "0.0.0.0"], {}), ([], {"EMBEDDED_MONGO_HOST": "192.168.1.20"})):
+        result = run_manage("embedded_mongo", "--port", str(free_port()), "--path", str(tmp_path / "db.sqlite3"),
+                            *arguments, **env)
+        assert result.returncode == 1, result.stdout
+        assert "The embedded MongoDB has no authentication, so it listens on this machine only" in result.stderr
+        assert "EMBEDDED_ALLOW_REMOTE_BIND=true" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "db.sqlite3").exists()
+
+
+def test_only_loopback_binds_unless_remote_binds_are_allowed():
+    import pytest
+
+    from studio.embedded.mongo import ExposedBindError, refuse_exposed_bind
+
+    for host in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"):
+        refuse_exposed_bind(host, allow_remote=False)
+    for host in ("0.0.0.0", "::", "10.0.0.5", "db.example.com"):
+        with pytest.raises(ExposedBindError, match=f"not on “{host}”"):
+            refuse_exposed_bind(host, allow_remote=False)
+        refuse_exposed_bind(host, allow_remote=True)

@@ -8,7 +8,7 @@ from rq import SimpleWorker
 
 from story_admin.models import Asset, Scene
 from tests.factories import ScenarioFactory, SceneFactory
-from tests.generation.media_samples import png_bytes
+from tests.generation.media_samples import png_bytes, png_declaring
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,16 @@ def test_upload_and_remove(studio, scene):
     studio.post(reverse("studio:remove_media", args=[scene.scenario_id, scene.pk]), {"field": "image"},
                 HTTP_HX_REQUEST="true")
     assert Scene.objects.get(pk=scene.pk).image_id is None and Asset.objects.filter(pk=image.pk).exists()
+
+
+def test_a_huge_image_upload_is_a_clear_400_not_a_500(studio, scene):
+    url = reverse("studio:upload_media", args=[scene.scenario_id, scene.pk])
+    huge = {"kind": "image", "file": SimpleUploadedFile("huge.png", png_declaring(100_000, 100_000))}
+    response = studio.post(url, huge, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and "at most 40 megapixels" in response.text
+    huge["file"].seek(0)
+    assert studio.post(url, huge, follow=True).status_code == 200  # without htmx: back to the scene page
+    assert Scene.objects.get(pk=scene.pk).image_id is None and not Asset.objects.exists()
 
 
 def test_another_authors_scene_media_is_a_404(studio):

@@ -58,7 +58,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            asyncio.run(mongo.serve_forever(path=path, host=host, port=port, started=started))
+            asyncio.run(mongo.serve_forever(path=path, host=host, port=port, started=started,
+                                            allow_remote=settings.EMBEDDED_ALLOW_REMOTE_BIND))
+        except mongo.ExposedBindError as error:
+            raise CommandError(str(error)) from None
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise CommandError(
