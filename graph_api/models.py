@@ -20,6 +20,10 @@ class RefreshToken(models.Model):
     token = models.CharField(max_length=255, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     revoked = models.DateTimeField(null=True, blank=True)
+    # Ours: the tokens rotated from one sign-in share a family (revoked together when one is reused),
+    # and the account's token version when it was issued (a password change refuses it, as it does JWTs).
+    family = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         db_table = "refresh_tokens"
@@ -31,6 +35,10 @@ class RefreshToken(models.Model):
     def save(self, *args, **kwargs):
         if not self.token:
             self.token = binascii.hexlify(os.urandom(jwt_settings.JWT_REFRESH_TOKEN_N_BYTES)).decode()
+        if not self.family:
+            self.family = self.token
+        if self._state.adding and not self.token_version:
+            self.token_version = self.user.token_version
         super().save(*args, **kwargs)
 
     def get_token(self) -> str:

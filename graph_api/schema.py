@@ -12,6 +12,7 @@ class Mutation(graphene.ObjectType):
     verify_token = tokens.VerifyToken.Field()
     refresh_token = tokens.RefreshToken.Field()
     revoke_token = tokens.RevokeToken.Field()
+    sign_out_everywhere = users.SignOutEverywhere.Field()
     create_user = users.CreateUser.Field()
     update_user = users.UpdateUser.Field()
     delete_user = users.DeleteUser.Field()

@@ -32,13 +32,34 @@ class UserType(DjangoObjectType):
         convert_choices_to_enum = False
 
     mongo_id = graphene.String()
+    email = graphene.String(required=True, description=(
+        "The account's email, for the account itself and superusers; an empty string for anyone else "
+        "(the contract keeps it non-null; show displayName instead)."))
+    display_name = graphene.String(required=True, description="Name to show others: first and last name, or the role.")
     resolve_mongo_id = resolve_document_mongo_id
+
+    @staticmethod
+    def resolve_email(user, info):
+        return user.email if email_visible(user, current_user(info)) else ""
+
+    @staticmethod
+    def resolve_display_name(user, info):
+        return user.display_name
 
     @classmethod
     def get_node(cls, info, id):
         from .queries import readable_user
 
         return readable_user(info, id)
+
+
+def email_visible(account: User, viewer) -> bool:
+    """An email is shown to its own account, to superusers, and to whoever just typed it (sign-up)."""
+    if getattr(account, "email_shown_to_caller", False):
+        return True
+    if not viewer.is_authenticated:
+        return False
+    return viewer.pk == account.pk or (viewer.is_active and viewer.is_superuser)
 
 
 class PositionType(graphene.ObjectType):

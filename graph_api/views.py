@@ -3,7 +3,9 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 from graphene.validation import depth_limit_validator
 from graphene_file_upload.django import FileUploadGraphQLView
@@ -19,10 +21,24 @@ from .validation import QueryLimitsRule
 logger = logging.getLogger(__name__)
 
 
+class SessionCsrfCheck(CsrfViewMiddleware):
+    """Django's CSRF check run by hand (as Django REST framework does for sessions): the reason it refuses, or None."""
+
+    def _reject(self, request, reason):
+        return reason
+
+
+def csrf_refusal(request) -> str | None:
+    return SessionCsrfCheck(lambda request: None).process_view(request, None, (), {})
+
+
 class StoryGraphQLView(FileUploadGraphQLView):
     """JSON and multipart (file upload) requests; GraphiQL in development.
 
-    Token auth, no cookies: CSRF does not apply.
+    Clients authenticate with `Authorization: JWT <token>`, which a foreign page cannot send, so the
+    endpoint is exempt from Django's CSRF check. A browser's studio session cookie is sent by any
+    page, though: a request that relies on it (GraphiQL) counts as signed in only with the CSRF token
+    (GraphiQL sends it); without one it is anonymous.
     """
 
     @classmethod
@@ -45,14 +61,19 @@ class StoryGraphQLView(FileUploadGraphQLView):
         if request.content_type != "multipart/form-data":
             if length > cap:
                 return _refusal(f"The request body is larger than {cap // 1024} KB.", "BAD_USER_INPUT", 413)
-            return super().dispatch(request, *args, **kwargs)
-        authenticate_request(request)
-        if token_from_header(request) is None or not request.user.is_authenticated:
-            return _refusal("Authentication required", "UNAUTHENTICATED", 401)
-        operations = request.POST.get("operations", "") + request.POST.get("map", "")
-        if len(operations.encode()) > cap:
-            return _refusal(f"The operations of this upload are larger than {cap // 1024} KB (only its files may "
-                            f"be larger).", "BAD_USER_INPUT", 413)
+        else:
+            authenticate_request(request)
+            if token_from_header(request) is None or not request.user.is_authenticated:
+                return _refusal("Authentication required", "UNAUTHENTICATED", 401)
+            operations = request.POST.get("operations", "") + request.POST.get("map", "")
+            if len(operations.encode()) > cap:
+                return _refusal(f"The operations of this upload are larger than {cap // 1024} KB (only its files "
+                                f"may be larger).", "BAD_USER_INPUT", 413)
+        if token_from_header(request) is None and request.user.is_authenticated:
+            if reason := csrf_refusal(request):
+                logger.warning("Session ignored on /graphql/ without the CSRF token (%s), origin %r",
+                               reason, request.META.get("HTTP_ORIGIN"))
+                request.user = AnonymousUser()
         return super().dispatch(request, *args, **kwargs)
 
     def render_graphiql(self, request, **data):

@@ -1,4 +1,4 @@
-"""Password sign-in for every entry point (admin, studio, API), throttled per email."""
+"""Password sign-in for every entry point (admin, studio, API), throttled per email and client address."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
@@ -12,13 +12,14 @@ class ThrottledModelBackend(ModelBackend):
         email = username or kwargs.get("email")
         if not email or password is None:
             return None
-        if refusal := login_throttle.claim_attempt(email):
+        address = login_throttle.client_address(request)
+        if refusal := login_throttle.claim_attempt(email, address):
             if attempt is not None:
                 attempt.refusal = refusal
             raise PermissionDenied  # stops authenticate(): no other backend may check this password
         user = super().authenticate(request, username=email, password=password, **kwargs)
         if user is None:
-            login_throttle.record_failure(email)
+            login_throttle.record_failure(email, address)
         else:
-            login_throttle.record_success(email)
+            login_throttle.record_success(email, address)
         return user

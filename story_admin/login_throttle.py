@@ -1,26 +1,37 @@
-"""Repeated failed sign-ins for one email are slowed down, then refused for a while.
+"""Repeated failed sign-ins for one email are slowed down, then refused for a while from that address.
 
-A try is counted *before* its password is checked (`claim_attempt`), with a compare-and-swap
-on the email's throttle document: parallel tries are serialised by the database, so a burst of
-them gets no more password checks than the same tries one after the other. A success forgets
-the count; a failure leaves it counted and, at LOCK_AFTER, locks the email.
+Two counts per email, each a document: the email's own (address EVERY_ADDRESS), which slows every
+try down after a few failures wherever they come from, and one per client address, which locks
+that address out of the email after many. So whoever guesses a password is slowed down and then
+locked out, while the account's owner, from another address, can still sign in (after the
+slowdown's wait): nobody can lock anyone out by failing on purpose.
+
+A try is counted *before* its password is checked (`claim_attempt`), with a compare-and-swap on
+the email's document: parallel tries are serialised by the database, so a burst of them gets no
+more password checks than the same tries one after the other. A success forgets the email's
+count and its address's; a failure leaves them counted and, at LOCK_AFTER from one address,
+locks that address.
 """
 
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from .models import LoginThrottle, UserManager
 
-SLOW_DOWN_AFTER = 3        # failures before each new try must wait
-LOCK_AFTER = 10            # failures before the email is locked
+SLOW_DOWN_AFTER = 3        # failures (from anywhere) before each new try must wait
+LOCK_AFTER = 10            # failures from one address before that address is locked out of the email
 LOCK_FOR = timedelta(minutes=15)
 FORGET_AFTER = timedelta(minutes=15)
 MAX_WAIT_SECONDS = 60
 CLAIM_ROUNDS = 5           # compare-and-swap rounds lost to parallel tries before giving up
 BUSY = "Several sign-ins for this email at the same moment: wait a second and try again."
+EVERY_ADDRESS = LoginThrottle.EVERY_ADDRESS
+UNKNOWN_ADDRESS = "unknown"
 
 
 @dataclass
@@ -30,11 +41,30 @@ class Attempt:
     refusal: str | None = None
 
 
-def _refusal(throttle: LoginThrottle, now: datetime) -> str | None:
-    """Why a sign-in may not be tried now, or None."""
-    if throttle.locked_until and throttle.locked_until > now:
+def client_address(request) -> str:
+    """The address the request came from: REMOTE_ADDR, or X-Forwarded-For's as set by TRUSTED_PROXY_COUNT proxies.
+
+    X-Forwarded-For is written by the client too, so only the entries our own proxies appended
+    (the last TRUSTED_PROXY_COUNT) are believed; with no proxy declared it is ignored.
+    """
+    if request is None:
+        return UNKNOWN_ADDRESS
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies][:64]
+    return (request.META.get("REMOTE_ADDR") or UNKNOWN_ADDRESS)[:64]
+
+
+def _lock_refusal(throttle: LoginThrottle | None, now: datetime) -> str | None:
+    if throttle and throttle.locked_until and throttle.locked_until > now:
         minutes = math.ceil((throttle.locked_until - now).total_seconds() / 60)
-        return f"Too many failed sign-ins for this email: try again in {minutes} minute{'s' if minutes > 1 else ''}."
+        return f"Too many failed sign-ins for this email from this address: try again in {minutes} minute{'s' if minutes > 1 else ''}."
+    return None
+
+
+def _wait_refusal(throttle: LoginThrottle, now: datetime) -> str | None:
     if _forgotten(throttle, now):
         return None
     if throttle.failures >= SLOW_DOWN_AFTER and throttle.last_failure_at:
@@ -45,33 +75,45 @@ def _refusal(throttle: LoginThrottle, now: datetime) -> str | None:
     return None
 
 
-def claim_attempt(email: str) -> str | None:
-    """Count one try for this email before its password is checked; why it may not be tried, or None."""
+def claim_attempt(email: str, address: str = UNKNOWN_ADDRESS) -> str | None:
+    """Count one try for this email from this address before its password is checked; why it may not be tried, or None."""
     email = UserManager.normalize_email(email)
+    if reason := _lock_refusal(LoginThrottle.objects.filter(email=email, address=address).first(), timezone.now()):
+        return reason
     for _ in range(CLAIM_ROUNDS):
         now = timezone.now()
-        throttle, _ = LoginThrottle.objects.get_or_create(email=email)  # a parallel create: Django gets it
-        if reason := _refusal(throttle, now):
+        throttle, _ = LoginThrottle.objects.get_or_create(email=email, address=EVERY_ADDRESS)  # a parallel create: Django gets it
+        if reason := _wait_refusal(throttle, now):
             return reason
         counted = 0 if _forgotten(throttle, now) else throttle.failures
         claimed = LoginThrottle.objects.filter(
             pk=throttle.pk, failures=throttle.failures, last_failure_at=throttle.last_failure_at,
-            locked_until=throttle.locked_until,
-        ).update(failures=counted + 1, last_failure_at=now, locked_until=None)
+        ).update(failures=counted + 1, last_failure_at=now)
         if claimed:
+            _count_for_address(email, address, now)
             return None
     return BUSY
 
 
-def record_failure(email: str) -> None:
-    """The claimed try had a wrong password: it stays counted; at LOCK_AFTER the email is locked."""
+def _count_for_address(email: str, address: str, now: datetime) -> None:
+    throttle, _ = LoginThrottle.objects.get_or_create(email=email, address=address)
+    if _forgotten(throttle, now):
+        LoginThrottle.objects.filter(pk=throttle.pk).update(failures=1, last_failure_at=now, locked_until=None)
+    else:
+        LoginThrottle.objects.filter(pk=throttle.pk).update(failures=F("failures") + 1, last_failure_at=now)
+
+
+def record_failure(email: str, address: str = UNKNOWN_ADDRESS) -> None:
+    """The claimed try had a wrong password: it stays counted; at LOCK_AFTER from this address, the address is locked."""
     now = timezone.now()
-    LoginThrottle.objects.filter(email=UserManager.normalize_email(email), failures__gte=LOCK_AFTER).update(
-        failures=0, locked_until=now + LOCK_FOR, last_failure_at=now)
+    LoginThrottle.objects.filter(email=UserManager.normalize_email(email), address=address,
+                                 failures__gte=LOCK_AFTER).update(failures=0, locked_until=now + LOCK_FOR,
+                                                                  last_failure_at=now)
 
 
-def record_success(email: str) -> None:
-    LoginThrottle.objects.filter(email=UserManager.normalize_email(email)).delete()
+def record_success(email: str, address: str = UNKNOWN_ADDRESS) -> None:
+    """The owner is back: their email's slowdown and their address's count are forgotten (other addresses stay locked)."""
+    LoginThrottle.objects.filter(email=UserManager.normalize_email(email), address__in=[EVERY_ADDRESS, address]).delete()
 
 
 def _forgotten(throttle: LoginThrottle, now: datetime) -> bool:

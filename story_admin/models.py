@@ -1,6 +1,7 @@
 """Data shape of the story domain; collection and field names follow the seed's documents."""
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.hashers import acheck_password, check_password
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -48,6 +49,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # In every API token; bumped when the password or email changes or on "sign out everywhere",
+    # which refuses every token issued before.
+    token_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -65,9 +69,52 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = UserManager.normalize_email(self.email)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        user = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        user._stored_email = user.__dict__.get("email")
+        return user
+
     def save(self, *args, **kwargs):
         self.email = UserManager.normalize_email(self.email)
+        stored_email = getattr(self, "_stored_email", None)
+        if stored_email is not None and stored_email != self.email:
+            self.token_version += 1  # tokens name the account; a new address must not keep old sessions
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "token_version"}
         super().save(*args, **kwargs)
+        self._stored_email = self.email
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.token_version += 1
+
+    def check_password(self, raw_password):
+        """Django's check, whose hash upgrade (bcrypt to PBKDF2) keeps the tokens: the password is the same."""
+        def upgrade(raw_password):
+            AbstractBaseUser.set_password(self, raw_password)
+            self._password = None
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, upgrade)
+
+    async def acheck_password(self, raw_password):
+        async def upgrade(raw_password):
+            AbstractBaseUser.set_password(self, raw_password)
+            self._password = None
+            await self.asave(update_fields=["password"])
+
+        return await acheck_password(raw_password, self.password, upgrade)
+
+    def set_unusable_password(self):
+        super().set_unusable_password()
+        self.token_version += 1
+
+    @property
+    def display_name(self) -> str:
+        """What others see of an account (never its email)."""
+        return f"{self.first_name} {self.last_name}".strip() or ("Author" if self.role == Role.AUTHOR else "Player")
 
     @property
     def is_author(self) -> bool:
@@ -271,15 +318,20 @@ class PlayerProgress(models.Model):
 
 
 class LoginThrottle(models.Model):
-    """Failed sign-ins for one email, shared by every web process through the database."""
+    """Failed sign-ins for one email (from one client address), shared by every web process through the database."""
 
-    email = models.CharField(max_length=254, unique=True)
+    email = models.CharField(max_length=254)
+    # The client address whose failures these are, or EVERY_ADDRESS for the email's own count.
+    address = models.CharField(max_length=64, default="*")
     failures = models.PositiveIntegerField(default=0)
     last_failure_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
 
+    EVERY_ADDRESS = "*"
+
     class Meta:
         db_table = "login_throttles"
+        constraints = [models.UniqueConstraint(fields=["email", "address"], name="one_throttle_per_email_and_address")]
 
     def __str__(self):
-        return f"{self.email}: {self.failures} failed sign-ins"
+        return f"{self.email} from {self.address}: {self.failures} failed sign-ins"

@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from studio.secret_key import installation_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -13,12 +15,18 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-in-production-0123456789"
-SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
-    raise ImproperlyConfigured("Set SECRET_KEY in the environment (or .env) when DEBUG is off.")
+# Without SECRET_KEY (development), the installation's own random key, made once in SECRET_KEY_FILE (mode 0600).
+# Production must set SECRET_KEY: several machines have to share it.
+SECRET_KEY_FILE = Path(env("SECRET_KEY_FILE", default=str(VAR_DIR / "secret_key")))
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set SECRET_KEY in the environment (or .env) when DEBUG is off.")
+    SECRET_KEY = installation_secret_key(SECRET_KEY_FILE)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# How many proxies of ours append to X-Forwarded-For in front of the app; 0: the client address is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Embedded services, used when no external server is configured.
 EMBEDDED_MONGO_HOST = env("EMBEDDED_MONGO_HOST", default="127.0.0.1")
@@ -135,6 +143,11 @@ GRAPHQL_JWT = {
     "JWT_REFRESH_EXPIRATION_DELTA": timedelta(days=env.int("JWT_REFRESH_EXPIRATION_DAYS", default=7)),
     "JWT_AUTH_HEADER_PREFIX": "JWT",
     "JWT_REFRESH_TOKEN_MODEL": "graph_api.RefreshToken",
+    # Tokens name the account by id and token version and must carry `exp` and `origIat` (graph_api/auth.py).
+    "JWT_PAYLOAD_HANDLER": "graph_api.auth.jwt_payload",
+    "JWT_DECODE_HANDLER": "graph_api.auth.jwt_decode",
+    "JWT_PAYLOAD_GET_USERNAME_HANDLER": "graph_api.auth.token_subject",
+    "JWT_GET_USER_BY_NATURAL_KEY_HANDLER": "graph_api.auth.user_of_token",
 }
 # In development the usual local dev servers may call the API out of the box: Vite's 5173 (the old
 # editor) and 3000 (create-react-app, Next), on localhost and 127.0.0.1. In production only what is set.

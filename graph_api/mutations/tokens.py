@@ -1,17 +1,26 @@
-"""Token refresh and revocation, compatible with django-graphql-jwt's tokens."""
+"""Token refresh, verification and revocation, compatible with django-graphql-jwt's tokens."""
 
 import graphene
 import graphql_jwt
 from graphql import GraphQLError
 from graphql_jwt.exceptions import JSONWebTokenError
-from graphql_jwt.refresh_token.shortcuts import create_refresh_token, get_refresh_token
+from graphql_jwt.refresh_token.shortcuts import get_refresh_token
 from graphql_jwt.settings import jwt_settings
-from graphql_jwt.shortcuts import get_token
 from graphql_jwt.utils import get_payload, get_user_by_payload
+
+from ..auth import new_access_token, rotate_refresh_token
 
 
 def refused(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
+
+
+def account_of(payload):
+    """The active account a decoded token names, or a refusal (deleted, disabled, signed out since)."""
+    user = get_user_by_payload(payload)
+    if user is None or not user.is_active:
+        raise JSONWebTokenError("This token is no longer valid (signed out, or the password or email changed): sign in again.")
+    return user
 
 
 class RefreshToken(graphene.Mutation):
@@ -41,22 +50,18 @@ class RefreshToken(graphene.Mutation):
     @classmethod
     def _from_jwt(cls, info, token):
         payload = get_payload(token, info.context)
-        user = get_user_by_payload(payload)
-        orig_iat = payload.get("origIat")
-        if not orig_iat or jwt_settings.JWT_REFRESH_EXPIRED_HANDLER(orig_iat, info.context):
+        user = account_of(payload)
+        orig_iat = payload["origIat"]
+        if jwt_settings.JWT_REFRESH_EXPIRED_HANDLER(orig_iat, info.context):
             raise JSONWebTokenError("Refresh has expired")
-        new_token = get_token(user, info.context, origIat=orig_iat)
+        new_token = new_access_token(user, info.context, origIat=orig_iat)
         return cls(token=new_token, payload=get_payload(new_token, info.context),
                    refresh_expires_in=int(orig_iat + jwt_settings.JWT_REFRESH_EXPIRATION_DELTA.total_seconds()))
 
     @classmethod
     def _from_refresh_token(cls, info, value):
-        old = get_refresh_token(value, info.context)
-        if old.is_expired(info.context) or not old.user.is_active:
-            raise JSONWebTokenError("Refresh token is expired")
-        old.revoke(info.context)
-        new = create_refresh_token(old.user)
-        new_token = get_token(old.user, info.context)
+        user, new = rotate_refresh_token(value, info.context)
+        new_token = new_access_token(user, info.context)
         return cls(token=new_token, payload=get_payload(new_token, info.context), refresh_token=new.get_token(),
                    refresh_expires_in=int(new.created.timestamp()
                                           + jwt_settings.JWT_REFRESH_EXPIRATION_DELTA.total_seconds()))
@@ -81,7 +86,7 @@ class RevokeToken(graphene.Mutation):
 
 
 # django-graphql-jwt's verifyToken (a comment, not a docstring: the contract's schema has no description here);
-# a bad, expired or missing token is an UNAUTHENTICATED error saying why, not an internal error.
+# a bad, expired or missing token, or one its account no longer accepts, is an UNAUTHENTICATED error saying why.
 class VerifyToken(graphql_jwt.Verify):
     class Meta:
         name = "Verify"
@@ -91,6 +96,7 @@ class VerifyToken(graphql_jwt.Verify):
         if not token:
             raise refused("Send the token to verify.")
         try:
+            account_of(get_payload(token, info.context))
             return super().mutate(root, info, token=token)
         except JSONWebTokenError as error:
             raise refused(str(error)) from None

@@ -5,6 +5,8 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import IntegrityError
+from django.db.models import F
 
 from .. import login_throttle
 from ..exceptions import PermissionDenied, StoryRuleError
@@ -13,21 +15,34 @@ from ..models import Role, Scenario, User, UserManager
 USER_FIELDS = {"email", "first_name", "last_name", "role"}
 
 
+class EmailTaken(StoryRuleError):
+    """Sign-up with an email some account already uses; only a superuser is told (see register_user)."""
+
+
 def register_user(*, creator: User | None, email: str, password: str, role: str = Role.PLAYER,
                   first_name: str = "", last_name: str = "") -> User:
-    """Open sign-up creates players; an author account needs a superuser (or OPEN_AUTHOR_SIGNUP)."""
+    """Open sign-up creates players; an author account needs a superuser (or OPEN_AUTHOR_SIGNUP).
+
+    An email already registered raises EmailTaken only after every other check and the password's
+    hashing, so a caller that answers it like a success takes as long as a real sign-up.
+    """
     if role not in Role.values:
         raise StoryRuleError(f"The role must be one of: {', '.join(Role.values)}.", field_errors={"role": ["Unknown role."]})
     if role == Role.AUTHOR and not settings.OPEN_AUTHOR_SIGNUP and not _is_superuser(creator):
         raise PermissionDenied("Only an administrator can create author accounts; sign up as a player instead.")
-    email = _checked_email(email)
+    email = _valid_email(email)
     user = User(email=email, role=role, first_name=(first_name or "").strip(), last_name=(last_name or "").strip())
     try:
         validate_password(password or "", user)
     except ValidationError as error:
         raise StoryRuleError(" ".join(error.messages), field_errors={"password": error.messages}) from None
     user.set_password(password)
-    user.save()
+    if User.objects.filter(email=email).exists():
+        raise EmailTaken("An account already uses this email.", field_errors={"email": ["Already registered."]})
+    try:
+        user.save()
+    except IntegrityError:  # a parallel sign-up with the same email saved first
+        raise EmailTaken("An account already uses this email.", field_errors={"email": ["Already registered."]}) from None
     return user
 
 
@@ -48,6 +63,12 @@ def update_user(*, editor: User, user: User, **changes) -> User:
     return user
 
 
+def revoke_tokens(*, user: User) -> None:
+    """Sign the account out everywhere: every API token issued until now is refused."""
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.refresh_from_db(fields=["token_version"])
+
+
 def delete_user(*, editor: User, user: User) -> None:
     _ensure_self_or_superuser(editor, user)
     if Scenario.objects.filter(author=user).exists():
@@ -65,12 +86,17 @@ def sign_in(*, request, email: str, password: str) -> User:
     return user
 
 
-def _checked_email(email: str, *, exclude: User | None = None) -> str:
+def _valid_email(email: str) -> str:
     email = UserManager.normalize_email(email)
     try:
         validate_email(email)
     except ValidationError:
         raise StoryRuleError("Enter a valid email address.", field_errors={"email": ["Enter a valid email address."]}) from None
+    return email
+
+
+def _checked_email(email: str, *, exclude: User | None = None) -> str:
+    email = _valid_email(email)
     taken = User.objects.filter(email=email)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
