@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('story_admin', '0003_twine_fields'),
+        ('story_admin', '0004_edit_versions'),
     ]
 
     operations = [

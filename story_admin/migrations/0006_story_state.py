@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('story_admin', '0004_edit_versions'),
+        ('story_admin', '0005_user_token_version_throttle_by_address'),
     ]
 
     operations = [
