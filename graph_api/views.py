@@ -69,7 +69,8 @@ class StoryGraphQLView(FileUploadGraphQLView):
             if len(operations.encode()) > cap:
                 return _refusal(f"The operations of this upload are larger than {cap // 1024} KB (only its files "
                                 f"may be larger).", "BAD_USER_INPUT", 413)
-        if token_from_header(request) is None and request.user.is_authenticated:
+        session_user = getattr(request, "user", None)
+        if token_from_header(request) is None and session_user is not None and session_user.is_authenticated:
             if reason := csrf_refusal(request):
                 logger.warning("Session ignored on /graphql/ without the CSRF token (%s), origin %r",
                                reason, request.META.get("HTTP_ORIGIN"))

@@ -10,6 +10,8 @@ from django.db.models import Q, QuerySet
 from .exceptions import NotFound
 from .models import Asset, Choice, PlayerProgress, Scenario, Scene
 from .permissions import can_read_story, is_author
+from .state.play import Availability, availability, state_of
+from .state.schema import schema_of
 from .story import Story
 from .validation import StoryProblem, story_problems
 
@@ -209,3 +211,16 @@ def summarize_stories(scenarios: list[Scenario]) -> dict[ObjectId, StorySummary]
             blocking_count=sum(problem.blocks_publishing for problem in problems), is_published=scenario.is_published,
         )
     return summaries
+
+
+def choices_for_player(progress: PlayerProgress, story: Story) -> list[Availability]:
+    """The choices of the player's current scene that they may see: available ones, and those whose
+    condition fails but whose author gave a reason (shown disabled); the others stay hidden."""
+    scene = story.scenes_by_id.get(progress.current_scene_id)
+    if scene is None:
+        return []
+    schema = schema_of(story.scenario)
+    state = state_of(progress.state, schema)
+    verdicts = (availability(choice, schema, state) for choice in story.choices_from(scene)
+                if choice.to_scene_id in story.scenes_by_id)
+    return [verdict for verdict in verdicts if verdict.shown]

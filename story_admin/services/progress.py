@@ -4,6 +4,7 @@ Every step is one conditional write over the version of the progress it read: of
 at the same instant from one progress, exactly one is written and the other is refused.
 """
 
+import secrets
 from contextlib import contextmanager
 
 from bson import ObjectId
@@ -13,6 +14,8 @@ from django.utils import timezone
 from ..exceptions import NotFound, PermissionDenied, StoryRuleError
 from ..models import Choice, HistoryEntry, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_can_read
+from ..state.play import NOT_NOW, arrive, availability, dice_for, state_of, take
+from ..state.schema import schema_of
 
 # A pause longer than this between two steps is time away from the story, not reading time.
 MAX_STEP_SECONDS = 30 * 60
@@ -55,10 +58,10 @@ def start_progress(*, player: User, scenario: Scenario, restart: bool = False) -
         return progress
     if progress is None:
         progress = PlayerProgress(user=player, scenario=scenario)
-        _reset(progress, start)
+        _reset(progress, start, scenario)
         progress.save()
         return progress
-    return _write(progress, **_start_fields(start))
+    return _write(progress, **_start_fields(start, scenario))
 
 
 def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: Choice | None = None,
@@ -86,16 +89,26 @@ def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: 
             raise StoryRuleError("That choice does not belong to the player's current scene.")
         elif choice.to_scene_id != to_scene.pk:
             raise StoryRuleError("That choice does not lead to that scene.")
+        schema = schema_of(progress.scenario)
+        state = state_of(progress.state, schema)
+        verdict = availability(choice, schema, state)
+        if not verdict.available:
+            raise StoryRuleError(verdict.reason or NOT_NOW)
+        # Without rerolls, a step retaken after going back rolls what it rolled the first time.
+        roll = progress.steps_taken + 1 if progress.scenario.allow_rerolls else len(progress.history)
+        state = take(choice, to_scene, schema, state, dice_for(progress.seed, roll))
 
     now = timezone.now()
     last_step = progress.history[-1].timestamp if progress.history else progress.updated_at
     spent = progress.total_time_spent
     if last_step:
         spent += int(min(max((now - last_step).total_seconds(), 0), MAX_STEP_SECONDS))
-    step = HistoryEntry(scene_id=str(to_scene.pk), choice_id=str(choice.pk), timestamp=now, metadata=metadata or {})
+    step = HistoryEntry(scene_id=str(to_scene.pk), choice_id=str(choice.pk), timestamp=now, metadata=metadata or {},
+                        state=state.document())
     ending = to_scene.is_end_scene
     return _write(progress, history=[*progress.history, step], current_scene_id=to_scene.pk, total_time_spent=spent,
-                  is_completed=ending or progress.is_completed, completed_at=now if ending else progress.completed_at)
+                  is_completed=ending or progress.is_completed, completed_at=now if ending else progress.completed_at,
+                  state=state.document(), steps_taken=progress.steps_taken + 1)
 
 
 def choose(*, player: User, progress: PlayerProgress, choice: Choice, metadata: dict | None = None) -> PlayerProgress:
@@ -123,7 +136,7 @@ def go_back(*, player: User, progress: PlayerProgress, steps: int) -> PlayerProg
         )
     history = progress.history[:-steps]
     return _write(progress, history=history, current_scene_id=ObjectId(history[-1].scene_id), is_completed=False,
-                  completed_at=None)
+                  completed_at=None, state=history[-1].state or {}, steps_taken=progress.steps_taken + 1)
 
 
 def set_time_spent(*, player: User, progress: PlayerProgress, seconds: int) -> PlayerProgress:
@@ -145,15 +158,18 @@ def progress_percentage(progress: PlayerProgress, *, scene_count: int | None = N
     return round(min(len(visited), scene_count) * 100.0 / scene_count, 1)
 
 
-def _start_fields(start: Scene) -> dict:
-    now = timezone.now()
-    return {"current_scene_id": start.pk, "history": [HistoryEntry(scene_id=str(start.pk), timestamp=now)],
+def _start_fields(start: Scene, scenario: Scenario) -> dict:
+    """At the start: a new seed for the dice, the declared initial state, then the start scene's effects."""
+    now, seed = timezone.now(), secrets.randbits(62)
+    schema = schema_of(scenario)
+    state = arrive(start, schema, schema.initial_state(), dice_for(seed, 0)).document()
+    return {"current_scene_id": start.pk, "history": [HistoryEntry(scene_id=str(start.pk), timestamp=now, state=state)],
             "is_completed": start.is_end_scene, "completed_at": now if start.is_end_scene else None,
-            "total_time_spent": 0}
+            "total_time_spent": 0, "state": state, "seed": seed, "steps_taken": 0}
 
 
-def _reset(progress: PlayerProgress, start: Scene) -> None:
-    for name, value in _start_fields(start).items():
+def _reset(progress: PlayerProgress, start: Scene, scenario: Scenario) -> None:
+    for name, value in _start_fields(start, scenario).items():
         setattr(progress, name, value)
 
 
