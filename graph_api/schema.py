@@ -2,7 +2,7 @@
 
 import graphene
 
-from .mutations import assets, interchange, progress, stories, tokens, users
+from .mutations import assets, interchange, progress, state, stories, tokens, users
 from .queries import Query
 
 
@@ -29,6 +29,13 @@ class Mutation(graphene.ObjectType):
     update_choice = stories.UpdateChoice.Field()
     delete_choice = stories.DeleteChoice.Field()
     delete_choices = stories.DeleteChoices.Field()
+
+    declare_variable = state.DeclareVariable.Field()
+    update_variable = state.UpdateVariable.Field()
+    delete_variable = state.DeleteVariable.Field()
+    declare_item = state.DeclareItem.Field()
+    update_item = state.UpdateItem.Field()
+    delete_item = state.DeleteItem.Field()
 
     create_asset = assets.CreateAsset.Field()
     update_asset = assets.UpdateAsset.Field()

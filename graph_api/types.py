@@ -7,10 +7,12 @@ from bson import ObjectId
 from graphene import relay
 from graphene_django import DjangoObjectType
 
-from story_admin import permissions
+from story_admin import permissions, selectors
 from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene, User
 from story_admin.services.progress import progress_percentage
 from story_admin.services.stories import version_of
+from story_admin.state.play import NOT_NOW, state_of
+from story_admin.state.schema import VARIABLE_FIELDS, SceneNames, schema_of
 from story_admin.validation import story_problems
 
 from .auth import current_user
@@ -163,11 +165,21 @@ class SceneType(DjangoObjectType):
     is_ending = graphene.Boolean(required=True)
     version = graphene.String(required=True, description="Send it back as updateScene's expectedVersion to refuse "
                                                          "overwriting someone else's later save.")
+    effects = JSONString(required=True, description="JSON Logic effects applied when a player arrives; [] if none.")
+    effects_text = graphene.String(description="The same effects as the author reads them (one per line).")
     resolve_mongo_id = resolve_document_mongo_id
 
     @staticmethod
     def resolve_scenario_id(scene, info):
         return scene.scenario
+
+    @staticmethod
+    def resolve_effects(scene, info):
+        return scene.effects or []
+
+    @staticmethod
+    def resolve_effects_text(scene, info):
+        return SceneNames(story_of(info, scene.scenario)).effects(scene.effects or [])
 
     @staticmethod
     def resolve_image_id(scene, info):
@@ -215,7 +227,29 @@ class ChoiceType(DjangoObjectType):
     from_scene_id = graphene.Field(SceneType, required=True)
     to_scene_id = graphene.Field(SceneType)
     condition = JSONString(description="A JSON object; {} when empty.")
+    condition_text = graphene.String(description="The condition as the author reads it (empty: always); null when "
+                                                 "the stored condition is not JSON Logic of the studio's language.")
+    locked_reason = graphene.String(required=True, description="Shown to players while the condition is false; "
+                                                               "empty: the choice is hidden then.")
+    effects = JSONString(required=True, description="JSON Logic effects applied when the choice is taken.")
+    effects_text = graphene.String()
     resolve_mongo_id = resolve_document_mongo_id
+
+    @staticmethod
+    def resolve_condition_text(choice, info):
+        return SceneNames(story_of(info, choice.scenario)).condition(choice.condition or {})
+
+    @staticmethod
+    def resolve_locked_reason(choice, info):
+        return choice.locked_reason or ""
+
+    @staticmethod
+    def resolve_effects(choice, info):
+        return choice.effects or []
+
+    @staticmethod
+    def resolve_effects_text(choice, info):
+        return SceneNames(story_of(info, choice.scenario)).effects(choice.effects or [])
 
     @staticmethod
     def resolve_from_scene_id(choice, info):
@@ -241,12 +275,40 @@ class SceneConnection(relay.Connection):
         node = SceneType
 
 
+class VariableType(graphene.ObjectType):
+    name = graphene.String(required=True)
+    kind = graphene.String(required=True, description="number, flag or text.")
+    initial = JSONString(required=True, description="The value a player starts with.")
+    minimum = graphene.Float()
+    maximum = graphene.Float()
+    visible = graphene.Boolean(required=True, description="Shown to players (a stats panel), or hidden.")
+    description = graphene.String(required=True)
+
+
+class ItemType(graphene.ObjectType):
+    name = graphene.String(required=True)
+    description = graphene.String(required=True)
+
+
 class ScenarioType(DjangoObjectType):
     class Meta:
         model = Scenario
         name = "ScenarioType"
         interfaces = (relay.Node,)
-        fields = ("id", "title", "slug", "description", "language", "is_published", "created_at", "updated_at")
+        fields = ("id", "title", "slug", "description", "language", "is_published", "allow_rerolls", "created_at",
+                  "updated_at")
+
+    variables = graphene.List(graphene.NonNull(VariableType), required=True, description="The story's state.")
+    items = graphene.List(graphene.NonNull(ItemType), required=True)
+
+    @staticmethod
+    def resolve_variables(scenario, info):
+        return [VariableType(**{field: document.get(field) for field in VARIABLE_FIELDS})
+                for document in scenario.variables or []]
+
+    @staticmethod
+    def resolve_items(scenario, info):
+        return [ItemType(name=item["name"], description=item.get("description", "")) for item in scenario.items or []]
 
     mongo_id = graphene.String()
     author_id = graphene.Field(UserType, required=True)
@@ -307,6 +369,13 @@ class HistoryEntryType(graphene.ObjectType):
     choice_id = graphene.Field(ChoiceType)
     timestamp = graphene.DateTime()
     metadata = JSONString()
+    state = JSONString(description="The player's state after this step.")
+
+
+class AvailableChoiceType(graphene.ObjectType):
+    choice = graphene.Field(ChoiceType, required=True)
+    available = graphene.Boolean(required=True)
+    reason = graphene.String(description="Why it cannot be taken now (the author's words); null when available.")
 
 
 class PlayerProgressType(DjangoObjectType):
@@ -322,7 +391,24 @@ class PlayerProgressType(DjangoObjectType):
     current_scene_id = graphene.Field(SceneType, required=True)
     history = graphene.List(HistoryEntryType)
     progress_percentage = graphene.Float(description="Share of the story's scenes visited, 0-100.")
+    state = JSONString(required=True, description='{"variables": {name: value}, "items": [names], "visits": '
+                                                  '{scene id: count}}: what conditions read.')
+    available_choices = graphene.List(
+        graphene.NonNull(AvailableChoiceType), required=True,
+        description="The current scene's choices a player may see: hidden ones left out, disabled ones with the "
+                    "author's reason.")
     resolve_mongo_id = resolve_document_mongo_id
+
+    @staticmethod
+    def resolve_state(progress, info):
+        return state_of(progress.state, schema_of(progress.scenario)).document()
+
+    @staticmethod
+    def resolve_available_choices(progress, info):
+        story = story_of(info, progress.scenario)
+        return [AvailableChoiceType(choice=verdict.choice, available=verdict.available,
+                                    reason=None if verdict.available else verdict.reason or NOT_NOW)
+                for verdict in selectors.choices_for_player(progress, story)]
 
     @staticmethod
     def resolve_user_id(progress, info):
@@ -346,7 +432,7 @@ class PlayerProgressType(DjangoObjectType):
                 continue
             choice = story.choices_by_id.get(ObjectId(entry.choice_id)) if entry.choice_id else None
             entries.append(HistoryEntryType(scene_id=scene, choice_id=choice, timestamp=entry.timestamp,
-                                            metadata=entry.metadata or {}))
+                                            metadata=entry.metadata or {}, state=entry.state or {}))
         return entries
 
     @staticmethod

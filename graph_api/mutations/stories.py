@@ -156,7 +156,9 @@ class UnpublishScenario(ServiceMutation):
 
 # Scenes ------------------------------------------------------------------
 
-SCENE_INPUT_FIELDS = ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind")
+SCENE_INPUT_FIELDS = ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "effects",
+                      "effects_text")
+CHOICE_STATE_FIELDS = ("condition_text", "locked_reason", "effects", "effects_text")
 
 
 class PositionInput(graphene.InputObjectType):
@@ -178,6 +180,8 @@ class SceneFields:
     auto_generate_image = graphene.Boolean(default_value=False)
     auto_generate_sound = graphene.Boolean(default_value=False)
     auto_generate_music = graphene.Boolean(default_value=False)
+    effects = JSONString(description="JSON Logic effects applied when a player arrives (a list).")
+    effects_text = graphene.String(description="The same as the author writes them: `gold += 5; gain \"key\"`.")
 
 
 class CreateSceneInput(SceneFields, graphene.InputObjectType):
@@ -259,7 +263,15 @@ class DeleteScene(ServiceMutation):
 
 # Choices -----------------------------------------------------------------
 
-class CreateChoiceInput(graphene.InputObjectType):
+class ChoiceStateFields:
+    condition_text = graphene.String(description="The condition as the author writes it: `gold >= 10 and "
+                                                 "has(\"lantern\")`; checked against the story's variables.")
+    locked_reason = graphene.String(description="Shown to players while the condition is false; empty hides it.")
+    effects = JSONString(description="JSON Logic effects applied when the choice is taken (a list).")
+    effects_text = graphene.String(description="The same as the author writes them: `stamina -= 2`.")
+
+
+class CreateChoiceInput(ChoiceStateFields, graphene.InputObjectType):
     from_scene_id = graphene.ID(required=True)
     to_scene_id = graphene.ID(required=True)
     text = graphene.String(required=True)
@@ -267,7 +279,7 @@ class CreateChoiceInput(graphene.InputObjectType):
     order = graphene.Int()
 
 
-class UpdateChoiceInput(graphene.InputObjectType):
+class UpdateChoiceInput(ChoiceStateFields, graphene.InputObjectType):
     to_scene_id = graphene.ID()
     text = graphene.String()
     condition = JSONString()
@@ -286,7 +298,7 @@ class CreateChoice(ServiceMutation):
         choice = services.create_choice(
             editor=editor, from_scene=load(Scene, input.from_scene_id, "scene"),
             to_scene=load(Scene, input.to_scene_id, "scene"), text=input.text,
-            condition=input.get("condition"), order=input.get("order"),
+            condition=input.get("condition"), order=input.get("order"), **provided(input, *CHOICE_STATE_FIELDS),
         )
         return cls(success=True, message="Choice created.", choice=choice)
 
@@ -301,7 +313,7 @@ class UpdateChoice(ServiceMutation):
     @classmethod
     def perform(cls, root, info, choice_id, input):
         editor = require_user(info)
-        changes = provided(input, "text", "condition", "order")
+        changes = provided(input, "text", "condition", "order", *CHOICE_STATE_FIELDS)
         if input.get("to_scene_id"):
             changes["to_scene"] = load(Scene, input.to_scene_id, "scene")
         choice = services.update_choice(editor=editor, choice=load(Choice, choice_id, "choice"), **changes)

@@ -1,13 +1,16 @@
 """Declaring a story's state: variables and items, renamed everywhere they are used, never deleted while used."""
 
+from contextlib import contextmanager
+
 from django_mongodb_backend import transaction
 
 from ..exceptions import NotFound, StoryRuleError
 from ..models import Choice, Scenario, Scene, User
 from ..permissions import ensure_can_edit
 from ..selectors import load_story
-from ..state.engine import Kind, Variable, check_variable
-from ..state.schema import renamed, schema_of, uses_in_story, variable_document, variable_from_document
+from ..state.engine import Kind, Variable, check_condition, check_effects, check_variable
+from ..state.expressions import parse_condition, parse_effects
+from ..state.schema import SceneNames, renamed, schema_of, uses_in_story, variable_document, variable_from_document
 
 MAX_ITEM_NAME = 80
 
@@ -157,3 +160,39 @@ def _rewrite_uses(scenario: Scenario, **rename) -> None:
         else:
             document = renamed(getattr(use.choice, use.where), **rename)
             Choice.objects.filter(pk=use.choice.pk).update(**{use.where: document})
+
+
+def state_changes(scenario: Scenario, changes: dict) -> dict:
+    """`changes` with the readable `condition_text` / `effects_text` parsed into `condition` / `effects`,
+    checked against the story's declared state (refused on that field, naming the position or the name).
+
+    A raw `condition` is stored as given (the old clients' field, never evaluated by the old backend; the
+    proofing reports one outside the language); raw `effects` are new, so they are checked.
+    """
+    if not {"condition_text", "effects_text", "effects"} & set(changes):
+        return changes
+    changes = dict(changes)
+    schema = schema_of(scenario)
+    names = SceneNames(load_story(scenario))
+    if "condition_text" in changes:
+        text = changes.pop("condition_text") or ""
+        with _refusal_on("condition_text"):
+            changes["condition"] = parse_condition(text, scene_id_of=names.id_of)
+            check_condition(changes["condition"], schema)
+    if "effects_text" in changes:
+        text = changes.pop("effects_text") or ""
+        with _refusal_on("effects_text"):
+            changes["effects"] = parse_effects(text, scene_id_of=names.id_of)
+    if "effects" in changes:
+        changes["effects"] = changes["effects"] or []
+        with _refusal_on("effects_text"):
+            check_effects(changes["effects"], schema)
+    return changes
+
+
+@contextmanager
+def _refusal_on(field: str):
+    try:
+        yield
+    except StoryRuleError as error:
+        raise StoryRuleError(error.message, field_errors={field: [error.message]}) from None

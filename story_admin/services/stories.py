@@ -18,14 +18,16 @@ from ..layout import layered_positions
 from ..twine.model import new_ifid
 from ..validation import publishing_problems
 from ._validation import validate_fields
+from .state import state_changes
 from .assets import delete_stored_files, stored_files
 
 SCENARIO_FIELDS = {"title", "description", "language", "tags", "is_published", "cover_image"}
 SCENE_FIELDS = {
     "title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "tags",
-    "position_x", "position_y", "image", "sound", "music",
+    "position_x", "position_y", "image", "sound", "music", "effects", "effects_text",
 }
-CHOICE_FIELDS = {"to_scene", "text", "condition", "order"}
+CHOICE_FIELDS = {"to_scene", "text", "condition", "order", "locked_reason", "effects", "condition_text",
+                 "effects_text"}
 MEDIA_TYPES = {"image": {AssetType.IMAGE}, "sound": {AssetType.SOUND}, "music": {AssetType.MUSIC, AssetType.SOUND}}
 NEW_SCENE_SPACING = 260.0
 
@@ -131,9 +133,15 @@ def _clean_tags(tags) -> list[str]:
 def create_scene(*, editor: User, scenario: Scenario, title: str, text: str = "", order: int | None = None,
                  is_start_scene: bool = False, is_end_scene: bool = False, ending_kind: str = "",
                  position_x: float | None = None, position_y: float | None = None,
-                 image: Asset | None = None, sound: Asset | None = None, music: Asset | None = None) -> Scene:
-    """Add a scene. The first scene of a story becomes its start; a new start replaces the old one."""
+                 image: Asset | None = None, sound: Asset | None = None, music: Asset | None = None,
+                 **state) -> Scene:
+    """Add a scene. The first scene of a story becomes its start; a new start replaces the old one.
+
+    `state`: the scene's `effects` or readable `effects_text` (see `state_changes`).
+    """
     ensure_can_edit(editor, scenario)
+    _refuse_unknown(state, {"effects", "effects_text"}, "scene")
+    state = state_changes(scenario, state)
     ensure_visible_media(editor, {"image": image, "sound": sound, "music": music})
     siblings = Scene.objects.filter(scenario=scenario)
     is_first = not siblings.exists()
@@ -148,7 +156,7 @@ def create_scene(*, editor: User, scenario: Scenario, title: str, text: str = ""
         is_start_scene=is_start_scene or is_first, is_end_scene=is_end_scene,
         ending_kind=ending_kind or "", position_x=position_x,
         position_y=0.0 if position_y is None else position_y,
-        image=image, sound=sound, music=music,
+        image=image, sound=sound, music=music, effects=state.get("effects") or [],
     )
     check_scene(scene)
     with transaction.atomic():
@@ -183,6 +191,7 @@ def update_scene(*, editor: User, scene: Scene, expected_version: str | None = N
     """
     ensure_can_edit(editor, scene.scenario)
     _refuse_unknown(changes, SCENE_FIELDS, "scene")
+    changes = state_changes(scene.scenario, changes)
     expected = _expected_version(expected_version)
     ensure_visible_media(editor, {name: changes[name] for name in MEDIA_TYPES if name in changes})
     if "title" in changes:
@@ -286,9 +295,15 @@ def _coordinate(value, axis: str) -> float:
 # Choices -----------------------------------------------------------------
 
 def create_choice(*, editor: User, from_scene: Scene, to_scene: Scene, text: str,
-                  condition: dict | None = None, order: int | None = None) -> Choice:
-    """Link two scenes of the same story; refuse links across stories."""
+                  condition: dict | None = None, order: int | None = None, **state) -> Choice:
+    """Link two scenes of the same story; refuse links across stories.
+
+    `state`: `condition_text`, `effects` / `effects_text` and `locked_reason` (see `state_changes`).
+    """
     ensure_can_edit(editor, from_scene.scenario)
+    _refuse_unknown(state, {"locked_reason", "effects", "condition_text", "effects_text"}, "choice")
+    state = state_changes(from_scene.scenario, state)
+    condition = state.pop("condition", condition)
     if order is None:
         last = Choice.objects.filter(scenario_id=from_scene.scenario_id, from_scene=from_scene).aggregate(
             order=Max("order")
@@ -297,6 +312,7 @@ def create_choice(*, editor: User, from_scene: Scene, to_scene: Scene, text: str
     choice = Choice(
         scenario_id=from_scene.scenario_id, from_scene=from_scene, to_scene=to_scene,
         text=(text or "").strip(), condition={} if condition is None else condition, order=order,
+        locked_reason=(state.get("locked_reason") or "").strip(), effects=state.get("effects") or [],
     )
     check_choice(choice)
     choice.save()
@@ -306,6 +322,9 @@ def create_choice(*, editor: User, from_scene: Scene, to_scene: Scene, text: str
 def update_choice(*, editor: User, choice: Choice, **changes) -> Choice:
     ensure_can_edit(editor, choice.scenario)
     _refuse_unknown(changes, CHOICE_FIELDS, "choice")
+    changes = state_changes(choice.scenario, changes)
+    if "locked_reason" in changes:
+        changes["locked_reason"] = (changes["locked_reason"] or "").strip()
     if "text" in changes:
         changes["text"] = (changes["text"] or "").strip()
     if "condition" in changes and changes["condition"] is None:

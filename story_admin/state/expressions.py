@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import VisitError
 
 from ..exceptions import StoryRuleError
 from .dice import parse_dice
@@ -98,14 +99,25 @@ def parse_condition(text: str, *, scene_id_of: SceneIdOf = _same) -> dict:
     """JSON Logic for a readable condition; an empty text is `{}` (always)."""
     if not (text or "").strip():
         return {}
-    return _ToJsonLogic(scene_id_of).transform(_parse(text, "start_condition"))
+    return _transformed(_parse(text, "start_condition"), scene_id_of)
 
 
 def parse_effects(text: str, *, scene_id_of: SceneIdOf = _same) -> list[dict]:
     """The JSON Logic effects of a readable list (`;` or new lines between them)."""
     if not (text or "").strip():
         return []
-    return _ToJsonLogic(scene_id_of).transform(_parse(text, "start_effects"))
+    return _transformed(_parse(text, "start_effects"), scene_id_of)
+
+
+def _transformed(tree, scene_id_of: SceneIdOf):
+    """The JSON Logic of a parsed text; a refusal met on the way (a keyword as a name, an unknown scene,
+    bad dice) comes out as itself, not wrapped in lark's VisitError."""
+    try:
+        return _ToJsonLogic(scene_id_of).transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, StoryRuleError):
+            raise error.orig_exc from None
+        raise
 
 
 def _parse(text: str, start: str):

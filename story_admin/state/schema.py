@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 
+from bson import ObjectId
+from bson.errors import InvalidId
+
+from ..exceptions import StoryRuleError
 from ..models import Scenario
 from .engine import Kind, StateSchema, Variable
-from .expressions import ITEMS
+from .expressions import ITEMS, NotReadable, condition_text, effects_text
 
 VARIABLE_FIELDS = ("name", "kind", "initial", "minimum", "maximum", "visible", "description")
 
@@ -92,3 +96,36 @@ def _names(document, *, variable, item) -> bool:
     if item and operator == "in" and operands == [item, {"var": ITEMS}]:
         return True
     return _names(operands, variable=variable, item=item)
+
+
+class SceneNames:
+    """Scene titles in what authors read and write, scene ids in what is stored (`visited("La crique")`)."""
+
+    def __init__(self, story):
+        self.story = story
+
+    def title_of(self, scene_id: str) -> str:
+        try:
+            scene = self.story.scenes_by_id.get(ObjectId(scene_id))
+        except (InvalidId, TypeError):
+            scene = None
+        return scene.title if scene is not None else scene_id
+
+    def id_of(self, title: str) -> str:
+        for scene in self.story.scenes:
+            if scene.title == title:
+                return str(scene.pk)
+        raise StoryRuleError(f"No scene of this story is titled “{title}”.")
+
+    def condition(self, condition) -> str | None:
+        """The readable form, or None for a stored document outside the language (old data)."""
+        try:
+            return condition_text(condition, scene_title_of=self.title_of)
+        except NotReadable:
+            return None
+
+    def effects(self, effects) -> str | None:
+        try:
+            return effects_text(effects, scene_title_of=self.title_of)
+        except NotReadable:
+            return None
