@@ -16,6 +16,11 @@ class StoryRuleError(StoryError):
     """The change breaks a rule of the story; nothing was written."""
 
 
+def on_field(field: str, message: str) -> "StoryRuleError":
+    """A refusal of one field, whose message is shown next to it and as the whole answer."""
+    return StoryRuleError(message, field_errors={field: [message]})
+
+
 class NotFound(StoryError):
     code = "NOT_FOUND"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, dashboard, files, layout, media, playtest, scenes, story_map
+from .views import auth, dashboard, files, layout, media, playtest, scenes, state, story_map
 
 app_name = "studio"
 
@@ -20,6 +20,13 @@ urlpatterns = [
     path("stories/<str:story_id>/tidy-up/", layout.tidy_up, name="tidy_up"),
     path("stories/<str:story_id>/tidy-up/undo/", layout.undo_tidy_up, name="undo_tidy_up"),
     path("stories/<str:story_id>/play/", playtest.play, name="play"),
+    path("stories/<str:story_id>/state/", state.story_state, name="state"),
+    path("stories/<str:story_id>/state/variables/", state.add_variable, name="add_variable"),
+    path("stories/<str:story_id>/state/variables/<str:name>/", state.edit_variable, name="edit_variable"),
+    path("stories/<str:story_id>/state/variables/<str:name>/delete/", state.delete_variable, name="delete_variable"),
+    path("stories/<str:story_id>/state/items/", state.add_item, name="add_item"),
+    path("stories/<str:story_id>/state/items/<str:name>/", state.edit_item, name="edit_item"),
+    path("stories/<str:story_id>/state/items/<str:name>/delete/", state.delete_item, name="delete_item"),
     path("stories/<str:story_id>/undo-delete/", scenes.undo_delete, name="undo_delete"),
     path("stories/<str:story_id>/export/<str:format>/", files.export_story, name="export_story"),
     path("stories/<str:story_id>/scenes/new/", scenes.add_scene, name="add_scene"),

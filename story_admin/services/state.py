@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from django_mongodb_backend import transaction
 
-from ..exceptions import NotFound, StoryRuleError
+from ..exceptions import NotFound, StoryRuleError, on_field
 from ..models import Choice, Scenario, Scene, User
 from ..permissions import ensure_can_edit
 from ..selectors import load_story
@@ -108,8 +108,7 @@ def _variable(*, name, kind, initial, minimum=None, maximum=None, visible=True, 
     try:
         kind = Kind(kind)
     except ValueError:
-        raise StoryRuleError(f"“{kind}” is not a kind of variable: choose number, flag or text.",
-                             field_errors={"kind": ["Choose number, flag or text."]}) from None
+        raise on_field("kind", f"“{kind}” is not a kind of variable: choose number, flag or text.") from None
     if initial is None:
         initial = {Kind.NUMBER: 0, Kind.FLAG: False, Kind.TEXT: ""}[kind]
     variable = Variable(name=(name or "").strip(), kind=kind, initial=initial, minimum=minimum, maximum=maximum,
@@ -120,17 +119,15 @@ def _variable(*, name, kind, initial, minimum=None, maximum=None, visible=True, 
 
 def _item_name(name: str) -> str:
     name = " ".join((name or "").split())
-    if not name or len(name) > MAX_ITEM_NAME or '"' in name:
-        raise StoryRuleError(f"An item needs a name of 1 to {MAX_ITEM_NAME} characters, without double quotes.",
-                             field_errors={"name": ["Give the item a name."]})
+    if not name or len(name) > MAX_ITEM_NAME or '"' in name or "/" in name:
+        raise on_field("name", f"An item needs a name of 1 to {MAX_ITEM_NAME} characters, without \" or /.")
     return name
 
 
 def _refuse_taken(scenario: Scenario, name: str) -> None:
     schema = schema_of(scenario)
     if name in schema.variables or name in schema.items:
-        raise StoryRuleError(f"“{name}” is already the name of a variable or an item of this story.",
-                             field_errors={"name": ["Choose another name."]})
+        raise on_field("name", f"“{name}” is already the name of a variable or an item of this story.")
 
 
 def _declared_variable(scenario: Scenario, name: str) -> Variable:

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from json_logic import jsonLogic
 
-from ..exceptions import StoryRuleError
+from ..exceptions import StoryRuleError, on_field
 from .dice import parse_dice
 from .expressions import COMPARISONS, ITEMS, KEYWORDS, VISITS, _is_has, _visits_ref
 
@@ -99,21 +99,17 @@ def check_variable(variable: Variable) -> None:
     """A declaration that can be stored: a usable name, an initial value of its kind, sane bounds."""
     name = variable.name
     if not name or not name.isidentifier() or name in KEYWORDS or name == VISITS:
-        raise StoryRuleError(
-            f"“{name}” cannot name a variable: use letters, digits and _, starting with a letter, and no word "
-            "of the language (and, or, not, has, items…).", field_errors={"name": ["Choose another name."]})
+        raise on_field("name", f"“{name}” cannot name a variable: use letters, digits and _, starting with a "
+                               "letter, and no word of the language (and, or, not, has, items…).")
     if not isinstance(variable.initial, PYTHON_TYPES[variable.kind]) or (
             variable.kind is Kind.NUMBER and isinstance(variable.initial, bool)):
-        raise StoryRuleError(f"The initial value of “{name}” must be a {variable.kind}.",
-                             field_errors={"initial": [f"Give a {variable.kind}."]})
+        raise on_field("initial", f"The initial value of “{name}” must be a {variable.kind}.")
     if variable.kind is Kind.NUMBER:
         low, high = variable.minimum, variable.maximum
         if low is not None and high is not None and low > high:
-            raise StoryRuleError(f"“{name}”: the minimum is above the maximum.",
-                                 field_errors={"minimum": ["Lower it below the maximum."]})
+            raise on_field("minimum", f"“{name}”: the minimum is above the maximum.")
         if variable.clamped(variable.initial) != variable.initial:
-            raise StoryRuleError(f"“{name}” starts outside its bounds.",
-                                 field_errors={"initial": ["Start between the minimum and the maximum."]})
+            raise on_field("initial", f"“{name}” starts outside its bounds.")
 
 
 def check_condition(condition, schema: StateSchema) -> None:
@@ -226,8 +222,10 @@ def value_of(expression, state: PlayerState):
     return jsonLogic(expression, state.data())
 
 
-def apply_effects(effects, schema: StateSchema, state: PlayerState, rng: random.Random) -> PlayerState:
-    """The state after checked effects, in order; numbers kept within their bounds; dice rolled from `rng`."""
+def apply_effects(effects, schema: StateSchema, state: PlayerState, rng: random.Random, *,
+                  fixed_roll: int | None = None) -> PlayerState:
+    """The state after checked effects, in order; numbers kept within their bounds; dice rolled from `rng`
+    (or, for the play-test's "next roll", the first roll gives `fixed_roll`, kept within what the dice can give)."""
     state = state.copy()
     for effect in effects or []:
         ((operator, operands),) = effect.items()
@@ -238,7 +236,12 @@ def apply_effects(effects, schema: StateSchema, state: PlayerState, rng: random.
             state.items = [item for item in state.items if item != operands]
         elif operator == "roll":
             name, notation = operands
-            state.variables[name] = schema.variables[name].clamped(parse_dice(notation).roll(rng))
+            dice = parse_dice(notation)
+            if fixed_roll is None:
+                total = dice.roll(rng)
+            else:
+                total, fixed_roll = min(max(fixed_roll, dice.lowest), dice.highest), None
+            state.variables[name] = schema.variables[name].clamped(total)
         else:
             name, expression = operands
             try:

@@ -13,6 +13,7 @@ from story_admin.exceptions import NotFound, StoryError
 from story_admin.services.stories import version_of
 from story_admin.services.undo import delete_choice_with_undo, delete_scene_with_undo, restore
 from story_admin.models import Choice, EndingKind, Scene
+from story_admin.state.schema import SceneNames
 
 from .access import author_required, editable_story
 from .story_map import map_context
@@ -24,7 +25,13 @@ class SceneForm(forms.Form):
     is_start_scene = forms.BooleanField(required=False, label="Start of the story")
     is_end_scene = forms.BooleanField(required=False, label="An ending")
     ending_kind = forms.ChoiceField(choices=EndingKind.choices, required=False, label="Kind of ending")
+    effects_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}), required=False, label="Effects on arrival",
+        help_text='One per line, with the story\'s variables and items: gold += 5, gain "lantern", luck = 2d6.')
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+CHOICE_STATE_FIELDS = ("condition_text", "locked_reason", "effects_text")
 
 
 class ChoiceForm(forms.Form):
@@ -62,14 +69,22 @@ def _panel(request, scenario, scene, form=None, choice_form=None, status=200):
     context = map_context(scenario, selected=scene)
     story = context["story"]
     scene = story.scenes_by_id[scene.pk]
+    names = SceneNames(story)
     context.update({
         "scene": scene, "choices": story.choices_from(scene), "all_scenes": story.scenes,
         "scene_problems": [problem for problem in context["problems"] if problem.scene_id == scene.pk],
         "form": form or SceneForm(initial={**{name: getattr(scene, name) for name in SceneForm.base_fields
-                                              if name != "version"}, "version": version_of(scene)}),
+                                              if name not in ("version", "effects_text")},
+                                           "effects_text": names.effects(scene.effects) or "",
+                                           "version": version_of(scene)}),
+        "choice_rows": [(choice, {"condition": names.condition(choice.condition or {}),
+                                  "effects": names.effects(choice.effects)}) for choice in story.choices_from(scene)],
+        "has_state": bool(scenario.variables or scenario.items),
         "choice_form": choice_form or ChoiceForm(scenes=story.scenes),
         "slots": (slots := scene_media(scene)), "pending": any_pending(slots),
     })
+    if names.effects(scene.effects) is None:  # effects stored in a form the studio cannot print: kept, not shown
+        context["form"].fields.pop("effects_text", None)
     template = "studio/partials/scene_panel.html" if request.htmx else "studio/scene_page.html"
     return render(request, template, context, status=status)
 
@@ -84,6 +99,8 @@ def scene_panel(request, story_id, scene_id):
     if form.is_valid():
         changes = dict(form.cleaned_data)
         version = changes.pop("version") or None
+        if "effects_text" not in request.POST:  # not shown: effects stored in a form the studio cannot print
+            changes.pop("effects_text")
         try:
             services.update_scene(editor=request.user, scene=scene, expected_version=version, **changes)
         except StoryError as error:
@@ -165,8 +182,9 @@ def edit_choice(request, story_id, scene_id, choice_id):
         if request.POST.get("move") in ("up", "down"):
             services.reorder_choice(editor=request.user, choice=choice, offset=-1 if request.POST["move"] == "up" else 1)
         else:
+            state = {name: request.POST[name] for name in CHOICE_STATE_FIELDS if name in request.POST}
             services.update_choice(editor=request.user, choice=choice, text=request.POST.get("text", ""),
-                                   to_scene=_scene(scenario, request.POST.get("to_scene", "")))
+                                   to_scene=_scene(scenario, request.POST.get("to_scene", "")), **state)
     except StoryError as error:
         messages.error(request, error.message)
     if not request.htmx:

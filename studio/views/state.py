@@ -1,0 +1,159 @@
+"""A story's variables and items: declare, edit, rename (every use follows), delete (refused while used)."""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from story_admin.exceptions import StoryError
+from story_admin.services import state
+from story_admin.state.engine import Kind
+
+from .access import author_required, editable_story
+
+
+class VariableForm(forms.Form):
+    name = forms.CharField(max_length=60, help_text="Letters, digits and _, e.g. gold or lamp_lit.")
+    kind = forms.ChoiceField(choices=[(kind.value, kind.value) for kind in Kind], initial=Kind.NUMBER.value)
+    initial = forms.CharField(required=False, label="Starts at", help_text="A number, true/false, or a text.")
+    minimum = forms.FloatField(required=False)
+    maximum = forms.FloatField(required=False)
+    visible = forms.BooleanField(required=False, initial=True, label="Players see it")
+    description = forms.CharField(required=False, max_length=200)
+
+    def declaration(self) -> dict:
+        values = dict(self.cleaned_data)
+        values["initial"] = _initial(values["initial"], values["kind"])
+        return values
+
+
+class ItemForm(forms.Form):
+    name = forms.CharField(max_length=80, help_text="As authors and players read it, e.g. brass key.")
+    description = forms.CharField(required=False, max_length=200)
+
+
+def _initial(text: str, kind: str):
+    """The typed initial value: the studio's forms send text."""
+    text = (text or "").strip()
+    if kind == Kind.TEXT:
+        return text
+    if text == "":
+        return None
+    if kind == Kind.FLAG:
+        return {"true": True, "yes": True, "false": False, "no": False}.get(text.lower(), text)
+    try:
+        number = json.loads(text)
+    except ValueError:
+        return text
+    return number if isinstance(number, (int, float)) and not isinstance(number, bool) else text
+
+
+def _page(request, scenario, *, variable_form=None, item_form=None, status=200):
+    return render(request, "studio/state.html", {
+        "scenario": scenario, "variables": scenario.variables or [], "items": scenario.items or [],
+        "variable_form": variable_form or VariableForm(), "item_form": item_form or ItemForm(),
+    }, status=status)
+
+
+def _apply_errors(form, error: StoryError):
+    for field, errors in error.field_errors.items():
+        form.add_error(field if field in form.fields else None, errors)
+    if not error.field_errors:
+        form.add_error(None, error.message)
+
+
+@author_required
+def story_state(request, story_id):
+    return _page(request, editable_story(request, story_id))
+
+
+@author_required
+@require_POST
+def add_variable(request, story_id):
+    scenario = editable_story(request, story_id)
+    form = VariableForm(request.POST)
+    if form.is_valid():
+        try:
+            variable = state.declare_variable(editor=request.user, scenario=scenario, **form.declaration())
+        except StoryError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Variable “{variable.name}” declared.")
+            return redirect("studio:state", story_id=scenario.pk)
+    return _page(request, scenario, variable_form=form, status=400)
+
+
+@author_required
+@require_POST
+def edit_variable(request, story_id, name):
+    scenario = editable_story(request, story_id)
+    form = VariableForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise StoryError(" ".join(" ".join(errors) for errors in form.errors.values()))
+        values = form.declaration()
+        variable = state.update_variable(editor=request.user, scenario=scenario, name=name,
+                                         new_name=values.pop("name"), **values)
+    except StoryError as error:
+        messages.error(request, f"“{name}” was not changed: {error.message}")
+    else:
+        messages.success(request, f"Variable “{variable.name}” saved.")
+    return redirect("studio:state", story_id=scenario.pk)
+
+
+@author_required
+@require_POST
+def delete_variable(request, story_id, name):
+    scenario = editable_story(request, story_id)
+    try:
+        state.delete_variable(editor=request.user, scenario=scenario, name=name)
+    except StoryError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Variable “{name}” deleted.")
+    return redirect("studio:state", story_id=scenario.pk)
+
+
+@author_required
+@require_POST
+def add_item(request, story_id):
+    scenario = editable_story(request, story_id)
+    form = ItemForm(request.POST)
+    if form.is_valid():
+        try:
+            item = state.declare_item(editor=request.user, scenario=scenario, **form.cleaned_data)
+        except StoryError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Item “{item['name']}” declared.")
+            return redirect("studio:state", story_id=scenario.pk)
+    return _page(request, scenario, item_form=form, status=400)
+
+
+@author_required
+@require_POST
+def edit_item(request, story_id, name):
+    scenario = editable_story(request, story_id)
+    try:
+        item = state.update_item(editor=request.user, scenario=scenario, name=name,
+                                 new_name=request.POST.get("name"), description=request.POST.get("description"))
+    except StoryError as error:
+        messages.error(request, f"“{name}” was not changed: {error.message}")
+    else:
+        messages.success(request, f"Item “{item['name']}” saved.")
+    return redirect("studio:state", story_id=scenario.pk)
+
+
+@author_required
+@require_POST
+def delete_item(request, story_id, name):
+    scenario = editable_story(request, story_id)
+    try:
+        state.delete_item(editor=request.user, scenario=scenario, name=name)
+    except StoryError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Item “{name}” deleted.")
+    return redirect("studio:state", story_id=scenario.pk)
