@@ -5,6 +5,7 @@ import secrets
 from django_mongodb_backend import transaction
 
 from . import services
+from .services import state
 from .models import EndingKind, Role, Scenario, User
 
 DEMO_EMAIL = "demo@story.studio"
@@ -25,13 +26,15 @@ SCENES = [
      "une jeune fille en ciré jaune tient une lampe tempête. Elle ne semble pas avoir froid.", 1, 2, ""),
     ("veille", "La chambre de veille",
      "La pièce est vide. Sur la table, le registre des gardiens est ouvert à l'année 1911. "
-     "L'écriture de la dernière ligne ressemble étrangement à la vôtre.", 2, 0, ""),
+     "L'écriture de la dernière ligne ressemble étrangement à la vôtre. Sous la table, un bidon d'huile "
+     "à moitié plein.", 2, 0, ""),
     ("lanterne", "La lanterne",
      "Là-haut, la grande lentille est fendue. Au large, les feux d'un cargo avancent droit vers "
      "les récifs de la Vieille. Il vous reste quelques minutes, pas davantage.", 2, 1, ""),
     ("barque", "La barque",
      "Vous tirez la barque hors de l'eau. Sous une toile cirée, emmaillotée comme un nouveau-né, "
-     "repose une lentille de Fresnel intacte : celle que l'on disait perdue depuis un siècle.", 2, 2, ""),
+     "repose une lentille de Fresnel intacte : celle que l'on disait perdue depuis un siècle. Une petite "
+     "clé de laiton est nouée à la toile.", 2, 2, ""),
     ("maelle", "Maëlle",
      "« Je m'appelle Maëlle, dit la jeune fille. Mon père gardait ce phare. Il n'est jamais revenu "
      "de la grotte. » Elle montre une fente noire dans la falaise, d'où monte une lumière verte.", 2, 3, ""),
@@ -56,24 +59,36 @@ SCENES = [
      EndingKind.SECRET),
 ]
 
-# (from, to, label)
+# The story's state: the oil of the keeper's lamp, a hidden dice test at the lantern, the brass key.
+VARIABLES = [
+    {"name": "huile", "kind": "number", "initial": 0, "minimum": 0, "maximum": 2,
+     "description": "L'huile de la lampe à pétrole."},
+    {"name": "chance", "kind": "number", "initial": 0, "visible": False,
+     "description": "Le jet de dés (2d6) quand vous arrivez à la lanterne : 8 ou plus, le cargo vous voit."},
+]
+ITEMS = [{"name": "clé de laiton", "description": "Nouée à la toile de la barque ; elle ouvre la grille de la grotte."}]
+SCENE_EFFECTS = {"veille": "huile += 1", "barque": 'gain "clé de laiton"', "lanterne": "chance = 2d6"}
+
+# (from, to, label, condition, reason shown while it is locked; empty: hidden)
 CHOICES = [
-    ("tempete", "escalier", "Monter réparer la lanterne"),
-    ("tempete", "crique", "Descendre vers la lueur de la crique"),
-    ("escalier", "veille", "Pousser la porte de la chambre de veille"),
-    ("escalier", "lanterne", "Continuer jusqu'à la lanterne"),
-    ("crique", "barque", "Aider à tirer la barque"),
-    ("crique", "maelle", "Demander à la jeune fille qui elle est"),
-    ("veille", "page", "Lire la dernière page"),
-    ("veille", "lanterne", "Refermer le registre et monter"),
-    ("page", "escalier", "Refermer le registre et redescendre"),
-    ("page", "lanterne", "Courir à la lanterne avant qu'il ne soit trop tard"),
-    ("lanterne", "secours", "Allumer le feu de secours à la main"),
-    ("lanterne", "recifs", "Faire des signaux avec la lampe tempête"),
-    ("barque", "feu", "Remonter la lentille jusqu'au phare"),
-    ("barque", "crique", "Reposer la toile et retourner sur la grève"),
-    ("maelle", "grotte", "La suivre dans la grotte"),
-    ("maelle", "lanterne", "La ramener à l'abri du phare"),
+    ("tempete", "escalier", "Monter réparer la lanterne", "", ""),
+    ("tempete", "crique", "Descendre vers la lueur de la crique", "", ""),
+    ("escalier", "veille", "Pousser la porte de la chambre de veille", "", ""),
+    ("escalier", "lanterne", "Continuer jusqu'à la lanterne", "", ""),
+    ("crique", "barque", "Aider à tirer la barque", "", ""),
+    ("crique", "maelle", "Demander à la jeune fille qui elle est", "", ""),
+    ("veille", "page", "Lire la dernière page", "", ""),
+    ("veille", "lanterne", "Refermer le registre et monter", "", ""),
+    ("page", "escalier", "Refermer le registre et redescendre", "", ""),
+    ("page", "lanterne", "Courir à la lanterne avant qu'il ne soit trop tard", "", ""),
+    ("lanterne", "secours", "Allumer le feu de secours à la main", "huile >= 1",
+     "La lampe à pétrole est vide : il faudrait de l'huile."),
+    ("lanterne", "recifs", "Faire des signaux avec la lampe tempête", "chance < 8", ""),
+    ("lanterne", "secours", "Faire des signaux avec la lampe tempête", "chance >= 8", ""),
+    ("barque", "feu", "Remonter la lentille jusqu'au phare", "", ""),
+    ("barque", "crique", "Reposer la toile et retourner sur la grève", "", ""),
+    ("maelle", "grotte", "La suivre dans la grotte", 'has("clé de laiton")', "La grille de la grotte est fermée à clé."),
+    ("maelle", "lanterne", "La ramener à l'abri du phare", "", ""),
 ]
 
 COLUMN_WIDTH, ROW_HEIGHT = 280.0, 170.0
@@ -98,15 +113,21 @@ def ensure_demo() -> tuple[Scenario, str | None]:
 def _create_story(author: User) -> Scenario:
     story = services.create_scenario(
         author=author, title=DEMO_TITLE, language="fr", tags=["démo", "mystère"],
-        description="Une nuit de tempête, la lanterne du phare s'éteint. Douze scènes, quatre fins.",
+        description="Une nuit de tempête, la lanterne du phare s'éteint. Douze scènes, quatre fins, "
+                    "une lampe à remplir, une clé à trouver et un coup de dés.",
     )
+    for variable in VARIABLES:
+        state.declare_variable(editor=author, scenario=story, **variable)
+    for item in ITEMS:
+        state.declare_item(editor=author, scenario=story, **item)
     scenes = {}
     for order, (key, title, text, column, row, ending) in enumerate(SCENES):
         scenes[key] = services.create_scene(
             editor=author, scenario=story, title=title, text=text, order=order,
             is_start_scene=order == 0, is_end_scene=bool(ending), ending_kind=ending,
-            position_x=column * COLUMN_WIDTH, position_y=row * ROW_HEIGHT,
+            position_x=column * COLUMN_WIDTH, position_y=row * ROW_HEIGHT, effects_text=SCENE_EFFECTS.get(key, ""),
         )
-    for origin, target, label in CHOICES:
-        services.create_choice(editor=author, from_scene=scenes[origin], to_scene=scenes[target], text=label)
+    for origin, target, label, condition, locked_reason in CHOICES:
+        services.create_choice(editor=author, from_scene=scenes[origin], to_scene=scenes[target], text=label,
+                               condition_text=condition, locked_reason=locked_reason)
     return services.publish_scenario(editor=author, scenario=story)

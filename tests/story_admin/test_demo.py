@@ -29,3 +29,30 @@ def test_seed_demo_creates_a_sound_french_story_once(capsys):
     # A choice loops back to a scene placed further left on the map.
     assert any(choice.to_scene.position_x < choice.from_scene.position_x for choice in story.choices)
     assert Choice.objects.filter(scenario=scenario).count() == len(story.choices)
+
+
+def test_the_demo_story_uses_state_and_no_player_can_be_stuck(player):
+    """Oil for the lamp, the brass key for the secret ending, one dice test; from the lantern, whatever the
+    roll and the oil, a way on is always there."""
+    from story_admin import services
+    from story_admin.state.expressions import condition_text
+    from story_admin.state.schema import schema_of
+
+    call_command("seed_demo")
+    scenario = Scenario.objects.get(title=DEMO_TITLE)
+    schema = schema_of(scenario)
+    assert set(schema.variables) == {"huile", "chance"} and schema.items == {"clé de laiton"}
+    grotto = Choice.objects.get(scenario=scenario, text="La suivre dans la grotte")
+    assert condition_text(grotto.condition) == 'has("clé de laiton")'
+
+    progress = services.start_progress(player=player, scenario=scenario)
+    for label in ("Monter réparer la lanterne", "Continuer jusqu'à la lanterne"):
+        progress = services.choose(player=player, progress=progress,
+                                   choice=Choice.objects.get(scenario=scenario, text=label))
+    story = load_story(scenario)
+    from story_admin.selectors import choices_for_player
+
+    shown = [(verdict.choice.text, verdict.available) for verdict in choices_for_player(progress, story)]
+    assert ("Allumer le feu de secours à la main", False) in shown  # no oil yet
+    assert sum(available for _, available in shown) == 1            # the signals, to one ending or the other
+    assert 2 <= progress.state["variables"]["chance"] <= 12
