@@ -12,34 +12,24 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_safe
 
+from story_admin import selectors
 from story_admin.media_files import INLINE_TYPES
-from story_admin.models import Asset
-from story_admin.permissions import can_edit_story
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
 SAFETY_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
 
 
-def _visible(request, asset: Asset | None) -> bool:
-    """Media of a draft story, or a private asset, are served to its editors only."""
-    if asset is None:
-        return False
-    if asset.scenario_id and not asset.scenario.is_published:
-        return can_edit_story(request.user, asset.scenario)
-    if not asset.is_public and asset.scenario_id is None:
-        return request.user.is_authenticated and (request.user.pk == asset.uploaded_by_id or request.user.is_superuser)
-    return True
-
-
 @require_safe
 def serve_media(request, name: str):
-    asset = Asset.objects.select_related("scenario").filter(file=name).first()
-    if not _visible(request, asset) or not default_storage.exists(name):
+    # Who may see it is the one rule of every asset read (drafts to their editors, private media to its owner
+    # until a published story shows it).
+    asset = selectors.visible_assets(request.user).select_related("scenario").filter(file=name).first()
+    if asset is None or not default_storage.exists(name):
         raise Http404("No such media file.")
     size = default_storage.size(name)
     etag = f'"{asset.pk}-{size}-{int(default_storage.get_modified_time(name).timestamp())}"'
-    public = asset.scenario_id is None or asset.scenario.is_published
+    public = asset.is_public and (asset.scenario_id is None or asset.scenario.is_published)
     inline = asset.mime_type in INLINE_TYPES
     headers = {
         **SAFETY_HEADERS,

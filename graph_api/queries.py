@@ -224,7 +224,8 @@ class Query(graphene.ObjectType):
 
     @staticmethod
     def resolve_my_assets(root, info):
-        return Asset.objects.filter(uploaded_by=require_user(info)).select_related("uploaded_by")
+        user = require_user(info)
+        return selectors.visible_assets(user).filter(uploaded_by=user).select_related("uploaded_by")
 
     # Progress
 

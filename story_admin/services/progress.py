@@ -141,6 +141,8 @@ def go_back(*, player: User, progress: PlayerProgress, steps: int) -> PlayerProg
 
 def set_time_spent(*, player: User, progress: PlayerProgress, seconds: int) -> PlayerProgress:
     ensure_own_progress(player, progress)
+    with _still_there():
+        ensure_can_read(player, progress.scenario)
     if not isinstance(seconds, int) or seconds < 0:
         raise StoryRuleError("Time spent must be a whole number of seconds, zero or more.")
     progress.total_time_spent = seconds

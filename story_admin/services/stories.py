@@ -202,7 +202,8 @@ def update_scene(*, editor: User, scene: Scene, expected_version: str | None = N
         given = {Scene._meta.get_field(name).attname for name in changes}
         fields = {name: getattr(scene, name) for name, value in loaded.items()
                   if name in given or getattr(scene, name) != value}
-        fields.pop("version", None)
+        for written_below in ("id", "version", "updated_at"):
+            fields.pop(written_below, None)
         now = timezone.now()
         with transaction.atomic():
             if changes.get("is_start_scene"):

@@ -37,6 +37,9 @@ def test_progress_in_a_story_unpublished_since_is_hidden_with_it(gql, author, pl
     back = gql.data("mutation($id: ID!) { goBackInHistory(progressId: $id, stepsBack: 1) { success code "
                     "progress { scenarioId { scenesList { text } } } } }", {"id": str(progress.pk)})
     assert back["goBackInHistory"]["success"] is False and "Spoiler" not in str(back)
+    timed = gql.data("mutation($id: ID!) { updateProgress(progressId: $id, input: {totalTimeSpent: 5}) { success "
+                     "progress { scenarioId { scenesList { text } } } } }", {"id": str(progress.pk)})
+    assert timed["updateProgress"]["success"] is False and "Spoiler" not in str(timed)
     # the author still follows it in their own story
     assert len(gql.as_user(author).data("{ allProgress { mongoId } }")["allProgress"]) == 1
 
