@@ -173,6 +173,8 @@ def _open(data: bytes):
         raise StoryRuleError("This zip has no story.json: it is not a Story Studio backup.") from None
     except ValueError as error:
         raise StoryRuleError(f"story.json is not valid JSON ({error}).") from None
+    except RecursionError:
+        raise StoryRuleError("story.json nests too deeply to be a Story Studio backup.") from None
     if document.get("format") != BACKUP_FORMAT:
         raise StoryRuleError("story.json is not a Story Studio backup (its “format” is missing or different).")
     if document.get("version") != BACKUP_VERSION:

@@ -28,10 +28,11 @@ def parse_link(inner: str) -> Link:
 
 def _spans(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each `[[…]]`: at least one character inside, none of them a line break, shortest first."""
-    index = 0
+    index, line_end = 0, -1
     while (start := text.find("[[", index)) != -1:
-        line_end = text.find("\n", start + 2)
-        line_end = len(text) if line_end == -1 else line_end
+        if start >= line_end:  # each line's end is searched for once, not once per link
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end == -1 else line_end
         close = text.find("]]", start + 3, line_end)
         if close == -1:
             # No `]]` before this line ends: no later `[[` of the same line can close either.

@@ -239,3 +239,7 @@ def test_a_backup_asset_with_a_script_address_is_refused(illustrated, author):
     refused(author, zipped({**files, "story.json": json.dumps(document).encode()}),
             "The backup's asset “Clip” has the address “javascript:alert\\(1\\)”: an asset's url must start with "
             "http:// or https://")
+
+
+def test_a_story_json_nested_too_deeply_is_refused(author):
+    refused(author, zipped({"story.json": b"[" * 200_000}), "story.json nests too deeply")
