@@ -224,3 +224,17 @@ def choices_for_player(progress: PlayerProgress, story: Story) -> list[Availabil
     verdicts = (availability(choice, schema, state) for choice in story.choices_from(scene)
                 if choice.to_scene_id in story.scenes_by_id)
     return [verdict for verdict in verdicts if verdict.shown]
+
+
+STUCK = ("There is no way on from here yet: the author has not finished this part of the story. "
+         "Go back, or restart.")
+
+
+def stuck_message(progress: PlayerProgress, story: Story) -> str:
+    """What to tell a player whose scene is not an ending and offers no choice they may take ("" otherwise)."""
+    scene = story.scenes_by_id.get(progress.current_scene_id)
+    if scene is None or scene.is_end_scene:
+        return ""
+    if any(verdict.available for verdict in choices_for_player(progress, story)):
+        return ""
+    return STUCK

@@ -2,16 +2,23 @@
 
 import graphene
 
-from story_admin import services
+from story_admin import selectors, services
 from story_admin.exceptions import NotFound, StoryRuleError
 from story_admin.models import Choice, PlayerProgress, Scenario, Scene
 from story_admin.services.progress import ensure_own_progress
 
 from ..auth import require_user
 from ..ids import load
+from ..loaders import story_of
 from ..scalars import JSONString
 from ..types import PlayerProgressType
 from .base import ServiceMutation
+
+
+def told(info, progress, done: str) -> str:
+    """`done`, and a clear word when the player now stands where no choice leads on (a story being written)."""
+    stuck = selectors.stuck_message(progress, story_of(info, progress.scenario))
+    return f"{done} {stuck}" if stuck else done
 
 
 def own_progress(user, progress_id) -> PlayerProgress:
@@ -41,7 +48,7 @@ class CreateProgress(ServiceMutation):
         if scene.scenario_id != scenario.pk or not scene.is_start_scene:
             raise StoryRuleError("A story is started at its start scene.")
         progress = services.start_progress(player=player, scenario=scenario)
-        return cls(success=True, message="Story started.", progress=progress)
+        return cls(success=True, message=told(info, progress, "Story started."), progress=progress)
 
 
 class RecordProgressInput(graphene.InputObjectType):
@@ -66,7 +73,7 @@ class RecordProgress(ServiceMutation):
         choice = load(Choice, input.choice_id, "choice") if input.get("choice_id") else None
         progress = services.advance(player=player, progress=progress, to_scene=load(Scene, input.scene_id, "scene"),
                                     choice=choice, metadata=input.get("metadata"))
-        return cls(success=True, message="Progress recorded.", progress=progress)
+        return cls(success=True, message=told(info, progress, "Progress recorded."), progress=progress)
 
 
 class UpdateProgressInput(graphene.InputObjectType):
@@ -117,7 +124,7 @@ class GoBackInHistory(ServiceMutation):
     def perform(cls, root, info, progress_id, steps_back):
         player = require_user(info)
         progress = services.go_back(player=player, progress=own_progress(player, progress_id), steps=steps_back)
-        return cls(success=True, message=f"Went back {steps_back} step{'s' if steps_back != 1 else ''}.",
+        return cls(success=True, message=told(info, progress, f"Went back {steps_back} step{'s' if steps_back != 1 else ''}."),
                    progress=progress)
 
 
@@ -132,7 +139,7 @@ class StartScenario(ServiceMutation):
     @classmethod
     def perform(cls, root, info, scenario_id):
         progress = services.start_progress(player=require_user(info), scenario=load(Scenario, scenario_id, "story"))
-        return cls(success=True, message="Story started.", progress=progress)
+        return cls(success=True, message=told(info, progress, "Story started."), progress=progress)
 
 
 class MakeChoice(ServiceMutation):
@@ -152,7 +159,7 @@ class MakeChoice(ServiceMutation):
                 raise NotFound(f"No story has the id “{scenario_id}”.")
             raise StoryRuleError("Start the story first (startScenario).")
         progress = services.choose(player=player, progress=progress, choice=load(Choice, choice_id, "choice"))
-        return cls(success=True, message="Choice made.", progress=progress)
+        return cls(success=True, message=told(info, progress, "Choice made."), progress=progress)
 
 
 class ResetProgress(ServiceMutation):

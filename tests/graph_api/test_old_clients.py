@@ -155,6 +155,8 @@ def test_a_player_meets_a_published_story_that_cannot_be_played_yet(gql, author,
     assert gql.data(START, {"scenarioId": unfinished_id})["startScenario"]["success"]
     stuck = gql.data(MAKE_CHOICE, {"scenarioId": unfinished_id, "choiceId": way})["makeChoice"]
     assert stuck["success"]
+    assert stuck["message"] == ("Choice made. There is no way on from here yet: the author has not finished this "
+                                "part of the story. Go back, or restart.")
     assert stuck["progress"]["currentSceneId"] == {"title": "Le brouillard", "isEndScene": False, "choices": []}
 
 
