@@ -59,11 +59,11 @@ class StoryGraphQLView(FileUploadGraphQLView):
                 "message": f"The request body is larger than {settings.GRAPHQL_MAX_BODY_BYTES // 1024} KB.",
                 "extensions": {"code": "BAD_USER_INPUT"}}]}, status=413)
         session_user = getattr(request, "user", None)  # set by AuthenticationMiddleware from the session cookie
-        if token_from_header(request) is None and session_user is not None and session_user.is_authenticated:
-            if reason := csrf_refusal(request):
-                logger.warning("Session ignored on /graphql/ without the CSRF token (%s), origin %r",
-                               reason, request.META.get("HTTP_ORIGIN"))
-                request.user = AnonymousUser()
+        if (token_from_header(request) is None and session_user is not None and session_user.is_authenticated
+                and (reason := csrf_refusal(request))):
+            logger.warning("Session ignored on /graphql/ without the CSRF token (%s), origin %r",
+                           reason, request.META.get("HTTP_ORIGIN"))
+            request.user = AnonymousUser()
         return super().dispatch(request, *args, **kwargs)
 
     @staticmethod
