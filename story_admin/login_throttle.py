@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import LoginThrottle, UserManager
@@ -78,42 +78,47 @@ def _wait_refusal(throttle: LoginThrottle, now: datetime) -> str | None:
 def claim_attempt(email: str, address: str = UNKNOWN_ADDRESS) -> str | None:
     """Count one try for this email from this address before its password is checked; why it may not be tried, or None."""
     email = UserManager.normalize_email(email)
-    if reason := _lock_refusal(LoginThrottle.objects.filter(email=email, address=address).first(), timezone.now()):
-        return reason
     for _ in range(CLAIM_ROUNDS):
         now = timezone.now()
         throttle, _ = LoginThrottle.objects.get_or_create(email=email, address=EVERY_ADDRESS)  # a parallel create: Django gets it
         if reason := _wait_refusal(throttle, now):
+            return reason
+        # The email's document says until when some address is locked out; only then is this one's read.
+        # A locked address is refused before it is counted: it cannot slow the owner down any further.
+        if throttle.locked_until and throttle.locked_until > now and (reason := _lock_refusal(
+                LoginThrottle.objects.filter(email=email, address=address).first(), now)):
             return reason
         counted = 0 if _forgotten(throttle, now) else throttle.failures
         claimed = LoginThrottle.objects.filter(
             pk=throttle.pk, failures=throttle.failures, last_failure_at=throttle.last_failure_at,
         ).update(failures=counted + 1, last_failure_at=now)
         if claimed:
-            _count_for_address(email, address, now)
             return None
     return BUSY
 
 
-def _count_for_address(email: str, address: str, now: datetime) -> None:
-    throttle, _ = LoginThrottle.objects.get_or_create(email=email, address=address)
-    if _forgotten(throttle, now):
-        LoginThrottle.objects.filter(pk=throttle.pk).update(failures=1, last_failure_at=now, locked_until=None)
-    else:
-        LoginThrottle.objects.filter(pk=throttle.pk).update(failures=F("failures") + 1, last_failure_at=now)
-
-
 def record_failure(email: str, address: str = UNKNOWN_ADDRESS) -> None:
-    """The claimed try had a wrong password: it stays counted; at LOCK_AFTER from this address, the address is locked."""
-    now = timezone.now()
-    LoginThrottle.objects.filter(email=UserManager.normalize_email(email), address=address,
-                                 failures__gte=LOCK_AFTER).update(failures=0, locked_until=now + LOCK_FOR,
-                                                                  last_failure_at=now)
+    """The claimed try had a wrong password: it stays counted, and counts for its address; at LOCK_AFTER the address is locked."""
+    email, now = UserManager.normalize_email(email), timezone.now()
+    from_address, recent = LoginThrottle.objects.filter(email=email, address=address), now - FORGET_AFTER
+    if not from_address.filter(last_failure_at__gte=recent).update(failures=F("failures") + 1, last_failure_at=now):
+        # A first failure, or the first for a long while: start the count (parallel ones each add theirs).
+        LoginThrottle.objects.get_or_create(email=email, address=address)
+        from_address.filter(Q(last_failure_at__isnull=True) | Q(last_failure_at__lt=recent)).update(
+            failures=0, locked_until=None)
+        from_address.update(failures=F("failures") + 1, last_failure_at=now)
+    locked_until = now + LOCK_FOR
+    if from_address.filter(failures__gte=LOCK_AFTER).update(failures=0, locked_until=locked_until, last_failure_at=now):
+        LoginThrottle.objects.filter(email=email, address=EVERY_ADDRESS).update(locked_until=locked_until)
 
 
 def record_success(email: str, address: str = UNKNOWN_ADDRESS) -> None:
-    """The owner is back: their email's slowdown and their address's count are forgotten (other addresses stay locked)."""
-    LoginThrottle.objects.filter(email=UserManager.normalize_email(email), address__in=[EVERY_ADDRESS, address]).delete()
+    """The owner is back: the email's slowdown and this address's count are forgotten; other addresses stay locked."""
+    email, now = UserManager.normalize_email(email), timezone.now()
+    LoginThrottle.objects.filter(email=email, address=address).delete()
+    every = LoginThrottle.objects.filter(email=email, address=EVERY_ADDRESS)
+    if not every.filter(locked_until__gt=now).update(failures=0, last_failure_at=None):
+        every.delete()
 
 
 def _forgotten(throttle: LoginThrottle, now: datetime) -> bool:

@@ -11,7 +11,13 @@ from story_admin.exceptions import NotFound, StoryRuleError
 from story_admin.models import Role
 from story_admin.services import users as user_services
 
-from ..auth import current_user, issue_refresh_token, new_access_token, require_user, sign_out_everywhere
+from ..auth import (
+    current_user,
+    issue_refresh_token,
+    new_access_token,
+    require_user,
+    sign_out_everywhere,
+)
 from ..ids import object_id
 from ..types import UserType
 from .base import ServiceMutation, provided

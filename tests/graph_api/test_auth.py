@@ -104,7 +104,7 @@ def test_parallel_exchanges_of_one_refresh_token_have_one_winner(gql, player):
         refresh = login(gql, player)["refreshToken"]
         start = Barrier(2)
 
-        def exchange(_):
+        def exchange(_, start=start, refresh=refresh):
             start.wait()
             try:
                 return GraphQLClient(Client())(REFRESH, {"r": refresh})

@@ -22,13 +22,15 @@ def test_node_with_an_id_it_cannot_use_is_not_found(gql, bad_id):
     assert error_of(gql(NODE, {"id": bad_id})) == ("NOT_FOUND", f"No object has the id “{bad_id}”.")
 
 
-def test_accounts_by_node_id_follow_the_rule_of_user_by_id(gql, author, other_author, player):
+def test_accounts_by_node_id_follow_the_rule_of_user_by_id(gql, author, other_author, player, superuser):
+    """An account by node id: to itself and to superusers; anyone else is told it does not exist."""
     author_id = to_global_id("UserType", str(author.pk))
     assert error_of(gql(NODE, {"id": author_id}))[0] == "UNAUTHENTICATED"
     assert error_of(gql.as_user(player)(NODE, {"id": author_id}))[0] == "NOT_FOUND"
+    assert error_of(gql.as_user(other_author)(NODE, {"id": author_id}))[0] == "NOT_FOUND"
     player_id = to_global_id("UserType", str(player.pk))
     assert gql.as_user(player).data(NODE, {"id": player_id})["node"]["email"] == player.email
-    assert gql.as_user(other_author).data(NODE, {"id": author_id})["node"]["email"] == author.email
+    assert gql.as_user(superuser).data(NODE, {"id": author_id})["node"]["email"] == author.email
 
 
 def test_media_of_a_draft_is_hidden_from_everyone_but_its_editors(gql, author, other_author):
