@@ -1,8 +1,10 @@
 """Asking for generated media: one entry point for the API, the studio and the admin."""
 
 import logging
+import time
 
 import django_rq
+from django.conf import settings
 from django_mongodb_backend import transaction
 from redis.exceptions import RedisError
 from rq import Callback, Retry
@@ -38,6 +40,11 @@ def request_generation(*, requester: User, kind: str, name: str = "", prompt: st
     if not (name or "").strip():
         raise StoryRuleError("Give the media a name.", field_errors={"name": ["Required."]})
     asset_type = KINDS[kind]
+    if asset_type is AssetType.SOUND and len(prompt or "") > settings.NARRATION_MAX_CHARACTERS:
+        raise StoryRuleError(
+            f"A narration reads at most {settings.NARRATION_MAX_CHARACTERS:,} characters; this text has "
+            f"{len(prompt):,}. Split the scene, or narrate a shorter text.", field_errors={"prompt": ["Too long."]})
+    claim_generation(requester)
     asset = Asset.objects.create(
         type=asset_type, name=name.strip()[:255], uploaded_by=requester, status=AssetStatus.QUEUED,
         scene=scene, scenario_id=scene.scenario_id if scene else None, prompt=prompt or "",
@@ -46,6 +53,26 @@ def request_generation(*, requester: User, kind: str, name: str = "", prompt: st
     # Inside a transaction, the worker must not look for the asset before it is committed.
     transaction.on_commit(lambda: enqueue(asset))
     return asset
+
+
+def claim_generation(requester: User) -> None:
+    """Count one more request against the author's quotas (per minute and per day), atomically in Redis;
+    refuse, saying when to try again, once a quota is used up. Superusers have none."""
+    if requester.is_superuser:
+        return
+    now = int(time.time())
+    try:
+        connection = django_rq.get_connection("default")
+        for seconds, limit, wait in ((60, settings.GENERATION_PER_MINUTE, "a minute"),
+                                     (86400, settings.GENERATION_PER_DAY, "tomorrow")):
+            key = f"generation-quota:{requester.pk}:{seconds}:{now // seconds}"
+            used, _ = connection.pipeline().incr(key).expire(key, seconds).execute()
+            if used > limit:
+                raise StoryRuleError(f"You asked for {limit} media in {'a minute' if seconds == 60 else 'a day'}, "
+                                     f"the most one author may: try again {'in ' if seconds == 60 else ''}{wait}.")
+    except RedisError as error:
+        # Without Redis the job cannot be queued either: enqueue() records that on the asset and says so.
+        logger.warning("Could not count a generation request of %s against its quota: %s", requester.pk, error)
 
 
 def enqueue(asset: Asset) -> None:

@@ -169,6 +169,10 @@ HF_IMAGE_MODEL = env("HF_IMAGE_MODEL", default="stabilityai/stable-diffusion-xl-
 HUGGINGFACE_API_TOKEN = env("HUGGINGFACE_API_TOKEN", default="")
 TTS_PROVIDER = env("TTS_PROVIDER", default="gtts")
 MUSICGEN_MODEL = env("MUSICGEN_MODEL", default="facebook/musicgen-small")
+# Quotas per author (superusers have none) and the longest text one narration reads (~2.2 KB of audio a character).
+GENERATION_PER_MINUTE = env.int("GENERATION_PER_MINUTE", default=10)
+GENERATION_PER_DAY = env.int("GENERATION_PER_DAY", default=200)
+NARRATION_MAX_CHARACTERS = env.int("NARRATION_MAX_CHARACTERS", default=3000)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -8,6 +8,7 @@ from rq import SimpleWorker
 from generation.jobs import generate_asset
 from generation.services import GenerationUnavailable, request_generation
 from story_admin import services
+from story_admin.exceptions import StoryRuleError
 from story_admin.models import Asset, Scene
 from tests.factories import ScenarioFactory, SceneFactory
 
@@ -97,3 +98,42 @@ def test_unreachable_redis_is_a_clear_error_and_the_scene_is_saved(settings, sce
     assert payload["success"] and payload["scene"]["title"] == "Renamed"
     assert "job queue cannot be reached" in payload["message"]
     assert Scene.objects.get(pk=scene.pk).title == "Renamed"
+
+
+def test_an_author_has_a_generation_quota_per_minute(rq_redis, settings, scene):
+    settings.GENERATION_PER_MINUTE = 3
+    for _ in range(3):
+        request_generation(requester=scene.scenario.author, kind="image", scene=scene)
+    with pytest.raises(StoryRuleError, match="You asked for 3 media in a minute, the most one author may: "
+                                             "try again in a minute."):
+        request_generation(requester=scene.scenario.author, kind="image", scene=scene)
+    assert Asset.objects.filter(scene=scene).count() == 3
+
+
+def test_a_burst_of_parallel_requests_stays_within_the_quota(rq_redis, settings, scene):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    settings.GENERATION_PER_MINUTE = 5
+    author = scene.scenario.author
+
+    def ask(_):
+        try:
+            request_generation(requester=author, kind="image", scene=scene)
+            return True
+        except StoryRuleError:
+            return False
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(10) as pool:
+        granted = sum(pool.map(ask, range(20)))
+    assert granted == 5 and Asset.objects.filter(scene=scene).count() == 5
+
+
+def test_a_narration_longer_than_the_cap_is_refused_clearly(rq_redis, settings, scene):
+    settings.NARRATION_MAX_CHARACTERS = 100
+    with pytest.raises(StoryRuleError, match="A narration reads at most 100 characters; this text has 150."):
+        request_generation(requester=scene.scenario.author, kind="sound", scene=scene, prompt="x" * 150)
+    assert not Asset.objects.filter(scene=scene).exists()

@@ -98,7 +98,7 @@ def test_parallel_exchanges_of_one_refresh_token_have_one_winner(gql, player):
     from django.db import connections
     from django.test import Client
 
-    from tests.graph_api.conftest import GraphQLClient
+    from tests.graphql_client import GraphQLClient
 
     for _ in range(20):
         refresh = login(gql, player)["refreshToken"]

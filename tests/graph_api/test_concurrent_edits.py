@@ -41,7 +41,7 @@ def _at_the_same_instant(requests: list) -> list:
     from django.db import connections
     from django.test import Client
 
-    from tests.graph_api.conftest import GraphQLClient
+    from tests.graphql_client import GraphQLClient
 
     start = Barrier(len(requests))
 
