@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
+from bson import ObjectId
 from django_mongodb_backend import transaction
 
 from ..exceptions import StoryError, StoryRuleError
@@ -18,6 +19,9 @@ from .stories import check_choice, check_scene, create_scenario
 
 ENDING_TAG = re.compile(r"^ending-(\w+)$")
 AUTO_COLUMN_WIDTH = 260.0
+AUTO_ROW_HEIGHT = 170.0
+AUTO_COLUMNS = 25
+IMPORT_BATCH = 200
 LINK_METACHARACTERS = {"[": "(", "]": ")", "|": "/", "->": "→", "<-": "←"}
 
 
@@ -50,19 +54,24 @@ def import_twine_story(*, author: User, story: TwineStory, warnings: list[str] |
     if story.start and story.start != start:
         warnings.append(f"The start passage “{story.start}” is a special passage; “{start}” starts the story.")
 
-    scenes = [_scene(passage, order, start) for order, passage in enumerate(passages)]
+    # Every document is built and checked before the first write, with its final id.
+    placeholder = Scenario(pk=ObjectId())
+    scenes = [_scene(passage, order, start, placeholder) for order, passage in enumerate(passages)]
     by_name = {scene.title: scene for scene in scenes}
-    links = []
+    choices = []
     for passage in passages:
         for order, link in enumerate(links_in(passage.text)):
-            if link.target in by_name:
-                links.append((by_name[passage.name], by_name[link.target], link.label, order))
-            else:
+            if link.target not in by_name:
                 warnings.append(f"Passage “{passage.name}” links to “{link.target}”, which does not exist: "
                                 f"that link was left out.")
+                continue
+            choice = Choice(pk=ObjectId(), scenario=placeholder, from_scene=by_name[passage.name],
+                            to_scene=by_name[link.target], text=link.label, order=order)
+            _checked(check_choice, choice, f"the link “{choice.text}” of “{passage.name}”")
+            choices.append(choice)
 
-    with transaction.atomic():
-        scenario = create_scenario(author=author, title=story.name or "Untitled Twine story", language=language)
+    scenario = create_scenario(author=author, title=story.name or "Untitled Twine story", language=language)
+    try:
         scenario.ifid = story.ifid or scenario.ifid
         scenario.twine = {
             "format": story.format, "format_version": story.format_version, "zoom": story.zoom,
@@ -70,24 +79,39 @@ def import_twine_story(*, author: User, story: TwineStory, warnings: list[str] |
             "special_passages": [{"name": p.name, "tags": p.tags, "text": p.text} for p in story.special_passages],
         }
         scenario.save(update_fields=["ifid", "twine", "updated_at"])
-        for scene in scenes:
-            scene.scenario = scenario
-        Scene.objects.bulk_create(scenes)
-        choices = [Choice(scenario=scenario, from_scene=origin, to_scene=target, text=label, order=order)
-                   for origin, target, label, order in links]
-        for choice in choices:
-            _checked(check_choice, choice, f"the link “{choice.text}” of “{choice.from_scene.title}”")
-        Choice.objects.bulk_create(choices)
+        for document in (*scenes, *choices):
+            document.scenario = scenario
+        _write_in_batches(Scene, scenes)
+        _write_in_batches(Choice, choices)
+    except Exception:
+        discard_import(scenario)
+        raise
     return ImportReport(scenario=scenario, scene_count=len(scenes), choice_count=len(choices),
                         special_passages=[p.name for p in story.special_passages], warnings=warnings)
 
 
-def _scene(passage: Passage, order: int, start: str) -> Scene:
+def _write_in_batches(model, documents: list) -> None:
+    """Insert in batches, each one short transaction: a large import never holds the database for long
+    (the embedded server runs one transaction at a time), and other requests are served in between."""
+    for start in range(0, len(documents), IMPORT_BATCH):
+        with transaction.atomic():
+            model.objects.bulk_create(documents[start:start + IMPORT_BATCH])
+
+
+def discard_import(scenario: Scenario) -> None:
+    """Remove what an import that failed half-way wrote: it imports all or nothing."""
+    Choice.objects.filter(scenario=scenario).delete()
+    Scene.objects.filter(scenario=scenario).delete()
+    Scenario.objects.filter(pk=scenario.pk).delete()
+
+
+def _scene(passage: Passage, order: int, start: str, scenario: Scenario) -> Scene:
     ending_kinds = [match.group(1) for tag in passage.tags if (match := ENDING_TAG.match(tag))]
     is_ending = not links_in(passage.text)
-    x, y = passage.position or (order * AUTO_COLUMN_WIDTH, 0.0)
+    # Passages without a position go on a grid, reading order left to right, then down.
+    x, y = passage.position or ((order % AUTO_COLUMNS) * AUTO_COLUMN_WIDTH, (order // AUTO_COLUMNS) * AUTO_ROW_HEIGHT)
     scene = Scene(
-        title=passage.name, text=prose_of(passage.text), order=order, is_start_scene=passage.name == start,
+        pk=ObjectId(), scenario=scenario, title=passage.name, text=prose_of(passage.text), order=order, is_start_scene=passage.name == start,
         is_end_scene=is_ending, tags=[tag for tag in passage.tags if not ENDING_TAG.match(tag)],
         ending_kind=(ending_kinds[0] if ending_kinds and ending_kinds[0] in EndingKind.values else "")
         if is_ending else "", position_x=x, position_y=y,
@@ -169,8 +193,15 @@ def import_twine_file(*, author: User, filename: str, data: bytes) -> list[Impor
             raise StoryRuleError(f"{filename}: expected a Twee file (.twee, .tw) or a Twine 2 HTML file.")
     except TwineFormatError as error:
         raise StoryRuleError(f"{filename}: {error}") from None
-    with transaction.atomic():
-        return [import_twine_story(author=author, story=story, warnings=warnings) for story, warnings in parsed]
+    reports = []
+    try:
+        for story, warnings in parsed:
+            reports.append(import_twine_story(author=author, story=story, warnings=warnings))
+    except Exception:
+        for report in reports:
+            discard_import(report.scenario)
+        raise
+    return reports
 
 
 def export_story(*, editor: User, scenario: Scenario, format: str) -> ExportedFile:

@@ -275,3 +275,61 @@ def test_management_commands_round_trip(author, tmp_path, capsys):
     out = tmp_path / "out.twee"
     call_command("export_story", str(scenario.pk), "--format", "twee", "--out", str(out))
     assert out.read_text().startswith(":: StoryTitle\nThe Cave\n")
+
+
+def chain_twee(count: int, *, positions: bool = False) -> bytes:
+    passages = [":: StoryTitle\nLong road"]
+    for number in range(count):
+        position = f' {{"position":"{number * 10},0"}}' if positions else ""
+        link = f"[[On->P{number + 1}]]" if number < count - 1 else ""
+        passages.append(f":: P{number}{position}\nStep {number}.\n{link}")
+    return ("\n\n".join(passages) + "\n").encode()
+
+
+def test_passages_without_positions_are_laid_on_a_grid_however_many(author):
+    """4,000 passages: one row would pass the map's million-pixel bound from passage 3,847 on."""
+    [report] = import_twine_file(author=author, filename="long.twee", data=chain_twee(4000))
+    xs, ys = zip(*Scene.objects.filter(scenario=report.scenario).values_list("position_x", "position_y"))
+    assert report.scene_count == 4000 and max(xs) < 10_000 and max(ys) < 30_000
+    assert len(set(zip(xs, ys))) == 4000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_lets_other_requests_in_while_it_writes(author):
+    """Written in short batches, never as one long transaction: a reader is served while the import runs
+    (with one transaction it would wait to the end, then see everything at once)."""
+    import threading
+
+    from django.db import connections
+
+    total = 2400
+    finished = threading.Event()
+
+    def run_import():
+        try:
+            import_twine_file(author=author, filename="long.twee", data=chain_twee(total))
+        finally:
+            finished.set()
+            connections.close_all()
+
+    importer = threading.Thread(target=run_import)
+    importer.start()
+    seen = set()
+    while not finished.is_set():
+        seen.add(Scene.objects.filter(scenario__title="Long road").count())
+    importer.join(120)
+    assert Scene.objects.filter(scenario__title="Long road").count() == total
+    assert any(0 < count < total for count in seen), sorted(seen)
+
+
+def test_an_import_that_fails_half_way_leaves_nothing(author, monkeypatch):
+    from story_admin.services import twine
+
+    def broken(model, documents):
+        model.objects.bulk_create(documents[:10])
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(twine, "_write_in_batches", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_twine_file(author=author, filename="long.twee", data=chain_twee(50))
+    assert not Scenario.objects.exists() and not Scene.objects.exists() and not Choice.objects.exists()
