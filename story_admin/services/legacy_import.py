@@ -11,6 +11,7 @@ What the old backend meant differently is converted on the way in, and the repor
 - scenes had no map position, stories no language, assets no story, width, height or duration.
 """
 
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -269,9 +270,9 @@ def _sizes(metadata: dict) -> dict:
     for name, kind in (("width", int), ("height", int), ("duration", float)):
         try:
             value = kind(float(metadata[name]))
-        except (KeyError, TypeError, ValueError, OverflowError):
+        except (KeyError, TypeError, ValueError, OverflowError):  # absent, or not a finite number
             continue
-        if value > 0:
+        if 0 < value < math.inf:
             sizes[name] = value
     return sizes
 
