@@ -393,3 +393,15 @@ def test_a_second_run_adds_nothing_and_converts_nothing_again(imported, capsys, 
 def test_unreachable_old_database_is_a_clear_error():
     with pytest.raises(CommandError, match="Cannot read the old database"):
         call_command("import_veh", "--uri", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300", "--db", "x")
+
+
+def test_collections_larger_than_a_batch_come_across_whole(old_backend, capsys, monkeypatch):
+    from story_admin.services import legacy_import
+
+    uri, _ = old_backend
+    monkeypatch.setattr(legacy_import, "INSERT_BATCH", 5)
+    output = import_veh(uri, capsys)
+    assert "choices: 13 imported" in output and "scenes: 12 imported" in output
+    assert (Scene.objects.count(), Choice.objects.count(), PlayerProgress.objects.count()) == (12, 13, 4)
+    for story in Scenario.objects.all():
+        assert len(set(Scene.objects.filter(scenario=story).values_list("position_x", "position_y"))) == 6
