@@ -85,35 +85,41 @@ def add_variable(request, story_id):
     return _page(request, scenario, variable_form=form, status=400)
 
 
+def _then_back(request, scenario, action, *, done, failed: str = ""):
+    """Run `action`; say what became of it (`done(result)`, or the refusal) and go back to the page."""
+    try:
+        result = action()
+    except StoryError as error:
+        messages.error(request, f"{failed}{error.message}")
+    else:
+        messages.success(request, done(result))
+    return redirect("studio:state", story_id=scenario.pk)
+
+
+def _changed_variable(request, scenario, name):
+    form = VariableForm(request.POST)
+    if not form.is_valid():
+        raise StoryError(" ".join(" ".join(errors) for errors in form.errors.values()))
+    values = form.declaration()
+    return state.update_variable(editor=request.user, scenario=scenario, name=name, new_name=values.pop("name"),
+                                 **values)
+
+
 @author_required
 @require_POST
 def edit_variable(request, story_id, name):
     scenario = editable_story(request, story_id)
-    form = VariableForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise StoryError(" ".join(" ".join(errors) for errors in form.errors.values()))
-        values = form.declaration()
-        variable = state.update_variable(editor=request.user, scenario=scenario, name=name,
-                                         new_name=values.pop("name"), **values)
-    except StoryError as error:
-        messages.error(request, f"“{name}” was not changed: {error.message}")
-    else:
-        messages.success(request, f"Variable “{variable.name}” saved.")
-    return redirect("studio:state", story_id=scenario.pk)
+    return _then_back(request, scenario, lambda: _changed_variable(request, scenario, name),
+                      done=lambda variable: f"Variable “{variable.name}” saved.", failed=f"“{name}” was not changed: ")
 
 
 @author_required
 @require_POST
 def delete_variable(request, story_id, name):
     scenario = editable_story(request, story_id)
-    try:
-        state.delete_variable(editor=request.user, scenario=scenario, name=name)
-    except StoryError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Variable “{name}” deleted.")
-    return redirect("studio:state", story_id=scenario.pk)
+    return _then_back(request, scenario, lambda: state.delete_variable(editor=request.user, scenario=scenario,
+                                                                      name=name),
+                      done=lambda _: f"Variable “{name}” deleted.")
 
 
 @author_required
@@ -136,24 +142,15 @@ def add_item(request, story_id):
 @require_POST
 def edit_item(request, story_id, name):
     scenario = editable_story(request, story_id)
-    try:
-        item = state.update_item(editor=request.user, scenario=scenario, name=name,
-                                 new_name=request.POST.get("name"), description=request.POST.get("description"))
-    except StoryError as error:
-        messages.error(request, f"“{name}” was not changed: {error.message}")
-    else:
-        messages.success(request, f"Item “{item['name']}” saved.")
-    return redirect("studio:state", story_id=scenario.pk)
+    return _then_back(request, scenario, lambda: state.update_item(
+        editor=request.user, scenario=scenario, name=name, new_name=request.POST.get("name"),
+        description=request.POST.get("description")),
+        done=lambda item: f"Item “{item['name']}” saved.", failed=f"“{name}” was not changed: ")
 
 
 @author_required
 @require_POST
 def delete_item(request, story_id, name):
     scenario = editable_story(request, story_id)
-    try:
-        state.delete_item(editor=request.user, scenario=scenario, name=name)
-    except StoryError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Item “{name}” deleted.")
-    return redirect("studio:state", story_id=scenario.pk)
+    return _then_back(request, scenario, lambda: state.delete_item(editor=request.user, scenario=scenario, name=name),
+                      done=lambda _: f"Item “{name}” deleted.")
