@@ -70,10 +70,12 @@ print("PREPARED " + json.dumps({"authors": authors, "players": players, "story":
 
 STORY_QUERY = """query($id: ID!) { scenario(id: $id) { title startScene { mongoId }
   scenesList { mongoId title text isEndScene choices { mongoId text toSceneId { mongoId } } } } }"""
-START = "mutation($s: ID!) { startScenario(scenarioId: $s) { success message progress { currentSceneId { mongoId } } } }"
-CHOOSE = """mutation($s: ID!, $c: ID!) { makeChoice(scenarioId: $s, choiceId: $c) { success message
-  progress { currentSceneId { mongoId } isCompleted } } }"""
-RESET = "mutation($s: ID!) { resetProgress(scenarioId: $s) { success message progress { currentSceneId { mongoId } } } }"
+# A players' app offers the choices the server says are available (the demo story has state: a locked grotto,
+# a dice test), so that is what these players pick from.
+PROGRESS = "progress { currentSceneId { mongoId } isCompleted availableChoices { available choice { mongoId } } }"
+START = "mutation($s: ID!) { startScenario(scenarioId: $s) { success message " + PROGRESS + " } }"
+CHOOSE = "mutation($s: ID!, $c: ID!) { makeChoice(scenarioId: $s, choiceId: $c) { success message " + PROGRESS + " } }"
+RESET = "mutation($s: ID!) { resetProgress(scenarioId: $s) { success message " + PROGRESS + " } }"
 SCENE_ID = re.compile(r"/scenes/([0-9a-f]{24})/")
 
 
@@ -223,7 +225,7 @@ class Player(HttpUser):
         self.player, self.headers = account["id"], {"Authorization": f"JWT {account['token']}"}
         story = self.graphql(STORY_QUERY, {"id": self.story_id}, "graphql: read the story", "scenario")
         self.scenes = {scene["mongoId"]: scene for scene in story["scenesList"]} if story else {}
-        self.current = None
+        self.current, self.available = None, []
         self.begin()
 
     def graphql(self, query, variables, name, field):
@@ -242,6 +244,8 @@ class Player(HttpUser):
     def acknowledge(self, result):
         if result:
             self.current = result["progress"]["currentSceneId"]["mongoId"]
+            self.available = [entry["choice"]["mongoId"] for entry in result["progress"]["availableChoices"]
+                              if entry["available"]]
             Acknowledged.progress[self.player] = self.current
 
     def begin(self):
@@ -252,11 +256,10 @@ class Player(HttpUser):
         scene = self.scenes.get(self.current)
         if scene is None:
             return self.begin()
-        if scene["isEndScene"] or not scene["choices"]:
+        if scene["isEndScene"] or not self.available:
             return self.acknowledge(self.graphql(RESET, {"s": self.story_id}, "graphql: start again",
                                                  "resetProgress"))
-        choice = random.choice(scene["choices"])
-        self.acknowledge(self.graphql(CHOOSE, {"s": self.story_id, "c": choice["mongoId"]},
+        self.acknowledge(self.graphql(CHOOSE, {"s": self.story_id, "c": random.choice(self.available)},
                                       "graphql: make a choice", "makeChoice"))
 
     @task(1)

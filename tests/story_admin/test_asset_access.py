@@ -14,6 +14,7 @@ from story_admin.exceptions import NotFound
 from story_admin.models import Asset, AssetType, Scenario, Scene
 from story_admin.services.backup import export_backup
 from story_admin.services.copies import duplicate_scenario
+from tests.generation.media_samples import png_bytes
 from tests.factories import AssetFactory, ScenarioFactory, SceneFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,14 +55,15 @@ def test_exports_and_duplicates_copy_only_what_the_editor_may_see(other_author, 
     story = ScenarioFactory(author=other_author, title="B's story")
     scene = SceneFactory(scenario=story, title="B's scene", is_start_scene=True)
     Scene.objects.filter(pk=scene.pk).update(image=private_image)
-    own = asset_with_file(other_author, story, content=b"B's own picture", is_public=False)
+    picture = png_bytes(12, 8)  # a real image: a duplicate re-imports it and checks its bytes
+    own = asset_with_file(other_author, story, content=picture, is_public=False)
     SceneFactory(scenario=story, image=own)
 
     archive = zipfile.ZipFile(io.BytesIO(export_backup(editor=other_author, scenario=story).content))
     document = json.loads(archive.read("story.json"))
     assert [asset["id"] for asset in document["assets"]] == [str(own.pk)]
     assert next(item for item in document["scenes"] if item["title"] == "B's scene")["image"] is None
-    assert [archive.read(name) for name in archive.namelist() if name.startswith("media/")] == [b"B's own picture"]
+    assert [archive.read(name) for name in archive.namelist() if name.startswith("media/")] == [picture]
     assert "secret" not in archive.read("story.json").decode()
 
     copy = duplicate_scenario(editor=other_author, scenario=story)

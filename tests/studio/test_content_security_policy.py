@@ -23,7 +23,7 @@ def test_studio_and_admin_pages_allow_scripts_from_our_origin_only(client, autho
     pages = [reverse("studio:signin")]
     client.force_login(author)
     pages += [reverse("studio:dashboard"), reverse("studio:story", args=[story.pk]),
-              reverse("studio:outline", args=[story.pk]), reverse("studio:play", args=[story.pk]),
+              reverse("studio:outline", args=[story.pk]), reverse("studio:play", args=[story.pk]) + "?seed=1",
               reverse("studio:scene", args=[story.pk, scene.pk]), reverse("admin:index"),
               reverse("admin:story_admin_asset_changelist")]
     for url in pages:
