@@ -24,14 +24,19 @@ from ..media_files import inspect_media
 from ..models import Asset, AssetStatus, AssetType, Choice, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
 from ..selectors import load_story, visible_assets
+from ..state.engine import check_effects
+from ..state.schema import check_declarations, with_scene_ids
 from .assets import is_web_address
 from .stories import check_choice, check_scene, unique_slug
 from .twine import ExportedFile
 
-BACKUP_FORMAT, BACKUP_VERSION = "story-studio-backup", 1
-SCENARIO_FIELDS = ("title", "slug", "description", "language", "tags", "ifid", "twine", "is_published")
+# Version 2 adds the story's state: variables, items and allow_rerolls on the story, effects on scenes,
+# effects and locked_reason on choices. Version 1 files still import (a story without state).
+BACKUP_FORMAT, BACKUP_VERSION, READABLE_VERSIONS = "story-studio-backup", 2, (1, 2)
+SCENARIO_FIELDS = ("title", "slug", "description", "language", "tags", "ifid", "twine", "is_published", "variables",
+                   "items", "allow_rerolls")
 SCENE_FIELDS = ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "tags", "position_x",
-                "position_y")
+                "position_y", "effects")
 ASSET_FIELDS = ("type", "name", "filename", "url", "file_size", "mime_type", "metadata", "is_public", "status",
                 "provider", "model", "prompt", "duration", "width", "height")
 MEDIA = ("image", "sound", "music")
@@ -64,6 +69,7 @@ def export_backup(*, editor: User, scenario: Scenario) -> ExportedFile:
                        for scene in story.scenes],
             "choices": [{"id": str(choice.pk), "from_scene": str(choice.from_scene_id),
                          "to_scene": _id(choice.to_scene_id), "text": choice.text, "condition": choice.condition,
+                         "locked_reason": choice.locked_reason, "effects": choice.effects,
                          "order": choice.order} for choice in story.choices],
             "assets": asset_documents,
         }
@@ -177,9 +183,9 @@ def _open(data: bytes):
         raise StoryRuleError("story.json nests too deeply to be a Story Studio backup.") from None
     if document.get("format") != BACKUP_FORMAT:
         raise StoryRuleError("story.json is not a Story Studio backup (its “format” is missing or different).")
-    if document.get("version") != BACKUP_VERSION:
-        raise StoryRuleError(f"This backup has version {document.get('version')}; this Story Studio reads version "
-                             f"{BACKUP_VERSION}.")
+    if document.get("version") not in READABLE_VERSIONS:
+        raise StoryRuleError(f"This backup has version {document.get('version')}; this Story Studio reads versions "
+                             f"{' and '.join(map(str, READABLE_VERSIONS))}.")
     return archive, document
 
 
@@ -240,12 +246,18 @@ def _documents(author, archive, document, ids):
     if Scenario.objects.filter(slug=scenario.slug).exists():
         scenario.slug = unique_slug(scenario.title)
     scenario.is_published = False
+    scenario.variables, scenario.items = scenario.variables or [], scenario.items or []
+    schema = check_declarations(scenario.variables, scenario.items)
+    # visited("…") names scenes by id: follow them to their ids in this copy.
+    scene_ids = {old: str(ids[old]) for old in (item["id"] for item in document["scenes"]) if old in ids}
     assets_by_id = {asset.pk: asset for asset in assets}
     scenes = []
     for item in document["scenes"]:
         media = {name: assets_by_id.get(new(item.get(name), "asset")) for name in MEDIA}
         scene = Scene(pk=ids[item["id"]], scenario=scenario, **media,
                       **{name: item[name] for name in SCENE_FIELDS if name in item})
+        scene.effects = with_scene_ids(scene.effects or [], scene_ids)
+        _check(lambda checked: check_effects(checked.effects, schema), scene, f"the effects of scene “{scene.title}”")
         _check(check_scene, scene, f"scene “{scene.title}”")
         scenes.append(scene)
     by_id = {scene.pk: scene for scene in scenes}
@@ -253,7 +265,10 @@ def _documents(author, archive, document, ids):
     for item in document["choices"]:
         choice = Choice(pk=ids[item["id"]], scenario=scenario, from_scene=by_id.get(new(item["from_scene"], "scene")),
                         to_scene=by_id.get(new(item.get("to_scene"), "scene")), text=item["text"],
-                        condition=item.get("condition") or {}, order=item.get("order", 0))
+                        condition=with_scene_ids(item.get("condition") or {}, scene_ids), order=item.get("order", 0),
+                        locked_reason=item.get("locked_reason") or "",
+                        effects=with_scene_ids(item.get("effects") or [], scene_ids))
+        _check(lambda checked: check_effects(checked.effects, schema), choice, f"the effects of choice “{choice.text}”")
         if choice.from_scene is None:
             raise StoryRuleError(f"The choice “{choice.text}” starts from no scene of the backup.")
         _check(check_choice, choice, f"choice “{choice.text}”")

@@ -7,7 +7,7 @@ from bson.errors import InvalidId
 
 from ..exceptions import StoryRuleError
 from ..models import Scenario
-from .engine import Kind, StateSchema, Variable
+from .engine import Kind, StateSchema, Variable, check_variable
 from .expressions import ITEMS, NotReadable, condition_text, effects_text
 
 VARIABLE_FIELDS = ("name", "kind", "initial", "minimum", "maximum", "visible", "description")
@@ -129,3 +129,39 @@ class SceneNames:
             return effects_text(effects, scene_title_of=self.title_of)
         except NotReadable:
             return None
+
+
+def with_scene_ids(document, mapping: dict[str, str]):
+    """A condition or effects whose `visited("…")` references follow scenes given new ids (backups, copies)."""
+    if isinstance(document, list):
+        return [with_scene_ids(part, mapping) for part in document]
+    if isinstance(document, dict):
+        if list(document) == ["var"] and isinstance(document["var"], list) and document["var"] \
+                and isinstance(document["var"][0], str) and document["var"][0].startswith("visits."):
+            old = document["var"][0].removeprefix("visits.")
+            return {"var": [f"visits.{mapping.get(old, old)}", *document["var"][1:]]}
+        return {key: with_scene_ids(value, mapping) for key, value in document.items()}
+    return document
+
+
+def check_declarations(variables, items) -> StateSchema:
+    """Declarations read from outside (a backup): each variable checked; a clear refusal for a malformed one."""
+    if not isinstance(variables, list) or not isinstance(items, list):
+        raise StoryRuleError("The story's variables and items must be lists.")
+    names = set()
+    for document in variables:
+        try:
+            variable = variable_from_document(document)
+        except (KeyError, TypeError, ValueError):
+            raise StoryRuleError(f"The variable {str(document)[:80]} is not a declaration Story Studio reads "
+                                 "(name, kind, initial).") from None
+        check_variable(variable)
+        names.add(variable.name)
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise StoryRuleError(f"The item {str(item)[:80]} has no name.")
+        names.add(item["name"])
+    if len(names) != len(variables) + len(items):
+        raise StoryRuleError("Two variables or items of the story share a name.")
+    return StateSchema(variables={document["name"]: variable_from_document(document) for document in variables},
+                       items=frozenset(item["name"] for item in items))

@@ -167,7 +167,7 @@ class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
         execute_prepared = self._executor.execute_prepared
 
         async def execute_in_turn(context):
-            if self._transactions.blocked(context.session):
+            if not MONITORING.get() and self._transactions.blocked(context.session):
                 ENGINE_WAS_BUSY.set(True)
                 raise InvalidOperation(f"SQLiteEngine has an {BUSY_ENGINE}")
             try:
@@ -193,8 +193,12 @@ class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
         transaction begun under a running write). A refused command did nothing (mongoeco restores
         the session's state), so it runs again once the transaction is over; its refusal is never sent.
         """
-        if _command_name(header.op_code, payload) in MONITORING_COMMANDS:
-            return await super()._dispatch_wire_request(header, payload, connection=connection)
+        if _command_name(header.op_code, payload) in MONITORING_COMMANDS:  # they never touch the engine
+            token = MONITORING.set(True)
+            try:
+                return await super()._dispatch_wire_request(header, payload, connection=connection)
+            finally:
+                MONITORING.reset(token)
         while True:
             async with self._one_at_a_time:
                 ENGINE_WAS_BUSY.set(False)
@@ -228,6 +232,8 @@ def _command_name(op_code: int, payload: bytes) -> str:
         return ""
 
 
+# Set while a monitoring command (hello, ping) is answered outside the turn of shim 5.
+MONITORING: ContextVar[bool] = ContextVar("monitoring", default=False)
 # Set (per connection task) when a command was refused because another session's transaction was open.
 ENGINE_WAS_BUSY: ContextVar[bool] = ContextVar("engine_was_busy", default=False)
 

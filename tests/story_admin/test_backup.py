@@ -14,6 +14,7 @@ from story_admin.models import Asset, Choice, Scenario, Scene
 from story_admin.selectors import load_story
 from story_admin.services import delete_scenario
 from story_admin.services.backup import export_backup, import_backup
+from tests.factories import ScenarioFactory, SceneFactory
 from tests.generation.media_samples import png_bytes, png_declaring, wav_bytes
 from tests.snapshots import database_snapshot
 
@@ -41,7 +42,7 @@ def test_backup_zip_holds_story_json_and_media(illustrated, author):
     exported = export_backup(editor=author, scenario=illustrated)
     archive = zipfile.ZipFile(io.BytesIO(exported.content))
     document = json.loads(archive.read("story.json"))
-    assert (document["format"], document["version"]) == ("story-studio-backup", 1)
+    assert (document["format"], document["version"]) == ("story-studio-backup", 2)
     assert len(document["scenes"]) == 3 and len(document["choices"]) == 3 and len(document["assets"]) == 2
     image = next(asset for asset in document["assets"] if asset["type"] == "image")
     assert archive.read(image["file"]) == png_bytes(30, 20)
@@ -243,3 +244,60 @@ def test_a_backup_asset_with_a_script_address_is_refused(illustrated, author):
 
 def test_a_story_json_nested_too_deeply_is_refused(author):
     refused(author, zipped({"story.json": b"[" * 200_000}), "story.json nests too deeply")
+
+
+@pytest.fixture
+def stateful(author):
+    from story_admin.services import state
+    from story_admin.state.expressions import parse_condition, parse_effects
+
+    story = ScenarioFactory(author=author, title="Le phare", allow_rerolls=True)
+    state.declare_variable(editor=author, scenario=story, name="oil", kind="number", initial=1, maximum=3)
+    state.declare_item(editor=author, scenario=story, name="brass key")
+    quay = SceneFactory(scenario=story, title="Quay", is_start_scene=True, effects=parse_effects("oil += 1"))
+    vault = SceneFactory(scenario=story, title="Vault", is_end_scene=True)
+    Choice.objects.create(scenario=story, from_scene=quay, to_scene=vault, text="Open",
+                          condition=parse_condition(f'has("brass key") and not visited("{vault.pk}")'),
+                          locked_reason="It is locked.", effects=parse_effects('lose "brass key"'))
+    return Scenario.objects.get(pk=story.pk)
+
+
+def test_a_backup_keeps_the_story_state_and_scene_references_follow_new_ids(stateful, author):
+    from story_admin.services.copies import duplicate_scenario
+    from story_admin.state.expressions import condition_text
+    from story_admin.state.schema import SceneNames
+
+    copy = duplicate_scenario(editor=author, scenario=stateful)
+    assert copy.pk != stateful.pk and copy.allow_rerolls
+    assert copy.variables == stateful.variables and copy.items == stateful.items
+    story = load_story(copy)
+    quay = next(scene for scene in story.scenes if scene.title == "Quay")
+    assert quay.effects == [{"set": ["oil", {"+": [{"var": "oil"}, 1]}]}]
+    [door] = story.choices
+    assert (door.locked_reason, door.effects) == ("It is locked.", [{"lose": "brass key"}])
+    copied_vault = next(scene for scene in story.scenes if scene.title == "Vault")
+    assert f"visits.{copied_vault.pk}" in json.dumps(door.condition)
+    assert SceneNames(story).condition(door.condition) == 'has("brass key") and not visited("Vault")'
+    assert condition_text(door.condition)  # readable
+
+
+def test_a_version_1_backup_still_imports(illustrated, author):
+    files = backup_files(illustrated, author)
+    document = json.loads(files["story.json"])
+    document["version"] = 1
+    for key in ("variables", "items", "allow_rerolls"):
+        document["scenario"].pop(key)
+    for scene in document["scenes"]:
+        scene.pop("effects")
+    for choice in document["choices"]:
+        choice.pop("effects"), choice.pop("locked_reason")
+    copy = import_backup(author=author, data=zipped({**files, "story.json": json.dumps(document).encode()}))
+    assert copy.variables == [] and Scene.objects.filter(scenario=copy).count() == len(document["scenes"])
+
+
+def test_a_backup_whose_effects_name_an_undeclared_variable_is_refused(stateful, author):
+    files = backup_files(stateful, author)
+    document = json.loads(files["story.json"])
+    document["scenario"]["variables"] = []
+    refused(author, zipped({**files, "story.json": json.dumps(document).encode()}),
+            "The backup's the effects of scene “Quay” is refused: Unknown variable “oil”")

@@ -180,6 +180,14 @@ def test_parallel_edits_through_django_all_succeed():
     assert Scene.objects.filter(scenario__in=stories).count() == 80
 
 
+def test_monitoring_commands_are_answered_during_another_sessions_transaction(client, embedded_mongo):
+    holder = _hold_a_transaction(embedded_mongo.uri, "monitoring", seconds=1.0)
+    with pymongo.MongoClient(embedded_mongo.uri, serverSelectionTimeoutMS=5000) as other:
+        assert other.admin.command("hello")["isWritablePrimary"]
+        assert other.admin.command("ping")["ok"] == 1
+    holder.join(10)
+
+
 def test_monitoring_commands_are_answered_while_a_command_runs(tmp_path):
     """pymongo's heartbeats must never wait behind a long command: past their timeout, pymongo cancels
     every operation in flight. The server's one-command-at-a-time turn is held; hello and ping answer."""
