@@ -99,9 +99,14 @@ def _write_in_batches(model, documents: list) -> None:
 
 
 def discard_import(scenario: Scenario) -> None:
-    """Remove what an import that failed half-way wrote: it imports all or nothing."""
-    Choice.objects.filter(scenario=scenario).delete()
-    Scene.objects.filter(scenario=scenario).delete()
+    """Remove what an import that failed half-way wrote: it imports all or nothing.
+
+    Nothing else can point at a story still being imported, so its documents go by one filter each
+    (`_raw_delete`, Django's own fast delete), never by the cascade collector's list of every scene id.
+    """
+    for model in (Choice, Scene):
+        queryset = model.objects.filter(scenario=scenario)
+        queryset._raw_delete(queryset.db)
     Scenario.objects.filter(pk=scenario.pk).delete()
 
 

@@ -18,9 +18,6 @@ measured against what django-mongodb-backend sends (see shared DESIGN.md):
    each (a fresh connection per read only served reads running beside writes; see 5).
 7. The wire ``insert`` command (every ``insert_many`` and bulk create) writes its documents
    as one batch, one SQLite transaction, instead of one document and one commit at a time.
-8. Monitoring commands (``hello``, ``isMaster``, ``ping``) are answered at once, never queued behind
-   the command that runs (shim 5): a long command delayed pymongo's heartbeats past their timeout,
-   and pymongo then cancelled every operation in flight ("operation cancelled").
 """
 
 import asyncio
@@ -167,7 +164,7 @@ class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
         execute_prepared = self._executor.execute_prepared
 
         async def execute_in_turn(context):
-            if not MONITORING.get() and self._transactions.blocked(context.session):
+            if self._transactions.blocked(context.session):
                 ENGINE_WAS_BUSY.set(True)
                 raise InvalidOperation(f"SQLiteEngine has an {BUSY_ENGINE}")
             try:
@@ -193,12 +190,6 @@ class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
         transaction begun under a running write). A refused command did nothing (mongoeco restores
         the session's state), so it runs again once the transaction is over; its refusal is never sent.
         """
-        if _command_name(header.op_code, payload) in MONITORING_COMMANDS:  # they never touch the engine
-            token = MONITORING.set(True)
-            try:
-                return await super()._dispatch_wire_request(header, payload, connection=connection)
-            finally:
-                MONITORING.reset(token)
         while True:
             async with self._one_at_a_time:
                 ENGINE_WAS_BUSY.set(False)
@@ -208,32 +199,6 @@ class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
             await self._transactions.wait_for_turn()
 
 
-MONITORING_COMMANDS = {"hello", "ismaster", "isMaster", "ping"}
-OP_QUERY, OP_MSG = 2004, 2013
-
-
-def _command_name(op_code: int, payload: bytes) -> str:
-    """The name of the command in a request: the first key of its command document ("" if unreadable).
-
-    OP_MSG: flag bits (4 bytes), section kind 0, then the document; OP_QUERY (the first handshake):
-    flags, the collection's C string, skip and limit (4 bytes each), then the document. A BSON
-    document is its size (4 bytes), then elements: a type byte and the key as a C string.
-    """
-    try:
-        if op_code == OP_MSG and payload[4] == 0:
-            start = 5
-        elif op_code == OP_QUERY:
-            start = payload.index(b"\0", 4) + 1 + 8
-        else:
-            return ""
-        key_start = start + 5
-        return payload[key_start:payload.index(b"\0", key_start)].decode()
-    except (IndexError, ValueError, UnicodeDecodeError):
-        return ""
-
-
-# Set while a monitoring command (hello, ping) is answered outside the turn of shim 5.
-MONITORING: ContextVar[bool] = ContextVar("monitoring", default=False)
 # Set (per connection task) when a command was refused because another session's transaction was open.
 ENGINE_WAS_BUSY: ContextVar[bool] = ContextVar("engine_was_busy", default=False)
 

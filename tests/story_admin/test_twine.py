@@ -287,11 +287,14 @@ def chain_twee(count: int, *, positions: bool = False) -> bytes:
 
 
 def test_passages_without_positions_are_laid_on_a_grid_however_many(author):
-    """4,000 passages: one row would pass the map's million-pixel bound from passage 3,847 on."""
-    [report] = import_twine_file(author=author, filename="long.twee", data=chain_twee(4000))
-    xs, ys = zip(*Scene.objects.filter(scenario=report.scenario).values_list("position_x", "position_y"))
-    assert report.scene_count == 4000 and max(xs) < 10_000 and max(ys) < 30_000
-    assert len(set(zip(xs, ys))) == 4000
+    """In one row, the map's million-pixel bound was passed from passage 3,847 on: they wrap into rows."""
+    from story_admin.services.twine import AUTO_COLUMN_WIDTH, AUTO_COLUMNS, AUTO_ROW_HEIGHT
+
+    [report] = import_twine_file(author=author, filename="long.twee", data=chain_twee(60))
+    positions = list(Scene.objects.filter(scenario=report.scenario).values_list("position_x", "position_y"))
+    assert len(set(positions)) == 60 and max(x for x, _ in positions) < AUTO_COLUMNS * AUTO_COLUMN_WIDTH
+    assert sorted({y for _, y in positions}) == [0, AUTO_ROW_HEIGHT, 2 * AUTO_ROW_HEIGHT]
+    assert (4000 // AUTO_COLUMNS) * AUTO_ROW_HEIGHT < 1_000_000  # 4,000 passages stay on the map
 
 
 @pytest.mark.django_db(transaction=True)

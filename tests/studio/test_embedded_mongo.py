@@ -178,38 +178,3 @@ def test_parallel_edits_through_django_all_succeed():
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(edit, range(8)))
     assert Scene.objects.filter(scenario__in=stories).count() == 80
-
-
-def test_monitoring_commands_are_answered_during_another_sessions_transaction(client, embedded_mongo):
-    holder = _hold_a_transaction(embedded_mongo.uri, "monitoring", seconds=1.0)
-    with pymongo.MongoClient(embedded_mongo.uri, serverSelectionTimeoutMS=5000) as other:
-        assert other.admin.command("hello")["isWritablePrimary"]
-        assert other.admin.command("ping")["ok"] == 1
-    holder.join(10)
-
-
-def test_monitoring_commands_are_answered_while_a_command_runs(tmp_path):
-    """pymongo's heartbeats must never wait behind a long command: past their timeout, pymongo cancels
-    every operation in flight. The server's one-command-at-a-time turn is held; hello and ping answer."""
-    import asyncio
-    import threading
-
-    from studio.embedded import mongo
-
-    loop = asyncio.new_event_loop()
-    server = mongo.build_server(path=tmp_path / "db.sqlite3", host="127.0.0.1", port=0)
-    threading.Thread(target=loop.run_forever, daemon=True).start()
-    bound = asyncio.run_coroutine_threadsafe(server.start(), loop).result(30)
-    held = asyncio.run_coroutine_threadsafe(server._one_at_a_time.acquire(), loop)
-    held.result(10)
-    try:
-        with pymongo.MongoClient(f"mongodb://127.0.0.1:{bound.port}/", serverSelectionTimeoutMS=5000,
-                                 socketTimeoutMS=5000) as client:
-            assert client.admin.command("ping")["ok"] == 1
-            assert client.admin.command("hello")["isWritablePrimary"]
-            with pytest.raises(pymongo.errors.PyMongoError):
-                client.shim_checks.waits.find_one({}, max_time_ms=None)
-    finally:
-        loop.call_soon_threadsafe(server._one_at_a_time.release)
-        asyncio.run_coroutine_threadsafe(server.close(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
