@@ -170,16 +170,23 @@ def state_changes(scenario: Scenario, changes: dict) -> dict:
         return changes
     changes = dict(changes)
     schema = schema_of(scenario)
-    names = SceneNames(load_story(scenario))
+    loaded = []
+
+    def scene_id_of(title: str) -> str:
+        # Only a text that names a scene (visited("…")) needs the story's scenes: load them then, once.
+        if not loaded:
+            loaded.append(SceneNames(load_story(scenario)))
+        return loaded[0].id_of(title)
+
     if "condition_text" in changes:
         text = changes.pop("condition_text") or ""
         with _refusal_on("condition_text"):
-            changes["condition"] = parse_condition(text, scene_id_of=names.id_of)
+            changes["condition"] = parse_condition(text, scene_id_of=scene_id_of)
             check_condition(changes["condition"], schema)
     if "effects_text" in changes:
         text = changes.pop("effects_text") or ""
         with _refusal_on("effects_text"):
-            changes["effects"] = parse_effects(text, scene_id_of=names.id_of)
+            changes["effects"] = parse_effects(text, scene_id_of=scene_id_of)
     if "effects" in changes:
         changes["effects"] = changes["effects"] or []
         with _refusal_on("effects_text"):
@@ -192,4 +199,4 @@ def _refusal_on(field: str):
     try:
         yield
     except StoryRuleError as error:
-        raise StoryRuleError(error.message, field_errors={field: [error.message]}) from None
+        raise on_field(field, error.message) from None

@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 
 from story_admin import permissions, selectors
-from story_admin.exceptions import NotFound
+from story_admin.exceptions import NotFound, StoryError
 
 
 def author_required(view):
@@ -28,3 +28,11 @@ def editable_story(request, story_id):
     if not permissions.can_edit_story(request.user, scenario):
         raise Http404("No such story.")
     return scenario
+
+
+def apply_errors(form, error: StoryError) -> None:
+    """A domain refusal shown on the form: each field error beside its field, else the message above it."""
+    for field, errors in error.field_errors.items():
+        form.add_error(field if field in form.fields else None, errors)
+    if not error.field_errors:
+        form.add_error(None, error.message)

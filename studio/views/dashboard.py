@@ -10,7 +10,7 @@ from story_admin.exceptions import StoryError
 from story_admin.services.copies import duplicate_scenario
 from story_admin.services.interchange import import_story_file
 
-from .access import author_required, editable_story
+from .access import apply_errors, author_required, editable_story
 
 
 class StoryForm(forms.Form):
@@ -45,10 +45,7 @@ def create_story(request):
         try:
             story = services.create_scenario(author=request.user, **form.cleaned_data)
         except StoryError as error:
-            for field, errors in error.field_errors.items():
-                form.add_error(field if field in form.fields else None, errors)
-            if not error.field_errors:
-                form.add_error(None, error.message)
+            apply_errors(form, error)
         else:
             messages.success(request, f"“{story.title}” created: add its first scene.")
             return redirect("studio:story", story_id=story.pk)

@@ -15,7 +15,7 @@ from story_admin.services.undo import delete_choice_with_undo, delete_scene_with
 from story_admin.models import Choice, EndingKind, Scene
 from story_admin.state.schema import SceneNames
 
-from .access import author_required, editable_story
+from .access import apply_errors, author_required, editable_story
 from .story_map import map_context
 
 
@@ -58,13 +58,6 @@ def _scene(scenario, scene_id) -> Scene:
     return scene
 
 
-def _apply_errors(form, error: StoryError):
-    for field, errors in error.field_errors.items():
-        form.add_error(field if field in form.fields else None, errors)
-    if not error.field_errors:
-        form.add_error(None, error.message)
-
-
 def _panel(request, scenario, scene, form=None, choice_form=None, status=200):
     context = map_context(scenario, selected=scene)
     story = context["story"]
@@ -104,7 +97,7 @@ def scene_panel(request, story_id, scene_id):
         try:
             services.update_scene(editor=request.user, scene=scene, expected_version=version, **changes)
         except StoryError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"“{scene.title}” saved.")
             if not request.htmx:
@@ -155,7 +148,7 @@ def add_choice(request, story_id, scene_id):
                                    to_scene=_scene(scenario, form.cleaned_data["to_scene"]),
                                    text=form.cleaned_data["text"])
         except StoryError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if not request.htmx:
                 return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)

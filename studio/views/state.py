@@ -11,7 +11,7 @@ from story_admin.exceptions import StoryError
 from story_admin.services import state
 from story_admin.state.engine import Kind
 
-from .access import author_required, editable_story
+from .access import apply_errors, author_required, editable_story
 
 
 class VariableForm(forms.Form):
@@ -57,13 +57,6 @@ def _page(request, scenario, *, variable_form=None, item_form=None, status=200):
     }, status=status)
 
 
-def _apply_errors(form, error: StoryError):
-    for field, errors in error.field_errors.items():
-        form.add_error(field if field in form.fields else None, errors)
-    if not error.field_errors:
-        form.add_error(None, error.message)
-
-
 @author_required
 def story_state(request, story_id):
     return _page(request, editable_story(request, story_id))
@@ -78,7 +71,7 @@ def add_variable(request, story_id):
         try:
             variable = state.declare_variable(editor=request.user, scenario=scenario, **form.declaration())
         except StoryError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Variable “{variable.name}” declared.")
             return redirect("studio:state", story_id=scenario.pk)
@@ -131,7 +124,7 @@ def add_item(request, story_id):
         try:
             item = state.declare_item(editor=request.user, scenario=scenario, **form.cleaned_data)
         except StoryError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Item “{item['name']}” declared.")
             return redirect("studio:state", story_id=scenario.pk)
