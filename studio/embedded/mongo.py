@@ -13,7 +13,8 @@ measured against what django-mongodb-backend sends (see shared DESIGN.md):
    to end, as on mongod, instead of failing ("SQLiteEngine has an active transaction bound
    to another session", "database is locked": the SQLite engine runs one transaction at a
    time). A transaction left open longer than TRANSACTION_LIFETIME_SECONDS (its client
-   died) is aborted, as mongod does.
+   died) is aborted, as mongod does. Handshake and monitoring commands (``hello``, ``ping``)
+   still run one at a time but never wait for a transaction (shim 8).
 6. Multi-document reads share the engine's SQLite connection instead of opening a new one
    each (a fresh connection per read only served reads running beside writes; see 5).
 7. The wire ``insert`` command (every ``insert_many`` and bulk create) writes its documents
@@ -47,6 +48,10 @@ IN_GROUP_SIZE = 50
 TRANSACTION_LIFETIME_SECONDS = 60   # mongod's transactionLifetimeLimitSeconds default
 TRANSACTION_POLL_SECONDS = 0.002
 BUSY_ENGINE = "active transaction bound to another session"
+# Handshake and monitoring commands read no data, so they never wait for another session's transaction:
+# pymongo's monitor sends `hello` every few seconds, and a client that cannot get its answer marks the
+# server unknown, clears its pool and fails the transaction's own next command (which left it open).
+MONITORING_COMMANDS = frozenset({"hello", "isMaster", "ismaster", "ping", "buildInfo", "buildinfo"})
 
 
 def _not_expression(document, spec, variables, dialect, context):
@@ -164,7 +169,7 @@ class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
         execute_prepared = self._executor.execute_prepared
 
         async def execute_in_turn(context):
-            if self._transactions.blocked(context.session):
+            if context.command_name not in MONITORING_COMMANDS and self._transactions.blocked(context.session):
                 ENGINE_WAS_BUSY.set(True)
                 raise InvalidOperation(f"SQLiteEngine has an {BUSY_ENGINE}")
             try:

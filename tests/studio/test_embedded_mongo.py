@@ -140,6 +140,18 @@ def test_other_sessions_wait_for_an_open_transaction_instead_of_failing(client, 
         "before", "plain write", "second transaction", "transaction"]
 
 
+def test_a_new_client_connects_and_pings_while_another_session_holds_a_transaction(embedded_mongo):
+    """pymongo's handshake and heartbeat (`hello`) must not wait for a transaction: a client that cannot get
+    its answer marks the server unknown, and under load the transaction's own next command then failed,
+    leaving it open for a minute while every request waited (bench/load.py at 50 users)."""
+    holder = _hold_a_transaction(embedded_mongo.uri, "monitoring", seconds=3)
+    with pymongo.MongoClient(embedded_mongo.uri, serverSelectionTimeoutMS=1000, connectTimeoutMS=1000) as newcomer:
+        assert newcomer.admin.command("ping")["ok"] == 1
+        assert newcomer.admin.command("hello")["isWritablePrimary"] is True
+    holder.join(10)
+    assert not holder.is_alive()
+
+
 def test_a_transaction_its_client_abandoned_is_aborted_after_its_lifetime(client, embedded_mongo, monkeypatch):
     from studio.embedded import mongo
 
