@@ -48,6 +48,7 @@ lint: venv
 # Timings that print ratios, the fuzzer and the load run (bench/musicgen.py takes minutes on a CPU: run it by hand).
 bench: venv $(VENV)/.music-installed system-packages
 	$(PY) bench/embedded_inserts.py
+	$(PY) bench/commands.py
 	$(PY) bench/graphql_story.py
 	$(PY) bench/twine_import.py
 	$(PY) bench/narration.py

@@ -18,9 +18,11 @@ def object_id(value, *, what: str) -> ObjectId:
         raise NotFound(f"No {what} has the id “{value}”.") from None
 
 
-def load(model, value, what: str):
-    """The document of `model` with this id, or NotFound naming what was looked for."""
-    document = model.objects.filter(pk=object_id(value, what=what)).first()
+def load(model, value, what: str, *, related: tuple[str, ...] = ()):
+    """The document of `model` with this id (and the `related` documents it points to, in the same
+    command), or NotFound naming what was looked for."""
+    documents = model.objects.select_related(*related) if related else model.objects
+    document = documents.filter(pk=object_id(value, what=what)).first()
     if document is None:
         raise NotFound(f"No {what} has the id “{value}”.")
     return document

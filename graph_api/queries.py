@@ -9,7 +9,7 @@ from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene, U
 from .auth import current_user, require_user
 from .errors import from_story_error
 from .ids import load, object_id
-from .loaders import story_of
+from .loaders import listed, listed_progress, story_of
 from .node import NodeField
 from .types import AssetType, ChoiceType, PlayerProgressType, ScenarioType, SceneType, UserType
 
@@ -149,7 +149,7 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_all_scenarios(root, info, published_only=False):
         stories = selectors.readable_stories(current_user(info)).select_related("author")
-        return stories.filter(is_published=True) if published_only else stories
+        return listed(info, stories.filter(is_published=True) if published_only else stories)
 
     @staticmethod
     @domain_errors
@@ -160,7 +160,8 @@ class Query(graphene.ObjectType):
     @domain_errors
     def resolve_scenarios_by_author(root, info, author_id):
         author = object_id(author_id, what="author")
-        return selectors.readable_stories(current_user(info)).filter(author_id=author).select_related("author")
+        return listed(info, selectors.readable_stories(current_user(info)).filter(author_id=author)
+                      .select_related("author"))
 
     @staticmethod
     @domain_errors
@@ -236,11 +237,11 @@ class Query(graphene.ObjectType):
         progress = selectors.visible_progress(user).filter(user=user).select_related("user", "scenario")
         if scenario_id:
             progress = progress.filter(scenario_id=object_id(scenario_id, what="story"))
-        return progress
+        return listed_progress(info, progress)
 
     @staticmethod
     def resolve_all_progress(root, info):
-        return selectors.visible_progress(require_user(info)).select_related("user", "scenario")
+        return listed_progress(info, selectors.visible_progress(require_user(info)).select_related("user", "scenario"))
 
     @staticmethod
     @domain_errors
@@ -252,14 +253,16 @@ class Query(graphene.ObjectType):
     def resolve_progress_by_user(root, info, user_id):
         user = require_user(info)
         owner = object_id(user_id, what="account")
-        return selectors.visible_progress(user).filter(user_id=owner).select_related("user", "scenario")
+        return listed_progress(info, selectors.visible_progress(user).filter(user_id=owner)
+                               .select_related("user", "scenario"))
 
     @staticmethod
     @domain_errors
     def resolve_progress_by_scenario(root, info, scenario_id):
         user = require_user(info)
         story = object_id(scenario_id, what="story")
-        return selectors.visible_progress(user).filter(scenario_id=story).select_related("user", "scenario")
+        return listed_progress(info, selectors.visible_progress(user).filter(scenario_id=story)
+                               .select_related("user", "scenario"))
 
     @staticmethod
     @domain_errors

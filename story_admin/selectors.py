@@ -59,19 +59,48 @@ def load_story(scenario: Scenario) -> Story:
     Equality queries on the story, assembled in Python: no `$in` over scene ids, which
     is slow on the embedded server and gains nothing on real MongoDB.
     """
-    # Sorted here rather than by the server: the embedded one sorts in Python, far slower.
-    scenes = sorted(Scene.objects.filter(scenario=scenario).order_by(), key=_reading_order)
-    choices = sorted(Choice.objects.filter(scenario=scenario).order_by(), key=_reading_order)
+    scenes = list(Scene.objects.filter(scenario=scenario).order_by())
+    choices = list(Choice.objects.filter(scenario=scenario).order_by())
     assets = {asset.pk: asset for asset in Asset.objects.filter(scenario=scenario)}
-    missing = {
-        getattr(scene, f"{name}_id") for scene in scenes for name in MEDIA_FIELDS
-    } - set(assets) - {None}
-    if scenario.cover_image_id and scenario.cover_image_id not in assets:
-        missing.add(scenario.cover_image_id)
-    if missing:
-        assets.update((asset.pk, asset) for asset in Asset.objects.filter(pk__in=missing))
+    return _assemble(scenario, scenes, choices, _with_borrowed_assets(assets, [scenario], scenes))
 
-    story = Story(scenario=scenario, scenes=scenes, choices=choices, assets=assets)
+
+def load_stories(scenarios: list[Scenario]) -> dict[ObjectId, Story]:
+    """Several whole stories in the queries of one (an `$in` over the few story ids): lists never query per story."""
+    scenarios = list({scenario.pk: scenario for scenario in scenarios}.values())
+    if len(scenarios) <= 1:
+        return {scenario.pk: load_story(scenario) for scenario in scenarios}
+    ids = [scenario.pk for scenario in scenarios]
+    scenes, choices = defaultdict(list), defaultdict(list)
+    for scene in Scene.objects.filter(scenario_id__in=ids).order_by():
+        scenes[scene.scenario_id].append(scene)
+    for choice in Choice.objects.filter(scenario_id__in=ids).order_by():
+        choices[choice.scenario_id].append(choice)
+    assets = {asset.pk: asset for asset in Asset.objects.filter(scenario_id__in=ids)}
+    every_scene = [scene for listed in scenes.values() for scene in listed]
+    assets = _with_borrowed_assets(assets, scenarios, every_scene)
+    return {scenario.pk: _assemble(scenario, scenes[scenario.pk], choices[scenario.pk], assets)
+            for scenario in scenarios}
+
+
+def _with_borrowed_assets(assets: dict, scenarios: list[Scenario], scenes: list[Scene]) -> dict:
+    """Add the assets scenes or covers use from elsewhere (another story's, an unattached upload): one query."""
+    missing = {getattr(scene, f"{name}_id") for scene in scenes for name in MEDIA_FIELDS}
+    missing |= {scenario.cover_image_id for scenario in scenarios}
+    missing -= set(assets) | {None}
+    if missing:
+        assets = {**assets, **{asset.pk: asset for asset in Asset.objects.filter(pk__in=missing)}}
+    return assets
+
+
+def _assemble(scenario: Scenario, scenes: list[Scene], choices: list[Choice], assets: dict) -> Story:
+    # Sorted here rather than by the server: the embedded one sorts in Python, far slower.
+    scenes.sort(key=_reading_order)
+    choices.sort(key=_reading_order)
+    used = {getattr(scene, f"{name}_id") for scene in scenes for name in MEDIA_FIELDS} | {scenario.cover_image_id}
+    story = Story(scenario=scenario, scenes=scenes, choices=choices,
+                  assets={pk: asset for pk, asset in assets.items()
+                          if asset.scenario_id == scenario.pk or pk in used})
     for scene in scenes:
         Scene.scenario.field.set_cached_value(scene, scenario)
         for name in MEDIA_FIELDS:

@@ -7,10 +7,13 @@ from pathlib import Path
 import pytest
 
 from studio.embedded import mongo
+from tests import command_count
 from tests.factories import AuthorFactory, UserFactory
 from tests.graphql_client import GraphQLClient
 from tests.processes import free_port, start_redis
 from tests.snapshots import STATIC_COLLECTIONS
+
+command_count.listen()  # before the first MongoClient: tests/test_command_counts.py counts commands
 
 
 class EmbeddedMongoThread(threading.Thread):

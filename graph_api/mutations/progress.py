@@ -3,12 +3,12 @@
 import graphene
 
 from story_admin import selectors, services
-from story_admin.exceptions import NotFound, StoryRuleError
+from story_admin.exceptions import StoryRuleError
 from story_admin.models import Choice, PlayerProgress, Scenario, Scene
 from story_admin.services.progress import ensure_own_progress
 
 from ..auth import require_user
-from ..ids import load
+from ..ids import load, object_id
 from ..loaders import story_of
 from ..scalars import JSONString
 from ..types import PlayerProgressType
@@ -22,7 +22,7 @@ def told(info, progress, done: str) -> str:
 
 
 def own_progress(user, progress_id) -> PlayerProgress:
-    progress = load(PlayerProgress, progress_id, "progress")
+    progress = load(PlayerProgress, progress_id, "progress", related=("scenario",))
     ensure_own_progress(user, progress)
     return progress
 
@@ -70,8 +70,10 @@ class RecordProgress(ServiceMutation):
     def perform(cls, root, info, input):
         player = require_user(info)
         progress = own_progress(player, input.progress_id)
-        choice = load(Choice, input.choice_id, "choice") if input.get("choice_id") else None
-        progress = services.advance(player=player, progress=progress, to_scene=load(Scene, input.scene_id, "scene"),
+        choice = load(Choice, input.choice_id, "choice", related=("to_scene",)) if input.get("choice_id") else None
+        to_scene = (choice.to_scene if choice and choice.to_scene and str(choice.to_scene_id) == str(input.scene_id)
+                    else load(Scene, input.scene_id, "scene"))
+        progress = services.advance(player=player, progress=progress, to_scene=to_scene,
                                     choice=choice, metadata=input.get("metadata"))
         return cls(success=True, message=told(info, progress, "Progress recorded."), progress=progress)
 
@@ -152,13 +154,14 @@ class MakeChoice(ServiceMutation):
     @classmethod
     def perform(cls, root, info, scenario_id, choice_id):
         player = require_user(info)
-        scenario = load(Scenario, scenario_id, "story")
-        progress = PlayerProgress.objects.filter(user=player, scenario=scenario).first()
+        # The progress with its story, and the choice with its target: one command each (a step is hot).
+        progress = PlayerProgress.objects.select_related("scenario").filter(
+            user=player, scenario_id=object_id(scenario_id, what="story")).first()
         if progress is None:
-            if not Scenario.objects.filter(pk=scenario.pk).exists():  # deleted since it was loaded
-                raise NotFound(f"No story has the id “{scenario_id}”.")
+            load(Scenario, scenario_id, "story")  # a missing story is NOT_FOUND, not "start it first"
             raise StoryRuleError("Start the story first (startScenario).")
-        progress = services.choose(player=player, progress=progress, choice=load(Choice, choice_id, "choice"))
+        choice = load(Choice, choice_id, "choice", related=("to_scene",))
+        progress = services.choose(player=player, progress=progress, choice=choice)
         return cls(success=True, message=told(info, progress, "Choice made."), progress=progress)
 
 

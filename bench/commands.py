@@ -1,0 +1,61 @@
+"""MongoDB commands per action, on a 10-scene and a 500-scene story (and list queries at 10 and 100 stories).
+
+Counts, not timings: the stable figure on a noisy machine. Each action is what a real client sends
+(tests/command_actions.py); pymongo's command monitoring counts what reaches the database.
+
+    .venv/bin/python bench/commands.py
+"""
+
+import sys
+
+from _embedded import ROOT, setup_django, start_embedded_redis
+
+sys.path.insert(0, str(ROOT))
+from tests import command_count  # noqa: E402
+
+# action -> most commands allowed (absent: only "the same at both sizes"). A player's step is 4 commands
+# (account, progress with its story, choice with its target, the conditional write) plus the whole-story
+# read (scenes, choices, assets) that its message and any payload field about scenes need: 7.
+GOALS = {
+    "graphql: makeChoice": 7, "graphql: recordProgress": 7,
+    "graphql: allScenarios with scenes": 5, "graphql: scenariosByAuthor": 5,
+    "graphql: createScene": 4, "graphql: createChoice": 4,
+    "studio: open the map": 5,
+}
+
+
+def main():
+    command_count.listen()
+    start_embedded_redis()
+    setup_django()
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    from tests.command_actions import World, actions, count
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ALLOWED_HOSTS = ["*"]
+    setup_test_environment()
+    small, large = World.build(scenes=10, stories=10, label="small"), World.build(scenes=500, stories=100,
+                                                                                  label="large")
+    small_actions, large_actions = actions(small), actions(large)
+    print(f"{'action':36} {'10 scenes':>10} {'500 scenes':>11}   (lists: 10 and 100 stories)")
+    met = []
+    for name in small_actions:
+        count(small_actions[name]), count(large_actions[name])  # warm: caches, first-use lookups
+        at_small, at_large = count(small_actions[name]), count(large_actions[name])
+        print(f"{name:36} {len(at_small):>10} {len(at_large):>11}")
+        if "-v" in sys.argv:
+            print("      " + ", ".join(at_large))
+        same = len(at_small) == len(at_large)
+        bound = GOALS.get(name)
+        ok = same and (bound is None or len(at_large) <= bound)
+        met.append((name, bound, same, ok))
+    print()
+    for name, bound, same, ok in met:
+        what = f"same count at both sizes{f', at most {bound}' if bound else ''}"
+        print(f"goal ({name}: {what}): {'met' if ok else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""Database commands per action: the same whatever the story's size, and within the bounds bench/commands.py prints."""
+
+from tests.command_actions import World, actions, count
+
+# The step itself (account, progress with its story, choice with its target, the conditional write) and the
+# whole-story read its payload and its message need (scenes, choices, assets): constant at any size.
+BOUNDS = {"graphql: makeChoice": 7, "graphql: recordProgress": 7,
+          "graphql: allScenarios with scenes": 5, "graphql: scenariosByAuthor": 5,
+          "graphql: read the whole story": 5}
+
+
+def test_every_action_sends_as_many_commands_on_a_large_story_as_on_a_small_one_within_its_bound(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    small = actions(World.build(scenes=4, stories=2, label="small"))
+    large = actions(World.build(scenes=30, stories=8, label="large"))
+    differing, over = {}, {}
+    for name in small:
+        count(small[name]), count(large[name])  # first use warms per-process lookups
+        at_small, at_large = count(small[name]), count(large[name])
+        if len(at_small) != len(at_large):
+            differing[name] = (at_small, at_large)
+        if len(at_large) > BOUNDS.get(name, len(at_large)):
+            over[name] = at_large
+    assert differing == {}
+    assert over == {}
