@@ -19,6 +19,8 @@ from .models import Asset, AssetType, Choice, PlayerProgress, Scenario, Scene, U
 from .permissions import can_edit_story, is_author
 from .services.assets import check_asset_values, web_address
 from .services.progress import progress_percentage
+from .services.state import state_changes
+from .state.schema import SceneNames
 from .validation import story_problems
 
 
@@ -45,6 +47,49 @@ class ServiceCheckedForm(forms.ModelForm):
             self.domain_check(self.instance)
         except StoryError as error:
             _raise_as_validation_error(self, error)
+
+
+class StateTextForm(ServiceCheckedForm):
+    """Conditions and effects as authors write them (`gold >= 10 and has("lantern")`, `stamina -= 2`): shown
+    in that form and parsed, checked against the story's variables, by the studio's and the API's service."""
+
+    STATE_TEXT = {"condition_text": "condition", "effects_text": "effects"}
+    state_text_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parsed_state = {}
+        scenario = self._scenario()
+        if scenario is None:
+            return
+        names = SceneNames(selectors.load_story(scenario))
+        for name in self.state_text_fields:
+            stored = getattr(self.instance, self.STATE_TEXT[name])
+            readable = names.condition(stored or {}) if name == "condition_text" else names.effects(stored or [])
+            # A stored document outside the language (old data) is kept unless the author types a new one.
+            self.fields[name].initial = readable if readable is not None else ""
+            if readable is None:
+                self.fields[name].help_text = "The stored form is not in the condition language; type one to replace it."
+
+    def _scenario(self):
+        if self.instance.pk:
+            return self.instance.scenario
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        scenario = self._scenario() or self._new_scenario(cleaned)
+        changed = {name: cleaned.get(name, "") for name in self.state_text_fields if name in self.changed_data}
+        if scenario is not None and changed:
+            try:
+                self.parsed_state = {key: value for key, value in state_changes(scenario, changed).items()
+                                     if key in ("condition", "effects")}
+            except StoryError as error:
+                _raise_as_validation_error(self, error)
+        return cleaned
+
+    def _new_scenario(self, cleaned):
+        return None
 
 
 class MongoTransactionAdmin(admin.ModelAdmin):
@@ -263,7 +308,14 @@ class ChoiceInline(AuthorInlinePermissions, admin.TabularInline):
 UPLOAD_FIELDS = {"upload_image": "image", "upload_narration": "sound", "upload_music": "music"}
 
 
-class SceneForm(ServiceCheckedForm):
+class SceneForm(StateTextForm):
+    effects_text = forms.CharField(label="Effects on arriving", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text="One per line, e.g. stamina -= 2, luck_roll = 2d6, gain(\"lantern\").")
+    state_text_fields = ("effects_text",)
+
+    def _new_scenario(self, cleaned):
+        return cleaned.get("scenario")
+
     upload_image = forms.FileField(required=False, help_text="PNG, JPEG, WebP or GIF; replaces the image.")
     upload_narration = forms.FileField(required=False, help_text="MP3, WAV, OGG, FLAC or M4A; replaces the narration.")
     upload_music = forms.FileField(required=False, help_text="MP3, WAV, OGG, FLAC or M4A; replaces the music.")
@@ -328,6 +380,7 @@ class SceneAdmin(AuthorOnlyAdmin):
     inlines = [ChoiceInline]
     fieldsets = [
         (None, {"fields": ["scenario", "title", "text", "order"]}),
+        ("Story state", {"fields": ["effects_text"]}),
         ("Start and ending", {"fields": ["is_start_scene", "is_end_scene", "ending_kind"]}),
         ("Media", {"fields": ["image", "sound", "music", "media_preview", "upload_image", "upload_narration",
                               "upload_music"]}),
@@ -392,6 +445,7 @@ class SceneAdmin(AuthorOnlyAdmin):
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in SceneForm.Meta.fields if name in form.cleaned_data}
         fields.pop("scenario", None)
+        fields.update(form.parsed_state)
         if change:
             services.update_scene(editor=request.user, scene=obj, **fields)
         else:
@@ -446,10 +500,20 @@ class SceneAdmin(AuthorOnlyAdmin):
 
 # Choices -----------------------------------------------------------------
 
-class ChoiceForm(ServiceCheckedForm):
+class ChoiceForm(StateTextForm):
+    condition_text = forms.CharField(label="Condition", required=False,
+                                     help_text='Empty: always offered. E.g. gold >= 10 and has("lantern").')
+    effects_text = forms.CharField(label="Effects when taken", required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line, e.g. gold -= 10.")
+    state_text_fields = ("condition_text", "effects_text")
+
     class Meta:
         model = Choice
-        fields = ["from_scene", "to_scene", "text", "order", "condition"]
+        fields = ["from_scene", "to_scene", "text", "order", "locked_reason"]
+
+    def _new_scenario(self, cleaned):
+        from_scene = cleaned.get("from_scene")
+        return from_scene.scenario if from_scene else None
 
     domain_check = staticmethod(services.check_choice)
 
@@ -478,7 +542,8 @@ class ChoiceAdmin(AuthorOnlyAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in ("to_scene", "text", "order", "condition")}
+        data = {name: form.cleaned_data[name] for name in ("to_scene", "text", "order", "locked_reason")}
+        data.update(form.parsed_state)
         if change:
             services.update_choice(editor=request.user, choice=obj, **data)
         else:

@@ -261,3 +261,42 @@ def test_hostile_content_is_shown_as_text_in_the_admin(author_client, author):
                 reverse("admin:story_admin_scene_changelist")):
         page = author_client.get(url).text
         assert "<script>alert(4)" not in page and "<img src=x onerror" not in page, url
+
+
+def _choice_form(choice, **overrides):
+    data = {"from_scene": str(choice.from_scene_id), "to_scene": str(choice.to_scene_id), "text": choice.text,
+            "order": choice.order, "locked_reason": choice.locked_reason, "condition_text": "", "effects_text": ""}
+    data.update(overrides)
+    return data
+
+
+def test_the_admin_shows_and_edits_conditions_and_effects_as_authors_write_them(author_client, story, author):
+    from story_admin.services.state import declare_variable
+
+    declare_variable(editor=author, scenario=story, name="gold", kind="number", initial=5)
+    door = Choice.objects.get(text="Open the door")
+    url = reverse("admin:story_admin_choice_change", args=[door.pk])
+    response = author_client.post(url, _choice_form(door, condition_text="gold >= 10",
+                                                    effects_text="gold -= 10", locked_reason="You need 10 gold."))
+    assert response.status_code == 302
+    door.refresh_from_db()
+    assert door.condition == {">=": [{"var": "gold"}, 10]}
+    assert door.locked_reason == "You need 10 gold."
+    page = author_client.get(url).text
+    assert 'value="gold &gt;= 10"' in page and "gold -= 10" in page
+
+    middle = story.scenes.get(title="Middle")
+    response = author_client.post(reverse("admin:story_admin_scene_change", args=[middle.pk]),
+                                  scene_form(middle, effects_text="gold += 3"))
+    assert response.status_code == 302
+    assert "gold += 3" in author_client.get(reverse("admin:story_admin_scene_change", args=[middle.pk])).text
+
+
+def test_a_condition_naming_an_unknown_variable_is_refused_next_to_its_field_and_changes_nothing(author_client, story):
+    door = Choice.objects.get(text="Open the door")
+    response = author_client.post(reverse("admin:story_admin_choice_change", args=[door.pk]),
+                                  _choice_form(door, condition_text="silver >= 10"))
+    assert response.status_code == 200
+    assert "silver" in response.text and "errorlist" in response.text
+    door.refresh_from_db()
+    assert door.condition == {}
