@@ -91,7 +91,8 @@ def _key(scene, state: PlayerState) -> tuple:
 
 
 def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_seconds: float = DEFAULT_MAX_SECONDS,
-            schema: StateSchema | None = None) -> Exploration:
+            schema: StateSchema | None = None, progress=None) -> Exploration:
+    """`progress(states explored)`, if given, is told every 1,000 states (the Endings page's job shows it)."""
     schema = schema if schema is not None else schema_of(story.scenario)
     started = time.perf_counter()
     kept = read_visits(story)
@@ -131,6 +132,8 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_seconds: 
             stopped = f"stopped after {len(nodes)} states ({max_seconds:g} s)"
             break
         node = nodes[pending.popleft()]
+        if progress is not None and node.index % 1000 == 0:
+            progress(len(nodes))
         if node.scene.is_end_scene:
             node.expanded = True
             continue

@@ -72,11 +72,11 @@ def limits() -> tuple[int, float]:
 
 
 def analyse(story: Story, *, max_states: int | None = None, max_seconds: float | None = None,
-            playthroughs: int | None = None, seed: int = 0) -> Analysis:
+            playthroughs: int | None = None, seed: int = 0, progress=None) -> Analysis:
     default_states, default_seconds = limits()
     schema = schema_of(story.scenario)
     exploration = explore(story, schema=schema, max_states=max_states or default_states,
-                          max_seconds=max_seconds or default_seconds)
+                          max_seconds=max_seconds or default_seconds, progress=progress)
     players = getattr(settings, "ANALYSIS_PLAYTHROUGHS", DEFAULT_PLAYTHROUGHS) if playthroughs is None else playthroughs
     coverage = play_randomly(story, players=players, seed=seed, schema=schema) if players else None
     return Analysis(story=story, exploration=exploration, endings=_endings(story, exploration, coverage),
