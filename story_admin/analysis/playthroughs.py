@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..state.engine import StateSchema
-from ..state.play import arrive, availability, dice_for, take
+from ..state.play import _rolls, arrive, availability, dice_for, take
 from ..state.schema import schema_of
 from ..story import Story
 from .explore import read_visits
@@ -43,6 +43,8 @@ def play_randomly(story: Story, *, players: int = DEFAULT_PLAYTHROUGHS, seed: in
     # which choices are open depends only on the scene and the state: asked of the engine once per pair
     opened: dict[tuple, list] = {}
     reads_visits = bool(read_visits(story))
+    stepped: dict[tuple, object] = {}
+    rolling = {part.pk for part in [*story.scenes, *story.choices] if _rolls(part.effects)}
     for player in range(players):
         player_seed = seed * 1_000_003 + player
         scene = start
@@ -65,7 +67,15 @@ def play_randomly(story: Story, *, players: int = DEFAULT_PLAYTHROUGHS, seed: in
             choice = open_choices[chooser.randrange(len(open_choices))] if len(open_choices) > 1 else open_choices[0]
             steps += 1
             scene = story.scenes_by_id[choice.to_scene_id]
-            state = take(choice, scene, schema, state, dice_for(player_seed, steps))
+            if choice.pk in rolling or scene.pk in rolling:
+                state = take(choice, scene, schema, state, dice_for(player_seed, steps))
+            else:
+                # without dice a step is a function of the choice and the state: the engine's answer is kept
+                step_key = (choice.pk, key)
+                after = stepped.get(step_key)
+                if after is None:
+                    after = stepped[step_key] = take(choice, scene, schema, state, None)
+                state = after
             seen_scenes.add(scene.pk)
             seen_choices.add(choice.pk)
         else:
