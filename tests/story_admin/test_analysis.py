@@ -118,3 +118,16 @@ def test_a_story_without_state_gives_exactly_the_graph_problems():
         scenes=[{"title": "A"}, {"title": "B"}, {"title": "C", "end": True}, {"title": "D"}],
         choices=[("A", "B", "On"), ("A", "C", "End")])
     assert codes(story_problems(story)) == ["dead_end", "dead_end", "unreachable"]
+
+
+def test_the_problems_list_says_when_its_state_check_stopped_and_invents_nothing(settings):
+    settings.ANALYSIS_PROBLEMS_MAX_STATES = 10
+    story = story_in_memory(
+        variables=[{"name": "steps", "kind": "number", "initial": 0}],
+        scenes=[{"title": "Road", "effects": "steps += 1"}, {"title": "Far", "end": True},
+                {"title": "Never", "end": True}],
+        choices=[("Road", "Road", "Walk on"), ("Road", "Far", "Stop", "steps > 100"),
+                 ("Road", "Never", "Give up", "steps < 0")])
+    problems = story_problems(story)
+    assert codes(problems) == ["ANALYSIS_INCOMPLETE"]
+    assert "stopped after 10 states" in next(p.message for p in problems if p.code == "ANALYSIS_INCOMPLETE")
