@@ -99,3 +99,13 @@ def test_a_large_story_is_analysed_by_a_job_then_again_after_an_edit(studio, cas
     assert "Analysing the story…" in text_of(endings_page(studio, casino).content.decode())
     SimpleWorker([django_rq.get_queue("default")], connection=django_rq.get_connection("default")).work(burst=True)
     assert "Home reachable Chance 98.61 %" in text_of(endings_page(studio, casino).content.decode())
+
+
+def test_the_maps_problems_panel_lists_the_state_problems_linked_to_their_scene(studio, casino):
+    response = studio.get(reverse("studio:story", args=[casino.pk]))
+    html = response.content.decode()
+    vault = casino.scenes.get(title="Vault")
+    panel = html[html.index('id="problems"'):]
+    assert f'href="{reverse("studio:scene", args=[casino.pk, vault.pk])}"' in panel
+    assert "No player can reach the ending “Vault”" in unescape(panel)
+    assert "The item “key” is never gained" in unescape(panel)
