@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..state.engine import StateSchema
-from ..state.play import _rolls, arrive, availability, dice_for, take
+from ..state.play import arrive, availability, dice_for, take
 from ..state.schema import schema_of
 from ..story import Story
 from .explore import read_visits
@@ -30,6 +30,10 @@ class Coverage:
 
     def choice_share(self, choice_id) -> float:
         return self.choice_takes[choice_id] / self.players if self.players else 0.0
+
+
+def _rolls(effects) -> bool:
+    return any(isinstance(effect, dict) and "roll" in effect for effect in effects or [])
 
 
 def play_randomly(story: Story, *, players: int = DEFAULT_PLAYTHROUGHS, seed: int = 0,
