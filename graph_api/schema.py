@@ -3,7 +3,8 @@
 import graphene
 
 from .mutations import assets, interchange, progress, state, stories, tokens, users
-from .queries import Query
+from .analysis import AnalysisQuery
+from .queries import Query as ContractQuery
 
 
 class Mutation(graphene.ObjectType):
@@ -54,6 +55,10 @@ class Mutation(graphene.ObjectType):
 
     import_story = interchange.ImportStory.Field()
     export_story = interchange.ExportStory.Field()
+
+
+class Query(AnalysisQuery, ContractQuery):
+    pass
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

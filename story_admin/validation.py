@@ -39,6 +39,11 @@ def story_problems(story: Story) -> list[StoryProblem]:
         problems.append(StoryProblem(NO_ENDING, "The story has no ending: mark at least one scene as an ending."))
     if story.start_scenes:
         problems.extend(_reachability_problems(story))
+    if story.start_scenes and (story.scenario.variables or story.scenario.items):
+        # Imported here: the proofing reads this module's problems and reachability.
+        from .analysis.listing import listed_state_problems
+
+        problems.extend(listed_state_problems(story))
     return problems
 
 
@@ -92,7 +97,7 @@ def _dead_ends(story: Story):
 
 
 def _reachability_problems(story: Story):
-    reached = _reachable_scene_ids(story)
+    reached = reachable_scene_ids(story)
     for scene in story.scenes:
         if scene.pk in reached:
             continue
@@ -110,7 +115,7 @@ def _reachability_problems(story: Story):
             )
 
 
-def _reachable_scene_ids(story: Story) -> set[ObjectId]:
+def reachable_scene_ids(story: Story) -> set[ObjectId]:
     reached = {scene.pk for scene in story.start_scenes}
     pending = deque(reached)
     while pending:

@@ -173,6 +173,14 @@ MUSICGEN_MODEL = env("MUSICGEN_MODEL", default="facebook/musicgen-small")
 GENERATION_PER_MINUTE = env.int("GENERATION_PER_MINUTE", default=10)
 GENERATION_PER_DAY = env.int("GENERATION_PER_DAY", default=200)
 NARRATION_MAX_CHARACTERS = env.int("NARRATION_MAX_CHARACTERS", default=3000)
+# Proofing with state (story_admin.analysis): the exploration's caps, the random playthroughs, and from how many
+# scenes the Endings page runs it as a job on the `default` queue; the problems list uses the smaller caps.
+ANALYSIS_MAX_STATES = env.int("ANALYSIS_MAX_STATES", default=200_000)
+ANALYSIS_MAX_SECONDS = env.float("ANALYSIS_MAX_SECONDS", default=10.0)
+ANALYSIS_PLAYTHROUGHS = env.int("ANALYSIS_PLAYTHROUGHS", default=10_000)
+ANALYSIS_JOB_SCENES = env.int("ANALYSIS_JOB_SCENES", default=200)
+ANALYSIS_PROBLEMS_MAX_STATES = env.int("ANALYSIS_PROBLEMS_MAX_STATES", default=20_000)
+ANALYSIS_PROBLEMS_MAX_SECONDS = env.float("ANALYSIS_PROBLEMS_MAX_SECONDS", default=1.0)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, dashboard, files, layout, media, playtest, scenes, state, story_map
+from .views import auth, dashboard, endings, files, layout, media, playtest, scenes, state, story_map
 
 app_name = "studio"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("stories/<str:story_id>/tidy-up/undo/", layout.undo_tidy_up, name="undo_tidy_up"),
     path("stories/<str:story_id>/play/", playtest.play, name="play"),
     path("stories/<str:story_id>/state/", state.story_state, name="state"),
+    path("stories/<str:story_id>/endings/", endings.endings, name="endings"),
     path("stories/<str:story_id>/state/variables/", state.add_variable, name="add_variable"),
     path("stories/<str:story_id>/state/variables/<str:name>/", state.edit_variable, name="edit_variable"),
     path("stories/<str:story_id>/state/variables/<str:name>/delete/", state.delete_variable, name="delete_variable"),

@@ -10,7 +10,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
+from functools import cache, cached_property
 
 from lark import Lark, UnexpectedInput
 
@@ -75,8 +75,10 @@ class Dice:
         return {total: Fraction(ways, every) for total, ways in sorted(totals.items())}
 
 
+@cache
 def parse_dice(notation: str) -> Dice:
-    """A `Dice` from notation such as `2d6+1`; a clear refusal for anything else."""
+    """A `Dice` from notation such as `2d6+1`; a clear refusal for anything else (kept once parsed: a roll is
+    checked and rolled at every step of every player)."""
     text = (notation or "").strip()
     try:
         tree = _DICE_PARSER.parse(text)
