@@ -22,7 +22,7 @@ FIELDS = {
     "scene": ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "tags", "position_x",
               "position_y", "image_id", "sound_id", "music_id", "effects"),
     "choice": ("from_scene_id", "to_scene_id", "text", "condition", "locked_reason", "effects", "order"),
-    "scenario": ("title", "description", "language", "tags", "is_published", "cover_image_id"),
+    "scenario": ("title", "description", "language", "tags", "cover_image_id"),  # publishing is no step
 }
 MODELS = {"scene": Scene, "choice": Choice, "scenario": Scenario}
 
@@ -61,10 +61,14 @@ class Recorder:
         self.before.setdefault((kind, str(document.pk)), None)
 
     def changes(self) -> list[dict]:
-        changes = []
+        changes, now = [], {}
+        for kind, model in MODELS.items():
+            ids = [ObjectId(pk) for watched, pk in self.before if watched == kind]
+            if ids:
+                now |= {(kind, str(document.pk)): snapshot(kind, document)
+                        for document in model.objects.filter(pk__in=ids)}
         for (kind, pk), before in self.before.items():
-            current = MODELS[kind].objects.filter(pk=ObjectId(pk)).first()
-            after = None if current is None else snapshot(kind, current)
+            after = now.get((kind, pk))
             if before is None and after is None:
                 continue
             if before is not None and after is not None:

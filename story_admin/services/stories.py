@@ -214,7 +214,8 @@ def update_scene(*, editor: User, scene: Scene, expected_version: str | None = N
         journal = recorded(editor=editor, scenario_id=scene.scenario_id, kind="scene")
         with journal as watched, transaction.atomic():
             watched.watch_query("scene", Scene.objects.filter(
-                Q(pk=scene.pk) | Q(scenario_id=scene.scenario_id, is_start_scene=bool(changes.get("is_start_scene")))))
+                Q(pk=scene.pk) | Q(scenario_id=scene.scenario_id, is_start_scene=True)) if changes.get(
+                "is_start_scene") else Scene.objects.filter(pk=scene.pk))
             if changes.get("is_start_scene"):
                 Scene.objects.filter(scenario_id=scene.scenario_id, is_start_scene=True).exclude(
                     pk=scene.pk).update(is_start_scene=False)

@@ -197,3 +197,15 @@ def test_replace_refuses_an_empty_title(author, story):
     with pytest.raises(StoryRuleError, match="would be empty"):
         replace.replace_all(editor=author, scenario=story, find="End", replacement="", token=token)
     assert scene(story, "End")
+
+
+def test_a_story_rename_is_a_step_and_publishing_is_not(author, story):
+    services.update_scenario(editor=author, scenario=story, title="Le phare")
+    services.unpublish_scenario(editor=author, scenario=story)
+    assert undo_label(author, story) == "edit the story's details"
+    history.undo(editor=author, scenario=story)
+    story.refresh_from_db()
+    assert story.title == "The Cellar"
+    history.redo(editor=author, scenario=story)
+    story.refresh_from_db()
+    assert story.title == "Le phare"

@@ -41,7 +41,6 @@ ROUTES = [
     ("undo", "post", ("story",), {}),
     ("redo", "post", ("story",), {}),
     ("replace", "get", ("story",), None),
-    ("replace", "post", ("story",), {"find": "Start", "replacement": "X", "token": "stale"}),
     ("add_scene", "post", ("story",), {"title": "Intruder"}),
     ("scene", "get", ("story", "start"), None),
     ("scene", "post", ("story", "start"), {"title": "Renamed", "text": "Changed", "is_start_scene": "on"}),
