@@ -335,3 +335,27 @@ class LoginThrottle(models.Model):
 
     def __str__(self):
         return f"{self.email} from {self.address}: {self.failures} failed sign-ins"
+
+
+class EditStep(models.Model):
+    """One undoable edit of a story by one author: what the documents were before and after it.
+
+    `changes`: a list of {"model": "scene" | "choice" | "scenario", "id", "before", "after"}; a `before`
+    of null is a creation, an `after` of null a deletion; otherwise both hold only the fields changed.
+    """
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=300)
+    kind = models.CharField(max_length=32, blank=True, help_text="scene, choice, delete_scene, tidy_up, replace…")
+    changes = models.JSONField(default=list)
+    is_undone = models.BooleanField(default=False, help_text="Undone steps can be redone, until a new edit.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "edit_steps"
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["scenario", "author", "is_undone", "created_at"], name="edit_steps_stack")]
+
+    def __str__(self):
+        return self.label

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from .views import auth, dashboard, endings, files, layout, media, playtest, scenes, state, story_map
+from .views import (auth, dashboard, endings, files, history, layout, media, playtest, replace, scenes, state,
+                    story_map)
 
 app_name = "studio"
 
@@ -19,6 +20,10 @@ urlpatterns = [
     path("stories/<str:story_id>/publish/", scenes.publish, name="publish"),
     path("stories/<str:story_id>/tidy-up/", layout.tidy_up, name="tidy_up"),
     path("stories/<str:story_id>/tidy-up/undo/", layout.undo_tidy_up, name="undo_tidy_up"),
+    path("stories/<str:story_id>/history/", history.buttons, name="history_buttons"),
+    path("stories/<str:story_id>/undo/", history.undo, name="undo"),
+    path("stories/<str:story_id>/redo/", history.redo, name="redo"),
+    path("stories/<str:story_id>/replace/", replace.find_and_replace, name="replace"),
     path("stories/<str:story_id>/play/", playtest.play, name="play"),
     path("stories/<str:story_id>/state/", state.story_state, name="state"),
     path("stories/<str:story_id>/endings/", endings.endings, name="endings"),

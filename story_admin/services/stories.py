@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from bson import ObjectId
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django_mongodb_backend import transaction
@@ -20,6 +20,7 @@ from ..validation import publishing_problems
 from ._validation import validate_fields
 from .state import state_changes
 from .assets import delete_stored_files, stored_files
+from .history import recorded
 
 SCENARIO_FIELDS = {"title", "description", "language", "tags", "is_published", "cover_image"}
 SCENE_FIELDS = {
@@ -66,7 +67,9 @@ def update_scenario(*, editor: User, scenario: Scenario, **changes) -> Scenario:
         changes["is_published"] = bool(changes["is_published"])
     with _applied(scenario, changes):
         check_scenario(scenario, publishing=False)
-    scenario.save()
+    with recorded(editor=editor, scenario_id=scenario.pk, kind="story", label="edit the story's details") as journal:
+        journal.watch_query("scenario", Scenario.objects.filter(pk=scenario.pk))
+        scenario.save()
     return scenario
 
 
@@ -159,10 +162,13 @@ def create_scene(*, editor: User, scenario: Scenario, title: str, text: str = ""
         image=image, sound=sound, music=music, effects=state.get("effects") or [],
     )
     check_scene(scene)
-    with transaction.atomic():
-        if scene.is_start_scene:
-            siblings.filter(is_start_scene=True).update(is_start_scene=False)
-        scene.save()
+    with recorded(editor=editor, scenario_id=scenario.pk, kind="scene") as journal:
+        journal.watch_query("scene", siblings.filter(is_start_scene=True))
+        with transaction.atomic():
+            if scene.is_start_scene:
+                siblings.filter(is_start_scene=True).update(is_start_scene=False)
+            scene.save()
+        journal.add("scene", scene)
     return scene
 
 
@@ -205,7 +211,11 @@ def update_scene(*, editor: User, scene: Scene, expected_version: str | None = N
         for written_below in ("id", "version", "updated_at"):
             fields.pop(written_below, None)
         now = timezone.now()
-        with transaction.atomic():
+        journal = recorded(editor=editor, scenario_id=scene.scenario_id, kind="scene")
+        with journal as watched, transaction.atomic():
+            watched.watch_query("scene", Scene.objects.filter(
+                Q(pk=scene.pk) | Q(scenario_id=scene.scenario_id, is_start_scene=True)) if changes.get(
+                "is_start_scene") else Scene.objects.filter(pk=scene.pk))
             if changes.get("is_start_scene"):
                 Scene.objects.filter(scenario_id=scene.scenario_id, is_start_scene=True).exclude(
                     pk=scene.pk).update(is_start_scene=False)
@@ -240,7 +250,9 @@ def move_scene(*, editor: User, scene: Scene, x: float, y: float) -> Scene:
     """Store a scene's position on the story map."""
     ensure_can_edit(editor, scene.scenario)
     scene.position_x, scene.position_y = _coordinate(x, "x"), _coordinate(y, "y")
-    Scene.objects.filter(pk=scene.pk).update(position_x=scene.position_x, position_y=scene.position_y)
+    with recorded(editor=editor, scenario_id=scene.scenario_id, kind="move") as journal:
+        journal.watch_query("scene", Scene.objects.filter(pk=scene.pk))
+        Scene.objects.filter(pk=scene.pk).update(position_x=scene.position_x, position_y=scene.position_y)
     return scene
 
 
@@ -248,7 +260,11 @@ def delete_scene(*, editor: User, scene: Scene) -> None:
     """Delete a scene with the choices that lead to it or leave it; players there go back to the start."""
     scenario = scene.scenario
     ensure_can_edit(editor, scenario)
-    with transaction.atomic():
+    journal = recorded(editor=editor, scenario_id=scenario.pk, kind="delete_scene")
+    with journal as watched, transaction.atomic():
+        watched.watch_query("choice", Choice.objects.filter(scenario=scenario, from_scene=scene))
+        watched.watch_query("choice", Choice.objects.filter(scenario=scenario, to_scene=scene))
+        watched.watch_query("scene", Scene.objects.filter(pk=scene.pk))
         Choice.objects.filter(scenario=scenario, from_scene=scene).delete()
         Choice.objects.filter(scenario=scenario, to_scene=scene).delete()
         Asset.objects.filter(scene=scene).update(scene=None)
@@ -316,7 +332,9 @@ def create_choice(*, editor: User, from_scene: Scene, to_scene: Scene, text: str
         locked_reason=(state.get("locked_reason") or "").strip(), effects=state.get("effects") or [],
     )
     check_choice(choice)
-    choice.save()
+    with recorded(editor=editor, scenario_id=choice.scenario_id, kind="choice") as journal:
+        choice.save()
+        journal.add("choice", choice)
     return choice
 
 
@@ -332,20 +350,27 @@ def update_choice(*, editor: User, choice: Choice, **changes) -> Choice:
         changes["condition"] = {}
     with _applied(choice, changes):
         check_choice(choice)
-    choice.save()
+    with recorded(editor=editor, scenario_id=choice.scenario_id, kind="choice") as journal:
+        journal.watch_query("choice", Choice.objects.filter(pk=choice.pk))
+        choice.save()
     return choice
 
 
 def delete_choice(*, editor: User, choice: Choice) -> None:
     ensure_can_edit(editor, choice.scenario)
-    choice.delete()
+    with recorded(editor=editor, scenario_id=choice.scenario_id, kind="delete_choice") as journal:
+        journal.watch_query("choice", Choice.objects.filter(pk=choice.pk))
+        choice.delete()
 
 
 def delete_choices(*, editor: User, choices: list[Choice]) -> int:
     """Delete several choices at once: all of them, or none if any may not be deleted."""
     for choice in choices:
         ensure_can_edit(editor, choice.scenario)
-    with transaction.atomic():
+    journal = recorded(editor=editor, scenario_id=choices[0].scenario_id if choices else None,
+                       kind="delete_choice", label=f"delete {len(choices)} choices")
+    with journal as watched, transaction.atomic():
+        watched.watch("choice", choices)
         for choice in choices:
             choice.delete()
     return len(choices)
@@ -399,7 +424,10 @@ def place_scenes(*, editor: User, scenario: Scenario, positions: dict) -> dict:
         scene = scenes.get(scene_id if not isinstance(scene_id, str) else ObjectId(scene_id))
         if scene is not None:
             checked[scene.pk] = (_coordinate(x, "x"), _coordinate(y, "y"))
-    with transaction.atomic():
+    journal = recorded(editor=editor, scenario_id=scenario.pk, kind="tidy_up",
+                       label="tidy up" if len(checked) != 1 else "")
+    with journal as watched, transaction.atomic():
+        watched.watch("scene", scenes.values())
         for scene_id, (x, y) in checked.items():
             Scene.objects.filter(pk=scene_id).update(position_x=x, position_y=y)
     return previous
@@ -420,7 +448,10 @@ def reorder_choice(*, editor: User, choice: Choice, offset: int) -> None:
     if not 0 <= target < len(siblings):
         return
     siblings.insert(target, siblings.pop(index))
-    with transaction.atomic():
+    journal = recorded(editor=editor, scenario_id=choice.scenario_id, kind="reorder",
+                       label=f"reorder the choices of “{choice.from_scene.title}”")
+    with journal as watched, transaction.atomic():
+        watched.watch("choice", siblings)
         for order, sibling in enumerate(siblings):
             if sibling.order != order:
                 Choice.objects.filter(pk=sibling.pk).update(order=order)

@@ -1,4 +1,4 @@
-"""Undoing a deletion: a JSON snapshot of a scene (with its choices both ways) or of a choice, and its restore."""
+"""The studio's older “Undo delete”, now undone through the edit journal (services/history.py); a JSON snapshot of a scene (with its choices both ways) or of a choice, and its restore."""
 
 import time
 
@@ -9,6 +9,7 @@ from django_mongodb_backend import transaction
 from ..exceptions import StoryRuleError
 from ..models import Choice, Scenario, Scene, User
 from ..permissions import ensure_can_edit
+from . import history
 from .stories import delete_choice, delete_scene
 
 UNDO_SECONDS = 10 * 60
@@ -44,6 +45,11 @@ def delete_choice_with_undo(*, editor: User, choice: Choice) -> dict:
 def restore(*, editor: User, scenario: Scenario, snapshot: dict) -> str:
     """Put the deleted scene or choice back with its ids; choices whose other end is gone stay deleted."""
     ensure_can_edit(editor, scenario)
+    latest = history.next_undo(editor=editor, scenario=scenario)
+    deleted = snapshot.get("scene", {}).get("id") or (snapshot.get("choices") or [{}])[0].get("id")
+    if latest is not None and any(change["after"] is None and change["id"] == deleted for change in latest.changes):
+        history.undo(editor=editor, scenario=scenario)  # the journal's step, so redo can delete it again
+        return snapshot["label"]
     if snapshot.get("story") != str(scenario.pk) or time.time() - snapshot.get("at", 0) > UNDO_SECONDS:
         raise StoryRuleError("This deletion can no longer be undone.")
     existing = set(Scene.objects.filter(scenario=scenario).values_list("pk", flat=True))

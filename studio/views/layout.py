@@ -5,19 +5,17 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from story_admin import services
+from story_admin.exceptions import StoryError
+from story_admin.services import history
 
 from .access import author_required, editable_story
-
-
-def _undo_key(scenario) -> str:
-    return f"undo-positions-{scenario.pk}"
 
 
 @author_required
 @require_POST
 def tidy_up(request, story_id):
     scenario = editable_story(request, story_id)
-    request.session[_undo_key(scenario)] = services.tidy_up(editor=request.user, scenario=scenario)
+    services.tidy_up(editor=request.user, scenario=scenario)
     messages.success(request, "The map is tidied up, left to right from the start.")
     return redirect("studio:story", story_id=scenario.pk)
 
@@ -26,10 +24,13 @@ def tidy_up(request, story_id):
 @require_POST
 def undo_tidy_up(request, story_id):
     scenario = editable_story(request, story_id)
-    previous = request.session.pop(_undo_key(scenario), None)
-    if previous is None:
-        messages.error(request, "There is no tidy-up to undo.")
-    else:
-        services.place_scenes(editor=request.user, scenario=scenario, positions=previous)
+    """The older “Undo tidy up” address: undoes the latest step if it is a tidy-up (Undo does any step)."""
+    step = history.next_undo(editor=request.user, scenario=scenario)
+    try:
+        if step is None or step.kind != "tidy_up":
+            raise StoryError("There is no tidy-up to undo.")
+        history.undo(editor=request.user, scenario=scenario)
         messages.success(request, "The map is back as it was.")
+    except StoryError as error:
+        messages.error(request, error.message)
     return redirect("studio:story", story_id=scenario.pk)

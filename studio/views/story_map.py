@@ -6,6 +6,7 @@ from story_admin import selectors
 from story_admin.validation import story_problems
 
 from .access import author_required, editable_story
+from .history import history_context
 
 CARD_WIDTH, CARD_HEIGHT, MARGIN = 180, 64, 40
 
@@ -42,8 +43,7 @@ def _arrow(choice, origin, target) -> dict:
 def story_map(request, story_id):
     scenario = editable_story(request, story_id)
     context = map_context(scenario)
-    context["can_undo_tidy_up"] = f"undo-positions-{scenario.pk}" in request.session
-    context["undo_delete"] = request.session.get(f"undo-delete-{scenario.pk}")
+    context |= history_context(request, scenario)
     query = request.GET.get("q", "").strip()
     if query:
         needle = query.casefold()

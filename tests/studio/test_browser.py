@@ -146,8 +146,8 @@ def test_an_author_writes_plays_and_undoes(page, rq_redis, settings):
     page.click(".scene-card:has-text('Lumière')")
     page.wait_for_selector(".scene-panel h2:has-text('Lumière')")
     page.click("text=Delete this scene")
-    page.wait_for_selector("text=Deleted “Lumière”.")
+    page.wait_for_selector("text=“Lumière” deleted with its choices.")
     assert page.locator(".scene-card:has-text('Lumière')").count() == 0
-    page.click(".undo button")
+    page.click("#history button:has-text('Undo: delete “Lumière”')")
     page.wait_for_selector(".scene-card:has-text('Lumière')")
     assert "None: every scene can be reached" in page.locator("#problems").inner_text()

@@ -1,0 +1,264 @@
+"""The edit journal: every edit of a story is one step, kept per story and per author, that can be undone and redone.
+
+A step stores, for each document it touched, the fields it changed before and after (a whole document
+for a creation or a deletion). Undoing writes the `before` values back, but only while the document still
+holds the `after` values: an edit made since (another tab, the API) makes the step refuse, writing nothing.
+"""
+
+from contextlib import contextmanager
+
+from bson import ObjectId
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django_mongodb_backend import transaction
+
+from ..exceptions import StoryRuleError
+from ..models import Asset, Choice, EditStep, PlayerProgress, Scenario, Scene, User
+from ..permissions import ensure_can_edit
+
+HISTORY_LIMIT = 200
+FIELDS = {
+    "scene": ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "tags", "position_x",
+              "position_y", "image_id", "sound_id", "music_id", "effects"),
+    "choice": ("from_scene_id", "to_scene_id", "text", "condition", "locked_reason", "effects", "order"),
+    "scenario": ("title", "description", "language", "tags", "cover_image_id"),  # publishing is no step
+}
+MODELS = {"scene": Scene, "choice": Choice, "scenario": Scenario}
+
+
+def snapshot(kind: str, document) -> dict:
+    values = {name: _plain(getattr(document, name)) for name in FIELDS[kind]}
+    values["created_at"] = document.created_at.isoformat()
+    return values
+
+
+def _plain(value):
+    return str(value) if isinstance(value, ObjectId) else value
+
+
+def _stored(name: str, value):
+    return (ObjectId(value) if value else None) if name.endswith("_id") else value
+
+
+class Recorder:
+    """Collects the documents an edit touches: their state before, then after."""
+
+    def __init__(self):
+        self.before: dict[tuple, dict | None] = {}
+        self.created: list[tuple] = []
+
+    def watch(self, kind: str, documents) -> None:
+        for document in documents:
+            key = (kind, str(document.pk))
+            self.before.setdefault(key, snapshot(kind, document))
+
+    def watch_query(self, kind: str, queryset) -> None:
+        self.watch(kind, list(queryset))
+
+    def add(self, kind: str, document) -> None:
+        """A document the edit created."""
+        self.before.setdefault((kind, str(document.pk)), None)
+
+    def changes(self) -> list[dict]:
+        changes, now = [], {}
+        for kind, model in MODELS.items():
+            ids = [ObjectId(pk) for watched, pk in self.before if watched == kind]
+            if ids:
+                now |= {(kind, str(document.pk)): snapshot(kind, document)
+                        for document in model.objects.filter(pk__in=ids)}
+        for (kind, pk), before in self.before.items():
+            after = now.get((kind, pk))
+            if before is None and after is None:
+                continue
+            if before is not None and after is not None:
+                changed = [name for name in FIELDS[kind] if before[name] != after[name]]
+                if not changed:
+                    continue
+                before = {name: before[name] for name in changed}
+                after = {name: after[name] for name in changed}
+            changes.append({"model": kind, "id": pk, "before": before, "after": after})
+        # Deletions of choices go before a scene's, creations of scenes before their choices'.
+        changes.sort(key=lambda change: _order(change))
+        return changes
+
+
+def _order(change) -> int:
+    if change["after"] is None:  # deleted: choices first, then scenes
+        return 0 if change["model"] == "choice" else 1
+    if change["before"] is None:  # created: scenes first, then choices
+        return 2 if change["model"] == "scene" else 3
+    return 4
+
+
+@contextmanager
+def recorded(*, editor: User, scenario_id, kind: str, label: str = ""):
+    """Record what the block changes as one step of `editor`'s history; nothing if the block raises."""
+    recorder = Recorder()
+    yield recorder
+    changes = recorder.changes()
+    if changes:
+        record(editor=editor, scenario_id=scenario_id, kind=kind, label=label or describe(changes), changes=changes)
+
+
+def record(*, editor: User, scenario_id, kind: str, label: str, changes: list[dict]) -> EditStep:
+    """Add a step; a new edit drops the steps that could be redone, and the oldest beyond the limit."""
+    steps = EditStep.objects.filter(scenario_id=scenario_id, author=editor)
+    steps.filter(is_undone=True).delete()
+    step = EditStep.objects.create(scenario_id=scenario_id, author=editor, kind=kind, label=label[:300],
+                                   changes=changes)
+    old = list(steps.order_by("-created_at", "-pk").values_list("pk", flat=True)[HISTORY_LIMIT:])
+    if old:
+        EditStep.objects.filter(pk__in=old).delete()
+    return step
+
+
+def describe(changes: list[dict]) -> str:
+    """What a step did, in the words of the undo button: “rename “La crique””."""
+    first = changes[0]
+    kind, before, after = first["model"], first["before"], first["after"]
+    name = (before or after).get("title") or (before or after).get("text") or ""
+    what = "scene" if kind == "scene" else "choice" if kind == "choice" else "story"
+    if before is None:
+        return f"add {what} “{after.get('title') or after.get('text')}”"
+    if after is None:
+        scene = next((c for c in changes if c["model"] == "scene" and c["after"] is None), None)
+        if scene:
+            return f"delete “{scene['before']['title']}”"
+        return f"delete choice “{name}”"
+    if kind == "choice":
+        return f"edit choice “{_current_name(first)}”"
+    fields = set(before)
+    title = _current_name(first)
+    starts = [c for c in changes if c["model"] == "scene" and c["after"] and c["after"].get("is_start_scene")]
+    if starts:
+        return f"make “{_current_name(starts[0])}” the start"
+    if fields == {"title"}:
+        return f"rename “{before['title']}”"
+    if fields <= {"position_x", "position_y"}:
+        return f"move “{title}”"
+    if fields == {"text"}:
+        return f"edit the text of “{title}”"
+    if fields & {"is_end_scene", "ending_kind"}:
+        return f"change the ending of “{title}”"
+    return f"edit “{title}”"
+
+
+def _current_name(change) -> str:
+    document = MODELS[change["model"]].objects.filter(pk=ObjectId(change["id"])).first()
+    return "" if document is None else (getattr(document, "title", "") or getattr(document, "text", ""))
+
+
+# Reading the stacks ---------------------------------------------------------
+
+def next_undo(*, editor: User, scenario: Scenario) -> EditStep | None:
+    return EditStep.objects.filter(scenario=scenario, author=editor, is_undone=False).order_by(
+        "-created_at", "-pk").first()
+
+
+def next_redo(*, editor: User, scenario: Scenario) -> EditStep | None:
+    return EditStep.objects.filter(scenario=scenario, author=editor, is_undone=True).order_by(
+        "created_at", "pk").first()
+
+
+# Undo and redo --------------------------------------------------------------
+
+def undo(*, editor: User, scenario: Scenario) -> EditStep:
+    """Take back `editor`'s latest step of the story; refused, writing nothing, if it no longer applies."""
+    ensure_can_edit(editor, scenario)
+    step = next_undo(editor=editor, scenario=scenario)
+    if step is None:
+        raise StoryRuleError("There is nothing to undo.")
+    _apply(scenario, step, [(c["model"], c["id"], c["after"], c["before"]) for c in reversed(step.changes)],
+           "undone")
+    EditStep.objects.filter(pk=step.pk).update(is_undone=True)
+    step.is_undone = True
+    return step
+
+
+def redo(*, editor: User, scenario: Scenario) -> EditStep:
+    """Do again the step `editor` undid last; refused, writing nothing, if it no longer applies."""
+    ensure_can_edit(editor, scenario)
+    step = next_redo(editor=editor, scenario=scenario)
+    if step is None:
+        raise StoryRuleError("There is nothing to redo.")
+    _apply(scenario, step, [(c["model"], c["id"], c["before"], c["after"]) for c in step.changes], "redone")
+    EditStep.objects.filter(pk=step.pk).update(is_undone=False)
+    step.is_undone = False
+    return step
+
+
+def touched_scenes(step: EditStep) -> list[str]:
+    """The scenes a step changed, and those of the choices it changed: what a map redraws."""
+    ids = []
+    for change in step.changes:
+        values = [change["id"]] if change["model"] == "scene" else [
+            (change[side] or {}).get(name) for side in ("before", "after") for name in ("from_scene_id", "to_scene_id")
+        ] if change["model"] == "choice" else []
+        ids += [value for value in values if value and value not in ids]
+    return ids
+
+
+def _apply(scenario: Scenario, step: EditStep, operations: list[tuple], done: str) -> None:
+    refusal = StoryRuleError(f"“{step.label}” cannot be {done}: the story was changed since "
+                             "(in another tab or by another editor). Nothing was changed.")
+    current = {}
+    for kind, pk, expected, _target in operations:
+        document = MODELS[kind].objects.filter(pk=ObjectId(pk)).first()
+        if document is not None and kind != "scenario" and document.scenario_id != scenario.pk:
+            raise refusal
+        current[(kind, pk)] = document
+        if expected is None:
+            if document is not None:
+                raise refusal
+            continue
+        if document is None:
+            raise refusal
+        values = snapshot(kind, document)
+        if any(values[name] != value for name, value in expected.items() if name != "created_at"):
+            raise refusal
+    removed = {pk for kind, pk, _e, target in operations if target is None}
+    added = {pk for kind, pk, expected, _t in operations if expected is None}
+    for kind, pk, _expected, target in operations:
+        if kind == "scene" and target is None:
+            linked = Choice.objects.filter(Q(from_scene_id=ObjectId(pk)) | Q(to_scene_id=ObjectId(pk)),
+                                           scenario=scenario)
+            if any(str(choice) not in removed for choice in linked.values_list("pk", flat=True)):
+                raise refusal
+        if kind == "choice" and target is not None:
+            for name in ("from_scene_id", "to_scene_id"):
+                scene_id = target.get(name)
+                if scene_id and scene_id not in added and not Scene.objects.filter(
+                        pk=ObjectId(scene_id), scenario=scenario).exists():
+                    raise refusal
+    now = timezone.now()
+    with transaction.atomic():
+        for kind, pk, expected, target in operations:
+            model = MODELS[kind]
+            if target is None:
+                if kind == "scene":
+                    _remove_scene(scenario, ObjectId(pk))
+                else:
+                    model.objects.filter(pk=ObjectId(pk)).delete()
+            elif expected is None:
+                fields = {name: _stored(name, value) for name, value in target.items() if name != "created_at"}
+                extra = {"scenario_id": scenario.pk} if kind != "scenario" else {}
+                model(pk=ObjectId(pk), created_at=parse_datetime(target["created_at"]), **extra, **fields).save(
+                    force_insert=True)
+            else:
+                fields = {name: _stored(name, value) for name, value in target.items()}
+                if kind == "scene":
+                    fields["version"] = F("version") + 1
+                model.objects.filter(pk=ObjectId(pk)).update(**fields, updated_at=now)
+
+
+def _remove_scene(scenario: Scenario, pk: ObjectId) -> None:
+    """As `delete_scene` does: players there go back to the start; media lose the scene."""
+    Asset.objects.filter(scene_id=pk).update(scene=None)
+    start = Scene.objects.filter(scenario=scenario, is_start_scene=True).exclude(pk=pk).first()
+    players_here = PlayerProgress.objects.filter(scenario=scenario, current_scene_id=pk)
+    if start is None:
+        players_here.delete()
+    else:
+        players_here.update(current_scene=start, is_completed=False, completed_at=None)
+    Scene.objects.filter(pk=pk).delete()

@@ -1,0 +1,138 @@
+"""Undo, redo and find-and-replace in headless Chromium on a live server: the journal outlives a reload."""
+
+import os
+import shutil
+
+import pytest
+
+from story_admin import services
+from story_admin.models import Choice, Scene
+from tests.factories import PASSWORD, AuthorFactory, ScenarioFactory, SceneFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    if not shutil.which(CHROMIUM):
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text else None)
+    yield page
+    context.close()
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
+
+
+@pytest.fixture
+def author_story(page):
+    author = AuthorFactory()
+    story = ScenarioFactory(author=author, title="Le phare")
+    start = SceneFactory(scenario=story, title="Start", text="The lighthouse door.", is_start_scene=True)
+    cove = SceneFactory(scenario=story, title="La crique", text="A boat by the door.", position_x=300)
+    Choice.objects.create(scenario=story, from_scene=start, to_scene=cove, text="Open the door")
+    page.goto("/signin/")
+    page.fill("input[name=email]", author.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    return author, story, cove
+
+
+def undo_button(page):
+    return page.locator("#history [data-history=undo]")
+
+
+def redo_button(page):
+    return page.locator("#history [data-history=redo]")
+
+
+def test_rename_and_move_are_undone_and_redone_after_a_reload(page, author_story):
+    author, story, cove = author_story
+    services.update_scene(editor=author, scene=cove, title="The cove")
+    services.move_scene(editor=author, scene=Scene.objects.get(pk=cove.pk), x=900, y=400)
+    page.goto(f"/stories/{story.pk}/")
+    page.reload()  # the steps are the server's, not the page's
+    assert undo_button(page).inner_text() == "Undo: move “The cove”"
+    assert redo_button(page).is_disabled() and redo_button(page).inner_text() == "Nothing to redo"
+
+    undo_button(page).click()
+    page.wait_for_selector("#history [data-history=undo]:has-text('Undo: rename “La crique”')")
+    assert (Scene.objects.get(pk=cove.pk).position_x, Scene.objects.get(pk=cove.pk).position_y) == (300, 0)
+    assert redo_button(page).inner_text() == "Redo: move “The cove”"
+
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+z")
+    page.wait_for_selector(".scene-card:has-text('La crique')")
+    assert Scene.objects.get(pk=cove.pk).title == "La crique"
+    assert undo_button(page).is_disabled()
+
+    page.reload()
+    assert redo_button(page).inner_text() == "Redo: rename “La crique”"
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+Shift+Z")
+    page.wait_for_selector(".scene-card:has-text('The cove')")
+    page.keyboard.press("Control+y")
+    page.wait_for_selector("#history [data-history=undo]:has-text('Undo: move “The cove”')")
+    assert Scene.objects.get(pk=cove.pk).position_x == 900
+
+
+def test_ctrl_z_in_a_text_field_is_the_browsers_own(page, author_story):
+    author, story, cove = author_story
+    services.update_scene(editor=author, scene=cove, title="The cove")
+    page.goto(f"/stories/{story.pk}/")
+    page.fill("input[name=q]", "typed")
+    page.focus("input[name=q]")
+    page.keyboard.press("Control+z")
+    page.wait_for_timeout(300)  # nothing is sent: give a wrong request the time to land before checking
+    assert Scene.objects.get(pk=cove.pk).title == "The cove"
+    assert undo_button(page).inner_text() == "Undo: rename “La crique”"
+
+
+def test_find_and_replace_with_a_preview_then_undo(page, author_story):
+    author, story, cove = author_story
+    page.goto(f"/stories/{story.pk}/")
+    page.click("#history a:has-text('Find and replace')")
+    page.fill("input[name=find]", "door")
+    page.fill("input[name=replacement]", "gate")
+    page.click("button:has-text('Preview')")
+    items = page.locator(".occurrences li")
+    assert items.count() == 3
+    first = items.nth(0)
+    assert first.inner_text() == "Scene text of Start: …The lighthouse doorgate.…"  # struck out, then inserted
+    assert first.locator("del").inner_text() == "door" and first.locator("ins").inner_text() == "gate"
+    assert "Choice label of Start" in page.locator(".occurrences").inner_text()
+    page.check("input[name=case_sensitive]")
+    page.fill("input[name=find]", "Door")
+    page.click("button:has-text('Preview')")
+    assert page.locator(".occurrences li").count() == 0 and "Nothing matches." in page.inner_text("main")
+    page.uncheck("input[name=case_sensitive]")
+    page.click("button:has-text('Preview')")
+    page.click("button:has-text('Replace all 3')")
+    page.wait_for_selector("text=Replaced 3 occurrences of “Door”.")
+    assert Scene.objects.get(pk=cove.pk).text == "A boat by the gate."
+    assert undo_button(page).inner_text() == "Undo: replace “Door” with “gate”"
+    undo_button(page).click()
+    page.wait_for_selector("#history [data-history=redo]:has-text('Redo: replace')")
+    assert Scene.objects.get(pk=cove.pk).text == "A boat by the door."
+    assert Choice.objects.get(scenario=story).text == "Open the door"
