@@ -1,7 +1,5 @@
 """The studio in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) on a live server."""
 
-import os
-import shutil
 from pathlib import Path
 
 import django_rq
@@ -12,45 +10,8 @@ from story_admin.models import Scene
 from tests.factories import PASSWORD, AuthorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 ADD_CHOICE = ".scene-panel form[action$='/choices/']"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls around it are synchronous.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-    if not shutil.which(CHROMIUM):
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    # Chromium reports each thing the Content-Security-Policy blocks on the console: none may be blocked.
-    blocked = []
-    page.on("console", lambda message: blocked.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text else None)
-    yield page
-    context.close()
-    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 def shoot(page, name):
