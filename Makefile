@@ -49,6 +49,7 @@ lint: venv
 bench: venv $(VENV)/.music-installed system-packages
 	$(PY) bench/embedded_inserts.py
 	$(PY) bench/commands.py
+	$(PY) bench/state.py
 	$(PY) bench/graphql_story.py
 	$(PY) bench/twine_import.py
 	$(PY) bench/narration.py
