@@ -303,6 +303,8 @@ class PlayerProgress(models.Model):
     steps_taken = models.PositiveIntegerField(default=0, help_text="Every move ever made, going back included.")
     version = models.PositiveIntegerField(default=0, editable=False,
                                           help_text="Counts steps: a step is written only over the version it read.")
+    is_preview = models.BooleanField(
+        default=False, help_text="Played through a private preview link: kept apart from real players' figures.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
