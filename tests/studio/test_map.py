@@ -211,7 +211,6 @@ def test_a_new_scene_lands_inside_the_view(map_page, story):
     assert box["x"] < card["x"] < box["x"] + box["width"] and box["y"] < card["y"] < box["y"] + box["height"]
 
 
-@pytest.mark.xfail(strict=True, reason="arrow keys in the scene list do not move focus yet: not debugged")
 def test_the_keyboard_follows_choices_and_enter_opens_the_panel(map_page, story):
     map_page.focus("#map-scenes a:has-text('At the rim')")
     map_page.keyboard.press("ArrowRight")
