@@ -6,6 +6,8 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.factories import PASSWORD, AuthorFactory
+
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -47,6 +49,22 @@ def page(browser, live_server):
     blocked = []
     page.on("console", lambda message: blocked.append(message.text)
             if message.type == "error" and "Content Security Policy" in message.text else None)
+    # Nor may a page's own script fail.
+    failed = []
+    page.on("pageerror", lambda error: failed.append(str(error)))
     yield page
     context.close()
     assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
+    assert not failed, f"a script of the page failed: {failed}"
+
+
+@pytest.fixture
+def author_page(page):
+    """The 1400 px page signed in (by its sign-in form) as a new author, returned with the author."""
+    author = AuthorFactory()
+    page.goto("/signin/")
+    page.fill("input[name=email]", author.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    return page, author

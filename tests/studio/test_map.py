@@ -1,8 +1,6 @@
 """The story map drawn in the browser (cytoscape on a canvas) from map.json, in headless Chromium on a live server."""
 
 import json
-import os
-import shutil
 
 import pytest
 
@@ -10,25 +8,6 @@ from story_admin.models import Choice, Scene
 from tests.factories import PASSWORD, AuthorFactory, ChoiceFactory, ScenarioFactory, SceneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    if not shutil.which(CHROMIUM):
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -46,12 +25,7 @@ def story():
 
 
 @pytest.fixture
-def map_page(browser, live_server, story):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+def map_page(page, story):
     page.goto("/signin/")
     page.fill("input[name=email]", story.author.email)
     page.fill("input[name=password]", PASSWORD)
@@ -59,9 +33,7 @@ def map_page(browser, live_server, story):
     page.wait_for_url("**/")
     page.goto(f"/stories/{story.pk}/")
     page.wait_for_selector("#map[data-ready=true]")
-    yield page
-    context.close()
-    assert not errors, f"the map's script failed: {errors}"
+    return page
 
 
 def wait_until(page, expression: str, tries: int = 150):

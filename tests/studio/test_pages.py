@@ -1,5 +1,6 @@
 """The studio's pages and partials: permissions, forms, htmx and full-page answers."""
 
+import json
 import re
 
 import pytest
@@ -118,7 +119,8 @@ def test_saving_a_scene_updates_the_problems(studio, story):
     url = reverse("studio:scene", args=[story.pk, start.pk])
     response = studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "is a dead end" in response.text
-    assert 'id="problems" hx-swap-oob="true"' in response.text and 'id="map-changed" hx-swap-oob="true"' in response.text
+    assert 'id="problems" hx-swap-oob="true"' in response.text and 'id="map" hx-swap-oob="true"' not in response.text
+    assert json.loads(response.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk)]}}
     studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on", "is_end_scene": "on",
                       "ending_kind": "tragic"}, HTTP_HX_REQUEST="true")
     assert Scene.objects.get(pk=start.pk).ending_kind == "tragic"
@@ -386,3 +388,17 @@ def test_publishing_asks_first_when_players_may_meet_problems(studio, story):
 def test_publishing_a_clean_story_needs_no_confirmation(studio, story):
     response = studio.post(reverse("studio:publish", args=[story.pk]), {"publish": "1"})
     assert response.status_code == 302 and Scenario.objects.get(pk=story.pk).is_published
+
+
+def test_every_panel_edit_tells_the_map_which_scenes_changed(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    other = SceneFactory(scenario=story, title="Cellar")
+    add = studio.post(reverse("studio:add_choice", args=[story.pk, start.pk]),
+                      {"text": "Go down", "to_scene": str(other.pk)}, HTTP_HX_REQUEST="true")
+    assert json.loads(add.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk), str(other.pk)]}}
+    assert 'id="map" hx-swap-oob="true"' not in add.text
+    choice = Choice.objects.get(scenario=story, text="Go down")
+    delete = studio.post(reverse("studio:delete_choice", args=[story.pk, start.pk, choice.pk]), HTTP_HX_REQUEST="true")
+    assert json.loads(delete.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk), str(other.pk)]}}
+    refused = studio.post(reverse("studio:scene", args=[story.pk, start.pk]), {"title": ""}, HTTP_HX_REQUEST="true")
+    assert "HX-Trigger" not in refused.headers
