@@ -16,6 +16,7 @@ urlpatterns = [
     path("stories/<str:story_id>/", story_map.story_map, name="story"),
     path("stories/<str:story_id>/outline/", story_map.outline, name="outline"),
     path("stories/<str:story_id>/map.json", story_map.map_json, name="map_json"),
+    path("stories/<str:story_id>/problems/", story_map.problems, name="problems"),
     path("stories/<str:story_id>/map/place/", story_map.place, name="map_place"),
     path("stories/<str:story_id>/map/link/", story_map.link, name="map_link"),
     path("stories/<str:story_id>/duplicate/", dashboard.duplicate_story, name="duplicate_story"),

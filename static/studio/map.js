@@ -132,7 +132,7 @@ const STYLE = [
 
 const viewKey = `studio-map-view:${root.dataset.story}:${root.dataset.user}`;
 const cy = window.cytoscape({
-  container: root, style: STYLE, wheelSensitivity: 0.3, minZoom: 0.02, maxZoom: 3,
+  container: root, style: STYLE, minZoom: 0.02, maxZoom: 3,
   boxSelectionEnabled: true, selectionType: "additive", textureOnViewport: false, hideEdgesOnViewport: false,
 });
 window.storyMap = cy;  // for the tests and the bench
@@ -256,9 +256,10 @@ cy.on("mouseout", "node", () => { root.title = ""; });
 cy.on("viewport", () => { updateLabels(); saveView(); });
 
 // Drag to link (edgehandles): onto a scene, a choice; onto empty space, a new scene there and the choice.
+// No hover delay: a quick drop onto a card links to it (with a delay it made a new scene instead).
 const handles = cy.edgehandles({
   canConnect: (source, target) => !source.same(target) && !target.hasClass("eh-handle"),
-  edgeParams: () => ({}), hoverDelay: 50, snap: true, noEdgeEventsInDraw: true,
+  edgeParams: () => ({}), hoverDelay: 0, snap: true, noEdgeEventsInDraw: true,
 });
 let drawing = null;
 cy.on("ehstart", (event, source) => { drawing = {source, linked: false}; });

@@ -102,6 +102,14 @@ def map_document(scenario) -> dict:
 
 
 @author_required
+def problems(request, story_id):
+    """The problems list alone: the map page fetches it again after an edit made outside the panel (map, undo)."""
+    scenario = editable_story(request, story_id)
+    return render(request, "studio/partials/problems.html",
+                  {"scenario": scenario, "problems": story_problems(selectors.load_story(scenario))})
+
+
+@author_required
 def map_json(request, story_id):
     return JsonResponse(map_document(editable_story(request, story_id)))
 

@@ -119,11 +119,21 @@ def test_saving_a_scene_updates_the_problems(studio, story):
     url = reverse("studio:scene", args=[story.pk, start.pk])
     response = studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "is a dead end" in response.text
-    assert 'id="problems" hx-swap-oob="true"' in response.text and 'id="map" hx-swap-oob="true"' not in response.text
+    assert 'id="problems" hx-swap-oob="true"' not in response.text and 'id="map" hx-swap-oob="true"' not in response.text
     assert json.loads(response.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk)]}}
     studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on", "is_end_scene": "on",
                       "ending_kind": "tragic"}, HTTP_HX_REQUEST="true")
     assert Scene.objects.get(pk=start.pk).ending_kind == "tragic"
+
+
+def test_the_problems_list_is_fetched_again_after_an_edit_outside_the_panel(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    page = studio.get(reverse("studio:story", args=[story.pk])).text
+    url = reverse("studio:problems", args=[story.pk])
+    assert f'hx-get="{url}" hx-trigger="story-edited from:body, story-changed from:body"' in page
+    Choice.objects.filter(scenario=story).delete()
+    problems = studio.get(url, HTTP_HX_REQUEST="true").text
+    assert "“Start” is a dead end" in problems and "<html" not in problems
 
 
 def test_scene_form_errors_keep_the_text(studio, story):
