@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from .links import Link, link_markup, parse_link
 from .script import HARLOWE, ITEMS_VARIABLE, NotSimple, ScriptWriter
 
+MAX_NESTING = 16  # blocks in blocks deeper than this are kept as text (and cost no recursion)
 REMOVED = "\x00"  # where markup read as state was; a line left with nothing else goes with it
 SUGARCUBE_MACRO = re.compile(r"<<(/?)([A-Za-z][\w-]*)")
 HARLOWE_MACRO = re.compile(r"\(([A-Za-z][\w-]*):")
@@ -103,8 +104,14 @@ def _quoted_end(text: str, index: int, stop: str) -> int:
 
 def _sugarcube_tokens(text: str) -> list[_Token]:
     tokens, index, text_start, line_end = [], 0, 0, -1
+    macro = link = -2
+    last_close = text.rfind(">>")
     while index < len(text):
-        macro, link = text.find("<<", index), text.find("[[", index)
+        # Each search starts where the last one was left behind: the passage is read once, not once per link.
+        if macro != -1 and macro < index:
+            macro = text.find("<<", index, max(last_close, index))
+        if link != -1 and link < index:
+            link = text.find("[[", index)
         candidates = [position for position in (macro, link) if position != -1]
         if not candidates:
             break
@@ -143,7 +150,8 @@ def _sugarcube_blocks(tokens: list[_Token]) -> list[_Token]:
         return frames[-1][0].sections[-1][1] if frames else out
 
     for token in tokens:
-        if token.kind == "macro" and not token.closing and token.name in ("if", "link"):
+        if token.kind == "macro" and not token.closing and token.name in ("if", "link") \
+                and len(frames) < MAX_NESTING:
             frames.append((_Token("block", "", name=token.name, args=token.args, sections=[(token.args, [])]),
                            [token]))
         elif frames and token.kind == "macro" and not token.closing and frames[-1][0].name == "if" \
@@ -169,11 +177,16 @@ def _sugarcube_blocks(tokens: list[_Token]) -> list[_Token]:
     return out
 
 
-def _harlowe_tokens(text: str) -> list[_Token]:
+def _harlowe_tokens(text: str, depth: int = 0) -> list[_Token]:
     tokens, index, text_start, line_end = [], 0, 0, -1
+    macro, link, searched = None, -2, -1
+    parens, brackets = _closings(text)
     while index < len(text):
-        macro = HARLOWE_MACRO.search(text, index)
-        link = text.find("[[", index)
+        if searched != -2 and (macro is None and searched < index or macro is not None and macro.start() < index):
+            macro = HARLOWE_MACRO.search(text, index)
+            searched = index if macro is not None else -2
+        if link != -1 and link < index:
+            link = text.find("[[", index)
         starts = [position for position in (macro.start() if macro else -1, link) if position != -1]
         if not starts:
             break
@@ -186,13 +199,15 @@ def _harlowe_tokens(text: str) -> list[_Token]:
             if end != -1:
                 token = _Token("link", text[start:end], link=parse_link(text[start + 2:end - 2]))
         else:
-            end = _balanced_end(text, macro.end(), "(", ")")
+            end = parens.get(start, -1)
             if end != -1:
                 token = _Token("macro", "", name=_name(macro.group(1)), args=text[macro.end():end - 1].strip())
                 if text.startswith("[", end) and not text.startswith("[[", end) or text.startswith("[[[", end):
-                    hook_end = _balanced_end(text, end + 1, "[", "]")
+                    hook_end = brackets.get(end, -1)
                     if hook_end != -1:
-                        token.hook = _harlowe_tokens(text[end + 1:hook_end - 1])
+                        hook = text[end + 1:hook_end - 1]
+                        token.hook = _harlowe_tokens(hook, depth + 1) if depth < MAX_NESTING \
+                            else [_Token("text", hook), _Token("macro", "", name="too deep")]
                         end = hook_end
                 token.raw = text[start:end]
         if token is None:
@@ -207,24 +222,35 @@ def _harlowe_tokens(text: str) -> list[_Token]:
     return _harlowe_chains(tokens)
 
 
-def _balanced_end(text: str, index: int, opening: str, closing: str) -> int:
-    depth = 1
+def _closings(text: str) -> tuple[dict[int, int], dict[int, int]]:
+    """Where each macro's `(` and each `[` close (index just past), found in one pass: a passage of many
+    unclosed `(if:` or `[` costs time in proportion to its length. Quotes count only inside a macro's
+    parentheses (prose has apostrophes)."""
+    parens, brackets = {}, {}
+    open_parens: list[int] = []
+    open_brackets: list[int] = []
+    index = 0
     while index < len(text):
         character = text[index]
-        if character in "\"'" and opening == "(":
-            end = _string_end(text, index)
-            if end == -1:
-                return -1
-            index = end
-            continue
-        if character == opening:
-            depth += 1
-        elif character == closing:
-            depth -= 1
-            if depth == 0:
-                return index + 1
+        if open_parens:
+            if character in "\"'":
+                end = _string_end(text, index)
+                if end == -1:
+                    break
+                index = end
+                continue
+            if character == "(":
+                open_parens.append(index)
+            elif character == ")":
+                parens[open_parens.pop()] = index + 1
+        elif character == "(" and HARLOWE_MACRO.match(text, index):
+            open_parens.append(index)
+        if character == "[":
+            open_brackets.append(index)
+        elif character == "]" and open_brackets:
+            brackets[open_brackets.pop()] = index + 1
         index += 1
-    return -1
+    return parens, brackets
 
 
 def _harlowe_chains(tokens: list[_Token]) -> list[_Token]:

@@ -246,3 +246,29 @@ def test_script_stylesheet_and_init_passages_are_written_back(author):
     again = export_story(editor=author, scenario=from_html, format="twee").content.decode()
     assert ":: Story JavaScript [script]\nConfig.history.maxStates = 1;" in again
     assert ":: StoryInit {" in again and "<<set $gold to 5>>" in again
+
+
+ADVERSARIAL = ['"[[a]]" * 10_000 + "!"', '"(if: $x)[" * 5_000', '"(a:" * 10_000', '"(a:)[" * 10_000',
+               '"<<if $x>>" * 5_000', '\'<<a "\' * 5_000 + ">>"', '"<<if $x>>[[a]]" * 3_000 + "<</if>>" * 3_000']
+
+
+@pytest.mark.parametrize("dialect", ["sugarcube", "harlowe"])
+def test_passages_built_to_be_slow_are_read_in_a_bounded_run(dialect):
+    """The passage scan is linear and nesting is capped: each of these once took seconds to minutes (or hit
+    Python's recursion limit); together they now take well under a second a dialect."""
+    import subprocess
+    import sys
+
+    from tests.processes import ROOT
+
+    script = ("from story_admin.twine.macros import read_passage\n"
+              "from story_admin.twine.script import read_condition, read_statements\n"
+              "ids = lambda title: title\n"
+              f"for text in [{', '.join(ADVERSARIAL)}]:\n"
+              f"    read_passage(text, dialect='{dialect}',"
+              " condition_of=lambda s: read_condition(s, scene_id_of=ids),"
+              " statements_of=lambda s: read_statements(s, scene_id_of=ids))\n"
+              "print('done')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "done"
