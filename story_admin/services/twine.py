@@ -44,12 +44,16 @@ class ImportReport:
     def summary(self) -> str:
         parts = [f"“{self.scenario.title}”: {self.scene_count} scenes, {self.choice_count} choices."]
         if self.variable_count or self.item_count:
-            parts.append(f"Story state read from its macros: {self.variable_count} variables, "
-                         f"{self.item_count} items.")
+            parts.append(f"Story state read from its macros: {_counted(self.variable_count, 'variable')}, "
+                         f"{_counted(self.item_count, 'item')}.")
         if self.special_passages:
             parts.append(f"Kept aside (not scenes): {', '.join(self.special_passages)}.")
         parts += self.warnings
         return " ".join(parts)
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def import_twine_story(*, author: User, story: TwineStory, warnings: list[str] | None = None,

@@ -364,7 +364,7 @@ def _parsed(source: str, start: str, scene_id_of: SceneIdOf):
 def read_condition(source: str, *, scene_id_of: SceneIdOf) -> dict:
     """The JSON Logic of a Twine condition (`$gold gte 10`, `$key is true`); raises NotSimple."""
     condition = _truthy(_parsed(source, "start_expr", scene_id_of))
-    if isinstance(condition, (_It, tuple)):
+    if not isinstance(condition, dict) or not condition:  # `<<if true>>`, `it`…: no condition of a choice
         raise NotSimple(source)
     return condition
 

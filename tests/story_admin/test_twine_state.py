@@ -137,7 +137,7 @@ def test_sugarcube_macros_become_state(author):
     assert ("Passage “Gate” keeps as text what was not read as story state: $gold (printed in the text); "
             '<<audio "rain" play>>.') in report.warnings
     assert any(w.startswith("Passage “StoryInit” keeps as text") and "<<script>>" in w for w in report.warnings)
-    assert "4 variables, 1 items" in report.summary
+    assert "Story state read from its macros: 4 variables, 1 item." in report.summary
 
 
 def test_harlowe_macros_become_state(author):
@@ -163,13 +163,15 @@ def test_harlowe_macros_become_state(author):
 
 def test_what_is_not_understood_stays_as_text_and_its_links_stay_choices(author):
     text = (":: StoryData\n{\"format\": \"SugarCube\"}\n:: A\n<<if $x>>Some words [[B]]<</if>>\n"
-            "<<set $y to $player.name>>\n<<if $z is 1>><<set $w to 2>>[[C]]<</if>>\n:: B\nb\n:: C\nc\n")
+            "<<set $y to $player.name>>\n<<if $z is 1>><<set $w to 2>>[[C]]<</if>>\n<<if true>>[[B]]<</if>>\n"
+            ":: B\nb\n:: C\nc\n")
     report = imported(author, text)
     a = Scene.objects.get(scenario=report.scenario, title="A")
-    assert a.text == "<<if $x>>Some words B<</if>>\n<<set $y to $player.name>>\n<<if $z is 1>><<set $w to 2>>C<</if>>"
+    assert a.text == ("<<if $x>>Some words B<</if>>\n<<set $y to $player.name>>\n<<if $z is 1>><<set $w to 2>>C<</if>>"
+                      "\n<<if true>>B<</if>>")
     assert a.effects == []
     assert sorted(Choice.objects.filter(scenario=report.scenario).values_list("text", "condition")) == [
-        ("B", {}), ("C", {})]
+        ("B", {}), ("B", {}), ("C", {})]
     [warning] = [w for w in report.warnings if w.startswith("Passage “A”")]
     assert "<<if $x>>Some words [[B]]<</if>>" in warning and "<<set $y to $player.name>>" in warning
     assert "<<if $z is 1>><<set $w to 2>>[[C]]<</if>>" in warning
