@@ -258,10 +258,6 @@ class _ToJsonLogic(Transformer):
         return _History()
 
 
-def _not_simple(what: str):
-    raise NotSimple(what)
-
-
 def _assignment(name: str, value) -> dict:
     if isinstance(value, _Roll):
         return {"roll": [name, value.notation()]}
@@ -295,9 +291,7 @@ def _plain(value):
     """A JSON Logic value, refusing what only makes sense in a statement (dice, datasets, history)."""
     if isinstance(value, (_Roll, _DataSet, _History)):
         raise NotSimple("value")
-    if isinstance(value, tuple):
-        return value  # `it + …`, resolved by the statement that owns it
-    return value
+    return value  # `it` and `it + …` pass: the statement that owns them resolves them
 
 
 def _truthy(value):
