@@ -274,3 +274,28 @@ def test_passages_built_to_be_slow_are_read_in_a_bounded_run(dialect):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "done"
+
+
+CONDITIONS = ['gold >= 10', 'gold >= 10 and has("lantern")', 'not lamp_lit', 'lamp_lit == true', 'name != "Ann"',
+              'gold * 2 > stamina + 1', 'gold - 3 < 0 or not (lamp_lit and gold > 1)', 'visited("Cave")',
+              'visits("Cave") >= 2', '-gold < -3', 'gold % 2 == 0 and gold / 2 <= 4']
+EFFECTS = ["gold += 5", "gold -= 2", "gold = gold * 2 + 1", "toggle lamp_lit", 'gain "lantern"', 'lose "lantern"',
+           "luck = 2d6", "luck = 1d6+1d4-1", 'name = "Bob"', "lamp_lit = gold > 3"]
+
+
+@pytest.mark.parametrize("dialect", ["sugarcube", "harlowe"])
+def test_every_construct_written_as_twine_reads_back_the_same(dialect):
+    from story_admin.state.expressions import parse_condition, parse_effects
+    from story_admin.twine.script import ScriptWriter, read_condition, read_statements
+
+    scene_id_of = {"Cave": "64b000000000000000000001"}.get
+    title_of = {"64b000000000000000000001": "Cave"}.get
+    writer = ScriptWriter(dialect, title_of)
+    for text in CONDITIONS:
+        condition = parse_condition(text, scene_id_of=scene_id_of)
+        written = writer.condition(condition)
+        assert read_condition(written, scene_id_of=scene_id_of) == condition, (text, written)
+    for text in EFFECTS:
+        [effect] = parse_effects(text)
+        written = writer.statement(effect)
+        assert read_statements(written, scene_id_of=scene_id_of) == [effect], (text, written)
