@@ -7,6 +7,7 @@ initial values (StoryInit's `<<set>>`s in SugarCube, the `startup` passages' `(s
 second checks each one against those declarations, and one that fails stays in the text, reported.
 """
 
+import copy
 import json
 import logging
 import re
@@ -15,9 +16,12 @@ from dataclasses import dataclass, field
 from ..exceptions import StoryRuleError
 from ..state.engine import Kind, StateSchema, Variable, check_condition, check_effects, check_variable
 from ..state.expressions import ITEMS
-from ..twine.macros import PassageLink, PassageState, read_passage, write_effects, write_initial_values, write_link
+from ..twine.macros import (PassageLink, PassageState, passage_tokens, read_passage, write_effects,
+                            write_initial_values, write_link)
 from ..twine.model import SCRIPT_TAG, STARTUP_TAG, STYLESHEET_TAG, Passage, TwineStory
-from ..twine.script import HARLOWE, SUGARCUBE, NotSimple, ScriptWriter, read_condition, read_statements
+from ..twine.script import HARLOWE, SUGARCUBE, NotSimple, ScriptWriter
+from ..twine.script import read_condition as _read_condition
+from ..twine.script import read_statements as _read_statements
 
 STORY_INIT = "StoryInit"
 SUGARCUBE_FORMAT, SUGARCUBE_VERSION = "SugarCube", "2.37.3"
@@ -72,6 +76,7 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
     dialect = dialect_of(story)
     if dialect is None:
         return None
+    read_condition, read_statements = _remembered(_read_condition), _remembered(_read_statements)
     details: dict = {"variables": {}, "items": {}}
     init_passages = [Passage(name=passage.name, text=_without_details(passage, details), tags=passage.tags)
                      for passage in story.special_passages if is_init_passage(passage, dialect)]
@@ -91,9 +96,10 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
     for passage in init_passages:
         read_passage(passage.text, dialect=dialect, condition_of=_no_condition,
                      statements_of=lambda source: _initial_values(source, initial, seen, scene_id_of))
+    tokens = {passage.name: passage_tokens(passage.text, dialect=dialect) for passage in story.story_passages}
     for passage in story.story_passages:
         read_passage(passage.text, dialect=dialect, condition_of=collecting_condition,
-                     statements_of=collecting_statements)
+                     statements_of=collecting_statements, tokens=tokens[passage.name])
     state = StoryState()
     schema = _declared(seen, initial, details, state)
 
@@ -117,7 +123,7 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
 
     for passage in story.story_passages:
         read = read_passage(passage.text, dialect=dialect, condition_of=checked_condition,
-                            statements_of=checked_statements)
+                            statements_of=checked_statements, tokens=tokens[passage.name])
         state.passages[passage.name] = read
         if read.kept:
             state.warnings.append(f"Passage “{passage.name}” keeps as text what was not read as story state: "
@@ -131,6 +137,23 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
             state.warnings.append(f"Passage “{passage.name}” keeps as text what was not read as starting values: "
                                   + "; ".join(dict.fromkeys(read.kept)) + ".")
     return state
+
+
+def _remembered(read):
+    """`read` parsing each text once per import: both passes, and passages repeating a macro, share it."""
+    results: dict[str, object] = {}
+
+    def remembered(source: str, *, scene_id_of):
+        if source not in results:
+            try:
+                results[source] = read(source, scene_id_of=scene_id_of)
+            except NotSimple as refusal:
+                results[source] = refusal
+        if isinstance(results[source], NotSimple):
+            raise results[source]
+        return copy.deepcopy(results[source])
+
+    return remembered
 
 
 def _without_details(passage: Passage, details: dict) -> str:
@@ -155,7 +178,7 @@ def _no_condition(source: str) -> dict:
 
 def _initial_values(source: str, initial: dict, seen: "_Seen", scene_id_of, *, schema: StateSchema | None = None):
     """StoryInit's statements: plain values given to variables (or the inventory emptied); nothing else."""
-    effects = read_statements(source, scene_id_of=scene_id_of)
+    effects = _read_statements(source, scene_id_of=scene_id_of)
     for effect in effects:
         if effect == RESET_ITEMS:
             continue

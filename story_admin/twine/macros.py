@@ -510,9 +510,15 @@ def _without_removed(text: str) -> str:
     return "\n".join(lines).replace(REMOVED, "")
 
 
-def read_passage(text: str, *, dialect: str, condition_of: ConditionOf, statements_of: StatementsOf) -> PassageState:
+def passage_tokens(text: str, *, dialect: str) -> list[_Token]:
+    """The passage scanned (reading leaves the tokens as they are, so one scan serves several readings)."""
+    return _harlowe_tokens(text) if dialect == HARLOWE else _sugarcube_tokens(text)
+
+
+def read_passage(text: str, *, dialect: str, condition_of: ConditionOf, statements_of: StatementsOf,
+                 tokens: list[_Token] | None = None) -> PassageState:
     """What in `text` is story state, and the text left (`dialect`: SUGARCUBE or HARLOWE)."""
-    tokens = _harlowe_tokens(text) if dialect == HARLOWE else _sugarcube_tokens(text)
+    tokens = passage_tokens(text, dialect=dialect) if tokens is None else tokens
     return _Reader(dialect, condition_of, statements_of).read(tokens)
 
 
