@@ -108,7 +108,7 @@ def played(story, player, *, variables, items, history):
                  for step_variables, step_items in history])
 
 
-def test_renames_reach_every_players_state_in_one_write(lighthouse, author, player, django_assert_num_queries):
+def test_renames_reach_every_players_state_in_one_write(lighthouse, author, player):
     from story_admin.models import PlayerProgress
     from tests.factories import UserFactory
 
