@@ -256,10 +256,11 @@ cy.on("mouseout", "node", () => { root.title = ""; });
 cy.on("viewport", () => { updateLabels(); saveView(); });
 
 // Drag to link (edgehandles): onto a scene, a choice; onto empty space, a new scene there and the choice.
-// No hover delay: a quick drop onto a card links to it (with a delay it made a new scene instead).
+// No hover delay and no snapping (a check a few times a second): a drop onto a card links to it at once;
+// with either, a quick drop made a new scene in empty space instead.
 const handles = cy.edgehandles({
   canConnect: (source, target) => !source.same(target) && !target.hasClass("eh-handle"),
-  edgeParams: () => ({}), hoverDelay: 0, snap: true, noEdgeEventsInDraw: true,
+  edgeParams: () => ({}), hoverDelay: 0, snap: false, noEdgeEventsInDraw: true,
 });
 let drawing = null;
 cy.on("ehstart", (event, source) => { drawing = {source, linked: false}; });

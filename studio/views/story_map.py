@@ -5,7 +5,6 @@ import logging
 
 from bson import ObjectId
 from bson.errors import InvalidId
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -152,12 +151,13 @@ def link(request, story_id):
         return _refusal("That scene is no longer in the story. Reload the page.", status=404)
     origin.scenario = scenario
     try:
-        with transaction.atomic():
-            if target is None:
-                target = services.create_scene(editor=request.user, scenario=scenario, title="New scene",
-                                               position_x=data.get("x"), position_y=data.get("y"))
-            choice = services.create_choice(editor=request.user, from_scene=origin, to_scene=target,
-                                            text=(data.get("label") or "").strip() or "Continue")
+        # Two steps of the history (the scene, then the choice): the services each write in their own
+        # transaction, and the backend cannot nest them.
+        if target is None:
+            target = services.create_scene(editor=request.user, scenario=scenario, title="New scene",
+                                           position_x=data.get("x"), position_y=data.get("y"))
+        choice = services.create_choice(editor=request.user, from_scene=origin, to_scene=target,
+                                        text=(data.get("label") or "").strip() or "Continue")
     except StoryError as error:
         return _refusal(error.message)
     return JsonResponse({"choice": str(choice.pk), "scene": str(target.pk)}, status=201)

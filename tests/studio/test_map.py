@@ -145,7 +145,8 @@ def test_a_stopped_server_puts_the_card_back_and_says_so(map_page, story):
 
 
 def link_drag(page, origin, target_point):
-    page.click("text=Link by dragging")
+    page.click("[data-map=link]")
+    assert page.get_attribute("[data-map=link]", "aria-pressed") == "true"
     card = rendered(page, origin)
     page.mouse.move(card["x"], card["y"])
     page.mouse.down()
