@@ -127,7 +127,6 @@ def test_saving_a_scene_updates_the_problems(studio, story):
 
 
 def test_the_problems_list_is_fetched_again_after_an_edit_outside_the_panel(studio, story):
-    start = Scene.objects.get(scenario=story, title="Start")
     page = studio.get(reverse("studio:story", args=[story.pk])).text
     url = reverse("studio:problems", args=[story.pk])
     assert f'hx-get="{url}" hx-trigger="story-edited from:body, story-changed from:body"' in page
