@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.browsers import browser_page
+
 LOCALE = Path(__file__).resolve().parents[2] / "reader" / "locale"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def french_messages():
     """The interface's French, compiled as `make` does (the .mo files are not committed)."""
@@ -23,3 +27,10 @@ def demo(db):
     story, _ = ensure_demo()
     return story
 
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A page 360 px wide (a small phone), on the live server."""
+    with browser_page(browser, live_server.url, width=360, height=740) as page:
+        yield page
