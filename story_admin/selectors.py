@@ -146,20 +146,25 @@ def public_assets() -> QuerySet[Asset]:
 
     A private asset (generated without a scene, uploaded) stays private until a published story uses it.
     """
-    return Asset.objects.filter((Q(is_public=True) & OUTSIDE_DRAFTS) | _used_by_published_stories())
+    return Asset.objects.filter(_public())
 
 
-def visible_assets(user) -> QuerySet[Asset]:
+def _public() -> Q:
+    return (Q(is_public=True) & OUTSIDE_DRAFTS) | _used_by_published_stories()
+
+
+def visible_assets(user, *, preview: PreviewLink | None = None) -> QuerySet[Asset]:
     """The one rule for who sees an asset: the public ones, the user's own uploads (not in another's draft)
-    and the assets of the stories they edit. Every read and every write that takes an asset id asks it."""
+    and the assets of the stories they edit; through an active preview link, the previewed story's too.
+    Every read and every write that takes an asset id asks it."""
+    previewed = Q(scenario_id=preview.scenario_id) if preview is not None and preview.is_active else None
     if not is_author(user):
-        return public_assets()
+        return Asset.objects.filter(_public() | previewed) if previewed else public_assets()
     if user.is_superuser:
         return Asset.objects.all()
-    return Asset.objects.filter(
-        (Q(is_public=True) & OUTSIDE_DRAFTS) | _used_by_published_stories() | Q(scenario__author=user)
-        | (Q(uploaded_by=user) & OUTSIDE_DRAFTS)
-    )
+    seen = ((Q(is_public=True) & OUTSIDE_DRAFTS) | _used_by_published_stories() | Q(scenario__author=user)
+            | (Q(uploaded_by=user) & OUTSIDE_DRAFTS))
+    return Asset.objects.filter(seen | previewed if previewed else seen)
 
 
 def get_visible_asset(user, asset_id, *, what: str = "asset") -> Asset:

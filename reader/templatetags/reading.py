@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
 from story_admin.models import AssetStatus, EndingKind
@@ -10,11 +11,15 @@ register = template.Library()
 
 
 @register.filter
-def asset_url(asset) -> str:
-    """Where a ready asset is served ("" while it is missing, queued or failed)."""
+def asset_url(asset, place=None) -> str:
+    """Where a ready asset is served ("" while it is missing, queued or failed); through a preview link, with its
+    token, so that the draft's own media are served to its beta readers."""
     if asset is None or asset.status != AssetStatus.READY:
         return ""
-    return asset.file.url if asset.file else asset.url
+    if not asset.file:
+        return asset.url
+    preview = getattr(place, "preview", None)
+    return f"{asset.file.url}?{urlencode({'preview': preview.token})}" if preview else asset.file.url
 
 
 @register.filter

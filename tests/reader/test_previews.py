@@ -85,3 +85,20 @@ def test_the_author_creates_and_revokes_links_from_the_studio(client, draft, aut
     client.post(reverse("studio:revoke_preview", args=[draft.pk, link.pk]))
     assert PreviewLink.objects.get(pk=link.pk).revoked_at is not None
     assert f"/read/preview/{link.token}/" not in client.get(reverse("studio:previews", args=[draft.pk])).content.decode()
+
+
+def test_a_previewed_drafts_media_is_served_through_its_link_only(client, draft, author):
+    from generation.uploads import attach_upload
+    from tests.generation.media_samples import png_bytes
+
+    start = draft.scenes.get(title="Le seuil")
+    image = attach_upload(editor=author, scene=start, kind="image", filename="seuil.png", data=png_bytes())
+    link = services.create_preview_link(editor=author, scenario=draft)
+    client.post(reverse("reader:preview_start", args=[link.token]))
+    page = client.get(reverse("reader:preview_play", args=[link.token])).content.decode()
+    address = f"{image.file.url}?preview={link.token}"
+    assert f'src="{address}"' in page
+    assert client.get(address).content == png_bytes()
+    assert client.get(image.file.url).status_code == 404  # without the link, a draft's media stays hidden
+    services.revoke_preview_link(editor=author, link=link)
+    assert client.get(address).status_code == 404
