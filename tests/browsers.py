@@ -4,9 +4,9 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def browser_page(browser, base_url: str, *, width: int = 1400, height: int = 900):
+def browser_page(browser, base_url: str, *, width: int = 1400, height: int = 900, **context_options):
     """A page of its own context at this size; none of its loads may be blocked by the Content-Security-Policy."""
-    context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url)
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url, **context_options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     # Chromium reports each thing the Content-Security-Policy blocks on the console: none may be blocked.

@@ -11,10 +11,12 @@ from django.urls import reverse
 
 from story_admin import services
 from story_admin.models import Asset, AssetType, Scene
+from tests.browsers import browser_page
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("READER_SCREENSHOTS", "/tmp/reader-screenshots"))
+START, BACK = "form[action$='/start/'] button", "form[action$='/back/'] button"
 TO_THE_EMERGENCY_LIGHT = ["Monter réparer la lanterne", "Pousser la porte de la chambre de veille",
                           "Refermer le registre et monter", "Allumer le feu de secours à la main"]
 
@@ -107,14 +109,14 @@ def reader_pages(live_server, demo, client_page):
     client_page.click("main button[type=submit]")
     client_page.wait_for_url("**/account/")
     client_page.goto(reverse("reader:story", args=[demo.slug]))
-    client_page.click("text=Start reading")
+    client_page.click(START)
     client_page.wait_for_selector("#scene-title")
     yield "play-start", reverse("reader:play", args=[demo.slug])
     for label in ["Monter réparer la lanterne", "Continuer jusqu'à la lanterne"]:
         click_choice(client_page, label)
         client_page.wait_for_load_state("networkidle")
     yield "play-locked-choice-and-state", reverse("reader:play", args=[demo.slug])
-    client_page.click("text=Back")
+    client_page.click(BACK)
     client_page.wait_for_selector("#scene-title:has-text('escalier')")
     for label in ["Pousser la porte de la chambre de veille", "Refermer le registre et monter",
                   "Allumer le feu de secours à la main"]:
@@ -126,13 +128,12 @@ def reader_pages(live_server, demo, client_page):
     yield "delete-account", reverse("reader:delete_account")
 
 
-@pytest.mark.parametrize("width", [360, 1400])
-def test_every_reader_page_passes_axe_and_is_shot_at_its_width(browser, live_server, demo, width):
-    from tests.browsers import browser_page
-
+@pytest.mark.parametrize("language, width", [("en", 360), ("fr", 360), ("en", 1400)])
+def test_every_reader_page_passes_axe_and_is_shot_at_its_width(browser, live_server, demo, language, width):
     SHOTS.mkdir(parents=True, exist_ok=True)
     axe, problems = Axe(), {}
-    with browser_page(browser, live_server.url, width=width, height=900 if width > 400 else 740) as page:
+    with browser_page(browser, live_server.url, width=width, height=900 if width > 400 else 740,
+                      locale=language) as page:
         for name, path in reader_pages(live_server, demo, page):
             if not page.url.endswith(path):
                 page.goto(path)
@@ -145,5 +146,6 @@ def test_every_reader_page_passes_axe_and_is_shot_at_its_width(browser, live_ser
                 problems[name] = serious
             if width == 360:
                 assert page.evaluate("document.documentElement.scrollWidth") <= 360, f"{name} scrolls sideways"
-            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+            assert page.get_attribute("html", "lang") == language
+            page.screenshot(path=str(SHOTS / f"{name}-{language}-{width}.png"), full_page=True)
     assert problems == {}
