@@ -390,7 +390,7 @@ class PlayedStory:
 
     @property
     def endings_found(self) -> int:
-        return len(self.progress.endings_found)
+        return len(self.progress.endings_found or [])
 
 
 def stories_played(player) -> list[PlayedStory]:
@@ -455,6 +455,8 @@ def reading_of(progress: PlayerProgress, story: Story) -> Reading:
                                  variable.description) for variable in shown],
         items=[ShownItem(name, described.get(name, "")) for name in state.items],
         is_ending=bool(scene and scene.is_end_scene),
-        endings_found=len(ending_ids & set(progress.endings_found or [])), ending_count=len(ending_ids),
+        # With the path's own endings: progress from before `endings_found` (or imported) still counts them.
+        endings_found=len(ending_ids & ({*(progress.endings_found or [])} | {entry.scene_id for entry in progress.history})),
+        ending_count=len(ending_ids),
         can_go_back=len(progress.history) > 1, stuck=stuck_message(progress, story),
     )

@@ -91,7 +91,10 @@ def start_progress(*, player: User, scenario: Scenario, restart: bool = False,
     if progress is None:
         progress = PlayerProgress(user=player, scenario=scenario, is_preview=preview is not None)
         _reset(progress, start, scenario)
-        progress.save()
+        try:
+            progress.save()
+        except IntegrityError:  # the same player started it at the same instant (a double click): theirs stands
+            return PlayerProgress.objects.get(user=player, scenario=scenario)
         return progress
     marked = {"is_preview": True} if preview is not None else {}
     return _write(progress, **_start_fields(start, scenario), **marked)
@@ -258,11 +261,12 @@ def keep_guest_progress(*, player: User, guest: PlayerProgress) -> PlayerProgres
             return progress
         except IntegrityError:  # another request of this player saved one meanwhile: merge into it
             stored = PlayerProgress.objects.get(user=player, scenario_id=guest.scenario_id)
-    endings = [*stored.endings_found, *(ending for ending in guest.endings_found if ending not in stored.endings_found)]
+    found = list(stored.endings_found or [])  # progress from before the field: none recorded
+    endings = [*found, *(ending for ending in guest.endings_found if ending not in found)]
     guest_is_newer = guest.steps_taken > 0 and (stored.updated_at is None or guest.updated_at > stored.updated_at)
     if guest_is_newer:
         return _write(stored, **kept, endings_found=endings)
-    if endings != list(stored.endings_found):
+    if endings != found:
         return _write(stored, endings_found=endings)
     return stored
 
