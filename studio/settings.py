@@ -163,9 +163,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# E-mail (the reading site's password reset), as Django 6.1's MAILERS: printed on the console unless
-# EMAIL_HOST names an SMTP server.
-smtp_host = env("EMAIL_HOST", default="")
+# E-mail (the reading site's password reset), as Django 6.1's MAILERS: in development printed on the console
+# unless EMAIL_HOST names an SMTP server; in production always SMTP (EMAIL_HOST, by default this machine's).
+smtp_host = env("EMAIL_HOST", default="" if DEBUG else "localhost")
 MAILERS = {"default": {
     "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "OPTIONS": {"host": smtp_host, "port": env.int("EMAIL_PORT", default=587),
