@@ -79,14 +79,13 @@ def signup(request):
             pass  # told apart from a new account by nothing: the owner signs in with their own password
         except StoryError as error:
             _apply(form, error)
-        if form.is_valid():
-            messages.success(request, _("Signed up: sign in with this e-mail and your password. If the e-mail "
-                                        "already had an account, that account is unchanged and keeps its own "
-                                        "password."))
-            query = {"email": form.cleaned_data["email"]}
-            if next_url := _next(request, ""):
-                query["next"] = next_url
-            return redirect(f"{reverse('reader:signin')}?{urlencode(query)}")
+            return render(request, "reader/signup.html", {"form": form, "next": _next(request, "")})
+        messages.success(request, _("Signed up: sign in with this e-mail and your password. If the e-mail already "
+                                    "had an account, that account is unchanged and keeps its own password."))
+        query = {"email": form.cleaned_data["email"]}
+        if next_url := _next(request, ""):
+            query["next"] = next_url
+        return redirect(f"{reverse('reader:signin')}?{urlencode(query)}")
     return render(request, "reader/signup.html", {"form": form, "next": _next(request, "")})
 
 

@@ -232,7 +232,7 @@ def _reset(progress: PlayerProgress, start: Scene, scenario: Scenario) -> None:
 
 def ensure_own_progress(player: User, progress: PlayerProgress) -> None:
     if progress.pk is None and progress.user_id is None:
-        return  # a guest's progress, never saved: it is whoever holds it's
+        return  # a guest's progress (never saved) belongs to whoever holds it
     if not player.is_authenticated or (progress.user_id != player.pk and not player.is_superuser):
         raise PermissionDenied("This progress belongs to another player.")
 
