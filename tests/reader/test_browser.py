@@ -149,3 +149,20 @@ def test_every_reader_page_passes_axe_and_is_shot_at_its_width(browser, live_ser
             assert page.get_attribute("html", "lang") == language
             page.screenshot(path=str(SHOTS / f"{name}-{language}-{width}.png"), full_page=True)
     assert problems == {}
+
+
+def test_a_stale_choice_is_refused_in_place_with_the_reason(page, demo):
+    page.goto(reverse("reader:story", args=[demo.slug]))
+    page.click(START)
+    page.wait_for_selector("#scene-title:has-text('La tempête')")
+    other_tab = page.context.new_page()  # the same guest (session) in another tab moves on
+    other_tab.goto(reverse("reader:play", args=[demo.slug]))
+    click_choice(other_tab, "Monter réparer la lanterne")
+    other_tab.wait_for_selector("#scene-title:has-text('escalier')")
+    other_tab.close()
+
+    click_choice(page, "Descendre vers la lueur de la crique")
+    page.wait_for_selector("#scene .message.error")
+    assert "does not belong to the player's current scene" in page.inner_text("#scene .message.error")
+    assert page.inner_text("#scene-title") == "L'escalier en colimaçon"  # where the player really is
+    assert "does not belong" in page.inner_text("#announce")
