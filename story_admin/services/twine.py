@@ -10,12 +10,17 @@ from ..exceptions import StoryError, StoryRuleError
 from ..models import Choice, EndingKind, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
 from ..selectors import load_story
+from ..state.engine import check_condition, check_effects
+from ..state.schema import schema_of
 from ..story import Story
 from ..twine.html import parse_twine_html, write_twine_archive
-from ..twine.links import link_markup, links_in, prose_of
+from ..twine.links import links_in, prose_of
+from ..twine.macros import PassageLink, PassageState
 from ..twine.model import Passage, TwineFormatError, TwineStory, new_ifid
 from ..twine.twee import parse_twee, write_twee
 from .stories import check_choice, check_scene, create_scenario
+from .twine_state import (SUGARCUBE_FORMAT, SUGARCUBE_VERSION, export_dialect, init_passage, is_init_passage,
+                          passage_text, read_story_state, visits_title_of, writer_for)
 
 ENDING_TAG = re.compile(r"^ending-(\w+)$")
 AUTO_COLUMN_WIDTH = 260.0
@@ -32,14 +37,23 @@ class ImportReport:
     choice_count: int
     special_passages: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    variable_count: int = 0
+    item_count: int = 0
 
     @property
     def summary(self) -> str:
         parts = [f"“{self.scenario.title}”: {self.scene_count} scenes, {self.choice_count} choices."]
+        if self.variable_count or self.item_count:
+            parts.append(f"Story state read from its macros: {_counted(self.variable_count, 'variable')}, "
+                         f"{_counted(self.item_count, 'item')}.")
         if self.special_passages:
             parts.append(f"Kept aside (not scenes): {', '.join(self.special_passages)}.")
         parts += self.warnings
         return " ".join(parts)
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def import_twine_story(*, author: User, story: TwineStory, warnings: list[str] | None = None,
@@ -55,18 +69,28 @@ def import_twine_story(*, author: User, story: TwineStory, warnings: list[str] |
         warnings.append(f"The start passage “{story.start}” is a special passage; “{start}” starts the story.")
 
     # Every document is built and checked before the first write, with its final id.
+    ids = {passage.name: ObjectId() for passage in passages}
+    state = read_story_state(story, scene_id_of=lambda title: str(ids[title]))
+    if state is not None:
+        warnings += state.warnings
+    read = {passage.name: state.passages[passage.name] if state is not None else
+            PassageState(text=passage.text, links=[PassageLink(link.label, link.target)
+                                                   for link in links_in(passage.text)])
+            for passage in passages}
     placeholder = Scenario(pk=ObjectId())
-    scenes = [_scene(passage, order, start, placeholder) for order, passage in enumerate(passages)]
+    scenes = [_scene(passage, read[passage.name], order, start, placeholder, ids[passage.name])
+              for order, passage in enumerate(passages)]
     by_name = {scene.title: scene for scene in scenes}
     choices = []
     for passage in passages:
-        for order, link in enumerate(links_in(passage.text)):
+        for order, link in enumerate(read[passage.name].links):
             if link.target not in by_name:
                 warnings.append(f"Passage “{passage.name}” links to “{link.target}”, which does not exist: "
                                 f"that link was left out.")
                 continue
             choice = Choice(pk=ObjectId(), scenario=placeholder, from_scene=by_name[passage.name],
-                            to_scene=by_name[link.target], text=link.label, order=order)
+                            to_scene=by_name[link.target], text=link.label, order=order,
+                            condition=link.condition, effects=link.effects, locked_reason=link.locked_reason)
             _checked(check_choice, choice, f"the link “{choice.text}” of “{passage.name}”")
             choices.append(choice)
 
@@ -76,9 +100,14 @@ def import_twine_story(*, author: User, story: TwineStory, warnings: list[str] |
         scenario.twine = {
             "format": story.format, "format_version": story.format_version, "zoom": story.zoom,
             "tag_colors": story.tag_colors, "script": story.script, "stylesheet": story.stylesheet,
-            "special_passages": [{"name": p.name, "tags": p.tags, "text": p.text} for p in story.special_passages],
+            # An init passage keeps only what was not read as starting values: export writes those back.
+            "special_passages": [{"name": p.name, "tags": p.tags, "position": p.position, "size": p.size,
+                                  "text": state.init_texts.get(p.name, p.text) if state else p.text}
+                                 for p in story.special_passages],
         }
-        scenario.save(update_fields=["ifid", "twine", "updated_at"])
+        scenario.variables = state.variables if state else []
+        scenario.items = state.items if state else []
+        scenario.save(update_fields=["ifid", "twine", "variables", "items", "updated_at"])
         for document in (*scenes, *choices):
             document.scenario = scenario
         _write_in_batches(Scene, scenes)
@@ -87,7 +116,8 @@ def import_twine_story(*, author: User, story: TwineStory, warnings: list[str] |
         discard_import(scenario)
         raise
     return ImportReport(scenario=scenario, scene_count=len(scenes), choice_count=len(choices),
-                        special_passages=[p.name for p in story.special_passages], warnings=warnings)
+                        special_passages=[p.name for p in story.special_passages], warnings=warnings,
+                        variable_count=len(scenario.variables), item_count=len(scenario.items))
 
 
 def _write_in_batches(model, documents: list) -> None:
@@ -110,13 +140,15 @@ def discard_import(scenario: Scenario) -> None:
     Scenario.objects.filter(pk=scenario.pk).delete()
 
 
-def _scene(passage: Passage, order: int, start: str, scenario: Scenario) -> Scene:
+def _scene(passage: Passage, read: PassageState, order: int, start: str, scenario: Scenario,
+           scene_id: ObjectId) -> Scene:
     ending_kinds = [match.group(1) for tag in passage.tags if (match := ENDING_TAG.match(tag))]
-    is_ending = not links_in(passage.text)
+    is_ending = not read.links
     # Passages without a position go on a grid, reading order left to right, then down.
     x, y = passage.position or ((order % AUTO_COLUMNS) * AUTO_COLUMN_WIDTH, (order // AUTO_COLUMNS) * AUTO_ROW_HEIGHT)
     scene = Scene(
-        pk=ObjectId(), scenario=scenario, title=passage.name, text=prose_of(passage.text), order=order, is_start_scene=passage.name == start,
+        pk=scene_id, scenario=scenario, title=passage.name, text=prose_of(read.text), effects=read.effects,
+        order=order, is_start_scene=passage.name == start,
         is_end_scene=is_ending, tags=[tag for tag in passage.tags if not ENDING_TAG.match(tag)],
         ending_kind=(ending_kinds[0] if ending_kinds and ending_kinds[0] in EndingKind.values else "")
         if is_ending else "", position_x=x, position_y=y,
@@ -133,25 +165,64 @@ def _checked(check, document, what: str) -> None:
 
 
 def story_to_twine(story: Story) -> TwineStory:
-    """The story as Twine passages: unique, link-safe names; choices as `[[label->Target]]` lines."""
+    """The story as Twine passages: unique, link-safe names; choices as `[[label->Target]]` lines, their
+    conditions and effects and the scenes' effects as the story format's macros (SugarCube unless the story
+    came from Harlowe), the declared starting values in StoryInit (Harlowe: a startup passage), and the
+    passages an import kept aside written back."""
+    scenario = story.scenario
     names = _passage_names(story.scenes)
+    twine = scenario.twine or {}
+    format_name, format_version = twine.get("format", ""), twine.get("format_version", "")
+    schema = schema_of(scenario)
+    has_state = not schema.is_empty or any(scene.effects for scene in story.scenes) \
+        or any(choice.condition or choice.effects for choice in story.choices)
+    if has_state and not format_name:
+        format_name, format_version = SUGARCUBE_FORMAT, SUGARCUBE_VERSION
+    writer = writer_for(format_name, visits_title_of(names))
     passages = []
+    kept_init = None
+    for document in twine.get("special_passages", []):
+        kept = Passage(name=document["name"], text=document.get("text", ""), tags=list(document.get("tags") or []),
+                       position=_pair(document.get("position")), size=_pair(document.get("size")))
+        if kept_init is None and is_init_passage(kept, export_dialect(format_name)):
+            kept_init = kept
+            continue
+        passages.append(kept)
+    init = init_passage(writer, kept=kept_init, variables=scenario.variables or [], items=scenario.items or [])
+    if init is not None:
+        passages.insert(0, init)
     for scene in story.scenes:
-        lines = [link_markup(_safe(choice.text) or names[choice.to_scene_id], names[choice.to_scene_id])
+        links = [PassageLink(_safe(choice.text) or names[choice.to_scene_id], names[choice.to_scene_id],
+                             condition=_exportable(check_condition, choice.condition or {}, schema, {}),
+                             effects=_exportable(check_effects, choice.effects or [], schema, []),
+                             locked_reason=_safe(choice.locked_reason or ""))
                  for choice in story.choices_from(scene) if choice.to_scene_id in names]
-        text = scene.text + ("\n\n" + "\n".join(lines) if lines else "")
+        text = passage_text(writer, text=scene.text, effects=_exportable(check_effects, scene.effects or [], schema, []),
+                            links=links)
         tags = list(scene.tags or []) + ([f"ending-{scene.ending_kind}"] if scene.is_end_scene and scene.ending_kind
                                          else [])
         passages.append(Passage(name=names[scene.pk], text=text, tags=tags,
                                 position=(scene.position_x, scene.position_y), size=(100.0, 100.0)))
     start = story.start_scene
-    twine = story.scenario.twine or {}
     return TwineStory(
-        name=story.scenario.title, ifid=story.scenario.ifid or new_ifid(), start=names[start.pk] if start else "",
-        format=twine.get("format", ""), format_version=twine.get("format_version", ""),
+        name=scenario.title, ifid=scenario.ifid or new_ifid(), start=names[start.pk] if start else "",
+        format=format_name, format_version=format_version,
         zoom=twine.get("zoom", 1.0), tag_colors=twine.get("tag_colors", {}), passages=passages,
         script=twine.get("script", ""), stylesheet=twine.get("stylesheet", ""),
     )
+
+
+def _exportable(check, document, schema, nothing):
+    """A condition or effects the engine accepts; old data outside the language has no Twine form."""
+    try:
+        check(document, schema)
+    except StoryRuleError:
+        return nothing
+    return document
+
+
+def _pair(value) -> tuple[float, float] | None:
+    return (float(value[0]), float(value[1])) if isinstance(value, (list, tuple)) and len(value) == 2 else None
 
 
 def _passage_names(scenes: list[Scene]) -> dict:

@@ -92,7 +92,7 @@ def write_twine_archive(stories: list[TwineStory]) -> str:
 
 
 def write_story_element(story: TwineStory) -> str:
-    pids = {passage.name: str(number) for number, passage in enumerate(story.story_passages, start=1)}
+    pids = {passage.name: str(number) for number, passage in enumerate(story.html_passages, start=1)}
     attributes = {
         "name": story.name, "startnode": pids.get(story.start, ""), "creator": CREATOR,
         "creator-version": CREATOR_VERSION, "format": story.format or DEFAULT_FORMAT,
@@ -104,7 +104,7 @@ def write_story_element(story: TwineStory) -> str:
              f'<script role="script" id="twine-user-script" type="text/twine-javascript">{story.script}</script>']
     parts += [f"<tw-tag {_attributes({'name': tag, 'color': color})}></tw-tag>"
               for tag, color in story.tag_colors.items()]
-    for passage in story.story_passages:
+    for passage in story.html_passages:
         position = passage.position or (0.0, 0.0)
         size = passage.size or PASSAGE_SIZE
         parts.append(f"<tw-passagedata {_attributes({'pid': pids[passage.name], 'name': passage.name, 'tags': ' '.join(passage.tags), 'position': f'{position[0]:g},{position[1]:g}', 'size': f'{size[0]:g},{size[1]:g}'})}>"

@@ -12,9 +12,13 @@ from dataclasses import dataclass
 class Link:
     label: str
     target: str
+    setter: str = ""  # SugarCube's `[[label|Target][$x to 1]]`: run as the link is taken
 
 
 def parse_link(inner: str) -> Link:
+    setter = ""
+    if "][" in inner:
+        inner, setter = inner.split("][", 1)
     if "->" in inner:
         label, target = inner.rsplit("->", 1)
     elif "<-" in inner:
@@ -23,7 +27,7 @@ def parse_link(inner: str) -> Link:
         label, target = inner.rsplit("|", 1)
     else:
         label = target = inner
-    return Link(label=label.strip(), target=target.strip())
+    return Link(label=label.strip(), target=target.strip(), setter=setter.strip())
 
 
 def _spans(text: str) -> Iterator[tuple[int, int]]:

@@ -3,7 +3,7 @@
 import uuid
 from dataclasses import dataclass, field
 
-SCRIPT_TAG, STYLESHEET_TAG = "script", "stylesheet"
+SCRIPT_TAG, STYLESHEET_TAG, STARTUP_TAG = "script", "stylesheet", "startup"
 SPECIAL_NAMES = {"StoryTitle", "StoryData", "StoryInit", "StoryMenu", "StoryCaption", "StoryBanner",
                  "StoryAuthor", "StorySubtitle", "PassageReady", "PassageDone", "PassageHeader", "PassageFooter"}
 
@@ -39,14 +39,29 @@ class TwineStory:
     stylesheet: str = ""
 
     @property
+    def is_harlowe(self) -> bool:
+        return self.format.lower().startswith("harlowe")
+
+    def _is_special(self, passage: Passage) -> bool:
+        # Harlowe runs `startup`-tagged passages before the first one: they are its StoryInit.
+        return passage.is_special or (self.is_harlowe and STARTUP_TAG in passage.tags)
+
+    @property
     def story_passages(self) -> list[Passage]:
-        return [passage for passage in self.passages if not passage.is_special]
+        return [passage for passage in self.passages if not self._is_special(passage)]
 
     @property
     def special_passages(self) -> list[Passage]:
         """Passages kept aside (StoryInit, scripts, stylesheets…); StoryTitle and StoryData are read, not kept."""
         return [passage for passage in self.passages
-                if passage.is_special and passage.name not in ("StoryTitle", "StoryData")]
+                if self._is_special(passage) and passage.name not in ("StoryTitle", "StoryData")]
+
+    @property
+    def html_passages(self) -> list[Passage]:
+        """What a Twine 2 HTML file holds as passages: not StoryTitle/StoryData, nor the script and stylesheet
+        passages, which go into its <script> and <style> elements."""
+        return [passage for passage in self.passages if passage.name not in ("StoryTitle", "StoryData")
+                and not {SCRIPT_TAG, STYLESHEET_TAG} & set(passage.tags)]
 
 
 def new_ifid() -> str:

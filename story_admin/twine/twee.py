@@ -123,7 +123,12 @@ def write_twee(story: TwineStory) -> str:
             "start": story.start, "tag-colors": story.tag_colors, "zoom": story.zoom}
     data = {key: value for key, value in data.items() if value not in ("", {}, None)}
     chunks = [f":: StoryTitle\n{story.name}", f":: StoryData\n{json.dumps(data, indent=2, ensure_ascii=False)}"]
-    for passage in story.passages:
+    passages = list(story.passages)
+    # Read from an HTML file, the story JavaScript and stylesheet are no passages: in Twee they are.
+    for text, tag, name in ((story.script, "script", "Story JavaScript"), (story.stylesheet, "stylesheet", "Story Stylesheet")):
+        if text.strip() and not any(tag in passage.tags for passage in passages):
+            passages.append(Passage(name=name, text=text, tags=[tag]))
+    for passage in passages:
         if passage.name in ("StoryTitle", "StoryData"):
             continue
         header = f":: {escape_header(passage.name)}"

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
 from generation.selectors import any_pending, scene_media
 from story_admin import selectors, services
@@ -20,8 +21,8 @@ from .story_map import map_context
 
 
 class SceneForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    title = forms.CharField(max_length=200, label="Scene title")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False, label="Scene text")
     is_start_scene = forms.BooleanField(required=False, label="Start of the story")
     is_end_scene = forms.BooleanField(required=False, label="An ending")
     ending_kind = forms.ChoiceField(choices=EndingKind.choices, required=False, label="Kind of ending")
@@ -29,6 +30,10 @@ class SceneForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}), required=False, label="Effects on arrival",
         help_text='One per line, with the story\'s variables and items: gold += 5, gain "lantern", luck = 2d6.')
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels read exactly "Scene title", "Scene text"
+        super().__init__(*args, **kwargs)
 
 
 CHOICE_STATE_FIELDS = ("condition_text", "locked_reason", "effects_text")
@@ -39,6 +44,7 @@ class ChoiceForm(forms.Form):
     to_scene = forms.ChoiceField(label="Leads to")
 
     def __init__(self, *args, scenes=(), **kwargs):
+        kwargs.setdefault("auto_id", "choice_%s")  # its "text" must not share the scene form's id_text
         super().__init__(*args, **kwargs)
         self.fields["to_scene"].choices = [(str(scene.pk), scene.title) for scene in scenes]
 
@@ -58,7 +64,16 @@ def _scene(scenario, scene_id) -> Scene:
     return scene
 
 
-def _panel(request, scenario, scene, form=None, choice_form=None, status=200):
+def story_changed(response, *scenes):
+    """Tell the map (static/studio/map.js listens) which scenes an edit in the panel changed.
+
+    The one place the panel's responses say so: `HX-Trigger: {"story-changed": {"scenes": [ids]}}`.
+    """
+    trigger_client_event(response, "story-changed", {"scenes": [str(scene.pk) for scene in scenes]})
+    return response
+
+
+def _panel(request, scenario, scene, form=None, choice_form=None, status=200, changed=()):
     context = map_context(scenario, selected=scene)
     story = context["story"]
     scene = story.scenes_by_id[scene.pk]
@@ -79,7 +94,8 @@ def _panel(request, scenario, scene, form=None, choice_form=None, status=200):
     if names.effects(scene.effects) is None:  # effects stored in a form the studio cannot print: kept, not shown
         context["form"].fields.pop("effects_text", None)
     template = "studio/partials/scene_panel.html" if request.htmx else "studio/scene_page.html"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    return story_changed(response, *changed) if changed and request.htmx else response
 
 
 @author_required
@@ -102,7 +118,7 @@ def scene_panel(request, story_id, scene_id):
             messages.success(request, f"“{scene.title}” saved.")
             if not request.htmx:
                 return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
-            return _panel(request, scenario, scene)
+            return _panel(request, scenario, scene, changed=[scene])
     return _panel(request, scenario, scene, form=form, status=400)
 
 
@@ -143,16 +159,16 @@ def add_choice(request, story_id, scene_id):
     scene = _scene(scenario, scene_id)
     form = ChoiceForm(request.POST, scenes=Scene.objects.filter(scenario=scenario))
     if form.is_valid():
+        target = _scene(scenario, form.cleaned_data["to_scene"])
         try:
-            services.create_choice(editor=request.user, from_scene=scene,
-                                   to_scene=_scene(scenario, form.cleaned_data["to_scene"]),
+            services.create_choice(editor=request.user, from_scene=scene, to_scene=target,
                                    text=form.cleaned_data["text"])
         except StoryError as error:
             apply_errors(form, error)
         else:
             if not request.htmx:
                 return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
-            return _panel(request, scenario, scene)
+            return _panel(request, scenario, scene, changed=[scene, target])
     return _panel(request, scenario, scene, choice_form=form, status=400)
 
 
@@ -171,18 +187,23 @@ def edit_choice(request, story_id, scene_id, choice_id):
     scenario = editable_story(request, story_id)
     scene = _scene(scenario, scene_id)
     choice = _choice(scenario, scene, choice_id)
+    changed = [scene]
     try:
         if request.POST.get("move") in ("up", "down"):
             services.reorder_choice(editor=request.user, choice=choice, offset=-1 if request.POST["move"] == "up" else 1)
         else:
             state = {name: request.POST[name] for name in CHOICE_STATE_FIELDS if name in request.POST}
+            target = _scene(scenario, request.POST.get("to_scene", ""))
+            before = Scene(pk=choice.to_scene_id)
             services.update_choice(editor=request.user, choice=choice, text=request.POST.get("text", ""),
-                                   to_scene=_scene(scenario, request.POST.get("to_scene", "")), **state)
+                                   to_scene=target, **state)
+            changed += [before, target]
     except StoryError as error:
         messages.error(request, error.message)
+        changed = []
     if not request.htmx:
         return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
-    return _panel(request, scenario, scene)
+    return _panel(request, scenario, scene, changed=changed)
 
 
 @author_required
@@ -191,11 +212,12 @@ def delete_choice(request, story_id, scene_id, choice_id):
     scenario = editable_story(request, story_id)
     scene = _scene(scenario, scene_id)
     choice = _choice(scenario, scene, choice_id)
+    target = Scene(pk=choice.to_scene_id)
     request.session[undo_key(scenario)] = delete_choice_with_undo(editor=request.user, choice=choice)
     messages.success(request, f"Choice “{choice.text}” deleted.")
     if not request.htmx:
         return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
-    return _panel(request, scenario, scene)
+    return _panel(request, scenario, scene, changed=[scene, target])
 
 
 def undo_key(scenario) -> str:

@@ -1,14 +1,26 @@
 """The story map: scenes at their positions, choices as arrows, problems beside; and its outline twin."""
 
-from django.shortcuts import render
+import json
+import logging
 
-from story_admin import selectors
+from bson import ObjectId
+from bson.errors import InvalidId
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from story_admin import selectors, services
+from story_admin.exceptions import StoryError
+from story_admin.models import Scene
 from story_admin.validation import story_problems
 
 from .access import author_required, editable_story
 from .history import history_context
 
 CARD_WIDTH, CARD_HEIGHT, MARGIN = 180, 64, 40
+logger = logging.getLogger(__name__)
 
 
 def map_context(scenario, selected=None):
@@ -58,3 +70,94 @@ def outline(request, story_id):
     context = map_context(editable_story(request, story_id))
     context["rows"] = [(scene, context["story"].choices_from(scene)) for scene in context["story"].scenes]
     return render(request, "studio/outline.html", context)
+
+
+def map_document(scenario) -> dict:
+    """The whole story as map.js draws it: one request, from the same loader and selectors as the pages."""
+    story = selectors.load_story(scenario)
+    problems = story_problems(story)
+    by_scene = {}
+    for problem in problems:
+        if problem.scene_id:
+            by_scene.setdefault(str(problem.scene_id), []).append(problem.message)
+    outgoing, incoming = {}, {}
+    for choice in story.choices:
+        outgoing[choice.from_scene_id] = outgoing.get(choice.from_scene_id, 0) + 1
+        incoming[choice.to_scene_id] = incoming.get(choice.to_scene_id, 0) + 1
+    scenes = [{
+        "id": str(scene.pk), "title": scene.title, "x": scene.position_x, "y": scene.position_y,
+        "start": scene.is_start_scene, "ending": scene.is_end_scene,
+        "ending_kind": scene.get_ending_kind_display() if scene.ending_kind else "",
+        "tags": list(scene.tags or []), "problems": by_scene.get(str(scene.pk), []),
+        "out": outgoing.get(scene.pk, 0), "in": incoming.get(scene.pk, 0),
+        "url": reverse("studio:scene", args=[scenario.pk, scene.pk]),
+    } for scene in story.scenes]
+    known = {scene.pk for scene in story.scenes}
+    choices = [{"id": str(choice.pk), "from": str(choice.from_scene_id), "to": str(choice.to_scene_id),
+                "label": choice.text, "conditioned": bool(choice.condition)}
+               for choice in story.choices if choice.from_scene_id in known and choice.to_scene_id in known]
+    return {"story": str(scenario.pk), "scenes": scenes, "choices": choices,
+            "problems": [{"message": problem.message, "scene": str(problem.scene_id) if problem.scene_id else None}
+                         for problem in problems]}
+
+
+@author_required
+def problems(request, story_id):
+    """The problems list alone: the map page fetches it again after an edit made outside the panel (map, undo)."""
+    scenario = editable_story(request, story_id)
+    return render(request, "studio/partials/problems.html",
+                  {"scenario": scenario, "problems": story_problems(selectors.load_story(scenario))})
+
+
+@author_required
+def map_json(request, story_id):
+    return JsonResponse(map_document(editable_story(request, story_id)))
+
+
+def _refusal(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+@author_required
+@require_POST
+def place(request, story_id):
+    """Store the positions of the scenes of one drop: {"positions": {"<scene id>": [x, y]}}."""
+    scenario = editable_story(request, story_id)
+    try:
+        positions = json.loads(request.body)["positions"]
+        if not isinstance(positions, dict) or not positions:
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        return _refusal("The new positions could not be read. Reload the page and try again.")
+    try:
+        services.place_scenes(editor=request.user, scenario=scenario, positions=positions)
+    except (StoryError, ValueError, TypeError) as error:
+        logger.info("Map positions refused for story %s: %s", scenario.pk, error)
+        return _refusal(getattr(error, "message", None) or "A position is not a number.")
+    return JsonResponse({"saved": len(positions)})
+
+
+@author_required
+@require_POST
+def link(request, story_id):
+    """A choice dragged from one scene onto another, or onto empty space: a new scene there and the choice."""
+    scenario = editable_story(request, story_id)
+    try:
+        data = json.loads(request.body)
+        origin = Scene.objects.filter(scenario=scenario, pk=ObjectId(data["from"])).first()
+        target = Scene.objects.filter(scenario=scenario, pk=ObjectId(data["to"])).first() if data.get("to") else None
+    except (ValueError, KeyError, TypeError, InvalidId):
+        return _refusal("The link could not be read. Reload the page and try again.")
+    if origin is None or (data.get("to") and target is None):
+        return _refusal("That scene is no longer in the story. Reload the page.", status=404)
+    origin.scenario = scenario
+    try:
+        with transaction.atomic():
+            if target is None:
+                target = services.create_scene(editor=request.user, scenario=scenario, title="New scene",
+                                               position_x=data.get("x"), position_y=data.get("y"))
+            choice = services.create_choice(editor=request.user, from_scene=origin, to_scene=target,
+                                            text=(data.get("label") or "").strip() or "Continue")
+    except StoryError as error:
+        return _refusal(error.message)
+    return JsonResponse({"choice": str(choice.pk), "scene": str(target.pk)}, status=201)

@@ -95,3 +95,66 @@ def test_bad_declarations_are_refused_on_their_field(story, author, fields, fiel
 def test_only_the_author_declares_state(story, other_author):
     with pytest.raises(PermissionDenied):
         state.declare_item(editor=other_author, scenario=story, name="lantern")
+
+
+def played(story, player, *, variables, items, history):
+    """A player's progress in `story` with a state now and a state at each history step."""
+    from story_admin.models import HistoryEntry, PlayerProgress
+
+    start = Scene.objects.filter(scenario=story).first() or Scene.objects.create(scenario=story, title="Only")
+    return PlayerProgress.objects.create(
+        user=player, scenario=story, current_scene=start, state={"variables": variables, "items": items, "visits": {}},
+        history=[HistoryEntry(scene_id=str(start.pk), state={"variables": step_variables, "items": step_items})
+                 for step_variables, step_items in history])
+
+
+def test_renames_reach_every_players_state_in_one_write(lighthouse, author, player):
+    from story_admin.models import PlayerProgress
+    from tests.factories import UserFactory
+
+    first = played(lighthouse, player, variables={"gold": 7, "lamp_lit": True}, items=["lantern"],
+                   history=[({"gold": 5, "lamp_lit": False}, []), ({"gold": 7, "lamp_lit": True}, ["lantern"])])
+    second = played(lighthouse, UserFactory(), variables={"gold": 1, "lamp_lit": False}, items=[], history=[])
+    elsewhere = played(Scenario.objects.create(title="Other", slug="other", author=author), player,
+                       variables={"gold": 99}, items=["lantern"], history=[({"gold": 99}, ["lantern"])])
+
+    state.update_variable(editor=author, scenario=lighthouse, name="gold", new_name="crowns")
+    state.update_item(editor=author, scenario=Scenario.objects.get(pk=lighthouse.pk), name="lantern",
+                      new_name="brass lantern")
+
+    first, second, elsewhere = (PlayerProgress.objects.get(pk=p.pk) for p in (first, second, elsewhere))
+    assert first.state == {"variables": {"lamp_lit": True, "crowns": 7}, "items": ["brass lantern"], "visits": {}}
+    assert [step.state for step in first.history] == [
+        {"variables": {"lamp_lit": False, "crowns": 5}, "items": []},
+        {"variables": {"lamp_lit": True, "crowns": 7}, "items": ["brass lantern"]}]
+    assert second.state["variables"] == {"lamp_lit": False, "crowns": 1}
+    assert elsewhere.state == {"variables": {"gold": 99}, "items": ["lantern"], "visits": {}}
+    assert elsewhere.history[0].state == {"variables": {"gold": 99}, "items": ["lantern"]}
+
+
+def test_a_rename_writes_players_state_with_one_update_however_many_players(lighthouse, author, monkeypatch):
+    """The progress documents are rewritten by one update_many: the writes do not grow with the players."""
+    from pymongo.collection import Collection
+
+    from tests.factories import UserFactory
+
+    writes = []
+    for method in ("update_one", "update_many", "replace_one", "bulk_write"):
+        original = getattr(Collection, method)
+
+        def counted(self, *args, _original=original, _method=method, **kwargs):
+            if self.name == "player_progress":
+                writes.append(_method)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Collection, method, counted)
+
+    def progress_writes(players: int, name: str) -> list[str]:
+        for _ in range(players):
+            played(lighthouse, UserFactory(), variables={name: 1}, items=[], history=[({name: 1}, [])])
+        writes.clear()
+        state.update_variable(editor=author, scenario=Scenario.objects.get(pk=lighthouse.pk), name=name,
+                              new_name=f"{name}_x")
+        return list(writes)
+
+    assert progress_writes(1, "gold") == progress_writes(5, "gold_x") == ["update_many"]

@@ -6,7 +6,6 @@ import django_rq
 import pytest
 from rq import SimpleWorker
 
-from story_admin.models import Scene
 from tests.factories import PASSWORD, AuthorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,6 +24,13 @@ def sign_in(page, author):
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
+
+
+def open_scene(page, title):
+    """Open a scene's panel from the map, as the keyboard does: the map's scene links, Enter."""
+    page.wait_for_selector(f"#map-scenes a:has-text('{title}')", state="attached")
+    page.focus(f"#map-scenes a:has-text('{title}')")
+    page.keyboard.press("Enter")
 
 
 def add_scene(page, title):
@@ -48,7 +54,7 @@ def test_an_author_writes_plays_and_undoes(page, rq_redis, settings):
     story_url = page.url.split("/scenes/")[0] + "/"
 
     # The start scene is a dead end until it gets a choice; the problem goes once it has one.
-    page.click(".scene-card:has-text('Margelle')")
+    open_scene(page, "Margelle")
     page.wait_for_selector(".scene-panel h2:has-text('Margelle')")
     assert page.locator("#problems").inner_text().count("“Margelle” is a dead end") == 1
     page.select_option(f"{ADD_CHOICE} select[name=to_scene]", label="Fond")
@@ -57,36 +63,26 @@ def test_an_author_writes_plays_and_undoes(page, rq_redis, settings):
     page.wait_for_selector(".choices input[value='Descendre']")
     assert "“Margelle” is a dead end" not in page.locator("#problems").inner_text()
 
-    page.click(".scene-card:has-text('Fond')")
+    open_scene(page, "Fond")
     page.wait_for_selector(".scene-panel h2:has-text('Fond')")
     page.select_option(f"{ADD_CHOICE} select[name=to_scene]", label="Lumière")
     page.fill(f"{ADD_CHOICE} input[name=text]", "Remonter vers la lumière")
     page.click("text=Add the choice")
     page.wait_for_selector(".choices input[value='Remonter vers la lumière']")
-    page.click(".scene-card:has-text('Lumière')")
+    open_scene(page, "Lumière")
     page.wait_for_selector(".scene-panel h2:has-text('Lumière')")
     page.fill(".scene-panel textarea[name=text]", "Le jour, enfin.")
     page.check(".scene-panel input[name=is_end_scene]")
     page.click("text=Save the scene")
     page.wait_for_selector("text=None: every scene can be reached")
 
-    # Drag a scene; after a reload it stays where it was dropped.
+    # Dragging, zoom and links on the map: tests/studio/test_map.py.
     page.goto(story_url)
-    card = page.locator(".scene-card:has-text('Fond')")
-    box = card.bounding_box()
-    page.mouse.move(box["x"] + 30, box["y"] + 20)
-    page.mouse.down()
-    page.mouse.move(box["x"] + 30, box["y"] + 180, steps=8)
-    page.mouse.up()
-    page.wait_for_timeout(500)
-    page.reload()
-    moved = page.locator(".scene-card:has-text('Fond')").bounding_box()
-    assert abs(moved["y"] - (box["y"] + 160)) < 30
-    assert Scene.objects.get(title="Fond").position_y > 100
+    page.wait_for_selector("#map[data-ready=true]")
     shoot(page, "story-map")
 
     # Narration made by a real worker with espeak-ng, then playable in the panel.
-    page.click(".scene-card:has-text('Margelle')")
+    open_scene(page, "Margelle")
     page.wait_for_selector(".scene-panel h2:has-text('Margelle')")
     page.click("text=Generate narration")
     page.wait_for_selector("text=Queued")
@@ -104,11 +100,12 @@ def test_an_author_writes_plays_and_undoes(page, rq_redis, settings):
 
     # Delete a scene, then undo it.
     page.goto(story_url)
-    page.click(".scene-card:has-text('Lumière')")
+    open_scene(page, "Lumière")
     page.wait_for_selector(".scene-panel h2:has-text('Lumière')")
     page.click("text=Delete this scene")
     page.wait_for_selector("text=“Lumière” deleted with its choices.")
-    assert page.locator(".scene-card:has-text('Lumière')").count() == 0
+    page.wait_for_selector("#map[data-ready=true]")
+    assert page.locator("#map-scenes a:has-text('Lumière')").count() == 0
     page.click("#history button:has-text('Undo: delete “Lumière”')")
-    page.wait_for_selector(".scene-card:has-text('Lumière')")
+    page.wait_for_selector("#map-scenes a:has-text('Lumière')", state="attached")
     assert "None: every scene can be reached" in page.locator("#problems").inner_text()

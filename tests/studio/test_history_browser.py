@@ -49,7 +49,7 @@ def test_rename_and_move_are_undone_and_redone_after_a_reload(page, author_story
 
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+z")
-    page.wait_for_selector(".scene-card:has-text('La crique')")
+    page.wait_for_selector("#map-scenes a:has-text('La crique')", state="attached")
     assert Scene.objects.get(pk=cove.pk).title == "La crique"
     assert undo_button(page).is_disabled()
 
@@ -57,7 +57,7 @@ def test_rename_and_move_are_undone_and_redone_after_a_reload(page, author_story
     assert redo_button(page).inner_text() == "Redo: rename “La crique”"
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+Shift+Z")
-    page.wait_for_selector(".scene-card:has-text('The cove')")
+    page.wait_for_selector("#map-scenes a:has-text('The cove')", state="attached")
     page.keyboard.press("Control+y")
     page.wait_for_selector("#history [data-history=undo]:has-text('Undo: move “The cove”')")
     assert Scene.objects.get(pk=cove.pk).position_x == 900

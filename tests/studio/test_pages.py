@@ -1,5 +1,6 @@
 """The studio's pages and partials: permissions, forms, htmx and full-page answers."""
 
+import json
 import re
 
 import pytest
@@ -81,11 +82,26 @@ def test_another_authors_story_is_a_404(studio):
     assert Scene.objects.get(pk=scene.pk).title != "Mine"
 
 
-def test_map_draws_scenes_at_their_positions_and_arrows(studio, story):
+def test_map_json_has_scenes_at_their_positions_and_choices(studio, story):
     page = studio.get(reverse("studio:story", args=[story.pk])).text
-    assert page.count('class="scene-card') == 2 and page.count("<line ") == 1
-    assert "left: 40.0px" in page and "left: 340.0px" in page
-    assert "None: every scene can be reached" in page
+    assert 'data-json-url="' in page and "None: every scene can be reached" in page
+    document = studio.get(reverse("studio:map_json", args=[story.pk])).json()
+    assert len(document["scenes"]) == 2 and len(document["choices"]) == 1
+    start = next(scene for scene in document["scenes"] if scene["title"] == "Start")
+    assert start["start"] is True and start["out"] == 1 and start["url"].endswith(f"/scenes/{start['id']}/")
+    assert document["choices"][0]["label"] and document["choices"][0]["conditioned"] is False
+
+
+def test_map_place_moves_many_scenes_and_refuses_bad_positions(studio, story):
+    scenes = list(Scene.objects.filter(scenario=story))
+    url = reverse("studio:map_place", args=[story.pk])
+    saved = studio.post(url, {"positions": {str(scenes[0].pk): [10, 20], str(scenes[1].pk): [30, 40]}},
+                        content_type="application/json")
+    assert saved.status_code == 200 and saved.json() == {"saved": 2}
+    assert (Scene.objects.get(pk=scenes[1].pk).position_x, Scene.objects.get(pk=scenes[1].pk).position_y) == (30, 40)
+    refused = studio.post(url, {"positions": {str(scenes[0].pk): ["left", 0]}}, content_type="application/json")
+    assert refused.status_code == 400 and "map position x" in refused.json()["error"]
+    assert Scene.objects.get(pk=scenes[0].pk).position_x == 10
 
 
 def test_scene_panel_htmx_partial_and_full_page(studio, story):
@@ -94,7 +110,7 @@ def test_scene_panel_htmx_partial_and_full_page(studio, story):
     partial = studio.get(url, HTTP_HX_REQUEST="true")
     assert "<html" not in partial.text and 'name="title"' in partial.text and "Open the door" in partial.text
     full = studio.get(url)
-    assert "<html" in full.text and 'class="scene-card' in full.text and 'name="title"' in full.text
+    assert "<html" in full.text and 'id="map"' in full.text and 'name="title"' in full.text
 
 
 def test_saving_a_scene_updates_the_problems(studio, story):
@@ -103,10 +119,21 @@ def test_saving_a_scene_updates_the_problems(studio, story):
     url = reverse("studio:scene", args=[story.pk, start.pk])
     response = studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "is a dead end" in response.text
-    assert 'id="problems" hx-swap-oob="true"' in response.text and 'id="map" hx-swap-oob="true"' in response.text
+    assert 'id="problems" hx-swap-oob="true"' not in response.text and 'id="map" hx-swap-oob="true"' not in response.text
+    assert json.loads(response.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk)]}}
     studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on", "is_end_scene": "on",
                       "ending_kind": "tragic"}, HTTP_HX_REQUEST="true")
     assert Scene.objects.get(pk=start.pk).ending_kind == "tragic"
+
+
+def test_the_problems_list_is_fetched_again_after_an_edit_outside_the_panel(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    page = studio.get(reverse("studio:story", args=[story.pk])).text
+    url = reverse("studio:problems", args=[story.pk])
+    assert f'hx-get="{url}" hx-trigger="story-edited from:body, story-changed from:body"' in page
+    Choice.objects.filter(scenario=story).delete()
+    problems = studio.get(url, HTTP_HX_REQUEST="true").text
+    assert "“Start” is a dead end" in problems and "<html" not in problems
 
 
 def test_scene_form_errors_keep_the_text(studio, story):
@@ -189,7 +216,7 @@ def test_moving_a_scene_saves_it_and_redraws_the_map(studio, story):
     start = Scene.objects.get(scenario=story, title="Start")
     response = studio.post(reverse("studio:move_scene", args=[story.pk, start.pk]), {"x": "120.5", "y": "-40"},
                            HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and 'id="map"' in response.text
+    assert response.status_code == 200 and 'id="map-changed"' in response.text
     stored = Scene.objects.get(pk=start.pk)
     assert (stored.position_x, stored.position_y) == (120.5, -40)
     refused = studio.post(reverse("studio:move_scene", args=[story.pk, start.pk]), {"x": "left", "y": "0"})
@@ -371,3 +398,17 @@ def test_publishing_asks_first_when_players_may_meet_problems(studio, story):
 def test_publishing_a_clean_story_needs_no_confirmation(studio, story):
     response = studio.post(reverse("studio:publish", args=[story.pk]), {"publish": "1"})
     assert response.status_code == 302 and Scenario.objects.get(pk=story.pk).is_published
+
+
+def test_every_panel_edit_tells_the_map_which_scenes_changed(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    other = SceneFactory(scenario=story, title="Cellar")
+    add = studio.post(reverse("studio:add_choice", args=[story.pk, start.pk]),
+                      {"text": "Go down", "to_scene": str(other.pk)}, HTTP_HX_REQUEST="true")
+    assert json.loads(add.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk), str(other.pk)]}}
+    assert 'id="map" hx-swap-oob="true"' not in add.text
+    choice = Choice.objects.get(scenario=story, text="Go down")
+    delete = studio.post(reverse("studio:delete_choice", args=[story.pk, start.pk, choice.pk]), HTTP_HX_REQUEST="true")
+    assert json.loads(delete.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk), str(other.pk)]}}
+    refused = studio.post(reverse("studio:scene", args=[story.pk, start.pk]), {"title": ""}, HTTP_HX_REQUEST="true")
+    assert "HX-Trigger" not in refused.headers

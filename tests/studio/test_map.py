@@ -1,0 +1,225 @@
+"""The story map drawn in the browser (cytoscape on a canvas) from map.json, in headless Chromium on a live server."""
+
+import json
+
+import pytest
+
+from story_admin.models import Choice, Scene
+from tests.factories import PASSWORD, AuthorFactory, ChoiceFactory, ScenarioFactory, SceneFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def story():
+    author = AuthorFactory()
+    scenario = ScenarioFactory(author=author, title="The well")
+    rim = SceneFactory(scenario=scenario, title="At the rim of the old well", is_start_scene=True,
+                       position_x=0, position_y=0)
+    bottom = SceneFactory(scenario=scenario, title="Bottom", position_x=300, position_y=0)
+    light = SceneFactory(scenario=scenario, title="Light", is_end_scene=True, position_x=600, position_y=120)
+    ChoiceFactory(from_scene=rim, to_scene=bottom, text="Climb down")
+    ChoiceFactory(from_scene=bottom, to_scene=light, text="Up to the light")
+    ChoiceFactory(from_scene=bottom, to_scene=rim, text="Back up")
+    return scenario
+
+
+@pytest.fixture
+def map_page(page, story):
+    page.goto("/signin/")
+    page.fill("input[name=email]", story.author.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    page.goto(f"/stories/{story.pk}/")
+    page.wait_for_selector("#map[data-ready=true]")
+    return page
+
+
+def wait_until(page, expression: str, tries: int = 150):
+    """Poll a page expression (the studio's Content-Security-Policy forbids Playwright's wait_for_function)."""
+    for _ in range(tries):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {expression}")
+
+
+def rendered(page, scene) -> dict:
+    """Where a scene's card is on the page, in CSS pixels."""
+    return page.evaluate("""(id) => {
+        const box = window.storyMap.getElementById(id).renderedBoundingBox();
+        const map = document.getElementById('map').getBoundingClientRect();
+        return {x: map.left + (box.x1 + box.x2) / 2, y: map.top + (box.y1 + box.y2) / 2, w: box.w, h: box.h};
+    }""", str(scene.pk))
+
+
+def test_the_map_draws_every_scene_and_choice(map_page, story):
+    counts = map_page.evaluate("[window.storyMap.nodes().length, window.storyMap.edges().length]")
+    assert counts == [3, 3]
+    names = map_page.locator("#map-scenes a").all_inner_texts()
+    assert "At the rim of the old well, Start, 1 choice leave, 1 enter" in names
+
+
+def view(page) -> dict:
+    return page.evaluate("({zoom: window.storyMap.zoom(), pan: window.storyMap.pan()})")
+
+
+def model_point(page, x, y) -> dict:
+    """The story coordinates under a page point."""
+    return page.evaluate("""([x, y]) => {
+        const map = document.getElementById('map').getBoundingClientRect();
+        const cy = window.storyMap, zoom = cy.zoom(), pan = cy.pan();
+        return {x: (x - map.left - pan.x) / zoom, y: (y - map.top - pan.y) / zoom};
+    }""", [x, y])
+
+
+def test_wheel_zoom_keeps_the_point_under_the_pointer(map_page, story):
+    box = map_page.locator("#map").bounding_box()
+    pointer = (box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6)
+    before = model_point(map_page, *pointer)
+    zoom = view(map_page)["zoom"]
+    map_page.mouse.move(*pointer)
+    # A mouse's notches, one event each (cytoscape damps the first few while it learns the device).
+    for _ in range(40):
+        map_page.mouse.wheel(0, -100)
+        if map_page.evaluate(f"window.storyMap.zoom() > {zoom} * 1.1"):
+            break
+    wait_until(map_page, f"window.storyMap.zoom() > {zoom} * 1.1")
+    after = model_point(map_page, *pointer)
+    assert abs(after["x"] - before["x"]) < 2 and abs(after["y"] - before["y"]) < 2
+
+
+def test_fit_to_story_shows_every_card(map_page, story):
+    map_page.evaluate("window.storyMap.viewport({zoom: 2.5, pan: {x: -3000, y: -2000}})")
+    map_page.click("text=Fit to story")
+    box = map_page.locator("#map").bounding_box()
+    for scene in Scene.objects.filter(scenario=story):
+        card = rendered(map_page, scene)
+        assert box["x"] <= card["x"] - card["w"] / 2 and card["x"] + card["w"] / 2 <= box["x"] + box["width"]
+        assert box["y"] <= card["y"] - card["h"] / 2 and card["y"] + card["h"] / 2 <= box["y"] + box["height"]
+
+
+def test_a_drag_at_zoom_half_saves_the_position_under_the_pointer(map_page, story):
+    map_page.evaluate("window.storyMap.zoom({level: 0.5, renderedPosition: {x: 200, y: 200}})")
+    bottom = Scene.objects.get(scenario=story, title="Bottom")
+    card = rendered(map_page, bottom)
+    map_page.mouse.move(card["x"], card["y"])
+    map_page.mouse.down()
+    map_page.mouse.move(card["x"] + 100, card["y"] + 60, steps=10)
+    map_page.mouse.up()
+    wait_until(map_page, "document.getElementById('map').dataset.lastSaved")
+    bottom.refresh_from_db()
+    # 100 and 60 page pixels at zoom 0.5 are 200 and 120 story units.
+    assert (round(bottom.position_x), round(bottom.position_y)) == (500, 120)
+    map_page.reload()
+    map_page.wait_for_selector("#map[data-ready=true]")
+    assert abs(rendered(map_page, bottom)["x"] - (card["x"] + 100)) < 3
+
+
+def test_a_refused_save_puts_the_card_back_and_says_why(map_page, story):
+    map_page.route("**/map/place/", lambda route: route.fulfill(
+        status=400, content_type="application/json", body=json.dumps({"error": "The story is locked for review."})))
+    bottom = Scene.objects.get(scenario=story, title="Bottom")
+    card = rendered(map_page, bottom)
+    map_page.mouse.move(card["x"], card["y"])
+    map_page.mouse.down()
+    map_page.mouse.move(card["x"] + 120, card["y"] + 90, steps=8)
+    map_page.mouse.up()
+    map_page.wait_for_selector("#map-status.error:has-text('The story is locked for review.')")
+    back = rendered(map_page, bottom)
+    assert abs(back["x"] - card["x"]) < 1 and abs(back["y"] - card["y"]) < 1
+    assert Scene.objects.get(pk=bottom.pk).position_x == 300
+
+
+def test_a_stopped_server_puts_the_card_back_and_says_so(map_page, story):
+    map_page.route("**/map/place/", lambda route: route.abort("connectionrefused"))
+    bottom = Scene.objects.get(scenario=story, title="Bottom")
+    card = rendered(map_page, bottom)
+    map_page.mouse.move(card["x"], card["y"])
+    map_page.mouse.down()
+    map_page.mouse.move(card["x"] + 120, card["y"] + 90, steps=8)
+    map_page.mouse.up()
+    map_page.wait_for_selector("#map-status.error:has-text('could not be reached')")
+    assert abs(rendered(map_page, bottom)["x"] - card["x"]) < 1
+
+
+def link_drag(page, origin, target_point):
+    page.click("text=Link by dragging")
+    card = rendered(page, origin)
+    page.mouse.move(card["x"], card["y"])
+    page.mouse.down()
+    page.mouse.move(*target_point, steps=12)
+    page.mouse.up()
+
+
+def test_dragging_from_a_scene_onto_another_links_them(map_page, story):
+    rim, light = (Scene.objects.get(scenario=story, title__startswith=title) for title in ("At the rim", "Light"))
+    target = rendered(map_page, light)
+    link_drag(map_page, rim, (target["x"], target["y"]))
+    wait_until(map_page, "window.storyMap.edges().length === 4")
+    assert Choice.objects.filter(from_scene=rim, to_scene=light).count() == 1
+
+
+def test_dragging_a_link_onto_empty_space_adds_a_scene_there(map_page, story):
+    light = Scene.objects.get(scenario=story, title="Light")
+    box = map_page.locator("#map").bounding_box()
+    point = (box["x"] + box["width"] - 150, box["y"] + 80)
+    where = model_point(map_page, *point)
+    link_drag(map_page, light, point)
+    wait_until(map_page, "window.storyMap.nodes().length === 4")
+    added = Scene.objects.get(scenario=story, title="New scene")
+    assert Choice.objects.filter(from_scene=light, to_scene=added).count() == 1
+    assert abs(added.position_x + 90 - where["x"]) < 3 and abs(added.position_y + 32 - where["y"]) < 3
+
+
+def test_a_new_scene_lands_inside_the_view(map_page, story):
+    map_page.evaluate("window.storyMap.viewport({zoom: 1, pan: {x: -2000, y: -1500}})")
+    map_page.click("text=Add a scene")
+    map_page.wait_for_url("**/scenes/**")
+    map_page.wait_for_selector("#map[data-ready=true]")
+    added = Scene.objects.filter(scenario=story).order_by("-order").first()
+    card = rendered(map_page, added)
+    box = map_page.locator("#map").bounding_box()
+    assert box["x"] < card["x"] < box["x"] + box["width"] and box["y"] < card["y"] < box["y"] + box["height"]
+
+
+def test_the_keyboard_follows_choices_and_enter_opens_the_panel(map_page, story):
+    map_page.focus("#map-scenes a:has-text('At the rim')")
+    map_page.keyboard.press("ArrowRight")
+    focused = map_page.evaluate("document.activeElement.textContent")
+    assert focused.startswith("Bottom, 2 choices leave, 1 enter")
+    assert map_page.evaluate("window.storyMap.$('node.focused').data('title')") == "Bottom"
+    map_page.keyboard.press("ArrowRight")
+    assert map_page.evaluate("document.activeElement.textContent").startswith("Light, Ending")
+    map_page.keyboard.press("ArrowLeft")
+    map_page.keyboard.press("Enter")
+    map_page.wait_for_selector("#panel .scene-panel h2:has-text('Bottom')")
+    assert "/scenes/" in map_page.url
+
+
+def test_an_edit_elsewhere_refreshes_the_map_in_place(map_page, story):
+    Scene.objects.filter(scenario=story, title="Bottom").update(title="The dark bottom")
+    map_page.evaluate("window.storyMap.viewport({zoom: 0.8, pan: {x: 10, y: 20}})")
+    map_page.evaluate("document.body.dispatchEvent(new CustomEvent('story-changed', {detail: {scenes: []}}))")
+    map_page.wait_for_selector("#map-scenes a:has-text('The dark bottom')")
+    assert view(map_page) == {"zoom": 0.8, "pan": {"x": 10, "y": 20}}
+
+
+def test_the_view_is_kept_across_reloads(map_page, story):
+    map_page.evaluate("window.storyMap.viewport({zoom: 0.6, pan: {x: 33, y: 44}})")
+    map_page.reload()
+    map_page.wait_for_selector("#map[data-ready=true]")
+    assert view(map_page) == {"zoom": 0.6, "pan": {"x": 33, "y": 44}}
+
+
+def test_tidy_up_lays_the_story_out_and_can_be_undone(map_page, story):
+    before = {scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=story)}
+    map_page.click(".map-tools >> text=Tidy up")
+    map_page.wait_for_selector("text=The map is tidied up")
+    after = {scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=story)}
+    assert after != before
+    map_page.click("#history button:has-text('Undo: tidy up')")
+    map_page.wait_for_selector("#history button:has-text('Redo: tidy up')")
+    wait_until(map_page, "document.getElementById('map').dataset.scenes === '3'")
+    assert {scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=story)} == before
