@@ -6,7 +6,7 @@ PYTHON_VERSION := $(shell cat .python-version)
 # pyenv's interpreter for .python-version, else python3.13 on the PATH.
 BOOTSTRAP_PYTHON ?= $(shell (command -v pyenv >/dev/null && pyenv which python 2>/dev/null) || command -v python$(PYTHON_VERSION) || ls -d $$HOME/.pyenv/versions/$(PYTHON_VERSION)*/bin/python 2>/dev/null | tail -n 1)
 
-.PHONY: run test venv js system-packages bench lint
+.PHONY: run test venv js system-packages bench lint messages
 
 venv: $(VENV)/.installed js
 
@@ -41,21 +41,31 @@ $(VENV)/.music-installed: $(VENV)/.installed requirements-music.txt
 	$(PY) -m pip install --quiet -r requirements-music.txt
 	touch $@
 
-run: venv
+run: venv messages
 	@mkdir -p var
 	@processes="$$($(PY) manage.py run_plan)" && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec honcho start $$processes
 
-# Debian packages the tests use for real: espeak-ng (offline narration), chromium (browser tests).
-SYSTEM_PACKAGES := espeak-ng chromium
+# Debian packages the tests use for real: espeak-ng (offline narration), chromium (browser tests), gettext
+# (msgfmt compiles the interface's translations), each as package:command when the command is named otherwise.
+SYSTEM_PACKAGES := espeak-ng chromium gettext:msgfmt
 system-packages:
-	@missing=""; for package in $(SYSTEM_PACKAGES); do command -v $$package >/dev/null || missing="$$missing $$package"; done; \
+	@missing=""; for entry in $(SYSTEM_PACKAGES); do package=$${entry%%:*}; command=$${entry#*:}; \
+	  command -v $$command >/dev/null || missing="$$missing $$package"; done; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing$$missing with apt-get"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
 	  else echo "Please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 
-test: venv $(VENV)/.music-installed system-packages lint
+# The interface's translations (reader/locale/*/LC_MESSAGES/django.po), compiled; the .mo files are not committed.
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard reader/locale/*/LC_MESSAGES/django.po))
+messages: $(MESSAGES)
+
+%.mo: %.po
+	@if command -v msgfmt >/dev/null; then msgfmt --check -o $@ $<; \
+	else echo "msgfmt is missing (Debian: sudo apt-get install gettext): the interface stays in English."; fi
+
+test: venv $(VENV)/.music-installed system-packages messages lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # pyflakes/pycodestyle errors (config in pyproject.toml) and the import layers (.importlinter).
@@ -72,5 +82,6 @@ bench: venv $(VENV)/.music-installed system-packages
 	$(PY) bench/twine_import.py
 	$(PY) bench/narration.py
 	$(PY) bench/studio_map.py
+	$(PY) bench/reader.py
 	$(PY) bench/fuzz_graphql.py
 	$(PY) bench/load.py

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_safe
 
 from story_admin import selectors
+from story_admin.exceptions import NotFound
 from story_admin.media_files import INLINE_TYPES
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -20,11 +21,23 @@ CHUNK = 64 * 1024
 SAFETY_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
 
 
+def _preview_link(request):
+    """The active preview link named by `?preview=` (the reading site adds it to a previewed draft's media)."""
+    token = request.GET.get("preview", "")
+    if not token:
+        return None
+    try:
+        return selectors.get_preview_link(token)
+    except NotFound:
+        return None
+
+
 @require_safe
 def serve_media(request, name: str):
     # Who may see it is the one rule of every asset read (drafts to their editors, private media to its owner
-    # until a published story shows it).
-    asset = selectors.visible_assets(request.user).select_related("scenario").filter(file=name).first()
+    # until a published story shows it, a draft's media to its preview link's readers).
+    asset = selectors.visible_assets(request.user, preview=_preview_link(request)).select_related(
+        "scenario").filter(file=name).first()
     if asset is None or not default_storage.exists(name):
         raise Http404("No such media file.")
     size = default_storage.size(name)

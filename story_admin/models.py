@@ -305,6 +305,8 @@ class PlayerProgress(models.Model):
                                           help_text="Counts steps: a step is written only over the version it read.")
     is_preview = models.BooleanField(
         default=False, help_text="Played through a private preview link: kept apart from real players' figures.")
+    endings_found = ArrayField(models.CharField(max_length=24), default=list, blank=True,
+                               help_text="Ids of the ending scenes this player ever reached, restarts included.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -317,6 +319,27 @@ class PlayerProgress(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.scenario}"
+
+
+class PreviewLink(models.Model):
+    """A private, revocable address through which beta readers play a story, draft or not."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="preview_links")
+    token = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "preview_links"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of {self.scenario}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
 
 
 class LoginThrottle(models.Model):

@@ -8,8 +8,8 @@ from bson.errors import InvalidId
 from django.db.models import Q, QuerySet
 
 from .exceptions import NotFound
-from .models import Asset, Choice, PlayerProgress, Scenario, Scene
-from .permissions import can_read_story, is_author
+from .models import Asset, Choice, PlayerProgress, PreviewLink, Scenario, Scene
+from .permissions import can_edit_story, can_read_story, is_author
 from .state.play import Availability, availability, state_of
 from .state.schema import schema_of
 from .story import Story
@@ -146,20 +146,25 @@ def public_assets() -> QuerySet[Asset]:
 
     A private asset (generated without a scene, uploaded) stays private until a published story uses it.
     """
-    return Asset.objects.filter((Q(is_public=True) & OUTSIDE_DRAFTS) | _used_by_published_stories())
+    return Asset.objects.filter(_public())
 
 
-def visible_assets(user) -> QuerySet[Asset]:
+def _public() -> Q:
+    return (Q(is_public=True) & OUTSIDE_DRAFTS) | _used_by_published_stories()
+
+
+def visible_assets(user, *, preview: PreviewLink | None = None) -> QuerySet[Asset]:
     """The one rule for who sees an asset: the public ones, the user's own uploads (not in another's draft)
-    and the assets of the stories they edit. Every read and every write that takes an asset id asks it."""
+    and the assets of the stories they edit; through an active preview link, the previewed story's too.
+    Every read and every write that takes an asset id asks it."""
+    previewed = Q(scenario_id=preview.scenario_id) if preview is not None and preview.is_active else None
     if not is_author(user):
-        return public_assets()
+        return Asset.objects.filter(_public() | previewed) if previewed else public_assets()
     if user.is_superuser:
         return Asset.objects.all()
-    return Asset.objects.filter(
-        (Q(is_public=True) & OUTSIDE_DRAFTS) | _used_by_published_stories() | Q(scenario__author=user)
-        | (Q(uploaded_by=user) & OUTSIDE_DRAFTS)
-    )
+    seen = ((Q(is_public=True) & OUTSIDE_DRAFTS) | _used_by_published_stories() | Q(scenario__author=user)
+            | (Q(uploaded_by=user) & OUTSIDE_DRAFTS))
+    return Asset.objects.filter(seen | previewed if previewed else seen)
 
 
 def get_visible_asset(user, asset_id, *, what: str = "asset") -> Asset:
@@ -267,3 +272,191 @@ def stuck_message(progress: PlayerProgress, story: Story) -> str:
     if any(verdict.available for verdict in choices_for_player(progress, story)):
         return ""
     return STUCK
+
+
+# The reading site ------------------------------------------------------------------------------
+
+WORDS_PER_MINUTE = 200
+LIBRARY_PAGE = 48
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """A published story as the library lists it."""
+
+    scenario: Scenario
+    cover: Asset | None
+    scene_count: int
+    ending_count: int
+    reading_minutes: int
+
+
+@dataclass(frozen=True)
+class Library:
+    entries: list[LibraryEntry]
+    languages: list[str]
+    tags: list[str]
+    total: int
+
+
+def _matches(scenario: Scenario, search: str) -> bool:
+    words = search.casefold().split()
+    text = " ".join([scenario.title, scenario.description, *scenario.tags]).casefold()
+    return all(word in text for word in words)
+
+
+def published_library(*, search: str = "", language: str = "", tag: str = "") -> Library:
+    """Published stories matching the search (every word in the title, description or tags), language and tag,
+    newest first, with the languages and tags there are to filter by: three queries at any size of page."""
+    published = list(Scenario.objects.filter(is_published=True).order_by())
+    published.sort(key=lambda scenario: scenario.updated_at, reverse=True)
+    languages = sorted({scenario.language for scenario in published if scenario.language})
+    tags = sorted({name for scenario in published for name in scenario.tags}, key=str.casefold)
+    chosen = [scenario for scenario in published
+              if (not language or scenario.language == language) and (not tag or tag in scenario.tags)
+              and (not search or _matches(scenario, search))]
+    shown = chosen[:LIBRARY_PAGE]
+    words, scenes, endings = defaultdict(int), defaultdict(int), defaultdict(int)
+    if shown:
+        for scene in Scene.objects.filter(scenario_id__in=[scenario.pk for scenario in shown]).order_by():
+            scenes[scene.scenario_id] += 1
+            endings[scene.scenario_id] += scene.is_end_scene
+            words[scene.scenario_id] += len(scene.text.split())
+    cover_ids = {scenario.cover_image_id for scenario in shown} - {None}
+    covers = {asset.pk: asset for asset in Asset.objects.filter(pk__in=cover_ids)} if cover_ids else {}
+    entries = [LibraryEntry(scenario=scenario, cover=covers.get(scenario.cover_image_id),
+                            scene_count=scenes[scenario.pk], ending_count=endings[scenario.pk],
+                            reading_minutes=max(1, -(-words[scenario.pk] // WORDS_PER_MINUTE)))
+               for scenario in shown]
+    return Library(entries=entries, languages=languages, tags=tags, total=len(chosen))
+
+
+def story_card(story: Story) -> LibraryEntry:
+    """The library's facts about one loaded story (its page shows them): no query."""
+    words = sum(len(scene.text.split()) for scene in story.scenes)
+    return LibraryEntry(scenario=story.scenario, cover=story.assets.get(story.scenario.cover_image_id),
+                        scene_count=len(story.scenes), ending_count=len(story.endings),
+                        reading_minutes=max(1, -(-words // WORDS_PER_MINUTE)))
+
+
+def get_published_story(slug: str) -> Scenario:
+    """A published story by its address; a draft is missing, exactly like a wrong address."""
+    scenario = Scenario.objects.filter(slug=slug, is_published=True).first()
+    if scenario is None:
+        raise NotFound(f"No story is published at “{slug}”.")
+    return scenario
+
+
+def get_preview_link(token: str) -> PreviewLink:
+    """The active preview link with this token, with its story; a revoked one is missing."""
+    link = PreviewLink.objects.select_related("scenario").filter(token=token, revoked_at__isnull=True).first()
+    if link is None:
+        raise NotFound("This preview link does not exist or was revoked.")
+    return link
+
+
+def get_preview_link_of(user, scenario: Scenario, link_id) -> PreviewLink:
+    """One preview link of a story the user edits (to revoke it), or NotFound."""
+    link = PreviewLink.objects.filter(pk=parse_object_id(link_id, what="preview link"), scenario=scenario).first()
+    if link is None or not can_edit_story(user, scenario):
+        raise NotFound(f"No preview link has the id “{link_id}”.")
+    PreviewLink.scenario.field.set_cached_value(link, scenario)
+    return link
+
+
+def preview_links_of(user, scenario: Scenario) -> list[PreviewLink]:
+    """The active preview links of a story, for its author (nobody else sees them)."""
+    if not can_edit_story(user, scenario):
+        return []
+    return list(PreviewLink.objects.filter(scenario=scenario, revoked_at__isnull=True))
+
+
+def progress_in(player, scenario: Scenario) -> PlayerProgress | None:
+    """The signed-in player's own progress in a story, if they started it."""
+    if not getattr(player, "is_authenticated", False):
+        return None
+    progress = PlayerProgress.objects.filter(user=player, scenario=scenario).first()
+    if progress is not None:
+        PlayerProgress.scenario.field.set_cached_value(progress, scenario)
+    return progress
+
+
+@dataclass(frozen=True)
+class PlayedStory:
+    progress: PlayerProgress
+    scenario: Scenario
+    scene: Scene | None
+    ending_count: int
+
+    @property
+    def endings_found(self) -> int:
+        return len(self.progress.endings_found or [])
+
+
+def stories_played(player) -> list[PlayedStory]:
+    """The player's stories (published ones, or played through a preview), last played first: three queries."""
+    if not getattr(player, "is_authenticated", False):
+        return []
+    progress = list(PlayerProgress.objects.select_related("scenario").filter(user=player).order_by())
+    progress = [entry for entry in progress if entry.scenario.is_published or entry.is_preview]
+    progress.sort(key=lambda entry: entry.updated_at, reverse=True)
+    if not progress:
+        return []
+    scene_ids = {entry.current_scene_id for entry in progress} - {None}
+    scenes = {scene.pk: scene for scene in Scene.objects.filter(pk__in=scene_ids)} if scene_ids else {}
+    endings = defaultdict(int)
+    for scene in Scene.objects.filter(scenario_id__in=[entry.scenario_id for entry in progress], is_end_scene=True):
+        endings[scene.scenario_id] += 1
+    return [PlayedStory(progress=entry, scenario=entry.scenario, scene=scenes.get(entry.current_scene_id),
+                        ending_count=endings[entry.scenario_id]) for entry in progress]
+
+
+@dataclass(frozen=True)
+class ShownVariable:
+    name: str
+    value: object
+    description: str
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a player sees of their progress: the scene, the choices they may see, their visible state, the ending."""
+
+    scene: Scene | None
+    choices: list[Availability]
+    has_state: bool
+    variables: list[ShownVariable]
+    items: list[ShownItem]
+    is_ending: bool
+    endings_found: int
+    ending_count: int
+    can_go_back: bool
+    stuck: str
+
+
+def reading_of(progress: PlayerProgress, story: Story) -> Reading:
+    """The player's view of `progress` in the loaded `story` (no query)."""
+    scene = story.scenes_by_id.get(progress.current_scene_id)
+    schema = schema_of(story.scenario)
+    state = state_of(progress.state, schema)
+    shown = [variable for variable in schema.variables.values() if variable.visible]
+    described = {item["name"]: item.get("description", "") for item in story.scenario.items or []}
+    ending_ids = {str(ending.pk) for ending in story.endings}
+    return Reading(
+        scene=scene, choices=choices_for_player(progress, story),
+        has_state=bool(shown or described),
+        variables=[ShownVariable(variable.name, state.variables.get(variable.name, variable.initial),
+                                 variable.description) for variable in shown],
+        items=[ShownItem(name, described.get(name, "")) for name in state.items],
+        is_ending=bool(scene and scene.is_end_scene),
+        # With the path's own endings: progress from before `endings_found` (or imported) still counts them.
+        endings_found=len(ending_ids & ({*(progress.endings_found or [])} | {entry.scene_id for entry in progress.history})),
+        ending_count=len(ending_ids),
+        can_go_back=len(progress.history) > 1, stuck=stuck_message(progress, story),
+    )

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "story_admin.apps.StoryAdminConfig",
     "graph_api.apps.GraphApiConfig",
     "studio.apps.StudioConfig",
+    "reader.apps.ReaderConfig",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "studio.request_limits.RequestSizeLimitMiddleware",
     "studio.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,6 +163,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# E-mail (the reading site's password reset), as Django 6.1's MAILERS: in development printed on the console
+# unless EMAIL_HOST names an SMTP server; in production always SMTP (EMAIL_HOST, by default this machine's).
+smtp_host = env("EMAIL_HOST", default="" if DEBUG else "localhost")
+MAILERS = {"default": {
+    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "OPTIONS": {"host": smtp_host, "port": env.int("EMAIL_PORT", default=587),
+                "username": env("EMAIL_HOST_USER", default=""), "password": env("EMAIL_HOST_PASSWORD", default=""),
+                "use_tls": env.bool("EMAIL_USE_TLS", default=True)},
+} if smtp_host else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Story Studio <noreply@localhost>")
+
 RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in ("default", "image", "sound", "music")}
 
 # Media generation (generation/).
@@ -183,6 +196,8 @@ ANALYSIS_PROBLEMS_MAX_STATES = env.int("ANALYSIS_PROBLEMS_MAX_STATES", default=2
 ANALYSIS_PROBLEMS_MAX_SECONDS = env.float("ANALYSIS_PROBLEMS_MAX_SECONDS", default=1.0)
 
 LANGUAGE_CODE = "en-us"
+# Interface languages (the reading site is translated; each story is shown in its own language).
+LANGUAGES = [("en", "English"), ("fr", "Français")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from .views import (auth, dashboard, endings, files, history, layout, media, playtest, replace, scenes, state,
-                    story_map)
+from .views import (auth, dashboard, endings, files, history, layout, media, playtest, previews, replace, scenes,
+                    state, story_map)
 
 app_name = "studio"
 
@@ -31,6 +31,9 @@ urlpatterns = [
     path("stories/<str:story_id>/play/", playtest.play, name="play"),
     path("stories/<str:story_id>/state/", state.story_state, name="state"),
     path("stories/<str:story_id>/endings/", endings.endings, name="endings"),
+    path("stories/<str:story_id>/previews/", previews.previews, name="previews"),
+    path("stories/<str:story_id>/previews/new/", previews.create_preview, name="create_preview"),
+    path("stories/<str:story_id>/previews/<str:link_id>/revoke/", previews.revoke_preview, name="revoke_preview"),
     path("stories/<str:story_id>/state/variables/", state.add_variable, name="add_variable"),
     path("stories/<str:story_id>/state/variables/<str:name>/", state.edit_variable, name="edit_variable"),
     path("stories/<str:story_id>/state/variables/<str:name>/delete/", state.delete_variable, name="delete_variable"),

@@ -10,5 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("graphql/", StoryGraphQLView.as_endpoint(), name="graphql"),
     path("media/<path:name>", serve_media, name="media"),
+    path("read/", include("reader.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("studio.studio_urls")),
 ]

@@ -1,17 +1,23 @@
 """Test session setup: one embedded MongoDB server per session, on a free port."""
 
 import asyncio
+import os
+import shutil
 import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from studio.embedded import mongo
 from tests import command_count
+from tests.browsers import browser_page
 from tests.factories import AuthorFactory, UserFactory
 from tests.graphql_client import GraphQLClient
 from tests.processes import free_port, start_redis
 from tests.snapshots import STATIC_COLLECTIONS
+
+CHROMIUM = "/usr/bin/chromium"
 
 command_count.listen()  # before the first MongoClient: tests/test_command_counts.py counts commands
 
@@ -132,3 +138,31 @@ def superuser(db):
 def gql(client, rq_redis):
     """The GraphQL client (graph_api's tests and any other that checks what API clients see)."""
     return GraphQLClient(client)
+
+
+# Chromium for the browser tests (one per module), and a page at 1400 px on the live server (studio and reader).
+@pytest.fixture(scope="module")
+def browser():
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls around it are synchronous.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    if not shutil.which(CHROMIUM):
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server):
+    with browser_page(browser, live_server.url) as page:
+        yield page

@@ -1,6 +1,8 @@
 """Writes and rules of the story domain, used by the admin, the studio and the API alike."""
 
-from .progress import advance, choose, delete_progress, go_back, progress_percentage, set_time_spent, start_progress
+from .progress import (advance, choose, delete_progress, go_back, keep_guest_progress, progress_percentage,
+                       set_time_spent, start_guest_progress, start_progress)
+from .previews import create_preview_link, revoke_preview_link
 from .assets import can_edit_asset, delete_asset, register_asset, update_asset
 from .stories import (
     check_choice,
@@ -32,4 +34,5 @@ __all__ = [
     "delete_choices", "delete_scenario", "delete_scene", "go_back", "move_scene", "progress_percentage",
     "place_scenes", "publish_scenario", "reorder_choice", "set_start_scene", "tidy_up", "set_time_spent", "start_progress", "unpublish_scenario",
     "update_choice", "update_scenario", "update_scene",
+    "create_preview_link", "keep_guest_progress", "revoke_preview_link", "start_guest_progress",
 ]

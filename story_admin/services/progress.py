@@ -2,17 +2,25 @@
 
 Every step is one conditional write over the version of the progress it read: of two steps fired
 at the same instant from one progress, exactly one is written and the other is refused.
+
+A guest (a player without an account, on the reading site) gets a progress that is never saved
+(`start_guest_progress`): the same steps move it, and its holder keeps it (the reader: in the
+session, through `guest_progress_document`). Signing up or in keeps it (`keep_guest_progress`).
+A play through a private preview link (`preview`) may play a draft, and is marked `is_preview`.
 """
 
 import secrets
 from contextlib import contextmanager
+from datetime import datetime
 
 from bson import ObjectId
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import IntegrityError
 from django.utils import timezone
 
 from ..exceptions import NotFound, PermissionDenied, StoryRuleError
-from ..models import Choice, HistoryEntry, PlayerProgress, Scenario, Scene, User
+from ..models import Choice, HistoryEntry, PlayerProgress, PreviewLink, Scenario, Scene, User
 from ..permissions import ensure_can_read
 from ..state.play import NOT_NOW, arrive, availability, dice_for, state_of, take
 from ..state.schema import schema_of
@@ -22,6 +30,10 @@ MAX_STEP_SECONDS = 30 * 60
 MOVED_ON = ("Your progress in this story changed meanwhile (another tab or device made a move): "
             "reload the story to see where you are, then choose again.")
 GONE = "This story or scene was deleted meanwhile: it can no longer be played."
+PREVIEW_GONE = "This preview link was revoked: ask the author for a new one."
+# What a guest's progress carries into the player's own when they sign up or in.
+KEPT_FIELDS = ("current_scene_id", "history", "is_completed", "completed_at", "total_time_spent", "state", "seed",
+               "steps_taken", "is_preview")
 
 
 @contextmanager
@@ -37,6 +49,11 @@ def _write(progress: PlayerProgress, **fields) -> PlayerProgress:
     """Write these fields only if the stored progress is still the version read; refuse a lost race."""
     read = progress.version
     fields["updated_at"] = timezone.now()
+    if progress.pk is None:  # a guest's progress: its holder keeps it, nothing is written here
+        for name, value in fields.items():
+            setattr(progress, name, value)
+        progress.version = read + 1
+        return progress
     if not PlayerProgress.objects.filter(pk=progress.pk, version=read).update(**fields, version=read + 1):
         if not PlayerProgress.objects.filter(pk=progress.pk).exists():
             raise NotFound(GONE)
@@ -47,25 +64,57 @@ def _write(progress: PlayerProgress, **fields) -> PlayerProgress:
     return progress
 
 
-def start_progress(*, player: User, scenario: Scenario, restart: bool = False) -> PlayerProgress:
-    """The player's progress in a story, created at its start scene (or reset there with `restart`)."""
-    ensure_can_read(player, scenario)
+def ensure_can_play(player, scenario: Scenario, preview: PreviewLink | None = None) -> None:
+    """A published story (or a draft its author may edit), or any story through its active preview link."""
+    if preview is None:
+        ensure_can_read(player, scenario)
+    elif preview.scenario_id != scenario.pk or not PreviewLink.objects.filter(pk=preview.pk,
+                                                                              revoked_at__isnull=True).exists():
+        raise NotFound(PREVIEW_GONE)
+
+
+def _start_scene(scenario: Scenario) -> Scene:
     start = Scene.objects.filter(scenario=scenario, is_start_scene=True).order_by("order").first()
     if start is None:
         raise StoryRuleError(f"“{scenario.title}” has no start scene yet, so it cannot be played.")
+    return start
+
+
+def start_progress(*, player: User, scenario: Scenario, restart: bool = False,
+                   preview: PreviewLink | None = None) -> PlayerProgress:
+    """The player's progress in a story, created at its start scene (or reset there with `restart`)."""
+    ensure_can_play(player, scenario, preview)
+    start = _start_scene(scenario)
     progress = PlayerProgress.objects.filter(user=player, scenario=scenario).first()
     if progress is not None and not restart:
         return progress
     if progress is None:
-        progress = PlayerProgress(user=player, scenario=scenario)
+        progress = PlayerProgress(user=player, scenario=scenario, is_preview=preview is not None)
         _reset(progress, start, scenario)
-        progress.save()
+        try:
+            progress.save()
+        except IntegrityError:  # the same player started it at the same instant (a double click): theirs stands
+            return PlayerProgress.objects.get(user=player, scenario=scenario)
         return progress
-    return _write(progress, **_start_fields(start, scenario))
+    marked = {"is_preview": True} if preview is not None else {}
+    return _write(progress, **_start_fields(start, scenario), **marked)
+
+
+def start_guest_progress(*, scenario: Scenario, preview: PreviewLink | None = None,
+                         previous: PlayerProgress | None = None) -> PlayerProgress:
+    """A guest's progress at the story's start, never saved; a restart (`previous`) keeps the endings found."""
+    ensure_can_play(AnonymousUser(), scenario, preview)
+    start = _start_scene(scenario)
+    progress = PlayerProgress(scenario=scenario, is_preview=preview is not None or bool(previous and previous.is_preview),
+                              endings_found=list(previous.endings_found) if previous else [],
+                              version=previous.version + 1 if previous else 0)
+    _reset(progress, start, scenario)
+    progress.updated_at = timezone.now()
+    return progress
 
 
 def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: Choice | None = None,
-            metadata: dict | None = None) -> PlayerProgress:
+            metadata: dict | None = None, preview: PreviewLink | None = None) -> PlayerProgress:
     """Move the player along a choice of their current scene.
 
     With no choice given, the move is allowed when a choice of the current scene leads to
@@ -73,7 +122,7 @@ def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: 
     """
     with _still_there():
         ensure_own_progress(player, progress)
-        ensure_can_read(player, progress.scenario)
+        ensure_can_play(player, progress.scenario, preview)
         if progress.current_scene_id is None:
             raise StoryRuleError("This progress has no current scene: restart the story.")
         if progress.is_completed:
@@ -106,25 +155,31 @@ def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: 
     step = HistoryEntry(scene_id=str(to_scene.pk), choice_id=str(choice.pk), timestamp=now, metadata=metadata or {},
                         state=state.document())
     ending = to_scene.is_end_scene
+    found = list(progress.endings_found or [])
+    if ending and str(to_scene.pk) not in found:
+        found.append(str(to_scene.pk))
     return _write(progress, history=[*progress.history, step], current_scene_id=to_scene.pk, total_time_spent=spent,
                   is_completed=ending or progress.is_completed, completed_at=now if ending else progress.completed_at,
-                  state=state.document(), steps_taken=progress.steps_taken + 1)
+                  state=state.document(), steps_taken=progress.steps_taken + 1, endings_found=found)
 
 
-def choose(*, player: User, progress: PlayerProgress, choice: Choice, metadata: dict | None = None) -> PlayerProgress:
+def choose(*, player: User, progress: PlayerProgress, choice: Choice, metadata: dict | None = None,
+           preview: PreviewLink | None = None) -> PlayerProgress:
     """Follow one choice of the current scene."""
     with _still_there():
         to_scene = choice.to_scene
     if to_scene is None:
         raise StoryRuleError("That choice leads nowhere yet.")
-    return advance(player=player, progress=progress, to_scene=to_scene, choice=choice, metadata=metadata)
+    return advance(player=player, progress=progress, to_scene=to_scene, choice=choice, metadata=metadata,
+                   preview=preview)
 
 
-def go_back(*, player: User, progress: PlayerProgress, steps: int) -> PlayerProgress:
+def go_back(*, player: User, progress: PlayerProgress, steps: int,
+            preview: PreviewLink | None = None) -> PlayerProgress:
     """Undo the last `steps` moves; the start scene is as far back as one can go."""
     ensure_own_progress(player, progress)
     with _still_there():
-        ensure_can_read(player, progress.scenario)
+        ensure_can_play(player, progress.scenario, preview)
     if not isinstance(steps, int) or steps < 1:
         raise StoryRuleError("Go back at least one step.")
     available = max(len(progress.history) - 1, 0)
@@ -176,6 +231,8 @@ def _reset(progress: PlayerProgress, start: Scene, scenario: Scenario) -> None:
 
 
 def ensure_own_progress(player: User, progress: PlayerProgress) -> None:
+    if progress.pk is None and progress.user_id is None:
+        return  # a guest's progress (never saved) belongs to whoever holds it
     if not player.is_authenticated or (progress.user_id != player.pk and not player.is_superuser):
         raise PermissionDenied("This progress belongs to another player.")
 
@@ -183,3 +240,75 @@ def ensure_own_progress(player: User, progress: PlayerProgress) -> None:
 def delete_progress(*, player: User, progress: PlayerProgress) -> None:
     ensure_own_progress(player, progress)
     progress.delete()
+
+
+def keep_guest_progress(*, player: User, guest: PlayerProgress) -> PlayerProgress:
+    """On sign-up or sign-in: what a guest played becomes the player's progress in that story, never a second one.
+
+    The player's stored progress takes the guest's path when the guest moved after it was last written
+    (the path just played wins over an older one; a guest who only opened the story changes nothing);
+    the endings found on both are kept.
+    """
+    if not player.is_authenticated:
+        raise PermissionDenied("Sign in to keep your progress.")
+    kept = {name: getattr(guest, name) for name in KEPT_FIELDS}
+    stored = PlayerProgress.objects.filter(user=player, scenario_id=guest.scenario_id).first()
+    if stored is None:
+        progress = PlayerProgress(user=player, scenario_id=guest.scenario_id, endings_found=list(guest.endings_found),
+                                  created_at=guest.created_at, **kept)
+        try:
+            progress.save()
+            return progress
+        except IntegrityError:  # another request of this player saved one meanwhile: merge into it
+            stored = PlayerProgress.objects.get(user=player, scenario_id=guest.scenario_id)
+    found = list(stored.endings_found or [])  # progress from before the field: none recorded
+    endings = [*found, *(ending for ending in guest.endings_found if ending not in found)]
+    guest_is_newer = guest.steps_taken > 0 and (stored.updated_at is None or guest.updated_at > stored.updated_at)
+    if guest_is_newer:
+        return _write(stored, **kept, endings_found=endings)
+    if endings != found:
+        return _write(stored, endings_found=endings)
+    return stored
+
+
+def _moment(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parsed(value) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def guest_progress_document(progress: PlayerProgress) -> dict:
+    """A guest's progress as JSON, for its holder to keep (the reader: in the session)."""
+    return {
+        "scenario": str(progress.scenario_id), "current_scene": str(progress.current_scene_id or ""),
+        "history": [{"scene_id": entry.scene_id, "choice_id": entry.choice_id, "timestamp": _moment(entry.timestamp),
+                     "metadata": entry.metadata, "state": entry.state} for entry in progress.history],
+        "is_completed": progress.is_completed, "completed_at": _moment(progress.completed_at),
+        "total_time_spent": progress.total_time_spent, "state": progress.state, "seed": progress.seed,
+        "steps_taken": progress.steps_taken, "version": progress.version, "is_preview": progress.is_preview,
+        "endings_found": list(progress.endings_found), "created_at": _moment(progress.created_at),
+        "updated_at": _moment(progress.updated_at),
+    }
+
+
+def guest_progress_from_document(*, scenario: Scenario, document: dict) -> PlayerProgress:
+    """The guest's progress `guest_progress_document` wrote, in `scenario`; a document of another story is refused."""
+    try:
+        if document["scenario"] != str(scenario.pk):
+            raise StoryRuleError("This progress belongs to another story.")
+        progress = PlayerProgress(
+            scenario=scenario, current_scene_id=ObjectId(document["current_scene"]) if document["current_scene"] else None,
+            history=[HistoryEntry(scene_id=entry["scene_id"], choice_id=entry["choice_id"],
+                                  timestamp=_parsed(entry["timestamp"]), metadata=entry["metadata"], state=entry["state"])
+                     for entry in document["history"]],
+            is_completed=document["is_completed"], completed_at=_parsed(document["completed_at"]),
+            total_time_spent=document["total_time_spent"], state=document["state"], seed=document["seed"],
+            steps_taken=document["steps_taken"], version=document["version"], is_preview=document["is_preview"],
+            endings_found=list(document["endings_found"]), created_at=_parsed(document["created_at"]),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise StoryRuleError("This saved progress cannot be read: start the story again.") from error
+    progress.updated_at = _parsed(document["updated_at"])
+    return progress

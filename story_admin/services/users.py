@@ -76,6 +76,14 @@ def delete_user(*, editor: User, user: User) -> None:
     user.delete()
 
 
+def delete_own_account(*, user: User, password: str) -> None:
+    """A player deletes their account and their data (progress, preview links), confirming with their password."""
+    if not user.is_authenticated or not user.check_password(password or ""):
+        raise StoryRuleError("That is not your password: nothing was deleted.",
+                             field_errors={"password": ["That is not your password."]})
+    delete_user(editor=user, user=user)
+
+
 def sign_in(*, request, email: str, password: str) -> User:
     """The active account with this email and password, or a refusal that does not say which was wrong."""
     attempt = login_throttle.Attempt()

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from generation.uploads import attach_upload
 from story_admin.models import Choice, Scene
+from story_admin.services import create_preview_link
 from tests.factories import AuthorFactory, ScenarioFactory, SceneFactory, UserFactory
 from tests.generation.media_samples import png_bytes
 from tests.snapshots import changed_collections, database_snapshot
@@ -53,6 +54,9 @@ ROUTES = [
     ("add_choice", "post", ("story", "end"), {"text": "Again", "to_scene": "start"}),
     ("edit_choice", "post", ("story", "start", "choice"), {"text": "Renamed", "to_scene": "end"}),
     ("delete_choice", "post", ("story", "start", "choice"), {}),
+    ("previews", "get", ("story",), None),
+    ("create_preview", "post", ("story",), {}),
+    ("revoke_preview", "post", ("story", "link"), {}),
 ]
 
 
@@ -64,9 +68,11 @@ def world(rq_redis):
     end = SceneFactory(scenario=story, title="End", is_end_scene=True, ending_kind="happy")
     choice = Choice.objects.create(scenario=story, from_scene=start, to_scene=end, text="Go")
     image = attach_upload(editor=owner, scene=start, kind="image", filename="start.png", data=png_bytes())
+    link = create_preview_link(editor=owner, scenario=story)
     people = {"anonymous": None, "player": UserFactory(), "owner": owner, "other_author": AuthorFactory(),
               "superuser": AuthorFactory(is_superuser=True)}
-    ids = {"story": str(story.pk), "start": str(start.pk), "end": str(end.pk), "choice": str(choice.pk)}
+    ids = {"story": str(story.pk), "start": str(start.pk), "end": str(end.pk), "choice": str(choice.pk),
+           "link": str(link.pk)}
     return {"people": people, "ids": ids, "story": story, "image": image}
 
 

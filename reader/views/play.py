@@ -1,0 +1,97 @@
+"""Playing a story: each choice, back and restart is a plain form post; htmx swaps the scene in place.
+
+Every step goes through the progress service the GraphQL API uses; a guest's progress lives in the session.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from story_admin import selectors, services
+from story_admin.exceptions import NotFound, StoryError
+
+from ..place import Place
+
+PLAY_URLS = ("story", "play", "choose", "back", "restart")
+
+
+def _render(request, place: Place, progress, *, story=None, error: str = "", status: int = 200):
+    story = story or selectors.load_story(place.scenario)
+    reading = selectors.reading_of(progress, story)
+    template = "reader/play.html#scene" if request.htmx else "reader/play.html"
+    return TemplateResponse(request, template, {
+        "place": place, "scenario": place.scenario, "progress": progress, "reading": reading, "error": error,
+        "urls": {name: place.url(name) for name in PLAY_URLS},
+    }, status=status)
+
+
+def _answer(request, place: Place, progress, *, story=None, error: str = ""):
+    """To htmx the scene (and the refusal) in place; to a plain form post a redirect to the play page (PRG)."""
+    if request.htmx:
+        return _render(request, place, progress, story=story, error=error, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    return redirect(place.url("play"))
+
+
+def play(request, slug=None, token=None):
+    place = Place.find(slug=slug, token=token)
+    progress = place.progress(request)
+    if progress is None:
+        return redirect(place.url("story"))
+    return _render(request, place, progress)
+
+
+@require_POST
+def start(request, slug=None, token=None):
+    place = Place.find(slug=slug, token=token)
+    try:
+        place.start(request)
+    except StoryError as error:
+        messages.error(request, error.message)
+        return redirect(place.url("story"))
+    return redirect(place.url("play"))
+
+
+@require_POST
+def restart(request, slug=None, token=None):
+    place = Place.find(slug=slug, token=token)
+    try:
+        progress = place.start(request, restart=True)
+    except StoryError as error:
+        messages.error(request, error.message)
+        return redirect(place.url("story"))
+    return _answer(request, place, progress)
+
+
+@require_POST
+def choose(request, slug=None, token=None):
+    place = Place.find(slug=slug, token=token)
+    progress = place.progress(request)
+    if progress is None:
+        return redirect(place.url("story"))
+    story = selectors.load_story(place.scenario)
+    try:
+        choice = story.choices_by_id.get(selectors.parse_object_id(request.POST.get("choice", ""), what="choice"))
+        if choice is None:
+            raise NotFound("That choice is no longer in this story: choose again.")
+        progress = place.kept(request, services.choose(player=request.user, progress=progress, choice=choice,
+                                                       preview=place.preview))
+    except StoryError as error:
+        return _answer(request, place, progress, story=story, error=error.message)
+    return _answer(request, place, progress, story=story)
+
+
+@require_POST
+def back(request, slug=None, token=None):
+    place = Place.find(slug=slug, token=token)
+    progress = place.progress(request)
+    if progress is None:
+        return redirect(place.url("story"))
+    try:
+        progress = place.kept(request, services.go_back(player=request.user, progress=progress, steps=1,
+                                                        preview=place.preview))
+    except StoryError as error:
+        return _answer(request, place, progress, error=error.message)
+    return _answer(request, place, progress)
