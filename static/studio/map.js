@@ -268,9 +268,10 @@ cy.on("ehcomplete", async (event, source, target, added) => {
   if (drawing) drawing.linked = true;
   added.remove();
   try {
-    await postJSON(root.dataset.linkUrl, {from: source.id(), to: target.id()});
-    say(`Linked “${source.data("title")}” to “${target.data("title")}”.`);
+    const made = await postJSON(root.dataset.linkUrl, {from: source.id(), to: target.id()});
+    say(`Linked “${source.data("title")}” to “${target.data("title")}”: type the choice's label.`);
     await refresh();
+    editLabel(made.choice);
   } catch (error) { say(error.message, true); }
 });
 cy.on("ehstop", async () => {
@@ -281,14 +282,52 @@ cy.on("ehstop", async () => {
   const point = lastPointer;
   if (Math.hypot(point.x - source.position().x, point.y - source.position().y) < CARD_WIDTH / 2) return;
   try {
-    await postJSON(root.dataset.linkUrl, {from: source.id(), to: null,
+    const made = await postJSON(root.dataset.linkUrl, {from: source.id(), to: null,
                                           x: Math.round(point.x - CARD_WIDTH / 2), y: Math.round(point.y - 32)});
-    say(`Added a scene after “${source.data("title")}”.`);
+    say(`Added a scene after “${source.data("title")}”: type the choice's label.`);
     await refresh();
+    editLabel(made.choice);
   } catch (error) { say(error.message, true); }
 });
 let lastPointer = null;
 cy.on("vmousemove tapdrag", (event) => { lastPointer = event.position; });
+
+// A choice just drawn gets its label typed in place, on its arrow: Enter (or leaving the field) saves it,
+// Escape keeps the default label.
+function editLabel(choiceId) {
+  const edge = cy.getElementById(choiceId);
+  if (!edge.length) return;
+  const field = document.createElement("input");
+  field.type = "text";
+  field.className = "map-label-editor";
+  field.value = edge.data("label");
+  field.setAttribute("aria-label", `Label of the choice from “${edge.source().data("title")}” to “${edge.target().data("title")}”`);
+  const middle = edge.renderedMidpoint();
+  field.style.left = `${root.offsetLeft + middle.x}px`;
+  field.style.top = `${root.offsetTop + middle.y}px`;
+  root.parentElement.append(field);
+  field.focus();
+  field.select();
+  let done = false;
+  async function finish(save) {
+    if (done) return;
+    done = true;
+    const label = field.value.trim();
+    field.remove();
+    root.focus();
+    if (!save || !label || label === edge.data("label")) return;
+    try {
+      await postJSON(root.dataset.labelUrl, {choice: choiceId, label});
+      edge.data("label", label);
+      say(`The choice now reads “${label}”.`);
+    } catch (error) { say(error.message, true); }
+  }
+  field.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); finish(true); }
+    else if (event.key === "Escape") { event.preventDefault(); finish(false); }
+  });
+  field.addEventListener("blur", () => finish(true));
+}
 
 // Linking mode: the "Link by dragging" button, or hold Alt while dragging from a scene.
 const linkButton = document.querySelector("[data-map=link]");

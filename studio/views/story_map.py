@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from story_admin import selectors, services
 from story_admin.exceptions import StoryError
-from story_admin.models import Scene
+from story_admin.models import Choice, Scene
 from story_admin.validation import story_problems
 
 from .access import author_required, editable_story
@@ -161,3 +161,27 @@ def link(request, story_id):
     except StoryError as error:
         return _refusal(error.message)
     return JsonResponse({"choice": str(choice.pk), "scene": str(target.pk)}, status=201)
+
+
+@author_required
+@require_POST
+def label(request, story_id):
+    """A choice's label typed in place on the map, right after it was drawn: {"choice": id, "label": text}."""
+    scenario = editable_story(request, story_id)
+    try:
+        data = json.loads(request.body)
+        choice = Choice.objects.filter(scenario=scenario, pk=ObjectId(data["choice"])).first()
+        text = data["label"]
+        if not isinstance(text, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError, InvalidId):
+        return _refusal("The label could not be read. Reload the page and try again.")
+    if choice is None:
+        return _refusal("That choice is no longer in the story. Reload the page.", status=404)
+    choice.scenario = scenario
+    try:
+        services.update_choice(editor=request.user, choice=choice, text=text)
+    except StoryError as error:
+        return _refusal(error.message)
+    return JsonResponse({"choice": str(choice.pk), "label": choice.text})
+

@@ -160,6 +160,15 @@ def test_dragging_from_a_scene_onto_another_links_them(map_page, story):
     link_drag(map_page, rim, (target["x"], target["y"]))
     wait_until(map_page, "window.storyMap.edges().length === 4")
     assert Choice.objects.filter(from_scene=rim, to_scene=light).count() == 1
+    # Its label is typed in place, on the arrow, right away.
+    field = map_page.locator(".map-label-editor")
+    assert field.evaluate("(element) => element === document.activeElement")
+    assert field.get_attribute("aria-label") == "Label of the choice from “At the rim of the old well” to “Light”"
+    map_page.keyboard.type("Climb out into the light")
+    map_page.keyboard.press("Enter")
+    map_page.wait_for_selector("#map-status:has-text('The choice now reads “Climb out into the light”.')")
+    assert Choice.objects.get(from_scene=rim, to_scene=light).text == "Climb out into the light"
+    assert map_page.locator(".map-label-editor").count() == 0
 
 
 def test_dragging_a_link_onto_empty_space_adds_a_scene_there(map_page, story):

@@ -135,6 +135,23 @@ def test_the_problems_list_is_fetched_again_after_an_edit_outside_the_panel(stud
     assert "“Start” is a dead end" in problems and "<html" not in problems
 
 
+def test_a_label_typed_on_the_map_renames_the_choice_and_bad_ones_change_nothing(studio, story):
+    choice = Choice.objects.filter(scenario=story).first()
+    url = reverse("studio:map_label", args=[story.pk])
+    answer = studio.post(url, json.dumps({"choice": str(choice.pk), "label": "  Take the stairs "}),
+                         content_type="application/json")
+    assert answer.status_code == 200 and answer.json() == {"choice": str(choice.pk), "label": "Take the stairs"}
+    assert Choice.objects.get(pk=choice.pk).text == "Take the stairs"
+    refused = studio.post(url, json.dumps({"choice": str(choice.pk), "label": "   "}), content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["error"]
+    unreadable = studio.post(url, "{not json", content_type="application/json")
+    assert unreadable.status_code == 400 and "could not be read" in unreadable.json()["error"]
+    gone = studio.post(url, json.dumps({"choice": "0123456789abcdef01234567", "label": "x"}),
+                       content_type="application/json")
+    assert gone.status_code == 404
+    assert Choice.objects.get(pk=choice.pk).text == "Take the stairs"
+
+
 def test_scene_form_errors_keep_the_text(studio, story):
     start = Scene.objects.get(scenario=story, title="Start")
     response = studio.post(reverse("studio:scene", args=[story.pk, start.pk]),

@@ -5,6 +5,8 @@ story's author, another author and a superuser: the first two are sent to sign i
 author gets a 404 (never a hint that the story exists), and none of them changes a document.
 """
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -54,6 +56,11 @@ ROUTES = [
     ("add_choice", "post", ("story", "end"), {"text": "Again", "to_scene": "start"}),
     ("edit_choice", "post", ("story", "start", "choice"), {"text": "Renamed", "to_scene": "end"}),
     ("delete_choice", "post", ("story", "start", "choice"), {}),
+    ("map_json", "get", ("story",), None),
+    ("problems", "get", ("story",), None),
+    ("map_place", "post", ("story",), ("json", {"positions": {"start": [640, 320]}})),
+    ("map_link", "post", ("story",), ("json", {"from": "end", "to": "start"})),
+    ("map_label", "post", ("story",), ("json", {"choice": "choice", "label": "Renamed on the map"})),
     ("previews", "get", ("story",), None),
     ("create_preview", "post", ("story",), {}),
     ("revoke_preview", "post", ("story", "link"), {}),
@@ -74,6 +81,15 @@ def world(rq_redis):
     ids = {"story": str(story.pk), "start": str(start.pk), "end": str(end.pk), "choice": str(choice.pk),
            "link": str(link.pk)}
     return {"people": people, "ids": ids, "story": story, "image": image}
+
+
+def _named(value, ids):
+    """A JSON body with the story's document names replaced by their ids (scene names as keys too: positions)."""
+    if isinstance(value, dict):
+        return {ids[key] if key in ("start", "end") else key: _named(item, ids) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_named(item, ids) for item in value]
+    return ids.get(value, value) if isinstance(value, str) else value
 
 
 def browser_of(user) -> Client:
@@ -99,8 +115,11 @@ def outcome(response) -> str:
 def test_studio_route(world, role, name, method, arguments, data):
     ids = world["ids"]
     url = reverse(f"studio:{name}", args=[ids.get(argument, argument) for argument in arguments])
+    options = {}
     if data == "upload":
         data = {"kind": "image", "file": SimpleUploadedFile("new.png", png_bytes(), content_type="image/png")}
+    elif isinstance(data, tuple):  # the map's JSON requests
+        data, options = json.dumps(_named(data[1], ids)), {"content_type": "application/json"}
     elif data is not None:
         data = {key: ids.get(value, value) for key, value in data.items()}
     browser = browser_of(world["people"][role])
@@ -108,7 +127,7 @@ def test_studio_route(world, role, name, method, arguments, data):
     before = database_snapshot(ignore={"django_session"}) if refused else None
     for htmx in (False, True):
         headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-        response = browser.get(url, **headers) if method == "get" else browser.post(url, data, **headers)
+        response = browser.get(url, **headers) if method == "get" else browser.post(url, data, **options, **headers)
         assert outcome(response) == EXPECTED[role], (url, htmx, response.status_code)
         if refused:
             assert changed_collections(before, database_snapshot(ignore={"django_session"})) == []
