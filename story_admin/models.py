@@ -233,6 +233,8 @@ class Scene(models.Model):
     is_end_scene = models.BooleanField(default=False)
     ending_kind = models.CharField(max_length=16, choices=EndingKind.choices, blank=True, default="")
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    group = models.CharField(max_length=60, blank=True, default="",
+                             help_text="The group (a chapter) the scene is drawn in on the map; empty: none.")
     position_x = models.FloatField(default=0)
     position_y = models.FloatField(default=0)
     image = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

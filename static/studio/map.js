@@ -68,6 +68,7 @@ function accessibleName(scene) {
   const kind = kindOf(scene);
   if (kind) parts.push(kind);
   parts.push(`${scene.out} choice${scene.out === 1 ? "" : "s"} leave, ${scene.in} enter`);
+  if (scene.group) parts.push(`in the group “${scene.group}”`);
   if (scene.problems.length) parts.push(`needs attention: ${scene.problems.join(" ")}`);
   return parts.join(", ");
 }
@@ -81,11 +82,22 @@ function cardHeight(scene) {
   return 16 + lines * 17;
 }
 
+// Groups (chapters) are cytoscape compound nodes: a box around their scenes, moved with them.
+const GROUP_PREFIX = "group:";
+function groupNames(doc) {
+  return [...new Set(doc.scenes.map((scene) => scene.group).filter(Boolean))].sort();
+}
+const sceneNodes = () => cy.nodes("[url]");  // the cards (a group's box and the link handle have no url)
+
 function elementsOf(doc) {
+  const groups = groupNames(doc).map((name) => ({
+    group: "nodes", data: {id: GROUP_PREFIX + name, name, label: name, h: 56, tag: tagColour(name)}, classes: "group",
+  }));
   const nodes = doc.scenes.map((scene) => ({
     group: "nodes",
     data: {id: scene.id, label: cardLabel(scene), h: cardHeight(scene), title: scene.title, url: scene.url, scene,
-           tag: scene.tags.length ? tagColour(scene.tags[0]) : "#ced4da"},
+           tag: scene.tags.length ? tagColour(scene.tags[0]) : "#ced4da",
+           ...(scene.group ? {parent: GROUP_PREFIX + scene.group} : {})},
     position: {x: scene.x + CARD_WIDTH / 2, y: scene.y + 32},
     classes: [scene.start && "start", scene.ending && "ending", scene.problems.length && "flagged"]
       .filter(Boolean).join(" "),
@@ -95,7 +107,7 @@ function elementsOf(doc) {
     data: {id: choice.id, source: choice.from, target: choice.to, label: choice.label},
     classes: choice.conditioned ? "conditioned" : "",
   }));
-  return [...nodes, ...edges];
+  return [...groups, ...nodes, ...edges];
 }
 
 const STYLE = [
@@ -128,6 +140,14 @@ const STYLE = [
   {selector: ".eh-ghost-edge, .eh-preview", style: {"line-color": "#1c7ed6", "target-arrow-color": "#1c7ed6",
                                                     "line-style": "dashed", label: ""}},
   {selector: ".eh-ghost", style: {width: 1, height: 1, opacity: 0, label: ""}},
+  {selector: "node.group", style: {
+    "background-color": "data(tag)", "background-opacity": 0.07, "border-color": "data(tag)", "border-width": 2,
+    "border-style": "solid", "text-valign": "top", "text-halign": "center", "text-margin-y": -4, "font-size": 15,
+    "font-weight": 600, color: "data(tag)", padding: 22}},
+  {selector: "node.group.collapsed", style: {
+    width: CARD_WIDTH, height: 56, "background-opacity": 0.22, "text-valign": "center", "text-margin-y": 0,
+    label: "data(collapsedLabel)", "border-width": 3}},
+  {selector: "edge.meta", style: {"line-style": "dotted"}},
 ];
 
 const viewKey = `studio-map-view:${root.dataset.story}:${root.dataset.user}`;
@@ -174,6 +194,12 @@ async function refresh() {
     cy.add(elementsOf(doc));
     cy.nodes().filter((node) => selected.has(node.id())).select();
   });
+  applyCollapsed();
+  document.getElementById("map-group-names")?.replaceChildren(...groupNames(doc).map((name) => {
+    const option = document.createElement("option");
+    option.value = name;
+    return option;
+  }));
   renderList(doc);
   updateLabels();
   if (!loaded) {
@@ -204,7 +230,9 @@ function centreOfView() {
 // Drag: one scene or the selection; one request per drop; a refusal puts them back.
 let grabbed = null;
 cy.on("grab", "node", (event) => {
-  const nodes = event.target.selected() ? cy.$("node:selected") : event.target;
+  if (grabbed) return;  // a group's box is grabbed with its scenes: one drop
+  const picked = event.target.selected() ? cy.$("node:selected") : event.target;
+  const nodes = picked.union(picked.descendants()).filter("[url]");
   grabbed = new Map(nodes.map((node) => [node.id(), {...node.position()}]));
 });
 cy.on("free", "node", async () => {
@@ -237,8 +265,58 @@ function openPanel(node) {
   });
 }
 cy.on("tap", "node", (event) => {
-  if (event.target.hasClass("eh-handle") || event.originalEvent?.shiftKey) return;
+  if (!event.target.data("url") || event.originalEvent?.shiftKey) return;
   openPanel(event.target);
+});
+
+// A double click on a group's box folds it to one card (its arrows drawn from the card, dotted) or opens it;
+// what is folded is kept per story and author in this browser.
+const collapsedKey = `studio-map-collapsed:${root.dataset.story}:${root.dataset.user}`;
+const collapsed = new Set(JSON.parse(localStorage.getItem(collapsedKey) || "[]"));
+function applyCollapsed() {
+  cy.batch(() => {
+    cy.edges(".meta").remove();
+    cy.nodes(".group").forEach((box) => {
+      const shut = collapsed.has(box.data("name"));
+      box.toggleClass("collapsed", shut);
+      box.children().style("display", shut ? "none" : "element");
+      const count = box.children().length;
+      box.data("collapsedLabel", `${box.data("name")}\n${count} scene${count === 1 ? "" : "s"} (double-click to open)`);
+    });
+    const outer = (node) => (node.parent().hasClass("collapsed") ? node.parent() : node);
+    const meta = new Map();
+    cy.edges().not(".meta").forEach((edge) => {
+      const [from, to] = [outer(edge.source()), outer(edge.target())];
+      if ((from.same(edge.source()) && to.same(edge.target())) || from.same(to)) return;
+      const id = `meta:${from.id()}>${to.id()}`;
+      meta.set(id, {group: "edges", data: {id, source: from.id(), target: to.id(), label: ""}, classes: "meta"});
+    });
+    cy.add([...meta.values()]);
+  });
+}
+function toggleGroup(box) {
+  const name = box.data("name");
+  if (collapsed.has(name)) collapsed.delete(name); else collapsed.add(name);
+  localStorage.setItem(collapsedKey, JSON.stringify([...collapsed]));
+  applyCollapsed();
+  say(collapsed.has(name) ? `“${name}” is folded.` : `“${name}” is open.`);
+}
+cy.on("dbltap", "node.group", (event) => toggleGroup(event.target));
+
+// Group the selected scenes under a name (the toolbar's field), or take them out of their group.
+async function groupSelected(name) {
+  const scenes = cy.$("node:selected[url]").map((node) => node.id());
+  if (!scenes.length) { say("Select scenes first (shift-click or shift-drag), then group them.", true); return; }
+  try {
+    const done = await postJSON(root.dataset.groupUrl, {scenes, name});
+    say(name ? `${scenes.length} scene${scenes.length === 1 ? "" : "s"} in “${done.name}”.`
+             : `${scenes.length} scene${scenes.length === 1 ? "" : "s"} out of their group.`);
+    await refresh();
+  } catch (error) { say(error.message, true); }
+}
+document.querySelector("[data-map-group]")?.addEventListener("submit", (event) => {
+  event.preventDefault();
+  groupSelected(event.target.elements.name.value.trim());
 });
 
 // Hovering an arrow highlights both of its ends.
@@ -259,7 +337,7 @@ cy.on("viewport", () => { updateLabels(); saveView(); });
 // No hover delay and no snapping (a check a few times a second): a drop onto a card links to it at once;
 // with either, a quick drop made a new scene in empty space instead.
 const handles = cy.edgehandles({
-  canConnect: (source, target) => !source.same(target) && !target.hasClass("eh-handle"),
+  canConnect: (source, target) => !source.same(target) && Boolean(source.data("url") && target.data("url")),
   edgeParams: () => ({}), hoverDelay: 0, snap: false, noEdgeEventsInDraw: true,
 });
 let drawing = null;
@@ -277,7 +355,7 @@ cy.on("ehcomplete", async (event, source, target, added) => {
 cy.on("ehstop", async () => {
   const state = drawing;
   drawing = null;
-  if (!state || state.linked || !lastPointer) return;
+  if (!state || state.linked || !lastPointer || !state.source.data("url")) return;
   const source = state.source;
   const point = lastPointer;
   if (Math.hypot(point.x - source.position().x, point.y - source.position().y) < CARD_WIDTH / 2) return;
@@ -344,7 +422,9 @@ document.addEventListener("keyup", (event) => { if (event.key === "Alt" && !link
 // Tidy up with ELK's layered layout, saved through the same positions endpoint: one step of the history.
 let beforeLayout = null;
 async function tidyUp() {
-  beforeLayout = Object.fromEntries(cy.nodes().not(".eh-handle").map((node) => [node.id(), {...node.position()}]));
+  if (collapsed.size) { collapsed.clear(); localStorage.setItem(collapsedKey, "[]"); applyCollapsed(); }
+  cy.edges(".meta").remove();
+  beforeLayout = Object.fromEntries(sceneNodes().map((node) => [node.id(), {...node.position()}]));
   const layout = cy.nodes().not(".eh-handle").union(cy.edges()).layout({
     name: "elk", fit: true, padding: 40, animate: false,
     elk: {algorithm: "layered", "elk.direction": "RIGHT", "elk.spacing.nodeNode": 30,
@@ -353,7 +433,7 @@ async function tidyUp() {
   const done = layout.promiseOn("layoutstop");
   layout.run();
   await done;
-  const positions = Object.fromEntries(cy.nodes().not(".eh-handle").map((node) => [
+  const positions = Object.fromEntries(sceneNodes().map((node) => [
     node.id(), [Math.round(node.position().x - CARD_WIDTH / 2), Math.round(node.position().y - 32)]]));
   try {
     await postJSON(root.dataset.placeUrl, {positions});
@@ -373,6 +453,7 @@ document.addEventListener("click", (event) => {
   else if (action === "zoom-in") zoomBy(1.25);
   else if (action === "zoom-out") zoomBy(0.8);
   else if (action === "layout") tidyUp();
+  else if (action === "ungroup") groupSelected("");
 });
 
 // New scenes ("Add a scene") go next to the selected scene, or to the centre of the view.

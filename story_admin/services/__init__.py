@@ -16,6 +16,7 @@ from .stories import (
     delete_scenario,
     delete_scene,
     move_scene,
+    group_scenes,
     place_scenes,
     publish_scenario,
     reorder_choice,
@@ -32,7 +33,7 @@ __all__ = [
     "update_asset",
     "advance", "choose", "delete_progress", "create_choice", "create_scenario", "create_scene", "delete_choice",
     "delete_choices", "delete_scenario", "delete_scene", "go_back", "move_scene", "progress_percentage",
-    "place_scenes", "publish_scenario", "reorder_choice", "set_start_scene", "tidy_up", "set_time_spent", "start_progress", "unpublish_scenario",
+    "group_scenes", "place_scenes", "publish_scenario", "reorder_choice", "set_start_scene", "tidy_up", "set_time_spent", "start_progress", "unpublish_scenario",
     "update_choice", "update_scenario", "update_scene",
     "create_preview_link", "keep_guest_progress", "revoke_preview_link", "start_guest_progress",
 ]

@@ -19,7 +19,7 @@ from ..permissions import ensure_can_edit
 
 HISTORY_LIMIT = 200
 FIELDS = {
-    "scene": ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "tags", "position_x",
+    "scene": ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "tags", "group", "position_x",
               "position_y", "image_id", "sound_id", "music_id", "effects"),
     "choice": ("from_scene_id", "to_scene_id", "text", "condition", "locked_reason", "effects", "order"),
     "scenario": ("title", "description", "language", "tags", "cover_image_id"),  # publishing is no step
@@ -137,6 +137,8 @@ def describe(changes: list[dict]) -> str:
         return f"rename “{before['title']}”"
     if fields <= {"position_x", "position_y"}:
         return f"move “{title}”"
+    if fields == {"group"}:
+        return f"group “{after['group']}”" if after["group"] else f"ungroup “{before['group']}”"
     if fields == {"text"}:
         return f"edit the text of “{title}”"
     if fields & {"is_end_scene", "ending_kind"}:

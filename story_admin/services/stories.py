@@ -5,12 +5,13 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from bson import ObjectId
+from bson.errors import InvalidId
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django_mongodb_backend import transaction
 
-from ..exceptions import NotFound, NotPlayable, StoryError, StoryRuleError
+from ..exceptions import NotFound, NotPlayable, StoryError, StoryRuleError, on_field
 from ..models import Asset, AssetType, Choice, EndingKind, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
 from ..selectors import get_visible_asset, load_story
@@ -431,6 +432,33 @@ def place_scenes(*, editor: User, scenario: Scenario, positions: dict) -> dict:
         for scene_id, (x, y) in checked.items():
             Scene.objects.filter(pk=scene_id).update(position_x=x, position_y=y)
     return previous
+
+
+GROUP_NAME_MAX = 60
+
+
+def group_scenes(*, editor: User, scenario: Scenario, scene_ids: Iterable, name: str) -> int:
+    """Put scenes of the story in the group `name` (a chapter, drawn as a box on the map); "" takes them out.
+
+    One step of the history; returns how many scenes changed.
+    """
+    ensure_can_edit(editor, scenario)
+    name = (name or "").strip()
+    if len(name) > GROUP_NAME_MAX:
+        raise on_field("group", f"A group's name is at most {GROUP_NAME_MAX} characters.")
+    try:
+        wanted = {ObjectId(str(pk)) for pk in scene_ids}
+    except (TypeError, ValueError, InvalidId) as error:
+        raise StoryRuleError("A scene to group could not be read. Reload the page.") from error
+    scenes = list(Scene.objects.filter(scenario=scenario, pk__in=wanted))
+    if not wanted or len(scenes) != len(wanted):
+        raise StoryRuleError("Select scenes of this story to group." if not wanted
+                             else "A scene to group is no longer in the story. Reload the page.")
+    changing = [scene for scene in scenes if scene.group != name]
+    with recorded(editor=editor, scenario_id=scenario.pk, kind="group") as journal, transaction.atomic():
+        journal.watch("scene", changing)
+        Scene.objects.filter(pk__in=[scene.pk for scene in changing]).update(group=name)
+    return len(changing)
 
 
 def tidy_up(*, editor: User, scenario: Scenario) -> dict:

@@ -87,7 +87,7 @@ def map_document(scenario) -> dict:
         "id": str(scene.pk), "title": scene.title, "x": scene.position_x, "y": scene.position_y,
         "start": scene.is_start_scene, "ending": scene.is_end_scene,
         "ending_kind": scene.get_ending_kind_display() if scene.ending_kind else "",
-        "tags": list(scene.tags or []), "problems": by_scene.get(str(scene.pk), []),
+        "tags": list(scene.tags or []), "group": scene.group, "problems": by_scene.get(str(scene.pk), []),
         "out": outgoing.get(scene.pk, 0), "in": incoming.get(scene.pk, 0),
         "url": reverse("studio:scene", args=[scenario.pk, scene.pk]),
     } for scene in story.scenes]
@@ -184,4 +184,23 @@ def label(request, story_id):
     except StoryError as error:
         return _refusal(error.message)
     return JsonResponse({"choice": str(choice.pk), "label": choice.text})
+
+
+@author_required
+@require_POST
+def group(request, story_id):
+    """Selected scenes put in a named group (a chapter box on the map), or out of it: {"scenes": [ids], "name": ""}."""
+    scenario = editable_story(request, story_id)
+    try:
+        data = json.loads(request.body)
+        scenes, name = data["scenes"], data.get("name", "")
+        if not isinstance(scenes, list) or not isinstance(name, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return _refusal("The group could not be read. Reload the page and try again.")
+    try:
+        changed = services.group_scenes(editor=request.user, scenario=scenario, scene_ids=scenes, name=name)
+    except StoryError as error:
+        return _refusal(error.message)
+    return JsonResponse({"changed": changed, "name": name.strip()})
 

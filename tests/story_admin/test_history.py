@@ -16,7 +16,7 @@ def scene(story, title):
 def stored(story):
     """Everything an undo must put back, as plain values."""
     scenes = sorted((s.pk, s.title, s.text, s.position_x, s.position_y, s.is_start_scene, s.is_end_scene,
-                     s.ending_kind) for s in Scene.objects.filter(scenario=story))
+                     s.ending_kind, s.group) for s in Scene.objects.filter(scenario=story))
     choices = sorted((c.pk, c.from_scene_id, c.to_scene_id, c.text, c.order) for c in
                      Choice.objects.filter(scenario=story))
     return scenes, choices
@@ -54,6 +54,9 @@ EDITS = {
     "delete choice": (lambda a, s: services.delete_choice(editor=a, choice=Choice.objects.get(text="Go down")),
                       "delete choice “Go down”"),
     "tidy up": (lambda a, s: services.tidy_up(editor=a, scenario=s), "tidy up"),
+    "group": (lambda a, s: services.group_scenes(editor=a, scenario=s, name=" Chapter 1 ",
+                                                  scene_ids=[scene(s, "Start").pk, scene(s, "Middle").pk]),
+              "group “Chapter 1”"),
     "replace": (lambda a, s: replace.replace_all(
         editor=a, scenario=s, find="o", replacement="0",
         token=replace.preview_replace(editor=a, scenario=s, find="o").token), "replace “o” with “0”"),
@@ -209,3 +212,21 @@ def test_a_story_rename_is_a_step_and_publishing_is_not(author, story):
     history.redo(editor=author, scenario=story)
     story.refresh_from_db()
     assert story.title == "Le phare"
+
+
+def test_grouping_refuses_what_it_cannot_do_and_changes_nothing(author, story):
+    other = services.create_scenario(author=author, title="Another")
+    stranger = services.create_scene(editor=author, scenario=other, title="Elsewhere")
+    before = stored(story)
+    for scene_ids, name, message in (
+            ([], "Chapter", "Select scenes of this story to group."),
+            ([scene(story, "Start").pk, stranger.pk], "Chapter", "no longer in the story"),
+            (["not an id"], "Chapter", "could not be read"),
+            ([scene(story, "Start").pk], "x" * 61, "at most 60 characters")):
+        with pytest.raises(StoryRuleError, match=message):
+            services.group_scenes(editor=author, scenario=story, scene_ids=scene_ids, name=name)
+    assert stored(story) == before
+    steps = EditStep.objects.count()
+    assert services.group_scenes(editor=author, scenario=story, scene_ids=[scene(story, "Start").pk], name="") == 0
+    assert EditStep.objects.count() == steps  # nothing changed: no step to undo
+

@@ -233,3 +233,40 @@ def test_tidy_up_lays_the_story_out_and_can_be_undone(map_page, story):
     map_page.wait_for_selector("#history button:has-text('Redo: tidy up')")
     wait_until(map_page, "document.getElementById('map').dataset.scenes === '3'")
     assert {scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=story)} == before
+
+
+def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page, story):
+    rim, bottom, light = (Scene.objects.get(scenario=story, title__startswith=title)
+                          for title in ("At the rim", "Bottom", "Light"))
+    map_page.evaluate(f"window.storyMap.getElementById('{rim.pk}').select();"
+                      f"window.storyMap.getElementById('{bottom.pk}').select()")
+    map_page.fill("input[aria-label='Group name']", "Down the well")
+    map_page.click("text=Group selected")
+    map_page.wait_for_selector("#map-status:has-text('2 scenes in “Down the well”.')")
+    assert sorted(Scene.objects.filter(scenario=story).values_list("group", flat=True)) == ["", "Down the well",
+                                                                                           "Down the well"]
+    wait_until(map_page, "window.storyMap.nodes('.group').length === 1")
+    assert "in the group “Down the well”" in map_page.locator(f"#map-scenes a[data-scene-id='{rim.pk}']").inner_text()
+
+    # The box is dragged by its edge, and its scenes go with it: one drop, both saved.
+    box = map_page.evaluate("""() => { const b = window.storyMap.nodes('.group').renderedBoundingBox();
+        const m = document.getElementById('map').getBoundingClientRect();
+        return {x: m.x + b.x1 + 8, y: m.y + (b.y1 + b.y2) / 2}; }""")
+    zoom = view(map_page)["zoom"]
+    map_page.mouse.move(box["x"], box["y"])
+    map_page.mouse.down()
+    map_page.mouse.move(box["x"] + 80, box["y"] + 40, steps=8)
+    map_page.mouse.up()
+    wait_until(map_page, "document.getElementById('map').dataset.lastSaved")
+    for scene, (x, y) in ((rim, (0, 0)), (bottom, (300, 0))):
+        scene.refresh_from_db()
+        assert abs(scene.position_x - (x + 80 / zoom)) < 2 and abs(scene.position_y - (y + 40 / zoom)) < 2
+    assert Scene.objects.get(pk=light.pk).position_x == 600
+
+    # A double click folds it: its scenes hide, the arrow to "Light" leaves from the folded card.
+    map_page.evaluate("window.storyMap.nodes('.group').emit('dbltap')")
+    wait_until(map_page, f"window.storyMap.getElementById('{rim.pk}').style('display') === 'none'")
+    assert map_page.evaluate("window.storyMap.edges('.meta').map((edge) => edge.target().data('title'))") == ["Light"]
+    map_page.reload()
+    map_page.wait_for_selector("#map[data-ready=true]")
+    assert map_page.evaluate("window.storyMap.nodes('.group').hasClass('collapsed')")  # kept in this browser
