@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from story_admin.models import Asset, Choice, Scenario, Scene
+from story_admin.models import Asset, Choice, Role, Scenario, Scene, User
 from tests.factories import PASSWORD, AssetFactory, ScenarioFactory, SceneFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,6 +200,29 @@ def test_authors_cannot_manage_users(author_client):
 def test_superuser_manages_users(client, superuser, player):
     client.force_login(superuser)
     assert player.email in client.get(reverse("admin:story_admin_user_changelist")).text
+
+
+def test_superuser_adds_an_author_through_the_admin_add_form(client, superuser):
+    client.force_login(superuser)
+    response = client.post(reverse("admin:story_admin_user_add"), {
+        "email": "New.Author@Example.COM", "role": Role.AUTHOR,
+        "password1": "a long passphrase 42", "password2": "a long passphrase 42", "_save": "Save"})
+    created = User.objects.get(email="new.author@example.com")  # the service normalises emails
+    assert response.status_code == 302 and response["Location"] == reverse("admin:story_admin_user_change",
+                                                                           args=[created.pk])
+    assert created.role == Role.AUTHOR and created.check_password("a long passphrase 42")
+    assert client.post(reverse("admin:login"), {"username": "new.author@example.com",
+                                                "password": "a long passphrase 42"}).status_code == 302
+
+
+def test_adding_a_user_with_a_taken_email_is_refused_next_to_the_field(client, superuser, player):
+    client.force_login(superuser)
+    response = client.post(reverse("admin:story_admin_user_add"), {
+        "email": player.email, "role": Role.PLAYER,
+        "password1": "a long passphrase 42", "password2": "a long passphrase 42"})
+    assert response.status_code == 200
+    assert "already exists" in response.text or "Already registered" in response.text
+    assert User.objects.filter(email=player.email).count() == 1
 
 
 def test_regenerate_media_action_queues_narration(author_client, story, rq_redis):
