@@ -91,7 +91,7 @@ class AssetType(DjangoObjectType):
 
     @staticmethod
     def resolve_url(asset, info):
-        address = asset.file.url if asset.file else asset.url
+        address = asset.source_url
         if address and address.startswith("/"):
             return info.context.build_absolute_uri(address)
         return address or ""

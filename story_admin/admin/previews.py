@@ -3,11 +3,11 @@
 from django.utils.html import format_html
 
 from ..models import Asset, AssetType
-from ..services.assets import web_address
+from ..services.assets import safe_source_url
 
 
 def asset_preview(asset: Asset):
-    source = asset.file.url if asset.file else web_address(asset)
+    source = safe_source_url(asset)
     if not source:
         return format_html("<em>{} ({})</em>", asset.name, asset.get_status_display())
     if asset.type == AssetType.IMAGE:

@@ -13,7 +13,7 @@ from generation.uploads import attach_upload
 from .. import selectors, services
 from ..exceptions import StoryError
 from ..media_files import inspect_media
-from ..models import Asset, AssetType, Choice, Scene
+from ..models import Asset, Choice, MediaKind, Scene
 from ..validation import story_problems
 from .base import AuthorInlinePermissions, AuthorOnlyAdmin
 from .filters import EndingFilter, StoryFilter
@@ -51,7 +51,7 @@ class ChoiceInline(AuthorInlinePermissions, admin.TabularInline):
     extra = 1
 
 
-UPLOAD_FIELDS = {"upload_image": "image", "upload_narration": "sound", "upload_music": "music"}
+UPLOAD_FIELDS = {"upload_image": MediaKind.IMAGE, "upload_narration": MediaKind.NARRATION, "upload_music": MediaKind.MUSIC}
 
 
 class SceneForm(StateTextForm):
@@ -79,7 +79,7 @@ class SceneForm(StateTextForm):
             upload = cleaned.get(field)
             if upload:
                 try:
-                    inspect_media(upload.read(), expected="image" if kind == "image" else "audio")
+                    inspect_media(upload.read(), expected=kind.media)
                 except StoryError as error:
                     self.add_error(field, error.message)
                 upload.seek(0)
@@ -117,21 +117,21 @@ class SceneAdmin(AuthorOnlyAdmin):
             except StoryError as error:
                 self.message_user(request, f"“{scene.title}”: {error.message}", messages.ERROR)
         if queued:
-            label = {"image": "Image", "sound": "Narration", "music": "Music"}[kind]
+            label = kind.label
             self.message_user(request, f"{label} queued for {queued} scene{'s' if queued > 1 else ''}; "
                                        "each scene keeps its current media until the new one is ready.")
 
     @admin.action(description="Regenerate media: image")
     def regenerate_image(self, request, queryset):
-        self._regenerate(request, queryset, "image")
+        self._regenerate(request, queryset, MediaKind.IMAGE)
 
     @admin.action(description="Regenerate media: narration")
     def regenerate_narration(self, request, queryset):
-        self._regenerate(request, queryset, "sound")
+        self._regenerate(request, queryset, MediaKind.NARRATION)
 
     @admin.action(description="Regenerate media: music")
     def regenerate_music(self, request, queryset):
-        self._regenerate(request, queryset, "music")
+        self._regenerate(request, queryset, MediaKind.MUSIC)
 
     def get_readonly_fields(self, request, obj=None):
         # A scene stays in its story: moving it would break the choices on both sides.
@@ -140,9 +140,8 @@ class SceneAdmin(AuthorOnlyAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "scenario":
             kwargs["queryset"] = selectors.stories_for_author(request.user)
-        elif db_field.name in ("image", "sound", "music"):
-            allowed_types = {"image": [AssetType.IMAGE], "sound": [AssetType.SOUND],
-                             "music": [AssetType.MUSIC, AssetType.SOUND]}[db_field.name]
+        elif db_field.name in MediaKind.values:
+            allowed_types = MediaKind(db_field.name).accepted_types
             visible = Q(uploaded_by=request.user) | Q(is_public=True)
             kwargs["queryset"] = Asset.objects.filter(type__in=allowed_types).filter(
                 Q() if request.user.is_superuser else visible
