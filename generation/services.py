@@ -9,7 +9,7 @@ from django_mongodb_backend import transaction
 from redis.exceptions import RedisError
 from rq import Callback, Retry
 
-from story_admin.exceptions import StoryError, StoryRuleError
+from story_admin.exceptions import ErrorCode, StoryError, StoryRuleError
 from story_admin.models import Asset, AssetStatus, AssetType, MediaKind, Scene, User
 from story_admin.permissions import ensure_author, ensure_can_edit
 
@@ -23,7 +23,7 @@ TIMEOUTS = {AssetType.IMAGE: 600, AssetType.SOUND: 300, AssetType.MUSIC: 1800}
 
 
 class GenerationUnavailable(StoryError):
-    code = "SERVICE_UNAVAILABLE"
+    code = ErrorCode.SERVICE_UNAVAILABLE
 
 
 def request_generation(*, requester: User, kind: str, name: str = "", prompt: str = "", scene: Scene | None = None,

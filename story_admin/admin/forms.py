@@ -1,6 +1,7 @@
 """Admin forms that ask the domain before they accept a document, and show its refusals next to their fields."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .. import selectors
 from ..exceptions import StoryError
@@ -9,13 +10,14 @@ from ..state.schema import SceneNames
 
 
 def add_story_error(form, error: StoryError) -> None:
-    """Show a domain refusal next to the fields it names (or at the top of the form)."""
+    """Show a domain refusal next to the fields it names (or at the top of the form), each message with the
+    refusal's code (`ErrorCode`). The one place where the admin turns a domain error into form errors."""
     field_errors = {name: messages_ for name, messages_ in error.field_errors.items() if name in form.fields}
     if field_errors:
         for name, messages_ in field_errors.items():
-            form.add_error(name, messages_)
+            form.add_error(name, [ValidationError(message, code=error.code) for message in messages_])
     else:
-        form.add_error(None, error.message)
+        form.add_error(None, ValidationError(error.message, code=error.code))
 
 
 class ServiceCheckedForm(forms.ModelForm):

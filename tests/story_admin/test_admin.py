@@ -323,3 +323,11 @@ def test_a_condition_naming_an_unknown_variable_is_refused_next_to_its_field_and
     assert "silver" in response.text and "errorlist" in response.text
     door.refresh_from_db()
     assert door.condition == {}
+
+
+def test_a_domain_refusal_in_the_admin_carries_its_code_on_the_field(author_client, story):
+    door = Choice.objects.get(text="Open the door")
+    response = author_client.post(reverse("admin:story_admin_choice_change", args=[door.pk]),
+                                  _choice_form(door, condition_text="silver >= 10"))
+    refusals = response.context["adminform"].form.errors.as_data()["condition_text"]
+    assert [refusal.code for refusal in refusals] == ["BAD_USER_INPUT"]
