@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from graph_api.views import StoryGraphQLView
 from story_admin.services import create_scenario
-from tests.story_admin.conftest import build_story
+from tests.factories import build_story
 
 pytestmark = pytest.mark.django_db
 
