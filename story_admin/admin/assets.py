@@ -25,8 +25,18 @@ class AssetAdmin(AuthorOnlyAdmin):
     list_display_links = ["name"]
     list_filter = ["type", "status", "is_public"]
     search_fields = ["name", "filename", "prompt"]
-    readonly_fields = ["preview", "status", "error", "provider", "model", "prompt", "duration", "width", "height",
-                       "uploaded_by"]
+    readonly_fields = [
+        "preview",
+        "status",
+        "error",
+        "provider",
+        "model",
+        "prompt",
+        "duration",
+        "width",
+        "height",
+        "uploaded_by",
+    ]
 
     def get_queryset(self, request):
         if request.user.is_superuser:

@@ -10,10 +10,15 @@ from .forms import StateTextForm
 
 
 class ChoiceForm(StateTextForm):
-    condition_text = forms.CharField(label="Condition", required=False,
-                                     help_text='Empty: always offered. E.g. gold >= 10 and has("lantern").')
-    effects_text = forms.CharField(label="Effects when taken", required=False,
-                                   widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line, e.g. gold -= 10.")
+    condition_text = forms.CharField(
+        label="Condition", required=False, help_text='Empty: always offered. E.g. gold >= 10 and has("lantern").'
+    )
+    effects_text = forms.CharField(
+        label="Effects when taken",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line, e.g. gold -= 10.",
+    )
     state_text_fields = ("condition_text", "effects_text")
 
     class Meta:

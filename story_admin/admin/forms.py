@@ -55,7 +55,9 @@ class StateTextForm(ServiceCheckedForm):
             # A stored document outside the language (old data) is kept unless the author types a new one.
             self.fields[name].initial = readable if readable is not None else ""
             if readable is None:
-                self.fields[name].help_text = "The stored form is not in the condition language; type one to replace it."
+                self.fields[
+                    name
+                ].help_text = "The stored form is not in the condition language; type one to replace it."
 
     def _scenario(self):
         if self.instance.pk:
@@ -68,8 +70,11 @@ class StateTextForm(ServiceCheckedForm):
         changed = {name: cleaned.get(name, "") for name in self.state_text_fields if name in self.changed_data}
         if scenario is not None and changed:
             try:
-                self.parsed_state = {key: value for key, value in state_changes(scenario, changed).items()
-                                     if key in ("condition", "effects")}
+                self.parsed_state = {
+                    key: value
+                    for key, value in state_changes(scenario, changed).items()
+                    if key in ("condition", "effects")
+                }
             except StoryError as error:
                 add_story_error(self, error)
         return cleaned

@@ -12,13 +12,20 @@ from .filters import StoryFilter
 class PlayerProgressAdmin(AuthorOnlyAdmin):
     """Read-only: authors follow how players move through their stories."""
 
-    list_display = ["user", "scenario", "current_scene", "percentage", "is_completed", "total_time_spent",
-                    "updated_at"]
+    list_display = ["user", "scenario", "current_scene", "percentage", "is_completed", "total_time_spent", "updated_at"]
     list_filter = [StoryFilter, "is_completed"]
     list_select_related = ["user", "scenario", "current_scene"]
     search_fields = ["user__email"]
-    readonly_fields = ["user", "scenario", "current_scene", "is_completed", "completed_at", "total_time_spent",
-                       "percentage", "path"]
+    readonly_fields = [
+        "user",
+        "scenario",
+        "current_scene",
+        "is_completed",
+        "completed_at",
+        "total_time_spent",
+        "percentage",
+        "path",
+    ]
     fields = readonly_fields
 
     def get_queryset(self, request):

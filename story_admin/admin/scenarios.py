@@ -52,8 +52,16 @@ class StoryChangeList(ChangeList):
 
 class ScenarioAdmin(AuthorOnlyAdmin):
     form = ScenarioForm
-    list_display = ["title", "author", "is_published", "scene_count", "ending_count", "problem_count", "language",
-                    "updated_at"]
+    list_display = [
+        "title",
+        "author",
+        "is_published",
+        "scene_count",
+        "ending_count",
+        "problem_count",
+        "language",
+        "updated_at",
+    ]
     list_filter = ["is_published", "language"]
     search_fields = ["title", "description", "slug"]
     readonly_fields = ["slug", "author", "problems", "created_at", "updated_at"]
@@ -98,7 +106,8 @@ class ScenarioAdmin(AuthorOnlyAdmin):
         return format_html(
             "<ul class='story-problems'>{}</ul>",
             format_html_join(
-                "", "<li>{}</li>",
+                "",
+                "<li>{}</li>",
                 ((self._problem_html(problem),) for problem in problems),
             ),
         )

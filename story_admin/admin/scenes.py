@@ -51,12 +51,20 @@ class ChoiceInline(AuthorInlinePermissions, admin.TabularInline):
     extra = 1
 
 
-UPLOAD_FIELDS = {"upload_image": MediaKind.IMAGE, "upload_narration": MediaKind.NARRATION, "upload_music": MediaKind.MUSIC}
+UPLOAD_FIELDS = {
+    "upload_image": MediaKind.IMAGE,
+    "upload_narration": MediaKind.NARRATION,
+    "upload_music": MediaKind.MUSIC,
+}
 
 
 class SceneForm(StateTextForm):
-    effects_text = forms.CharField(label="Effects on arriving", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                   help_text="One per line, e.g. stamina -= 2, luck_roll = 2d6, gain(\"lantern\").")
+    effects_text = forms.CharField(
+        label="Effects on arriving",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text='One per line, e.g. stamina -= 2, luck_roll = 2d6, gain("lantern").',
+    )
     state_text_fields = ("effects_text",)
 
     def _new_scenario(self, cleaned):
@@ -68,8 +76,20 @@ class SceneForm(StateTextForm):
 
     class Meta:
         model = Scene
-        fields = ["scenario", "title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind",
-                  "position_x", "position_y", "image", "sound", "music"]
+        fields = [
+            "scenario",
+            "title",
+            "text",
+            "order",
+            "is_start_scene",
+            "is_end_scene",
+            "ending_kind",
+            "position_x",
+            "position_y",
+            "image",
+            "sound",
+            "music",
+        ]
 
     domain_check = staticmethod(services.check_scene)
 
@@ -97,8 +117,20 @@ class SceneAdmin(AuthorOnlyAdmin):
         (None, {"fields": ["scenario", "title", "text", "order"]}),
         ("Story state", {"fields": ["effects_text"]}),
         ("Start and ending", {"fields": ["is_start_scene", "is_end_scene", "ending_kind"]}),
-        ("Media", {"fields": ["image", "sound", "music", "media_preview", "upload_image", "upload_narration",
-                              "upload_music"]}),
+        (
+            "Media",
+            {
+                "fields": [
+                    "image",
+                    "sound",
+                    "music",
+                    "media_preview",
+                    "upload_image",
+                    "upload_narration",
+                    "upload_music",
+                ]
+            },
+        ),
         ("Map", {"fields": ["position_x", "position_y"], "classes": ["collapse"]}),
     ]
     readonly_fields = ["media_preview"]
@@ -118,8 +150,11 @@ class SceneAdmin(AuthorOnlyAdmin):
                 self.message_user(request, f"“{scene.title}”: {error.message}", messages.ERROR)
         if queued:
             label = kind.label
-            self.message_user(request, f"{label} queued for {queued} scene{'s' if queued > 1 else ''}; "
-                                       "each scene keeps its current media until the new one is ready.")
+            self.message_user(
+                request,
+                f"{label} queued for {queued} scene{'s' if queued > 1 else ''}; "
+                "each scene keeps its current media until the new one is ready.",
+            )
 
     @admin.action(description="Regenerate media: image")
     def regenerate_image(self, request, queryset):
@@ -150,9 +185,14 @@ class SceneAdmin(AuthorOnlyAdmin):
 
     @admin.display(description="Preview")
     def media_preview(self, scene):
-        return format_html_join(
-            "", "<div>{}</div>", ((asset_preview(asset),) for asset in (scene.image, scene.sound, scene.music) if asset)
-        ) or "No media yet."
+        return (
+            format_html_join(
+                "",
+                "<div>{}</div>",
+                ((asset_preview(asset),) for asset in (scene.image, scene.sound, scene.music) if asset),
+            )
+            or "No media yet."
+        )
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in SceneForm.Meta.fields if name in form.cleaned_data}
@@ -171,8 +211,13 @@ class SceneAdmin(AuthorOnlyAdmin):
 
         def attach(kind, upload):
             try:
-                attach_upload(editor=request.user, scene=Scene.objects.select_related("scenario").get(pk=scene.pk),
-                              kind=kind, filename=upload.name, data=upload.read())
+                attach_upload(
+                    editor=request.user,
+                    scene=Scene.objects.select_related("scenario").get(pk=scene.pk),
+                    kind=kind,
+                    filename=upload.name,
+                    data=upload.read(),
+                )
             except StoryError as error:
                 messages.error(request, f"{upload.name}: {error.message}")
 

@@ -58,8 +58,14 @@ class UserAdmin(MongoTransactionAdmin, DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        created = register_user(creator=request.user, email=obj.email, password=form.cleaned_data["password1"],
-                                role=obj.role, first_name=obj.first_name, last_name=obj.last_name)
+        created = register_user(
+            creator=request.user,
+            email=obj.email,
+            password=form.cleaned_data["password1"],
+            role=obj.role,
+            first_name=obj.first_name,
+            last_name=obj.last_name,
+        )
         obj.pk, obj.password = created.pk, created.password
         obj._state.adding = False
 
