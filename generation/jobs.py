@@ -9,16 +9,13 @@ from rq import get_current_job
 
 from story_admin import services
 from story_admin.exceptions import StoryError
-from story_admin.models import Asset, AssetStatus, AssetType
+from story_admin.models import Asset, AssetStatus, MediaKind
 
 from .media_files import inspect_media
 from .providers.base import MediaRequest, ProviderError, TransientProviderError
 from .providers.registry import provider_for
 
 logger = logging.getLogger(__name__)
-
-SCENE_FIELD = {AssetType.IMAGE: "image", AssetType.SOUND: "sound", AssetType.MUSIC: "music"}
-
 
 def generate_asset(asset_id: str) -> str:
     """Generate one asset. Running it twice leaves one file and one ready asset."""
@@ -32,7 +29,7 @@ def generate_asset(asset_id: str) -> str:
     try:
         result = provider_for(asset.type).generate(_request(asset), progress=lambda fraction, note: _progress(
             asset, fraction, note))
-        facts = inspect_media(result.data, expected="image" if asset.type == AssetType.IMAGE else "audio")
+        facts = inspect_media(result.data, expected=MediaKind(asset.type).media)
     except Exception as error:
         if isinstance(error, (ProviderError, StoryError)) and not isinstance(error, TransientProviderError):
             logger.warning("Generating asset %s failed: %s", asset_id, error)
@@ -54,7 +51,7 @@ def generate_asset(asset_id: str) -> str:
             duration=facts.duration, provider=result.provider, model=result.model,
             metadata={**asset.metadata, **result.metadata, "progress": 1.0})
     if asset.scene_id:
-        services.update_scene(editor=asset.uploaded_by, scene=asset.scene, **{SCENE_FIELD[asset.type]: asset})
+        services.update_scene(editor=asset.uploaded_by, scene=asset.scene, **{MediaKind(asset.type).field: asset})
     return "ready"
 
 

@@ -9,37 +9,35 @@ from django_mongodb_backend import transaction
 from redis.exceptions import RedisError
 from rq import Callback, Retry
 
-from story_admin.exceptions import StoryError, StoryRuleError
-from story_admin.models import Asset, AssetStatus, AssetType, Scene, User
+from story_admin.exceptions import ErrorCode, StoryError, StoryRuleError
+from story_admin.models import Asset, AssetStatus, AssetType, MediaKind, Scene, User
 from story_admin.permissions import ensure_author, ensure_can_edit
 
 from .jobs import generate_asset, mark_failed
 
 logger = logging.getLogger(__name__)
 
-KINDS = {"image": AssetType.IMAGE, "sound": AssetType.SOUND, "narration": AssetType.SOUND, "music": AssetType.MUSIC}
 # One queue per kind, so slow music never blocks narration.
 QUEUES = {AssetType.IMAGE: "image", AssetType.SOUND: "sound", AssetType.MUSIC: "music"}
 TIMEOUTS = {AssetType.IMAGE: 600, AssetType.SOUND: 300, AssetType.MUSIC: 1800}
 
 
 class GenerationUnavailable(StoryError):
-    code = "SERVICE_UNAVAILABLE"
+    code = ErrorCode.SERVICE_UNAVAILABLE
 
 
 def request_generation(*, requester: User, kind: str, name: str = "", prompt: str = "", scene: Scene | None = None,
                        metadata: dict | None = None) -> Asset:
     """Record a queued asset and enqueue its job; the scene keeps its current media until the new one is ready."""
     ensure_author(requester)
-    if kind not in KINDS:
-        raise StoryRuleError(f"Media kind must be one of: {', '.join(sorted(KINDS))}.")
+    media_kind = MediaKind.parse(kind)
     if scene is not None:
         ensure_can_edit(requester, scene.scenario)
-        prompt = prompt or (scene.text if kind != "image" else f"{scene.title}. {scene.text}")
+        prompt = prompt or (scene.text if media_kind is not MediaKind.IMAGE else f"{scene.title}. {scene.text}")
         name = name or f"{scene.title} ({kind})"
     if not (name or "").strip():
         raise StoryRuleError("Give the media a name.", field_errors={"name": ["Required."]})
-    asset_type = KINDS[kind]
+    asset_type = media_kind.asset_type
     if asset_type is AssetType.SOUND and len(prompt or "") > settings.NARRATION_MAX_CHARACTERS:
         raise StoryRuleError(
             f"A narration reads at most {settings.NARRATION_MAX_CHARACTERS:,} characters; this text has "

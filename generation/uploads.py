@@ -8,14 +8,11 @@ from django.core.files.storage import default_storage
 
 from story_admin import services
 from story_admin.exceptions import StoryRuleError
-from story_admin.models import Asset, AssetStatus, AssetType, Scene, User
+from story_admin.models import Asset, AssetStatus, MediaKind, Scene, User
 from story_admin.permissions import ensure_can_edit
 
 from .media_files import inspect_media
 
-SCENE_FIELD = {"image": "image", "sound": "sound", "narration": "sound", "music": "music"}
-ASSET_TYPE = {"image": AssetType.IMAGE, "sound": AssetType.SOUND, "narration": AssetType.SOUND,
-              "music": AssetType.MUSIC}
 
 
 def media_name(scene: Scene, extension: str) -> str:
@@ -25,20 +22,19 @@ def media_name(scene: Scene, extension: str) -> str:
 def attach_upload(*, editor: User, scene: Scene, kind: str, filename: str, data: bytes) -> Asset:
     """Store an uploaded file and make it the scene's image, narration or music."""
     ensure_can_edit(editor, scene.scenario)
-    if kind not in SCENE_FIELD:
-        raise StoryRuleError(f"kind must be one of: {', '.join(sorted(SCENE_FIELD))}.")
+    media_kind = MediaKind.parse(kind, what="kind")
     if len(data) > settings.MAX_UPLOAD_BYTES:
         raise StoryRuleError(f"The file is larger than {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
-    facts = inspect_media(data, expected="image" if kind == "image" else "audio")
+    facts = inspect_media(data, expected=media_kind.media)
     stored_name = default_storage.save(media_name(scene, facts.extension), ContentFile(data))
     try:
         asset = Asset.objects.create(
-            type=ASSET_TYPE[kind], name=(filename or stored_name)[:255], filename=(filename or "")[:255],
+            type=media_kind.asset_type, name=(filename or stored_name)[:255], filename=(filename or "")[:255],
             file=stored_name, file_size=facts.size, mime_type=facts.mime_type, uploaded_by=editor,
             scenario_id=scene.scenario_id, scene=scene, status=AssetStatus.READY, provider="upload",
             width=facts.width, height=facts.height, duration=facts.duration, is_public=False,
         )
-        services.update_scene(editor=editor, scene=scene, **{SCENE_FIELD[kind]: asset})
+        services.update_scene(editor=editor, scene=scene, **{media_kind.field: asset})
     except Exception:
         default_storage.delete(stored_name)
         raise

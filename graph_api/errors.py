@@ -2,14 +2,14 @@
 
 from graphql import GraphQLError
 
-from story_admin.exceptions import StoryError
+from story_admin.exceptions import ErrorCode, StoryError
 
 AUTHENTICATION_REQUIRED = "Authentication required"
 
 
 def unauthenticated() -> GraphQLError:
     """The exact message the contract's clients log out on."""
-    return GraphQLError(AUTHENTICATION_REQUIRED, extensions={"code": "UNAUTHENTICATED"})
+    return GraphQLError(AUTHENTICATION_REQUIRED, extensions={"code": ErrorCode.UNAUTHENTICATED})
 
 
 def from_story_error(error: StoryError) -> GraphQLError:
@@ -17,4 +17,4 @@ def from_story_error(error: StoryError) -> GraphQLError:
 
 
 def bad_input(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+    return GraphQLError(message, extensions={"code": ErrorCode.BAD_USER_INPUT})

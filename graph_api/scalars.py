@@ -7,6 +7,8 @@ from django.core.files import File
 from graphql import GraphQLError
 from graphql.language import ast
 
+from story_admin.exceptions import ErrorCode
+
 NOT_A_FILE = ("Send the file as a part of a multipart request (GraphQL multipart request specification), "
               "with its variable set to null in `operations` and named in `map`.")
 
@@ -39,7 +41,7 @@ class JSONString(graphene.Scalar):
                 return json.loads(value)
             except json.JSONDecodeError as error:
                 raise GraphQLError(f"Not valid JSON: {error.msg} (at character {error.pos}).",
-                                   extensions={"code": "BAD_USER_INPUT"}) from None
+                                   extensions={"code": ErrorCode.BAD_USER_INPUT}) from None
         return value
 
     @classmethod
@@ -60,8 +62,8 @@ class Upload(graphene.Scalar):
     def parse_value(value):
         if isinstance(value, File):
             return value
-        raise GraphQLError(NOT_A_FILE, extensions={"code": "BAD_USER_INPUT"})
+        raise GraphQLError(NOT_A_FILE, extensions={"code": ErrorCode.BAD_USER_INPUT})
 
     @staticmethod
     def parse_literal(node, _variables=None):
-        raise GraphQLError(NOT_A_FILE, extensions={"code": "BAD_USER_INPUT"})
+        raise GraphQLError(NOT_A_FILE, extensions={"code": ErrorCode.BAD_USER_INPUT})

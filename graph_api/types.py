@@ -8,6 +8,7 @@ from graphene import relay
 from graphene_django import DjangoObjectType
 
 from story_admin import permissions, selectors
+from story_admin.exceptions import ErrorCode
 from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene, User
 from story_admin.services.progress import progress_percentage
 from story_admin.services.stories import version_of
@@ -91,7 +92,7 @@ class AssetType(DjangoObjectType):
 
     @staticmethod
     def resolve_url(asset, info):
-        address = asset.file.url if asset.file else asset.url
+        address = asset.source_url
         if address and address.startswith("/"):
             return info.context.build_absolute_uri(address)
         return address or ""
@@ -446,6 +447,11 @@ class PlayerProgressType(DjangoObjectType):
         return readable_progress(info, id)
 
 
+ErrorCodeEnum = graphene.Enum.from_enum(ErrorCode, name="ErrorCode",
+                                       description="Why something was refused (the same codes as `code`).")
+
+
 class FieldErrorType(graphene.ObjectType):
     field = graphene.String(required=True)
     messages = graphene.List(graphene.NonNull(graphene.String), required=True)
+    code = graphene.Field(ErrorCodeEnum, required=True, description="Why this field was refused.")

@@ -20,6 +20,8 @@ from graphql import (
 )
 from graphql.validation import ValidationRule
 
+from story_admin.exceptions import ErrorCode
+
 # A list is counted as this many items, whatever it holds when the query runs; `first`/`last`
 # written in the query count as what they ask for (at most the page size).
 LIST_FACTOR = 10
@@ -116,9 +118,9 @@ class QueryLimitsRule(ValidationRule):
         if measure.aliases > max_aliases:
             self.report_error(GraphQLError(
                 f"This query uses more than {max_aliases} aliases ({measure.aliases}, fragments included); "
-                "ask for fewer fields at once.", node, extensions={"code": "BAD_USER_INPUT"}))
+                "ask for fewer fields at once.", node, extensions={"code": ErrorCode.BAD_USER_INPUT}))
         if measure.cost > max_cost:
             self.report_error(GraphQLError(
                 f"This query is too costly: its cost is {measure.cost} (fields times list sizes, each list "
                 f"counted as {LIST_FACTOR} items), over the limit of {max_cost}. Ask for fewer nested lists "
-                "at once, or split the query.", node, extensions={"code": "BAD_USER_INPUT"}))
+                "at once, or split the query.", node, extensions={"code": ErrorCode.BAD_USER_INPUT}))

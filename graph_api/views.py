@@ -12,6 +12,7 @@ from graphene_file_upload.django import FileUploadGraphQLView
 from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
 
+from story_admin.exceptions import ErrorCode
 from studio.outage import MESSAGE as OUTAGE_MESSAGE
 from studio.outage import is_outage
 
@@ -91,12 +92,12 @@ class StoryGraphQLView(FileUploadGraphQLView):
             return error.formatted
         if is_outage(original):
             logger.error("Database unreachable during a GraphQL request: %s", original)
-            return {**error.formatted, "message": OUTAGE_MESSAGE, "extensions": {"code": "SERVICE_UNAVAILABLE"}}
+            return {**error.formatted, "message": OUTAGE_MESSAGE, "extensions": {"code": ErrorCode.SERVICE_UNAVAILABLE}}
         # A bug, not a refusal: log it whole, answer without internals.
         logger.error("GraphQL request failed", exc_info=original or error)
         formatted = error.formatted if isinstance(error, GraphQLError) else {}
         formatted["message"] = str(original or error) if settings.DEBUG else "Internal server error"
-        formatted["extensions"] = {"code": "INTERNAL_SERVER_ERROR"}
+        formatted["extensions"] = {"code": ErrorCode.INTERNAL_SERVER_ERROR}
         return formatted
 
 

@@ -1,10 +1,24 @@
 """The few domain exceptions; the admin, the studio and GraphQL translate them into their own shapes."""
 
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Why something was refused: every code an answer carries (the API's `code`, `extensions.code` and the
+    field errors' `code`), as one list."""
+
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
 
 class StoryError(Exception):
     """Base of the domain's refusals. `message` is written for the person who asked."""
 
-    code = "BAD_USER_INPUT"
+    code = ErrorCode.BAD_USER_INPUT
 
     def __init__(self, message: str, *, field_errors: dict[str, list[str]] | None = None):
         super().__init__(message)
@@ -22,11 +36,11 @@ def on_field(field: str, message: str) -> "StoryRuleError":
 
 
 class NotFound(StoryError):
-    code = "NOT_FOUND"
+    code = ErrorCode.NOT_FOUND
 
 
 class PermissionDenied(StoryError):
-    code = "FORBIDDEN"
+    code = ErrorCode.FORBIDDEN
 
 
 class NotPlayable(StoryRuleError):

@@ -139,6 +139,49 @@ class AssetType(models.TextChoices):
     VIDEO = "video", "Video"
 
 
+class MediaKind(models.TextChoices):
+    """A scene's media slot. Its value is the scene's field (`image`, `sound`, `music`); "narration" is
+    another name of the sound slot (the API's `soundType: tts` too: graph_api/mutations/assets.py)."""
+
+    IMAGE = "image", "Image"
+    NARRATION = "sound", "Narration"
+    MUSIC = "music", "Music"
+
+    @classmethod
+    def parse(cls, name, *, what: str = "Media kind") -> "MediaKind":
+        """The kind a caller names, or a refusal listing the names it may use."""
+        kind = MEDIA_KIND_NAMES.get(name) if isinstance(name, str) else None
+        if kind is None:
+            from .exceptions import StoryRuleError
+
+            raise StoryRuleError(f"{what} must be one of: {', '.join(sorted(MEDIA_KIND_NAMES))}.")
+        return kind
+
+    @property
+    def field(self) -> str:
+        """The scene's field holding this kind of media."""
+        return self.value
+
+    @property
+    def asset_type(self) -> "AssetType":
+        """The type of asset made (generated or uploaded) for this slot."""
+        return AssetType(self.value)
+
+    @property
+    def accepted_types(self) -> frozenset:
+        """The asset types this slot may show: music plays any sound, the others only their own type."""
+        return frozenset({AssetType.MUSIC, AssetType.SOUND}) if self is MediaKind.MUSIC else frozenset({self.asset_type})
+
+    @property
+    def media(self) -> str:
+        """What its bytes must be: "image" or "audio"."""
+        return "image" if self is MediaKind.IMAGE else "audio"
+
+
+MEDIA_KIND_NAMES = {"image": MediaKind.IMAGE, "sound": MediaKind.NARRATION, "narration": MediaKind.NARRATION,
+                    "music": MediaKind.MUSIC}
+
+
 class AssetStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
@@ -178,6 +221,11 @@ class Asset(models.Model):
 
     class Meta:
         db_table = "assets"
+
+    @property
+    def source_url(self) -> str:
+        """Where the asset's bytes are: its stored file's URL, else its address ("" when it has neither)."""
+        return self.file.url if self.file else (self.url or "")
 
     def __str__(self):
         return f"{self.get_type_display()}: {self.name}"

@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from pymongo.errors import AutoReconnect, ConnectionFailure, ServerSelectionTimeoutError
 
+from story_admin.exceptions import ErrorCode
+
 logger = logging.getLogger(__name__)
 OUTAGE_ERRORS = (ServerSelectionTimeoutError, AutoReconnect, ConnectionFailure)
 
@@ -37,7 +39,7 @@ class DatabaseOutageMiddleware:
             return None
         logger.error("Database unreachable while serving %s %s: %s", request.method, request.path, exception)
         if request.path.startswith("/graphql"):
-            return JsonResponse({"errors": [{"message": MESSAGE, "extensions": {"code": "SERVICE_UNAVAILABLE"}}]},
+            return JsonResponse({"errors": [{"message": MESSAGE, "extensions": {"code": ErrorCode.SERVICE_UNAVAILABLE}}]},
                                 status=503, headers={"Retry-After": "5"})
         response = render(request, "studio/outage.html", {"message": MESSAGE}, status=503)
         response["Retry-After"] = "5"

@@ -8,6 +8,8 @@ cap is answered 413 at once, in the API's error shape on /graphql/ and as text e
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
+from story_admin.exceptions import ErrorCode
+
 FORM_FIELDS_BYTES = 1024 * 1024  # room for the other fields of a multipart upload
 
 
@@ -26,6 +28,6 @@ class RequestSizeLimitMiddleware:
         message = f"The request is larger than {limit // (1024 * 1024)} MB: files may be at most " \
                   f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
         if request.path.startswith("/graphql"):
-            return JsonResponse({"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]},
+            return JsonResponse({"errors": [{"message": message, "extensions": {"code": ErrorCode.BAD_USER_INPUT}}]},
                                 status=413)
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

@@ -43,3 +43,29 @@ def manage(*args, **env) -> subprocess.CompletedProcess:
     environment.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=120)
+
+
+def run_worker(*queues):
+    """An rq worker in this process that runs the queued jobs of `queues`, then returns."""
+    import django_rq
+    from rq import SimpleWorker
+
+    worker = SimpleWorker([django_rq.get_queue(name) for name in queues],
+                          connection=django_rq.get_connection(queues[0]))
+    worker.work(burst=True)
+
+
+def start_embedded_mongo(port: int, path: Path) -> subprocess.Popen:
+    """`manage.py embedded_mongo` as `make run` starts it, answering when this returns."""
+    log = path.with_suffix(".log")
+    start = log.stat().st_size if log.exists() else 0
+    with log.open("a") as output:
+        process = subprocess.Popen([sys.executable, "manage.py", "embedded_mongo", "--port", str(port),
+                                    "--path", str(path)], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while f"ready on mongodb://127.0.0.1:{port}/" not in log.read_text()[start:]:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"The embedded MongoDB did not start: {log.read_text()}")
+        time.sleep(0.05)
+    return process

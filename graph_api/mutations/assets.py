@@ -6,7 +6,7 @@ from generation.services import request_generation
 from generation.uploads import attach_upload
 from story_admin import services
 from story_admin.exceptions import StoryRuleError
-from story_admin.models import Asset, Scene
+from story_admin.models import Asset, MediaKind, Scene
 
 from ..auth import require_user
 from ..ids import load
@@ -75,6 +75,11 @@ class DeleteAsset(ServiceMutation):
         return cls(success=True, message="Asset deleted.")
 
 
+# The contract's (type, soundType) pairs: "tts" is its name for narration.
+GENERATED_KINDS = {("image", None): MediaKind.IMAGE, ("sound", "tts"): MediaKind.NARRATION,
+                   ("sound", "music"): MediaKind.MUSIC}
+
+
 class GenerateAsset(ServiceMutation):
     """Queue the generation of an image, a narration (`soundType: tts`) or music (`soundType: music`)."""
 
@@ -91,11 +96,8 @@ class GenerateAsset(ServiceMutation):
     @classmethod
     def perform(cls, root, info, type, name, description=None, duration=None, language=None, sound_type="tts"):
         requester = require_user(info)
-        if type == "image":
-            kind = "image"
-        elif type == "sound" and sound_type in ("tts", "music"):
-            kind = "sound" if sound_type == "tts" else "music"
-        else:
+        kind = GENERATED_KINDS.get((type, sound_type if type == "sound" else None))
+        if kind is None:
             raise StoryRuleError("type must be image or sound, and soundType tts or music.")
         metadata = {key: value for key, value in (("duration", duration), ("language", language)) if value}
         asset = request_generation(requester=requester, kind=kind, name=name, prompt=description or name,

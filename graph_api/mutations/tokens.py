@@ -8,11 +8,13 @@ from graphql_jwt.refresh_token.shortcuts import get_refresh_token
 from graphql_jwt.settings import jwt_settings
 from graphql_jwt.utils import get_payload, get_user_by_payload
 
+from story_admin.exceptions import ErrorCode
+
 from ..auth import new_access_token, rotate_refresh_token
 
 
 def refused(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
+    return GraphQLError(message, extensions={"code": ErrorCode.UNAUTHENTICATED})
 
 
 def account_of(payload):

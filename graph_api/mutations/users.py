@@ -7,7 +7,7 @@ from graphql import GraphQLError
 from graphql_jwt.settings import jwt_settings
 from graphql_jwt.utils import get_payload
 
-from story_admin.exceptions import NotFound, StoryRuleError
+from story_admin.exceptions import ErrorCode, NotFound, StoryRuleError
 from story_admin.models import Role
 from story_admin.services import users as user_services
 
@@ -67,7 +67,7 @@ class ObtainToken(graphene.Mutation):
         try:
             user = user_services.sign_in(request=info.context, email=username or email or "", password=password)
         except StoryRuleError as error:
-            raise GraphQLError("Please enter valid credentials", extensions={"code": "UNAUTHENTICATED"}) from error
+            raise GraphQLError("Please enter valid credentials", extensions={"code": ErrorCode.UNAUTHENTICATED}) from error
         token = new_access_token(user, info.context)
         payload = get_payload(token, info.context)
         refresh = issue_refresh_token(user)

@@ -84,9 +84,11 @@ def is_web_address(url: str) -> bool:
     return True
 
 
-def web_address(asset: Asset) -> str:
-    """The asset's address if it is safe to link to, else "" (for assets stored before the check)."""
-    return asset.url if asset.url and is_web_address(asset.url) else ""
+def safe_source_url(asset: Asset) -> str:
+    """The asset's source URL (`Asset.source_url`) if it is safe to link to: its stored file's, or an http(s)
+    address; else "" (for addresses stored before the check)."""
+    source = asset.source_url
+    return source if asset.file or is_web_address(source) else ""
 
 
 def check_asset(asset: Asset, *, editor: User) -> None:

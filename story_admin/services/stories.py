@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django_mongodb_backend import transaction
 
 from ..exceptions import NotFound, NotPlayable, StoryError, StoryRuleError, on_field
-from ..models import Asset, AssetType, Choice, EndingKind, PlayerProgress, Scenario, Scene, User
+from ..models import Asset, Choice, EndingKind, MediaKind, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
 from ..selectors import get_visible_asset, load_story
 from ..layout import layered_positions
@@ -30,7 +30,7 @@ SCENE_FIELDS = {
 }
 CHOICE_FIELDS = {"to_scene", "text", "condition", "order", "locked_reason", "effects", "condition_text",
                  "effects_text"}
-MEDIA_TYPES = {"image": {AssetType.IMAGE}, "sound": {AssetType.SOUND}, "music": {AssetType.MUSIC, AssetType.SOUND}}
+MEDIA_TYPES = {kind.field: kind.accepted_types for kind in MediaKind}
 NEW_SCENE_SPACING = 260.0
 
 

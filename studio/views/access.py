@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from story_admin import permissions, selectors
@@ -31,8 +32,10 @@ def editable_story(request, story_id):
 
 
 def apply_errors(form, error: StoryError) -> None:
-    """A domain refusal shown on the form: each field error beside its field, else the message above it."""
+    """A domain refusal shown on the form: each field error beside its field, else the message above it, each
+    with the refusal's code (`ErrorCode`). The one place where the studio turns a domain error into form errors."""
     for field, errors in error.field_errors.items():
-        form.add_error(field if field in form.fields else None, errors)
+        form.add_error(field if field in form.fields else None,
+                       [ValidationError(message, code=error.code) for message in errors])
     if not error.field_errors:
-        form.add_error(None, error.message)
+        form.add_error(None, ValidationError(error.message, code=error.code))

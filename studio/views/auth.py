@@ -11,6 +11,8 @@ from story_admin.exceptions import StoryError
 from story_admin.permissions import is_author
 from story_admin.services.users import sign_in
 
+from .access import apply_errors
+
 
 class SignInForm(forms.Form):
     email = forms.EmailField()
@@ -23,7 +25,7 @@ def signin(request):
         try:
             user = sign_in(request=request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
         except StoryError as error:
-            form.add_error(None, error.message)
+            apply_errors(form, error)
         else:
             if not is_author(user):
                 form.add_error(None, "The studio is for authors. Players read stories in the app.")

@@ -9,12 +9,10 @@ from generation.services import request_generation
 from generation.uploads import attach_upload
 from story_admin import services
 from story_admin.exceptions import StoryError
+from story_admin.models import MediaKind
 
 from .access import author_required, editable_story
 from .scenes import _scene
-
-KINDS = {"image": "image", "sound": "sound", "music": "music"}
-
 
 def _media(request, scenario, scene, status=200):
     slots = scene_media(scene)
@@ -42,8 +40,8 @@ def _act(request, story_id, scene_id, action):
 
 
 def _kind(request) -> str:
-    kind = KINDS.get(request.POST.get("kind") or request.POST.get("field") or "")
-    if kind is None:
+    kind = request.POST.get("kind") or request.POST.get("field") or ""
+    if kind not in MediaKind.values:
         raise StoryError("Choose image, narration or music.")
     return kind
 

@@ -3,7 +3,6 @@
 import django_rq
 import pytest
 from django.core.files.storage import default_storage
-from rq import SimpleWorker
 
 from generation.jobs import generate_asset
 from generation.services import GenerationUnavailable, request_generation
@@ -11,6 +10,7 @@ from story_admin import services
 from story_admin.exceptions import StoryRuleError
 from story_admin.models import Asset, Scene
 from tests.factories import ScenarioFactory, SceneFactory
+from tests.processes import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,6 @@ def scene(db):
     scenario = ScenarioFactory(title="Le phare", language="fr", is_published=True)
     return SceneFactory(scenario=scenario, title="La tempête", text="La mer cogne contre l'île.",
                         is_start_scene=True, is_end_scene=True, ending_kind="happy")
-
-
-def run_worker(*queues):
-    worker = SimpleWorker([django_rq.get_queue(name) for name in queues],
-                          connection=django_rq.get_connection(queues[0]))
-    worker.work(burst=True)
 
 
 def test_narration_end_to_end_with_espeak(rq_redis, settings, scene, client):

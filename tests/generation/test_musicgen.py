@@ -52,7 +52,7 @@ def test_music_job_end_to_end(tiny_model, rq_redis, settings, db):
     from generation.services import request_generation
     from story_admin.models import Scene
     from tests.factories import SceneFactory
-    from tests.generation.test_jobs import run_worker
+    from tests.processes import run_worker
 
     settings.MUSICGEN_MODEL = tiny_model
     scene = SceneFactory(title="Storm", text="stormy sea")

@@ -18,7 +18,7 @@ from generation.services import request_generation
 from story_admin.models import Asset, Scene
 from tests.factories import ScenarioFactory, SceneFactory
 from tests.generation.media_samples import png_bytes
-from tests.generation.test_jobs import run_worker
+from tests.processes import run_worker
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from graph_api.views import StoryGraphQLView
 from story_admin.services import create_scenario
-from tests.story_admin.conftest import build_story
+from tests.factories import build_story
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,16 @@ def test_refused_mutation_reports_field_errors_and_writes_nothing(gql, author):
     payload = result["createScenario"]
     assert payload["success"] is False and payload["code"] == "BAD_USER_INPUT"
     assert payload["errors"][0]["field"] == "title" and payload["scenario"] is None
+
+
+def test_each_field_error_carries_a_typed_code(gql, author):
+    result = gql.as_user(author).data('mutation { createScenario(input: {title: "  "}) '
+                                      "{ success code errors { field code } } }")
+    assert result["createScenario"] == {"success": False, "code": "BAD_USER_INPUT",
+                                        "errors": [{"field": "title", "code": "BAD_USER_INPUT"}]}
+    codes = gql.data('{ __type(name: "ErrorCode") { kind enumValues { name } } }')["__type"]
+    assert codes["kind"] == "ENUM" and {value["name"] for value in codes["enumValues"]} == {
+        "BAD_USER_INPUT", "NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR"}
 
 
 def test_json_string_inputs_accept_strings_and_objects(gql, author):

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from graphql import get_named_type, print_schema
 
 from graph_api.schema import schema
-from tests.story_admin.conftest import build_story
+from tests.factories import build_story
 
 ROOT = Path(__file__).resolve().parents[2]
 

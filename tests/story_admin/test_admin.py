@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from story_admin.models import Asset, Choice, Scenario, Scene
+from story_admin.models import Asset, Choice, Role, Scenario, Scene, User
 from tests.factories import PASSWORD, AssetFactory, ScenarioFactory, SceneFactory
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +202,29 @@ def test_superuser_manages_users(client, superuser, player):
     assert player.email in client.get(reverse("admin:story_admin_user_changelist")).text
 
 
+def test_superuser_adds_an_author_through_the_admin_add_form(client, superuser):
+    client.force_login(superuser)
+    response = client.post(reverse("admin:story_admin_user_add"), {
+        "email": "New.Author@Example.COM", "role": Role.AUTHOR,
+        "password1": "a long passphrase 42", "password2": "a long passphrase 42", "_save": "Save"})
+    created = User.objects.get(email="new.author@example.com")  # the service normalises emails
+    assert response.status_code == 302 and response["Location"] == reverse("admin:story_admin_user_change",
+                                                                           args=[created.pk])
+    assert created.role == Role.AUTHOR and created.check_password("a long passphrase 42")
+    assert client.post(reverse("admin:login"), {"username": "new.author@example.com",
+                                                "password": "a long passphrase 42"}).status_code == 302
+
+
+def test_adding_a_user_with_a_taken_email_is_refused_next_to_the_field(client, superuser, player):
+    client.force_login(superuser)
+    response = client.post(reverse("admin:story_admin_user_add"), {
+        "email": player.email, "role": Role.PLAYER,
+        "password1": "a long passphrase 42", "password2": "a long passphrase 42"})
+    assert response.status_code == 200
+    assert "already exists" in response.text or "Already registered" in response.text
+    assert User.objects.filter(email=player.email).count() == 1
+
+
 def test_regenerate_media_action_queues_narration(author_client, story, rq_redis):
     import django_rq
 
@@ -300,3 +323,11 @@ def test_a_condition_naming_an_unknown_variable_is_refused_next_to_its_field_and
     assert "silver" in response.text and "errorlist" in response.text
     door.refresh_from_db()
     assert door.condition == {}
+
+
+def test_a_domain_refusal_in_the_admin_carries_its_code_on_the_field(author_client, story):
+    door = Choice.objects.get(text="Open the door")
+    response = author_client.post(reverse("admin:story_admin_choice_change", args=[door.pk]),
+                                  _choice_form(door, condition_text="silver >= 10"))
+    refusals = response.context["adminform"].form.errors.as_data()["condition_text"]
+    assert [refusal.code for refusal in refusals] == ["BAD_USER_INPUT"]

@@ -43,3 +43,24 @@ def test_documents_use_the_seed_collection_and_field_names():
     assert stored["scenario_id"] == choice.scenario_id
     scene = connection.database["scenes"].find_one({"_id": choice.from_scene_id})
     assert {"scenario_id", "image_id", "sound_id", "music_id", "is_start_scene", "is_end_scene"} <= set(scene)
+
+
+def test_one_media_kind_names_each_scene_slot_and_the_assets_it_takes():
+    from story_admin.exceptions import StoryRuleError
+    from story_admin.models import AssetType, MediaKind
+
+    assert MediaKind.parse("narration") is MediaKind.parse("sound") is MediaKind.NARRATION
+    assert [kind.field for kind in MediaKind] == ["image", "sound", "music"]
+    assert MediaKind.NARRATION.asset_type == AssetType.SOUND and MediaKind.NARRATION.media == "audio"
+    assert MediaKind.MUSIC.accepted_types == {AssetType.MUSIC, AssetType.SOUND}
+    assert MediaKind.IMAGE.accepted_types == {AssetType.IMAGE} and MediaKind.IMAGE.media == "image"
+    with pytest.raises(StoryRuleError, match="Media kind must be one of: image, music, narration, sound."):
+        MediaKind.parse("video")
+
+
+def test_an_assets_source_is_its_file_else_its_address(db):
+    from story_admin.models import Asset
+
+    assert Asset(url="https://example.com/a.png").source_url == "https://example.com/a.png"
+    assert Asset(url="https://example.com/a.png", file="assets/a.png").source_url.endswith("assets/a.png")
+    assert Asset().source_url == ""

@@ -3,8 +3,7 @@
 import pytest
 
 from story_admin.selectors import load_story, readable_stories, stories_for_author
-from tests.factories import AssetFactory, AuthorFactory, ScenarioFactory
-from tests.story_admin.conftest import build_story
+from tests.factories import AssetFactory, AuthorFactory, ScenarioFactory, build_story
 
 pytestmark = pytest.mark.django_db
 

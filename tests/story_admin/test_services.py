@@ -6,9 +6,8 @@ from bson import ObjectId
 from story_admin import services
 from story_admin.exceptions import PermissionDenied, StoryRuleError
 from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene
-from tests.factories import AssetFactory, ScenarioFactory, SceneFactory
+from tests.factories import AssetFactory, ScenarioFactory, SceneFactory, build_story
 from tests.snapshots import database_snapshot
-from tests.story_admin.conftest import build_story
 
 pytestmark = pytest.mark.django_db
 

@@ -14,49 +14,10 @@ from story_admin.selectors import load_story
 from story_admin.services.twine import export_story, import_twine_file
 from story_admin.twine.links import Link, links_in, prose_of
 from story_admin.validation import story_problems
+from tests.factories import CAVE
 from tests.processes import ROOT
 
 pytestmark = pytest.mark.django_db
-
-CAVE = r""":: StoryTitle
-The Cave
-
-
-:: StoryData
-{
-  "ifid": "d674c58c-defa-4f70-b7a2-27742230c0fc",
-  "format": "Harlowe",
-  "format-version": "3.3.9",
-  "start": "Entrance",
-  "tag-colors": {"dark": "purple"},
-  "zoom": 0.6
-}
-
-:: StoryInit [script]
-(set: $torch to false)
-
-:: Style [stylesheet]
-body { background: black; }
-
-:: Entrance [dark cave] {"position":"100,200","size":"100,100"}
-You stand at the mouth of a cave.
-[[Go in->Tunnel]]
-[[Lake<-Walk to the lake]]
-[[Leave|Outside]]
-
-:: Tunnel {"position":"350,100"}
-It is dark. You could [[turn back->Entrance]] or [[Lake]].
-
-:: Lake [ending-happy] {"position":"350,300"}
-The water is warm.
-\:\: not a header
-
-:: Outside {"position":"600,200"}
-The sun again.
-
-:: A \[strange\] door \{ajar\} [odd\]tag] {"position":"600,400"}
-Nobody comes here.
-"""
 
 
 def import_text(author, text, filename="cave.twee"):

@@ -2,7 +2,7 @@
 
 import socket
 
-from tests.studio.test_settings import manage
+from tests.processes import manage
 
 
 def test_embedded_mongo_on_a_taken_port_says_so(tmp_path):
@@ -37,7 +37,7 @@ def test_embedded_mongo_stops_cleanly_on_sigterm(tmp_path):
     import signal
 
     from tests.processes import free_port
-    from tests.studio.test_mongo_crash import start_server
+    from tests.processes import start_embedded_mongo as start_server
 
     server = start_server(free_port(), tmp_path / "db.sqlite3")
     server.send_signal(signal.SIGTERM)

@@ -7,11 +7,7 @@ studio answers 503 during the outage and 200 after it, in the same process.
 """
 
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -21,28 +17,10 @@ from django.urls import reverse
 from story_admin import services
 from studio.outage import is_outage
 from story_admin.models import Scene
-from tests.processes import free_port
+from tests.processes import free_port, start_embedded_mongo as start_server
 from tests.factories import AuthorFactory, ScenarioFactory
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def start_server(port: int, path: Path) -> subprocess.Popen:
-    """`manage.py embedded_mongo` as `make run` starts it, answering when this returns."""
-    log = path.with_suffix(".log")
-    start = log.stat().st_size if log.exists() else 0
-    with log.open("a") as output:
-        process = subprocess.Popen([sys.executable, "manage.py", "embedded_mongo", "--port", str(port),
-                                    "--path", str(path)], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while f"ready on mongodb://127.0.0.1:{port}/" not in log.read_text()[start:]:
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"The embedded MongoDB did not start: {log.read_text()}")
-        time.sleep(0.05)
-    return process
 
 
 @pytest.fixture
