@@ -21,6 +21,7 @@ urlpatterns = [
     path("stories/<str:story_id>/map/link/", story_map.link, name="map_link"),
     path("stories/<str:story_id>/map/label/", story_map.label, name="map_label"),
     path("stories/<str:story_id>/map/group/", story_map.group, name="map_group"),
+    path("stories/<str:story_id>/map/heat/", story_map.heat, name="map_heat"),
     path("stories/<str:story_id>/duplicate/", dashboard.duplicate_story, name="duplicate_story"),
     path("stories/<str:story_id>/delete/", dashboard.delete_story, name="delete_story"),
     path("stories/<str:story_id>/publish/", scenes.publish, name="publish"),

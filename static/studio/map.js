@@ -148,6 +148,7 @@ const STYLE = [
     width: CARD_WIDTH, height: 56, "background-opacity": 0.22, "text-valign": "center", "text-margin-y": 0,
     label: "data(collapsedLabel)", "border-width": 3}},
   {selector: "edge.meta", style: {"line-style": "dotted"}},
+  {selector: "node.heated", style: {"background-color": "data(heat)", color: "data(heatText)"}},
 ];
 
 const viewKey = `studio-map-view:${root.dataset.story}:${root.dataset.user}`;
@@ -195,6 +196,7 @@ async function refresh() {
     cy.nodes().filter((node) => selected.has(node.id())).select();
   });
   applyCollapsed();
+  if (heatLayer) applyHeat();
   document.getElementById("map-group-names")?.replaceChildren(...groupNames(doc).map((name) => {
     const option = document.createElement("option");
     option.value = name;
@@ -302,6 +304,38 @@ function toggleGroup(box) {
   say(collapsed.has(name) ? `“${name}” is folded.` : `“${name}” is open.`);
 }
 cy.on("dbltap", "node.group", (event) => toggleGroup(event.target));
+
+// Heat layers colour the cards by a figure of each scene (0 to 1): white is none, deep red the most.
+let heatLayer = "";
+function heatColour(share) {
+  const mix = (from, to) => Math.round(from + (to - from) * share);
+  return `rgb(${mix(255, 201)}, ${mix(255, 42)}, ${mix(255, 42)})`;
+}
+async function applyHeat() {
+  cy.nodes("[url]").removeClass("heated");
+  if (!heatLayer) { say(""); return; }
+  let answer;
+  try {
+    const response = await fetch(`${root.dataset.heatUrl}?layer=${encodeURIComponent(heatLayer)}`,
+                                 {headers: {Accept: "application/json"}});
+    answer = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(answer.error || `The colouring could not be loaded (${response.status}).`);
+  } catch (error) {
+    console.error("map: heat layer", heatLayer, error);
+    say(error instanceof TypeError ? "The server could not be reached: no colouring." : error.message, true);
+    return;
+  }
+  const top = Math.max(0, ...Object.values(answer.scenes));
+  cy.batch(() => sceneNodes().forEach((node) => {
+    const share = top ? (answer.scenes[node.id()] || 0) / top : 0;
+    node.data({heat: heatColour(share), heatText: share > 0.6 ? "#fff" : "#212529"}).addClass("heated");
+  }));
+  say(answer.legend);
+}
+document.querySelector("[data-map-heat]")?.addEventListener("change", (event) => {
+  heatLayer = event.target.value;
+  applyHeat();
+});
 
 // Group the selected scenes under a name (the toolbar's field), or take them out of their group.
 async function groupSelected(name) {

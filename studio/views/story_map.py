@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from story_admin import selectors, services
 from story_admin.exceptions import StoryError
 from story_admin.models import Choice, Scene
+from story_admin.analysis.cached import story_analysis
 from story_admin.validation import story_problems
 
 from .access import author_required, editable_story
@@ -203,4 +204,25 @@ def group(request, story_id):
     except StoryError as error:
         return _refusal(error.message)
     return JsonResponse({"changed": changed, "name": name.strip()})
+
+
+HEAT_LAYERS = {"playthroughs": "Share of random playthroughs that visit each scene"}
+
+
+@author_required
+def heat(request, story_id):
+    """A heat layer for the map's cards: {"ready": bool, "legend": text, "scenes": {id: 0..1}}."""
+    scenario = editable_story(request, story_id)
+    layer = request.GET.get("layer", "")
+    if layer not in HEAT_LAYERS:
+        return _refusal(f"No such map colouring: {layer or 'none named'}.", status=404)
+    story = selectors.load_story(scenario)
+    analysis = story_analysis(scenario, story=story)
+    if not analysis.ready:
+        return JsonResponse({"ready": False, "legend": "The playthroughs are still being run: try again shortly.",
+                             "scenes": {}})
+    coverage = analysis.document["coverage"]
+    return JsonResponse({"ready": True,
+                         "legend": f"{HEAT_LAYERS[layer]} ({coverage['players']} playthroughs); darker is more.",
+                         "scenes": {str(row["scene"]): row["share"] for row in coverage["scenes"]}})
 

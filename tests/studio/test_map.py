@@ -270,3 +270,18 @@ def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page
     map_page.reload()
     map_page.wait_for_selector("#map[data-ready=true]")
     assert map_page.evaluate("window.storyMap.nodes('.group').hasClass('collapsed')")  # kept in this browser
+
+
+def test_the_cards_can_be_coloured_by_random_playthroughs_visits(rq_redis, map_page, story):
+    map_page.select_option("[data-map-heat]", "playthroughs")
+    map_page.wait_for_selector("#map-status:has-text('Share of random playthroughs that visit each scene')")
+    heat = map_page.evaluate("Object.fromEntries(window.storyMap.nodes('.heated').map((n) => [n.data('title'), n.data('heat')]))")
+    # Every playthrough starts at the rim: the deepest colour; all three cards are coloured.
+    assert heat["At the rim of the old well"] == "rgb(201, 42, 42)" and len(heat) == 3
+    map_page.select_option("[data-map-heat]", "")
+    wait_until(map_page, "window.storyMap.nodes('.heated').length === 0")
+
+
+def test_an_unknown_colouring_is_refused(map_page, story):
+    answer = map_page.request.get(f"/stories/{story.pk}/map/heat/?layer=gossip")
+    assert answer.status == 404 and answer.json() == {"error": "No such map colouring: gossip."}
