@@ -213,7 +213,7 @@ HEAT_LAYERS = {"playthroughs": "Share of random playthroughs that visit each sce
 def heat(request, story_id):
     """A heat layer for the map's cards: {"ready": bool, "legend": text, "scenes": {id: 0..1}}."""
     scenario = editable_story(request, story_id)
-    layer = request.GET.get("layer", "")
+    layer = request.GET.get("layer", "playthroughs")
     if layer not in HEAT_LAYERS:
         return _refusal(f"No such map colouring: {layer or 'none named'}.", status=404)
     story = selectors.load_story(scenario)
