@@ -59,6 +59,7 @@ function cardLabel(scene) {
   const lines = [scene.title || "(untitled)"];
   const kind = kindOf(scene);
   if (kind) lines.push(kind);
+  if (scene.effects) lines.push(`⚙ ${scene.effects}`);
   if (scene.problems.length) lines.push("⚠ needs attention");
   return lines.join("\n");
 }
@@ -69,6 +70,7 @@ function accessibleName(scene) {
   if (kind) parts.push(kind);
   parts.push(`${scene.out} choice${scene.out === 1 ? "" : "s"} leave, ${scene.in} enter`);
   if (scene.group) parts.push(`in the group “${scene.group}”`);
+  if (scene.effects) parts.push(`on arrival: ${scene.effects}`);
   if (scene.problems.length) parts.push(`needs attention: ${scene.problems.join(" ")}`);
   return parts.join(", ");
 }
@@ -104,7 +106,9 @@ function elementsOf(doc) {
   }));
   const edges = doc.choices.map((choice) => ({
     group: "edges",
-    data: {id: choice.id, source: choice.from, target: choice.to, label: choice.label},
+    data: {id: choice.id, source: choice.from, target: choice.to,
+           label: [choice.condition && `if ${choice.condition}`, choice.label, choice.effects && `⚙ ${choice.effects}`]
+             .filter(Boolean).join("\n"), text: choice.label},
     classes: choice.conditioned ? "conditioned" : "",
   }));
   return [...groups, ...nodes, ...edges];
@@ -129,7 +133,7 @@ const STYLE = [
     width: 2, "line-color": "#868e96", "target-arrow-color": "#868e96", "target-arrow-shape": "triangle",
     "arrow-scale": 1.3, "curve-style": "bezier", "control-point-step-size": 40,
     "font-size": 11, color: "#495057", "text-background-color": "#fff", "text-background-opacity": 0.85,
-    "text-background-padding": "2px", "text-rotation": "autorotate",
+    "text-background-padding": "2px", "text-rotation": "autorotate", "text-wrap": "wrap",
   }},
   {selector: "edge.labelled", style: {label: "data(label)"}},
   {selector: "edge.conditioned", style: {"line-style": "dashed"}},
@@ -412,7 +416,7 @@ function editLabel(choiceId) {
   const field = document.createElement("input");
   field.type = "text";
   field.className = "map-label-editor";
-  field.value = edge.data("label");
+  field.value = edge.data("text");
   field.setAttribute("aria-label", `Label of the choice from “${edge.source().data("title")}” to “${edge.target().data("title")}”`);
   const middle = edge.renderedMidpoint();
   field.style.left = `${root.offsetLeft + middle.x}px`;
@@ -427,10 +431,10 @@ function editLabel(choiceId) {
     const label = field.value.trim();
     field.remove();
     root.focus();
-    if (!save || !label || label === edge.data("label")) return;
+    if (!save || !label || label === edge.data("text")) return;
     try {
       await postJSON(root.dataset.labelUrl, {choice: choiceId, label});
-      edge.data("label", label);
+      await refresh();
       say(`The choice now reads “${label}”.`);
     } catch (error) { say(error.message, true); }
   }

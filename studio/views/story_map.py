@@ -14,6 +14,7 @@ from story_admin import selectors, services
 from story_admin.exceptions import StoryError
 from story_admin.models import Choice, Scene
 from story_admin.analysis.cached import story_analysis
+from story_admin.state.schema import SceneNames
 from story_admin.validation import story_problems
 
 from .access import author_required, editable_story
@@ -72,6 +73,15 @@ def outline(request, story_id):
     return render(request, "studio/outline.html", context)
 
 
+HINT_LENGTH = 60
+
+
+def _hint(text: str | None) -> str:
+    """A state rule as the card or arrow shows it: on one line, cut to HINT_LENGTH characters."""
+    line = "; ".join(part.strip() for part in (text or "").splitlines() if part.strip())
+    return line if len(line) <= HINT_LENGTH else line[:HINT_LENGTH - 1] + "…"
+
+
 def map_document(scenario) -> dict:
     """The whole story as map.js draws it: one request, from the same loader and selectors as the pages."""
     story = selectors.load_story(scenario)
@@ -84,8 +94,10 @@ def map_document(scenario) -> dict:
     for choice in story.choices:
         outgoing[choice.from_scene_id] = outgoing.get(choice.from_scene_id, 0) + 1
         incoming[choice.to_scene_id] = incoming.get(choice.to_scene_id, 0) + 1
+    names = SceneNames(story)
     scenes = [{
         "id": str(scene.pk), "title": scene.title, "x": scene.position_x, "y": scene.position_y,
+        "effects": _hint(names.effects(scene.effects)) if scene.effects else "",
         "start": scene.is_start_scene, "ending": scene.is_end_scene,
         "ending_kind": scene.get_ending_kind_display() if scene.ending_kind else "",
         "tags": list(scene.tags or []), "group": scene.group, "problems": by_scene.get(str(scene.pk), []),
@@ -94,7 +106,9 @@ def map_document(scenario) -> dict:
     } for scene in story.scenes]
     known = {scene.pk for scene in story.scenes}
     choices = [{"id": str(choice.pk), "from": str(choice.from_scene_id), "to": str(choice.to_scene_id),
-                "label": choice.text, "conditioned": bool(choice.condition)}
+                "label": choice.text, "conditioned": bool(choice.condition),
+                "condition": _hint(names.condition(choice.condition)) if choice.condition else "",
+                "effects": _hint(names.effects(choice.effects)) if choice.effects else ""}
                for choice in story.choices if choice.from_scene_id in known and choice.to_scene_id in known]
     return {"story": str(scenario.pk), "scenes": scenes, "choices": choices,
             "problems": [{"message": problem.message, "scene": str(problem.scene_id) if problem.scene_id else None}

@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from story_admin import services
+from story_admin.services import state as story_state
 from story_admin.models import Choice, Scenario, Scene
 from tests.factories import CAVE, PASSWORD, ScenarioFactory, SceneFactory, UserFactory
 
@@ -89,6 +91,20 @@ def test_map_json_has_scenes_at_their_positions_and_choices(studio, story):
     start = next(scene for scene in document["scenes"] if scene["title"] == "Start")
     assert start["start"] is True and start["out"] == 1 and start["url"].endswith(f"/scenes/{start['id']}/")
     assert document["choices"][0]["label"] and document["choices"][0]["conditioned"] is False
+
+
+def test_map_json_shows_each_scene_and_choice_state_rules_as_short_hints(studio, story, author):
+    story_state.declare_variable(editor=author, scenario=story, name="gold", kind="number", initial=0)
+    story_state.declare_item(editor=author, scenario=story, name="lantern")
+    start = Scene.objects.get(scenario=story, title="Start")
+    services.update_scene(editor=author, scene=start, effects_text='gold += 5\ngain "lantern"')
+    choice = Choice.objects.get(scenario=story)
+    services.update_choice(editor=author, choice=choice, condition_text="gold >= 5", effects_text="gold -= 5")
+    document = studio.get(reverse("studio:map_json", args=[story.pk])).json()
+    scene = next(scene for scene in document["scenes"] if scene["title"] == "Start")
+    assert scene["effects"] == 'gold += 5; gain "lantern"'
+    assert (document["choices"][0]["condition"], document["choices"][0]["effects"]) == ("gold >= 5", "gold -= 5")
+    assert next(scene for scene in document["scenes"] if scene["title"] != "Start")["effects"] == ""
 
 
 def test_map_place_moves_many_scenes_and_refuses_bad_positions(studio, story):
