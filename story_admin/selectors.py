@@ -267,3 +267,25 @@ def stuck_message(progress: PlayerProgress, story: Story) -> str:
     if any(verdict.available for verdict in choices_for_player(progress, story)):
         return ""
     return STUCK
+
+
+def title_key(title: str) -> str:
+    """A scene title as uniqueness sees it: case and extra spaces aside."""
+    return " ".join((title or "").split()).casefold()
+
+
+def scene_by_title(*, scenario_id, title: str) -> Scene | None:
+    key = title_key(title)
+    return next((scene for scene in Scene.objects.filter(scenario_id=scenario_id)
+                 if title_key(scene.title) == key), None) if key else None
+
+
+def scene_titles_matching(*, scenario_id, query: str, limit: int = 20) -> list[str]:
+    """Titles for the target picker: those starting with the query first, then those containing it."""
+    key = title_key(query)
+    titles = sorted(Scene.objects.filter(scenario_id=scenario_id).values_list("title", flat=True), key=str.casefold)
+    if not key:
+        return titles[:limit]
+    starting = [title for title in titles if title_key(title).startswith(key)]
+    containing = [title for title in titles if key in title_key(title) and title not in starting]
+    return (starting + containing)[:limit]

@@ -13,6 +13,8 @@ from .stories import (
     delete_choices,
     delete_scenario,
     delete_scene,
+    ensure_unique_title,
+    free_scene_title,
     move_scene,
     place_scenes,
     publish_scenario,
@@ -29,7 +31,7 @@ __all__ = [
     "can_edit_asset", "check_choice", "check_scenario", "check_scene", "delete_asset", "register_asset",
     "update_asset",
     "advance", "choose", "delete_progress", "create_choice", "create_scenario", "create_scene", "delete_choice",
-    "delete_choices", "delete_scenario", "delete_scene", "go_back", "move_scene", "progress_percentage",
+    "delete_choices", "delete_scenario", "delete_scene", "ensure_unique_title", "free_scene_title", "go_back", "move_scene", "progress_percentage",
     "place_scenes", "publish_scenario", "reorder_choice", "set_start_scene", "tidy_up", "set_time_spent", "start_progress", "unpublish_scenario",
     "update_choice", "update_scenario", "update_scene",
 ]

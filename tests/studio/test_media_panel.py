@@ -50,17 +50,17 @@ def test_upload_and_remove(studio, scene):
     image = Scene.objects.get(pk=scene.pk).image
     assert (image.width, image.height) == (12, 9) and f'src="{image.file.url}"' in page
     bad = studio.post(url, {"kind": "image", "file": SimpleUploadedFile("g.png", b"text")}, HTTP_HX_REQUEST="true")
-    assert bad.status_code == 400 and "not an image" in bad.text
+    assert bad.status_code == 422 and "not an image" in bad.text
     studio.post(reverse("studio:remove_media", args=[scene.scenario_id, scene.pk]), {"field": "image"},
                 HTTP_HX_REQUEST="true")
     assert Scene.objects.get(pk=scene.pk).image_id is None and Asset.objects.filter(pk=image.pk).exists()
 
 
-def test_a_huge_image_upload_is_a_clear_400_not_a_500(studio, scene):
+def test_a_huge_image_upload_is_a_clear_refusal_not_a_500(studio, scene):
     url = reverse("studio:upload_media", args=[scene.scenario_id, scene.pk])
     huge = {"kind": "image", "file": SimpleUploadedFile("huge.png", png_declaring(100_000, 100_000))}
     response = studio.post(url, huge, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400 and "at most 40 megapixels" in response.text
+    assert response.status_code == 422 and "at most 40 megapixels" in response.text
     huge["file"].seek(0)
     assert studio.post(url, huge, follow=True).status_code == 200  # without htmx: back to the scene page
     assert Scene.objects.get(pk=scene.pk).image_id is None and not Asset.objects.exists()

@@ -121,8 +121,8 @@ def test_saving_a_scene_updates_the_problems(studio, story):
     assert response.status_code == 200 and "is a dead end" in response.text
     assert 'id="problems" hx-swap-oob="true"' in response.text and 'id="map" hx-swap-oob="true"' not in response.text
     assert json.loads(response.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk)]}}
-    studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on", "is_end_scene": "on",
-                      "ending_kind": "tragic"}, HTTP_HX_REQUEST="true")
+    studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on", "ending": "tragic"},
+                HTTP_HX_REQUEST="true")
     assert Scene.objects.get(pk=start.pk).ending_kind == "tragic"
 
 
@@ -130,7 +130,7 @@ def test_scene_form_errors_keep_the_text(studio, story):
     start = Scene.objects.get(scenario=story, title="Start")
     response = studio.post(reverse("studio:scene", args=[story.pk, start.pk]),
                            {"title": "", "text": "My long paragraph"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400 and "This field is required" in response.text
+    assert response.status_code == 422 and "This field is required" in response.text
     assert "My long paragraph" in response.text and Scene.objects.get(pk=start.pk).title == "Start"
 
 
@@ -148,7 +148,7 @@ def test_a_choice_cannot_lead_out_of_the_story(studio, story):
     elsewhere = SceneFactory(scenario=ScenarioFactory(author=story.author))
     response = studio.post(reverse("studio:add_choice", args=[story.pk, start.pk]),
                            {"text": "Portal", "to_scene": str(elsewhere.pk)}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400 and "Select a valid choice" in response.text
+    assert response.status_code == 422 and "No scene is called" in response.text
     assert not Choice.objects.filter(text="Portal").exists()
 
 
@@ -299,7 +299,7 @@ def test_the_later_of_two_tabs_is_refused_and_keeps_its_text(studio, story):
     assert first.status_code == 200
     second = studio.post(url, {"title": "Start", "text": "Tab two, long work", "is_start_scene": "on",
                                "version": version}, HTTP_HX_REQUEST="true")
-    assert second.status_code == 400 and "saved elsewhere" in second.text and "Tab two, long work" in second.text
+    assert second.status_code == 422 and "saved elsewhere" in second.text and "Tab two, long work" in second.text
     assert Scene.objects.get(pk=start.pk).text == "Tab one"
     fresh = first.text.split('name="version" value="', 1)[1].split('"', 1)[0]
     third = studio.post(url, {"title": "Start", "text": "Tab one again", "is_start_scene": "on", "version": fresh},
