@@ -154,8 +154,9 @@ async function save(options = {}) {
 document.addEventListener("input", (event) => {
   if (event.target.form && event.target.form === form() && FIELDS.includes(event.target.name)) schedule();
 });
+// (Not while a refusal or a conflict waits for the author: the same save would be refused again.)
 document.addEventListener("focusout", (event) => {
-  if (dirty && event.target.form === form() && FIELDS.includes(event.target.name)) save();
+  if (dirty && !blocked && event.target.form === form() && FIELDS.includes(event.target.name)) save();
 });
 document.addEventListener("click", (event) => {
   if (event.target.id === "autosave-retry") save();

@@ -27,3 +27,24 @@ document.addEventListener("htmx:afterSettle", (event) => {
     else (box.querySelector("[aria-invalid=true]") || box.querySelector("#new_choice"))?.focus();
   }
 });
+
+// The target pickers (inputs with list="scene-options"): the datalist holds at most 20 titles, those matching
+// what is typed, asked of the server as one types, so a story of thousands of scenes stays quick.
+let pickerTimer = null;
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (input.getAttribute?.("list") !== "scene-options") return;
+  clearTimeout(pickerTimer);
+  pickerTimer = setTimeout(async () => {
+    const list = document.getElementById("scene-options");
+    if (!list) return;
+    const address = new URL(list.dataset.url, window.location.href);
+    address.searchParams.set("q", input.value);
+    try {
+      const response = await fetch(address, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+      if (response.ok) list.innerHTML = await response.text();
+    } catch (error) {
+      console.warn("The scene titles could not be fetched:", error);
+    }
+  }, 150);
+});
