@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .views import (auth, dashboard, endings, files, history, layout, media, playtest, replace, scenes, state,
-                    story_map)
+                    story_map, story_settings)
 
 app_name = "studio"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("stories/new/", dashboard.create_story, name="create_story"),
     path("stories/import/", dashboard.import_story, name="import_story"),
     path("stories/<str:story_id>/", story_map.story_map, name="story"),
+    path("stories/<str:story_id>/settings/", story_settings.story_settings, name="story_settings"),
     path("stories/<str:story_id>/outline/", story_map.outline, name="outline"),
     path("stories/<str:story_id>/map.json", story_map.map_json, name="map_json"),
     path("stories/<str:story_id>/map/place/", story_map.place, name="map_place"),

@@ -53,6 +53,11 @@ ROUTES = [
     ("add_choice", "post", ("story", "end"), {"text": "Again", "to_scene": "start"}),
     ("edit_choice", "post", ("story", "start", "choice"), {"text": "Renamed", "to_scene": "end"}),
     ("delete_choice", "post", ("story", "start", "choice"), {}),
+    ("autosave", "post", ("story", "start"), {"title": "Renamed", "text": "Typed"}),
+    ("add_choice_text", "post", ("story", "start"), {"choice": "Sneak in -> Secret room"}),
+    ("scene_titles", "get", ("story",), None),
+    ("story_settings", "get", ("story",), None),
+    ("story_settings", "post", ("story",), {"title": "Taken over", "language": "en"}),
 ]
 
 
