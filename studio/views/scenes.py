@@ -194,7 +194,9 @@ def autosave(request, story_id, scene_id):
                                  "theirs": {"title": theirs.title, "text": theirs.text, "version": version_of(theirs)}},
                                 status=409)
         fields = dict(error.field_errors) or {"title": [error.message]}
-        return JsonResponse({"error": error.message, "fields": fields, "retry": False}, status=422)
+        labels = {"title": "Scene title", "text": "Scene text"}
+        said = " ".join(f"{labels.get(name, name)}: {' '.join(messages)}" for name, messages in fields.items())
+        return JsonResponse({"error": said, "fields": fields, "retry": False}, status=422)
     response = JsonResponse({"version": version_of(scene), "title": scene.title, "text": scene.text,
                              "links": len(added), "scenes": [str(scene.pk), *(str(link.target.pk) for link in added)]})
     return story_changed(response, scene, *(link.target for link in added))

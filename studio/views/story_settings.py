@@ -30,6 +30,8 @@ class StorySettingsForm(forms.Form):
 
 
 def _page(request, scenario, form, status=200):
+    if not scenario.cover_image_id:
+        form.fields.pop("remove_cover", None)
     return render(request, "studio/story_settings.html", {
         "scenario": scenario, "form": form, "review": selectors.review_publishing(scenario),
     }, status=status)
