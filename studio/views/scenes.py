@@ -106,7 +106,7 @@ def story_changed(response, *scenes):
 
 
 def _panel(request, scenario, scene, form=None, choice_form=None, new_choice_form=None, status=200, changed=(),
-           notice="", notice_at=""):
+           notice="", notice_at="", typed_row=None):
     """The scene panel; `notice` (a confirmation) shows beside the control `notice_at` names."""
     context = map_context(scenario, selected=scene)
     story = context["story"]
@@ -124,7 +124,8 @@ def _panel(request, scenario, scene, form=None, choice_form=None, new_choice_for
         "choice_rows": [(choice, {"condition": names.condition(choice.condition or {}),
                                   "effects": names.effects(choice.effects),
                                   "target": story.scenes_by_id[choice.to_scene_id].title
-                                  if choice.to_scene_id in story.scenes_by_id else ""})
+                                  if choice.to_scene_id in story.scenes_by_id else "",
+                                  "typed": typed_row if typed_row and typed_row["pk"] == choice.pk else None})
                         for choice in story.choices_from(scene)],
         "has_state": bool(scenario.variables or scenario.items),
         "choice_form": choice_form or ChoiceForm(),
@@ -326,7 +327,11 @@ def edit_choice(request, story_id, scene_id, choice_id):
         if not request.htmx:
             messages.error(request, error.message)
             return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
-        return _panel(request, scenario, scene, status=422, notice=error.message, notice_at=f"choice-{choice.pk}")
+        typed = {"pk": choice.pk, "text": request.POST.get("text", ""), "to_scene": request.POST.get("to_scene", ""),
+                 "field": next(iter(error.field_errors), "")}
+        said = next(iter(error.field_errors.values()), [error.message])[0]
+        return _panel(request, scenario, scene, status=422, notice=said, notice_at=f"choice-{choice.pk}",
+                      typed_row=typed if "move" not in request.POST else None)
     return _saved(request, scenario, scene, f"Choice “{choice.text}” saved.", f"choice-{choice.pk}", changed)
 
 

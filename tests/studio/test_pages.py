@@ -327,7 +327,8 @@ def test_edit_and_reorder_choices(studio, story):
         second.pk, first.pk]
     assert panel.index("Wait a little") < panel.index("Open the door")
     refused = studio.post(url, {"text": "", "to_scene": str(end.pk)}, HTTP_HX_REQUEST="true")
-    assert "Please correct these fields" in refused.text and Choice.objects.get(pk=second.pk).text == "Wait a little"
+    assert refused.status_code == 422 and "This field cannot be blank." in refused.text
+    assert Choice.objects.get(pk=second.pk).text == "Wait a little"
 
 
 def test_every_studio_form_needs_its_csrf_token(author, story):
@@ -402,3 +403,16 @@ def test_every_panel_edit_tells_the_map_which_scenes_changed(studio, story):
     assert json.loads(delete.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk), str(other.pk)]}}
     refused = studio.post(reverse("studio:scene", args=[story.pk, start.pk]), {"title": ""}, HTTP_HX_REQUEST="true")
     assert "HX-Trigger" not in refused.headers
+
+
+def test_a_refused_choice_edit_keeps_what_was_typed_beside_its_field(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    choice = Choice.objects.get(scenario=story)
+    url = reverse("studio:edit_choice", args=[story.pk, start.pk, choice.pk])
+    response = studio.post(url, {"text": "Fly away", "to_scene": "Nowhere land"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    assert 'value="Fly away"' in response.text and 'value="Nowhere land"' in response.text
+    assert f'aria-invalid="true" aria-describedby="choice-notice-{choice.pk}"' in response.text
+    assert "No scene is called “Nowhere land”" in response.text
+    assert Choice.objects.get(pk=choice.pk).text == "Open the door"
+    assert "HX-Trigger" not in response.headers
