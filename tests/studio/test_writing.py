@@ -115,8 +115,10 @@ def test_refusals_show_in_place_with_debug_on_and_off(story, settings, debug):
     page.get_by_label("Scene text", exact=True).fill("Keep this paragraph.")
     page.get_by_label("Scene title", exact=True).fill("")
     page.click("#save-scene")
-    page.wait_for_selector("#id_title[aria-invalid=true]")
+    # The panel as the server answered the refused form (autosave may have flagged the field a moment before).
+    wait_until(page, "document.getElementById('id_title_error')?.textContent === 'This field is required.'")
     title = page.get_by_label("Scene title", exact=True)
+    assert title.get_attribute("aria-invalid") == "true"
     message = page.locator(f"#{title.get_attribute('aria-describedby').split()[0]}")
     assert message.inner_text() == "This field is required."
     assert page.get_by_label("Scene text", exact=True).input_value() == "Keep this paragraph."
