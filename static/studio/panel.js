@@ -48,3 +48,15 @@ document.addEventListener("input", (event) => {
     }
   }, 150);
 });
+
+// Only the newest request into the panel may fill it: the late answer of a save must not replace
+// the scene the author has opened since (its HX-Trigger still reaches the map).
+let newestPanelRequest = null;
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (event.detail.target?.id === "panel") newestPanelRequest = event.detail.xhr;
+});
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.target?.id === "panel" && newestPanelRequest && event.detail.xhr !== newestPanelRequest) {
+    event.detail.shouldSwap = false;
+  }
+});
