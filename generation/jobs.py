@@ -12,7 +12,7 @@ from story_admin.exceptions import StoryError
 from story_admin.models import Asset, AssetStatus, MediaKind
 
 from .media_files import inspect_media
-from .providers.base import MediaRequest, ProviderError, TransientProviderError
+from .providers.base import MediaRequest, NotSetUpError, ProviderError, TransientProviderError
 from .providers.registry import provider_for
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,10 @@ def generate_asset(asset_id: str) -> str:
     except Exception as error:
         if isinstance(error, (ProviderError, StoryError)) and not isinstance(error, TransientProviderError):
             logger.warning("Generating asset %s failed: %s", asset_id, error)
-            _update(asset, status=AssetStatus.FAILED, error=str(getattr(error, "message", error)))
+            # It would fail the same way again: the studio offers no Retry (and says "not set up" for NotSetUpError).
+            _update(asset, status=AssetStatus.FAILED, error=str(getattr(error, "message", error)),
+                    metadata={**asset.metadata, "will_repeat": True,
+                              "not_set_up": isinstance(error, NotSetUpError)})
             return "failed"
         if not isinstance(error, TransientProviderError):
             logger.exception("Generating asset %s broke", asset_id)

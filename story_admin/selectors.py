@@ -460,3 +460,25 @@ def reading_of(progress: PlayerProgress, story: Story) -> Reading:
         ending_count=len(ending_ids),
         can_go_back=len(progress.history) > 1, stuck=stuck_message(progress, story),
     )
+
+
+def title_key(title: str) -> str:
+    """A scene title as uniqueness sees it: case and extra spaces aside."""
+    return " ".join((title or "").split()).casefold()
+
+
+def scene_by_title(*, scenario_id, title: str) -> Scene | None:
+    key = title_key(title)
+    return next((scene for scene in Scene.objects.filter(scenario_id=scenario_id)
+                 if title_key(scene.title) == key), None) if key else None
+
+
+def scene_titles_matching(*, scenario_id, query: str, limit: int = 20) -> list[str]:
+    """Titles for the target picker: those starting with the query first, then those containing it."""
+    key = title_key(query)
+    titles = sorted(Scene.objects.filter(scenario_id=scenario_id).values_list("title", flat=True), key=str.casefold)
+    if not key:
+        return titles[:limit]
+    starting = [title for title in titles if title_key(title).startswith(key)]
+    containing = [title for title in titles if key in title_key(title) and title not in starting]
+    return (starting + containing)[:limit]

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .views import (auth, dashboard, endings, files, history, layout, media, playtest, previews, replace, scenes,
-                    state, story_map)
+                    state, story_map, story_settings)
 
 app_name = "studio"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("stories/new/", dashboard.create_story, name="create_story"),
     path("stories/import/", dashboard.import_story, name="import_story"),
     path("stories/<str:story_id>/", story_map.story_map, name="story"),
+    path("stories/<str:story_id>/settings/", story_settings.story_settings, name="story_settings"),
     path("stories/<str:story_id>/outline/", story_map.outline, name="outline"),
     path("stories/<str:story_id>/map.json", story_map.map_json, name="map_json"),
     path("stories/<str:story_id>/problems/", story_map.problems, name="problems"),
@@ -46,7 +47,10 @@ urlpatterns = [
     path("stories/<str:story_id>/undo-delete/", scenes.undo_delete, name="undo_delete"),
     path("stories/<str:story_id>/export/<str:format>/", files.export_story, name="export_story"),
     path("stories/<str:story_id>/scenes/new/", scenes.add_scene, name="add_scene"),
+    path("stories/<str:story_id>/scenes/titles/", scenes.scene_titles, name="scene_titles"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/", scenes.scene_panel, name="scene"),
+    path("stories/<str:story_id>/scenes/<str:scene_id>/autosave/", scenes.autosave, name="autosave"),
+    path("stories/<str:story_id>/scenes/<str:scene_id>/choices/new/", scenes.add_choice_text, name="add_choice_text"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/move/", scenes.move_scene, name="move_scene"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/delete/", scenes.delete_scene, name="delete_scene"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/media/", media.media, name="media"),

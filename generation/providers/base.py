@@ -23,6 +23,10 @@ class ProviderError(Exception):
     """The provider refused or cannot work here; trying again will not help."""
 
 
+class NotSetUpError(ProviderError):
+    """The server lacks what the provider needs (a token, a package, a program): only an administrator can fix it."""
+
+
 class TransientProviderError(ProviderError):
     """A passing failure (overload, timeout): the job may be retried."""
 

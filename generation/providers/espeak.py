@@ -5,7 +5,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .base import MediaRequest, MediaResult, ProviderError
+from .base import MediaRequest, MediaResult, NotSetUpError, ProviderError
 
 
 class EspeakNarrationProvider:
@@ -17,7 +17,7 @@ class EspeakNarrationProvider:
     def generate(self, request: MediaRequest, *, progress=None) -> MediaResult:
         executable = shutil.which("espeak-ng")
         if executable is None:
-            raise ProviderError("Offline narration needs espeak-ng (Debian: apt-get install espeak-ng).")
+            raise NotSetUpError("Offline narration needs espeak-ng (Debian: apt-get install espeak-ng).")
         if not request.prompt.strip():
             raise ProviderError("There is no text to narrate.")
         with tempfile.TemporaryDirectory() as folder:

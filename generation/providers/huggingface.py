@@ -7,7 +7,7 @@ import time
 import requests
 from django.conf import settings
 
-from .base import MediaRequest, MediaResult, ProviderError, TransientProviderError
+from .base import MediaRequest, MediaResult, NotSetUpError, ProviderError, TransientProviderError
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class HuggingFaceImageProvider:
 
     def generate(self, request: MediaRequest, *, progress=None) -> MediaResult:
         if not self.token:
-            raise ProviderError("Image generation needs a Hugging Face token: set HUGGINGFACE_API_TOKEN.")
+            raise NotSetUpError("Image generation needs a Hugging Face token: set HUGGINGFACE_API_TOKEN.")
         url = f"{self.base_url}/{self.model}"
         for attempt in range(1, self.max_attempts + 1):
             try:

@@ -6,7 +6,7 @@ import wave
 
 from django.conf import settings
 
-from .base import MediaRequest, MediaResult, ProviderError
+from .base import MediaRequest, MediaResult, NotSetUpError
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ def load_model(name: str):
         import torch
         from transformers import AutoProcessor, MusicgenForConditionalGeneration
     except ImportError:
-        raise ProviderError(
+        raise NotSetUpError(
             "Music generation needs torch and transformers: pip install -r requirements-music.txt") from None
     device = "cuda" if torch.cuda.is_available() else "cpu"
     dtype = torch.float16 if device == "cuda" else torch.float32

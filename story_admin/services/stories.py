@@ -14,7 +14,7 @@ from django_mongodb_backend import transaction
 from ..exceptions import NotFound, NotPlayable, StoryError, StoryRuleError, on_field
 from ..models import Asset, Choice, EndingKind, MediaKind, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_author, ensure_can_edit
-from ..selectors import get_visible_asset, load_story
+from ..selectors import get_visible_asset, load_story, title_key
 from ..layout import layered_positions
 from ..twine.model import new_ifid
 from ..validation import publishing_problems
@@ -147,6 +147,8 @@ def create_scene(*, editor: User, scenario: Scenario, title: str, text: str = ""
     _refuse_unknown(state, {"effects", "effects_text"}, "scene")
     state = state_changes(scenario, state)
     ensure_visible_media(editor, {"image": image, "sound": sound, "music": music})
+    _ensure_consistent_ending(is_end_scene=is_end_scene, ending_kind=ending_kind)
+    ensure_unique_title(scenario_id=scenario.pk, title=title)
     siblings = Scene.objects.filter(scenario=scenario)
     is_first = not siblings.exists()
     if order is None or position_x is None:
@@ -203,6 +205,11 @@ def update_scene(*, editor: User, scene: Scene, expected_version: str | None = N
     ensure_visible_media(editor, {name: changes[name] for name in MEDIA_TYPES if name in changes})
     if "title" in changes:
         changes["title"] = (changes["title"] or "").strip()
+        if changes["title"] != scene.title:
+            ensure_unique_title(scenario_id=scene.scenario_id, title=changes["title"], scene_id=scene.pk)
+    if changes.get("ending_kind"):
+        _ensure_consistent_ending(is_end_scene=changes.get("is_end_scene", scene.is_end_scene),
+                                  ending_kind=changes["ending_kind"])
     loaded = {field.attname: getattr(scene, field.attname) for field in scene._meta.concrete_fields}
     with _applied(scene, changes):
         check_scene(scene)
@@ -231,6 +238,38 @@ def update_scene(*, editor: User, scene: Scene, expected_version: str | None = N
                 scene.version = saved.values_list("version", flat=True).first() or 0
         scene.updated_at = now
     return scene
+
+
+def _ensure_consistent_ending(*, is_end_scene: bool, ending_kind: str) -> None:
+    """A kind of ending belongs to an ending: a kind on a scene that is no ending is refused, not dropped."""
+    if ending_kind and not is_end_scene:
+        raise StoryRuleError(
+            "Only an ending has a kind of ending: mark the scene as an ending, or choose “Not an ending”.",
+            field_errors={"ending_kind": ["Only an ending has a kind of ending."]})
+
+
+def ensure_unique_title(*, scenario_id, title: str, scene_id=None) -> None:
+    """Two scenes of a story never share a title (compared without case or extra spaces)."""
+    key = title_key(title)
+    if not key:
+        return  # an empty title is refused by the field's own check, with its own message
+    others = Scene.objects.filter(scenario_id=scenario_id)
+    if scene_id is not None:
+        others = others.exclude(pk=scene_id)
+    if any(title_key(other) == key for other in others.values_list("title", flat=True)):
+        raise StoryRuleError(
+            f"This story already has a scene called “{title.strip()}”: give this one another title.",
+            field_errors={"title": [f"Another scene of this story is already called “{title.strip()}”."]})
+
+
+def free_scene_title(*, scenario_id, base: str = "New scene") -> str:
+    """`base`, or `base 2`, `base 3`… : the first title no scene of the story has yet."""
+    taken = {title_key(title) for title in Scene.objects.filter(scenario_id=scenario_id).values_list(
+        "title", flat=True)}
+    title, number = base, 2
+    while title_key(title) in taken:
+        title, number = f"{base} {number}", number + 1
+    return title
 
 
 def _expected_version(value) -> int | None:

@@ -50,7 +50,7 @@ def links_in(text: str) -> list[Link]:
     return [parse_link(text[start + 2:end - 2]) for start, end in _spans(text)]
 
 
-def _without_links(text: str) -> str:
+def without_links(text: str) -> str:
     """`text` with each link replaced by its label."""
     out, index = [], 0
     for start, end in _spans(text):
@@ -72,7 +72,7 @@ def is_links_only(line: str) -> bool:
 def prose_of(text: str) -> str:
     """The passage text without its link markup: link-only lines go, inline links keep their label."""
     lines = [line for line in text.splitlines() if not is_links_only(line)]
-    return _without_links("\n".join(lines)).strip()
+    return without_links("\n".join(lines)).strip()
 
 
 def link_markup(label: str, target: str) -> str:

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from generation.languages import NARRATION_LANGUAGES
 from story_admin import selectors, services
 from story_admin.exceptions import StoryError
 from story_admin.services.copies import duplicate_scenario
@@ -16,7 +17,8 @@ from .access import apply_errors, author_required, editable_story
 class StoryForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    language = forms.CharField(max_length=12, initial="fr", help_text="fr, en, es…")
+    language = forms.ChoiceField(choices=NARRATION_LANGUAGES, initial="fr",
+                                 help_text="The language narration reads the story in.")
 
 
 class ImportForm(forms.Form):

@@ -35,7 +35,7 @@ def _act(request, story_id, scene_id, action):
         action(_scene(scenario, scene_id))
     except StoryError as error:
         messages.error(request, error.message)
-        return _media(request, scenario, _scene(scenario, scene_id), status=400 if request.htmx else 200)
+        return _media(request, scenario, _scene(scenario, scene_id), status=422 if request.htmx else 200)
     return _media(request, scenario, _scene(scenario, scene_id))
 
 

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -10,8 +10,9 @@ from django_htmx.http import trigger_client_event
 
 from generation.selectors import any_pending, scene_media
 from story_admin import selectors, services
-from story_admin.exceptions import NotFound, StoryError
-from story_admin.services.stories import version_of
+from story_admin.exceptions import NotFound, StoryError, StoryRuleError
+from story_admin.services.quick_links import add_choice_by_text, update_scene_with_links
+from story_admin.services.stories import STALE_SCENE, version_of
 from story_admin.services.undo import delete_choice_with_undo, delete_scene_with_undo, restore
 from story_admin.models import Choice, EndingKind, Scene
 from story_admin.state.schema import SceneNames
@@ -20,12 +21,15 @@ from .access import apply_errors, author_required, editable_story
 from .story_map import map_context
 
 
+ENDINGS = [("", "Not an ending")] + [(kind, label) for kind, label in EndingKind.choices if kind]
+
+
 class SceneForm(forms.Form):
     title = forms.CharField(max_length=200, label="Scene title")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False, label="Scene text")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False, label="Scene text",
+                           help_text="[[Take the lantern->The cave]] becomes a choice when the text is saved.")
+    ending = forms.ChoiceField(choices=ENDINGS, required=False, label="Ending")
     is_start_scene = forms.BooleanField(required=False, label="Start of the story")
-    is_end_scene = forms.BooleanField(required=False, label="An ending")
-    ending_kind = forms.ChoiceField(choices=EndingKind.choices, required=False, label="Kind of ending")
     effects_text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}), required=False, label="Effects on arrival",
         help_text='One per line, with the story\'s variables and items: gold += 5, gain "lantern", luck = 2d6.')
@@ -35,18 +39,46 @@ class SceneForm(forms.Form):
         kwargs.setdefault("label_suffix", "")  # labels read exactly "Scene title", "Scene text"
         super().__init__(*args, **kwargs)
 
+    def changes(self) -> dict:
+        """The service's fields: the one "Ending" control is `is_end_scene` and `ending_kind`."""
+        changes = dict(self.cleaned_data)
+        ending = changes.pop("ending")
+        changes.pop("version")
+        return {**changes, "is_end_scene": bool(ending), "ending_kind": ending}
+
 
 CHOICE_STATE_FIELDS = ("condition_text", "locked_reason", "effects_text")
 
 
 class ChoiceForm(forms.Form):
-    text = forms.CharField(max_length=500, label="Label")
-    to_scene = forms.ChoiceField(label="Leads to")
+    """A choice with its target picked by title (a combobox over the story's scenes)."""
 
-    def __init__(self, *args, scenes=(), **kwargs):
+    text = forms.CharField(max_length=500, label="Label")
+    to_scene = forms.CharField(label="Leads to", widget=forms.TextInput(attrs={
+        "list": "scene-options", "autocomplete": "off"}),
+        help_text="Type to search the scenes by title.")
+
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "choice_%s")  # its "text" must not share the scene form's id_text
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["to_scene"].choices = [(str(scene.pk), scene.title) for scene in scenes]
+
+
+class NewChoiceForm(forms.Form):
+    choice = forms.CharField(max_length=800, label="New choice", widget=forms.TextInput(attrs={
+        "placeholder": "Take the lantern -> The cave", "autocomplete": "off", "enterkeyhint": "done"}),
+        help_text="Words of the choice -> title of a scene; a new title adds that scene.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "new_%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def refused(request) -> int:
+    """The status of a refused form: 422 for htmx, which base.html's htmx-config swaps in place (and which
+    django-htmx's DEBUG error page, bound to 400/403/404/500, leaves alone); 400 for a plain form post."""
+    return 422 if request.htmx else 400
 
 
 def _object_id(value):
@@ -73,22 +105,33 @@ def story_changed(response, *scenes):
     return response
 
 
-def _panel(request, scenario, scene, form=None, choice_form=None, status=200, changed=()):
+def _panel(request, scenario, scene, form=None, choice_form=None, new_choice_form=None, status=200, changed=(),
+           notice="", notice_at="", typed_row=None):
+    """The scene panel; `notice` (a confirmation) shows beside the control `notice_at` names."""
     context = map_context(scenario, selected=scene)
     story = context["story"]
     scene = story.scenes_by_id[scene.pk]
     names = SceneNames(story)
     context.update({
-        "scene": scene, "choices": story.choices_from(scene), "all_scenes": story.scenes,
+        "scene": scene, "choices": story.choices_from(scene),
+        "first_titles": selectors.scene_titles_matching(scenario_id=scenario.pk, query=""),
         "scene_problems": [problem for problem in context["problems"] if problem.scene_id == scene.pk],
-        "form": form or SceneForm(initial={**{name: getattr(scene, name) for name in SceneForm.base_fields
-                                              if name not in ("version", "effects_text")},
+        "form": form or SceneForm(initial={"title": scene.title, "text": scene.text,
+                                           "ending": scene.ending_kind if scene.is_end_scene else "",
+                                           "is_start_scene": scene.is_start_scene,
                                            "effects_text": names.effects(scene.effects) or "",
                                            "version": version_of(scene)}),
         "choice_rows": [(choice, {"condition": names.condition(choice.condition or {}),
-                                  "effects": names.effects(choice.effects)}) for choice in story.choices_from(scene)],
+                                  "effects": names.effects(choice.effects),
+                                  "target": story.scenes_by_id[choice.to_scene_id].title
+                                  if choice.to_scene_id in story.scenes_by_id else "",
+                                  "typed": typed_row if typed_row and typed_row["pk"] == choice.pk else None})
+                        for choice in story.choices_from(scene)],
         "has_state": bool(scenario.variables or scenario.items),
-        "choice_form": choice_form or ChoiceForm(scenes=story.scenes),
+        "choice_form": choice_form or ChoiceForm(),
+        "new_choice_form": new_choice_form or NewChoiceForm(),
+        "notice": notice, "notice_at": notice_at,
+        "notice_row": notice_at.removeprefix("choice-") if notice_at.startswith("choice-") else "",
         "slots": (slots := scene_media(scene)), "pending": any_pending(slots),
     })
     if names.effects(scene.effects) is None:  # effects stored in a form the studio cannot print: kept, not shown
@@ -96,6 +139,14 @@ def _panel(request, scenario, scene, form=None, choice_form=None, status=200, ch
     template = "studio/partials/scene_panel.html" if request.htmx else "studio/scene_page.html"
     response = render(request, template, context, status=status)
     return story_changed(response, *changed) if changed and request.htmx else response
+
+
+def _saved(request, scenario, scene, message, at, changed):
+    """After an edit: the panel again, the confirmation beside the control used (a plain post: a redirect)."""
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
+    return _panel(request, scenario, scene, changed=changed, notice=message, notice_at=at)
 
 
 @author_required
@@ -106,20 +157,59 @@ def scene_panel(request, story_id, scene_id):
         return _panel(request, scenario, scene)
     form = SceneForm(request.POST)
     if form.is_valid():
-        changes = dict(form.cleaned_data)
-        version = changes.pop("version") or None
+        changes = form.changes()
         if "effects_text" not in request.POST:  # not shown: effects stored in a form the studio cannot print
             changes.pop("effects_text")
         try:
-            services.update_scene(editor=request.user, scene=scene, expected_version=version, **changes)
+            scene, added = update_scene_with_links(editor=request.user, scene=scene,
+                                                   expected_version=form.cleaned_data["version"] or None, **changes)
         except StoryError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, f"“{scene.title}” saved.")
-            if not request.htmx:
-                return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
-            return _panel(request, scenario, scene, changed=[scene])
-    return _panel(request, scenario, scene, form=form, status=400)
+            return _saved(request, scenario, scene, f"“{scene.title}” saved.", "scene",
+                          [scene, *(link.target for link in added)])
+    return _panel(request, scenario, scene, form=form, status=refused(request))
+
+
+@author_required
+@require_POST
+def autosave(request, story_id, scene_id):
+    """Title and text saved while the author types (static/studio/autosave.js), as JSON.
+
+    200: saved, with the new version (and the text as stored, when its [[links]] became choices);
+    409: saved elsewhere since `version`: both versions, so the author keeps theirs or the other;
+    422: refused, with the message of each field.
+    """
+    scenario = editable_story(request, story_id)
+    scene = _scene(scenario, scene_id)
+    changes = {name: request.POST[name] for name in ("title", "text") if name in request.POST}
+    try:
+        scene, added = update_scene_with_links(editor=request.user, scene=scene,
+                                               expected_version=request.POST.get("version") or None, **changes)
+    except NotFound as error:
+        return JsonResponse({"error": error.message, "retry": False}, status=404)
+    except StoryError as error:
+        if error.message == STALE_SCENE:
+            theirs = Scene.objects.filter(pk=scene.pk).first()
+            return JsonResponse({"error": "Saved elsewhere (another tab or author) since you opened it.",
+                                 "theirs": {"title": theirs.title, "text": theirs.text, "version": version_of(theirs)}},
+                                status=409)
+        fields = dict(error.field_errors) or {"title": [error.message]}
+        labels = {"title": "Scene title", "text": "Scene text"}
+        said = " ".join(f"{labels.get(name, name)}: {' '.join(messages)}" for name, messages in fields.items())
+        return JsonResponse({"error": said, "fields": fields, "retry": False}, status=422)
+    response = JsonResponse({"version": version_of(scene), "title": scene.title, "text": scene.text,
+                             "links": len(added), "scenes": [str(scene.pk), *(str(link.target.pk) for link in added)]})
+    return story_changed(response, scene, *(link.target for link in added))
+
+
+@author_required
+def scene_titles(request, story_id):
+    """The target picker's options: at most 20 scene titles matching what was typed (for thousands of scenes)."""
+    scenario = editable_story(request, story_id)
+    query = request.GET.get("to_scene") or request.GET.get("q") or ""
+    return render(request, "studio/partials/scene_options.html",
+                  {"titles": selectors.scene_titles_matching(scenario_id=scenario.pk, query=query)})
 
 
 @author_required
@@ -131,8 +221,8 @@ def add_scene(request, story_id):
     if request.POST.get("x") and request.POST.get("y"):
         position = {"position_x": request.POST["x"], "position_y": request.POST["y"]}
     try:
-        scene = services.create_scene(editor=request.user, scenario=scenario,
-                                      title=request.POST.get("title", "").strip() or "New scene", **position)
+        title = request.POST.get("title", "").strip() or services.free_scene_title(scenario_id=scenario.pk)
+        scene = services.create_scene(editor=request.user, scenario=scenario, title=title, **position)
     except StoryError as error:
         messages.error(request, error.message)
         return redirect("studio:story", story_id=scenario.pk)
@@ -152,24 +242,59 @@ def move_scene(request, story_id, scene_id):
     return render(request, "studio/partials/map.html", map_context(scenario))
 
 
+def _target(scenario, value) -> Scene:
+    """The scene a picker names: by its title (the combobox), or by its id (older forms, the map)."""
+    value = (value or "").strip()
+    if not value:
+        raise StoryRuleError("Pick the scene the choice leads to.", field_errors={"to_scene": ["Pick a scene."]})
+    try:
+        scene = Scene.objects.filter(scenario=scenario, pk=selectors.parse_object_id(value)).first()
+    except NotFound:
+        scene = None
+    scene = scene or selectors.scene_by_title(scenario_id=scenario.pk, title=value)
+    if scene is None:
+        raise StoryRuleError(f"No scene of this story is called “{value}”.",
+                             field_errors={"to_scene": [f"No scene is called “{value}”: pick one from the list, "
+                                                        "or use “New choice” to add a new scene."]})
+    scene.scenario = scenario
+    return scene
+
+
 @author_required
 @require_POST
 def add_choice(request, story_id, scene_id):
     scenario = editable_story(request, story_id)
     scene = _scene(scenario, scene_id)
-    form = ChoiceForm(request.POST, scenes=Scene.objects.filter(scenario=scenario))
+    form = ChoiceForm(request.POST)
     if form.is_valid():
-        target = _scene(scenario, form.cleaned_data["to_scene"])
         try:
+            target = _target(scenario, form.cleaned_data["to_scene"])
             services.create_choice(editor=request.user, from_scene=scene, to_scene=target,
                                    text=form.cleaned_data["text"])
         except StoryError as error:
             apply_errors(form, error)
         else:
-            if not request.htmx:
-                return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
-            return _panel(request, scenario, scene, changed=[scene, target])
-    return _panel(request, scenario, scene, choice_form=form, status=400)
+            return _saved(request, scenario, scene, f"Choice to “{target.title}” added.", "choice", [scene, target])
+    return _panel(request, scenario, scene, choice_form=form, status=refused(request))
+
+
+@author_required
+@require_POST
+def add_choice_text(request, story_id, scene_id):
+    """The "New choice" field: "Open the door -> The cellar" links to that scene, or adds it beside this one."""
+    scenario = editable_story(request, story_id)
+    scene = _scene(scenario, scene_id)
+    form = NewChoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            added = add_choice_by_text(editor=request.user, from_scene=scene, text=form.cleaned_data["choice"])
+        except StoryError as error:
+            apply_errors(form, error)
+        else:
+            message = (f"New scene “{added.target.title}” added, linked by “{added.choice.text}”."
+                       if added.created_scene else f"“{added.choice.text}” now leads to “{added.target.title}”.")
+            return _saved(request, scenario, scene, message, "new-choice", [scene, added.target])
+    return _panel(request, scenario, scene, new_choice_form=form, status=refused(request))
 
 
 def _choice(scenario, scene, choice_id) -> Choice:
@@ -193,17 +318,21 @@ def edit_choice(request, story_id, scene_id, choice_id):
             services.reorder_choice(editor=request.user, choice=choice, offset=-1 if request.POST["move"] == "up" else 1)
         else:
             state = {name: request.POST[name] for name in CHOICE_STATE_FIELDS if name in request.POST}
-            target = _scene(scenario, request.POST.get("to_scene", ""))
+            target = _target(scenario, request.POST.get("to_scene", ""))
             before = Scene(pk=choice.to_scene_id)
             services.update_choice(editor=request.user, choice=choice, text=request.POST.get("text", ""),
                                    to_scene=target, **state)
             changed += [before, target]
     except StoryError as error:
-        messages.error(request, error.message)
-        changed = []
-    if not request.htmx:
-        return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
-    return _panel(request, scenario, scene, changed=changed)
+        if not request.htmx:
+            messages.error(request, error.message)
+            return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
+        typed = {"pk": choice.pk, "text": request.POST.get("text", ""), "to_scene": request.POST.get("to_scene", ""),
+                 "field": next(iter(error.field_errors), "")}
+        said = next(iter(error.field_errors.values()), [error.message])[0]
+        return _panel(request, scenario, scene, status=422, notice=said, notice_at=f"choice-{choice.pk}",
+                      typed_row=typed if "move" not in request.POST else None)
+    return _saved(request, scenario, scene, f"Choice “{choice.text}” saved.", f"choice-{choice.pk}", changed)
 
 
 @author_required
@@ -214,10 +343,7 @@ def delete_choice(request, story_id, scene_id, choice_id):
     choice = _choice(scenario, scene, choice_id)
     target = Scene(pk=choice.to_scene_id)
     request.session[undo_key(scenario)] = delete_choice_with_undo(editor=request.user, choice=choice)
-    messages.success(request, f"Choice “{choice.text}” deleted.")
-    if not request.htmx:
-        return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
-    return _panel(request, scenario, scene, changed=[scene, target])
+    return _saved(request, scenario, scene, f"Choice “{choice.text}” deleted.", "choices", [scene, target])
 
 
 def undo_key(scenario) -> str:

@@ -169,7 +169,8 @@ def link(request, story_id):
         # Two steps of the history (the scene, then the choice): the services each write in their own
         # transaction, and the backend cannot nest them.
         if target is None:
-            target = services.create_scene(editor=request.user, scenario=scenario, title="New scene",
+            target = services.create_scene(editor=request.user, scenario=scenario,
+                                           title=services.free_scene_title(scenario_id=scenario.pk),
                                            position_x=data.get("x"), position_y=data.get("y"))
         choice = services.create_choice(editor=request.user, from_scene=origin, to_scene=target,
                                         text=(data.get("label") or "").strip() or "Continue")

@@ -178,3 +178,15 @@ def test_publish_scenario_stays_strict_and_lists_what_blocks_it(gql, author):
     assert [(warning["code"], warning["scene"]) for warning in published["warnings"]] == [
         ("dead_end", {"title": "Seule"}), ("no_ending", None)]
     assert published["message"].startswith("Story published. Players may still meet: “Seule” is a dead end")
+
+
+def test_a_second_scene_of_the_same_title_is_a_business_refusal(gql, author):
+    """Scene titles are unique within a story: the old clients' shape of refusal, success false and a reason."""
+    gql.token = gql.data(LOGIN, {"email": author.email, "password": PASSWORD})["login"]["token"]
+    story = gql.data(CREATE_SCENARIO, {"input": {"title": "Twice", "isPublished": True}})["createScenario"]
+    story_id = story["scenario"]["mongoId"]
+    first = gql.data(CREATE_SCENE, {"input": editor_scene(story_id, "La cave", "Noir.", 0, start=True)})
+    again = gql.data(CREATE_SCENE, {"input": editor_scene(story_id, "la  cave", "Encore.", 1)})["createScene"]
+    assert first["createScene"]["success"] and again["success"] is False and again["scene"] is None
+    assert "already has a scene called “la  cave”" in again["message"]
+    assert Scene.objects.filter(scenario_id=Scenario.objects.get(title="Twice").pk).count() == 1

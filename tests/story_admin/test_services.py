@@ -6,6 +6,7 @@ from bson import ObjectId
 from story_admin import services
 from story_admin.exceptions import PermissionDenied, StoryRuleError
 from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene
+from story_admin.services.quick_links import add_choice_by_text, parse_choice_text, update_scene_with_links
 from tests.factories import AssetFactory, ScenarioFactory, SceneFactory, build_story
 from tests.snapshots import database_snapshot
 
@@ -230,3 +231,60 @@ def test_delete_choices_is_all_or_nothing(story, author, other_author):
 
 def test_ids_are_object_ids(story):
     assert isinstance(story.pk, ObjectId)
+
+
+def test_scene_titles_are_unique_within_a_story(story, author):
+    middle = story.scenes.get(title="Middle")
+    before = database_snapshot()
+    with pytest.raises(StoryRuleError) as created:
+        services.create_scene(editor=author, scenario=story, title=" middle ")
+    with pytest.raises(StoryRuleError) as renamed:
+        services.update_scene(editor=author, scene=story.scenes.get(title="End"), title="MIDDLE")
+    assert created.value.field_errors["title"] == ["Another scene of this story is already called “middle”."]
+    assert "already has a scene called “MIDDLE”" in renamed.value.message
+    assert database_snapshot() == before
+    services.update_scene(editor=author, scene=middle, title="Middle", text="Same title, kept.")
+    other = ScenarioFactory(author=author)
+    assert services.create_scene(editor=author, scenario=other, title="Middle").title == "Middle"
+    assert services.free_scene_title(scenario_id=story.pk, base="Middle") == "Middle 2"
+
+
+def test_a_kind_of_ending_on_a_scene_that_is_no_ending_is_refused(story, author):
+    middle = story.scenes.get(title="Middle")
+    before = database_snapshot()
+    with pytest.raises(StoryRuleError) as refused:
+        services.update_scene(editor=author, scene=middle, ending_kind="tragic")
+    with pytest.raises(StoryRuleError):
+        services.create_scene(editor=author, scenario=story, title="Cliff", ending_kind="tragic")
+    assert "ending_kind" in refused.value.field_errors and database_snapshot() == before
+    services.update_scene(editor=author, scene=middle, is_end_scene=True, ending_kind="tragic")
+    assert Scene.objects.get(pk=middle.pk).ending_kind == "tragic"
+
+
+def test_a_choice_and_its_scene_in_one_line(story, author):
+    start, end = story.scenes.get(title="Start"), story.scenes.get(title="End")
+    assert parse_choice_text("The cellar <- Go down") == ("Go down", "The cellar")
+    assert parse_choice_text("[[Rest]]") == ("Rest", "Rest")
+    new = add_choice_by_text(editor=author, from_scene=start, text="Open the hatch -> The cellar")
+    assert new.created_scene and new.target.title == "The cellar" and new.choice.to_scene_id == new.target.pk
+    linked = add_choice_by_text(editor=author, from_scene=start, text="Give up -> end")
+    assert not linked.created_scene and linked.choice.to_scene_id == end.pk
+    before = database_snapshot()
+    for bad in ("", "Jump ->", "-> End"):
+        with pytest.raises(StoryRuleError):
+            add_choice_by_text(editor=author, from_scene=start, text=bad)
+    assert database_snapshot() == before
+
+
+def test_links_in_a_scenes_text_become_choices_or_nothing(story, author):
+    start = story.scenes.get(title="Start")
+    text = "You may [[leave->End]] now.\n[[Attic]]\nKeep  this spacing "
+    scene, added = update_scene_with_links(editor=author, scene=start, text=text)
+    assert scene.text == Scene.objects.get(pk=start.pk).text == "You may leave now.\nKeep  this spacing "
+    assert [(link.choice.text, link.target.title, link.created_scene) for link in added] == [
+        ("leave", "End", False), ("Attic", "Attic", True)]
+    before = database_snapshot()
+    with pytest.raises(StoryRuleError):  # stale: no choice and no scene added either
+        update_scene_with_links(editor=author, scene=Scene.objects.get(pk=start.pk), expected_version="0",
+                                text="[[Cave]]")
+    assert database_snapshot() == before

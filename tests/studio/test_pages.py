@@ -136,8 +136,8 @@ def test_saving_a_scene_updates_the_problems(studio, story):
     assert response.status_code == 200 and "is a dead end" in response.text
     assert 'id="problems" hx-swap-oob="true"' not in response.text and 'id="map" hx-swap-oob="true"' not in response.text
     assert json.loads(response.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk)]}}
-    studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on", "is_end_scene": "on",
-                      "ending_kind": "tragic"}, HTTP_HX_REQUEST="true")
+    studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on", "ending": "tragic"},
+                HTTP_HX_REQUEST="true")
     assert Scene.objects.get(pk=start.pk).ending_kind == "tragic"
 
 
@@ -171,7 +171,7 @@ def test_scene_form_errors_keep_the_text(studio, story):
     start = Scene.objects.get(scenario=story, title="Start")
     response = studio.post(reverse("studio:scene", args=[story.pk, start.pk]),
                            {"title": "", "text": "My long paragraph"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400 and "This field is required" in response.text
+    assert response.status_code == 422 and "This field is required" in response.text
     assert "My long paragraph" in response.text and Scene.objects.get(pk=start.pk).title == "Start"
 
 
@@ -189,7 +189,7 @@ def test_a_choice_cannot_lead_out_of_the_story(studio, story):
     elsewhere = SceneFactory(scenario=ScenarioFactory(author=story.author))
     response = studio.post(reverse("studio:add_choice", args=[story.pk, start.pk]),
                            {"text": "Portal", "to_scene": str(elsewhere.pk)}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400 and "Select a valid choice" in response.text
+    assert response.status_code == 422 and "No scene is called" in response.text
     assert not Choice.objects.filter(text="Portal").exists()
 
 
@@ -343,7 +343,7 @@ def test_the_later_of_two_tabs_is_refused_and_keeps_its_text(studio, story):
     assert first.status_code == 200
     second = studio.post(url, {"title": "Start", "text": "Tab two, long work", "is_start_scene": "on",
                                "version": version}, HTTP_HX_REQUEST="true")
-    assert second.status_code == 400 and "saved elsewhere" in second.text and "Tab two, long work" in second.text
+    assert second.status_code == 422 and "saved elsewhere" in second.text and "Tab two, long work" in second.text
     assert Scene.objects.get(pk=start.pk).text == "Tab one"
     fresh = first.text.split('name="version" value="', 1)[1].split('"', 1)[0]
     third = studio.post(url, {"title": "Start", "text": "Tab one again", "is_start_scene": "on", "version": fresh},
@@ -371,7 +371,8 @@ def test_edit_and_reorder_choices(studio, story):
         second.pk, first.pk]
     assert panel.index("Wait a little") < panel.index("Open the door")
     refused = studio.post(url, {"text": "", "to_scene": str(end.pk)}, HTTP_HX_REQUEST="true")
-    assert "Please correct these fields" in refused.text and Choice.objects.get(pk=second.pk).text == "Wait a little"
+    assert refused.status_code == 422 and "This field cannot be blank." in refused.text
+    assert Choice.objects.get(pk=second.pk).text == "Wait a little"
 
 
 def test_every_studio_form_needs_its_csrf_token(author, story):
@@ -446,3 +447,16 @@ def test_every_panel_edit_tells_the_map_which_scenes_changed(studio, story):
     assert json.loads(delete.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk), str(other.pk)]}}
     refused = studio.post(reverse("studio:scene", args=[story.pk, start.pk]), {"title": ""}, HTTP_HX_REQUEST="true")
     assert "HX-Trigger" not in refused.headers
+
+
+def test_a_refused_choice_edit_keeps_what_was_typed_beside_its_field(studio, story):
+    start = Scene.objects.get(scenario=story, title="Start")
+    choice = Choice.objects.get(scenario=story)
+    url = reverse("studio:edit_choice", args=[story.pk, start.pk, choice.pk])
+    response = studio.post(url, {"text": "Fly away", "to_scene": "Nowhere land"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    assert 'value="Fly away"' in response.text and 'value="Nowhere land"' in response.text
+    assert f'aria-invalid="true" aria-describedby="choice-notice-{choice.pk}"' in response.text
+    assert "No scene is called “Nowhere land”" in response.text
+    assert Choice.objects.get(pk=choice.pk).text == "Open the door"
+    assert "HX-Trigger" not in response.headers

@@ -66,6 +66,11 @@ ROUTES = [
     ("previews", "get", ("story",), None),
     ("create_preview", "post", ("story",), {}),
     ("revoke_preview", "post", ("story", "link"), {}),
+    ("autosave", "post", ("story", "start"), {"title": "Renamed", "text": "Typed"}),
+    ("add_choice_text", "post", ("story", "start"), {"choice": "Sneak in -> Secret room"}),
+    ("scene_titles", "get", ("story",), None),
+    ("story_settings", "get", ("story",), None),
+    ("story_settings", "post", ("story",), {"title": "Taken over", "language": "en"}),
 ]
 
 

@@ -1,0 +1,214 @@
+// Autosave of the scene panel's title and text: nothing typed is lost.
+// - Saves 1 s after the last keystroke, when a field loses the focus, and when the page is left (a keepalive
+//   request); before the panel is replaced by another htmx request (another scene, a choice added, Close),
+//   the pending text is saved first, and the request waits for it.
+// - Each save names the version it started from; the server refuses a save over a newer one (409) and
+//   sends the other version: both are shown, the author keeps theirs or the other. Never a silent loss.
+// - The status beside the fields says Saving… / Saved / Not saved (the reason, and Retry when retrying can help).
+
+const DELAY_MS = 1000;
+const FIELDS = ["title", "text"];
+let timer = null;
+let dirty = false;
+let saving = null;   // the save in flight (a promise of true: saved, false: not saved)
+let blocked = false; // a refusal or a conflict: the author must act before leaving the scene
+
+const form = () => document.getElementById("scene-form");
+const csrfToken = () => JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+
+function setStatus(text, { error = false, retry = false } = {}) {
+  const status = document.getElementById("autosave-status");
+  if (!status) return;
+  status.textContent = text;
+  status.classList.toggle("error", error);
+  const button = document.getElementById("autosave-retry");
+  if (button) button.hidden = !retry;
+}
+
+function showFieldError(name, message) {
+  const input = form()?.elements[name];
+  if (!input) return;
+  const id = `${input.id}_error`;
+  let note = document.getElementById(id);
+  if (message) {
+    if (!note) {
+      note = document.createElement("span");
+      note.id = id;
+      note.className = "error";
+      note.setAttribute("role", "alert");
+      input.closest(".field").append(note);
+    }
+    note.textContent = message;
+    input.setAttribute("aria-invalid", "true");
+    const described = new Set((input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean));
+    described.add(id);
+    input.setAttribute("aria-describedby", [...described].join(" "));
+    input.closest(".field").classList.add("invalid");
+  } else {
+    note?.remove();
+    input.removeAttribute("aria-invalid");
+    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((each) => each && each !== id);
+    if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+    else input.removeAttribute("aria-describedby");
+    input.closest(".field")?.classList.remove("invalid");
+  }
+}
+
+function schedule() {
+  dirty = true;
+  blocked = false;
+  clearTimeout(timer);
+  setStatus("Not saved yet…");
+  timer = setTimeout(() => save(), DELAY_MS);
+}
+
+// Replace the text by what the server stored (its [[links]] became choices), keeping the caret near where it was.
+function replaceText(input, stored) {
+  const fromEnd = input.value.length - (input.selectionEnd ?? input.value.length);
+  input.value = stored;
+  if (document.activeElement === input) {
+    const at = Math.max(0, stored.length - fromEnd);
+    input.setSelectionRange(at, at);
+  }
+}
+
+function showConflict(theirs) {
+  const box = document.getElementById("autosave-conflict");
+  if (!box) return;
+  box.querySelector("[data-theirs=title]").textContent = theirs.title;
+  box.querySelector("[data-theirs=text]").textContent = theirs.text;
+  box.dataset.version = theirs.version;
+  box.dataset.title = theirs.title;
+  box.dataset.text = theirs.text;
+  box.hidden = false;
+}
+
+async function send({ keepalive = false } = {}) {
+  const scene = form();
+  const values = Object.fromEntries(FIELDS.map((name) => [name, scene.elements[name].value]));
+  const body = new URLSearchParams({ ...values, version: scene.elements.version.value });
+  dirty = false;
+  setStatus("Saving…");
+  let response;
+  try {
+    response = await fetch(scene.dataset.autosaveUrl, {
+      method: "POST", body, keepalive, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+    });
+  } catch (error) {
+    dirty = true;
+    setStatus("Not saved: the server could not be reached. Your text is still here.", { error: true, retry: true });
+    return false;
+  }
+  if (!scene.isConnected) return response.ok;
+  let answer = {};
+  try { answer = await response.json(); } catch (error) { answer = {}; }
+  if (response.ok) {
+    scene.elements.version.value = answer.version;
+    showFieldError("title", "");
+    const text = scene.elements.text;
+    if (answer.text !== values.text && text.value === values.text) replaceText(text, answer.text);
+    if (answer.title && scene.elements.title.value.trim() === answer.title) {
+      document.getElementById("scene-title").textContent = answer.title;
+    }
+    document.getElementById("autosave-conflict").hidden = true;
+    setStatus(answer.links ? `Saved: ${answer.links} choice${answer.links === 1 ? "" : "s"} added from the text.` : "Saved.");
+    document.body.dispatchEvent(new CustomEvent("story-changed", { detail: { scenes: answer.scenes } }));
+    document.body.dispatchEvent(new CustomEvent("story-edited"));
+    if (answer.links) refreshChoices();
+    return true;
+  }
+  dirty = true;
+  blocked = true;
+  if (response.status === 409 && answer.theirs) {
+    showConflict(answer.theirs);
+    setStatus("Not saved: this scene was saved elsewhere meanwhile. Choose which version to keep, below.", { error: true });
+  } else if (response.status === 422 && answer.fields) {
+    for (const name of FIELDS) showFieldError(name, (answer.fields[name] || []).join(" "));
+    setStatus(`Not saved: ${answer.error}`, { error: true });
+  } else if (answer.retry === false) {
+    setStatus(`Not saved: ${answer.error}`, { error: true });
+  } else {
+    blocked = false;
+    setStatus(`Not saved: the server answered ${response.status}. Your text is still here.`, { error: true, retry: true });
+  }
+  return false;
+}
+
+function refreshChoices() {
+  const scene = form();
+  if (scene && window.htmx) {
+    window.htmx.ajax("GET", scene.getAttribute("action"), { target: "#choices", select: "#choices", swap: "outerHTML" });
+  }
+}
+
+// One save at a time; a save asked for during another waits for it, then sends what is there by then.
+async function save(options = {}) {
+  clearTimeout(timer);
+  if (saving) await saving;
+  if (!dirty || !form()) return !blocked;
+  saving = send(options);
+  try { return await saving; } finally { saving = null; }
+}
+
+document.addEventListener("input", (event) => {
+  if (event.target.form && event.target.form === form() && FIELDS.includes(event.target.name)) schedule();
+});
+// (Not while a refusal or a conflict waits for the author: the same save would be refused again.)
+document.addEventListener("focusout", (event) => {
+  if (dirty && !blocked && event.target.form === form() && FIELDS.includes(event.target.name)) save();
+});
+document.addEventListener("click", (event) => {
+  if (event.target.id === "autosave-retry") save();
+  else if (event.target.id === "keep-mine") {
+    const box = document.getElementById("autosave-conflict");
+    form().elements.version.value = box.dataset.version;
+    dirty = true;
+    blocked = false;
+    save().then((saved) => { if (saved) box.hidden = true; });
+  } else if (event.target.id === "keep-theirs") {
+    const box = document.getElementById("autosave-conflict");
+    const scene = form();
+    scene.elements.title.value = box.dataset.title;
+    scene.elements.text.value = box.dataset.text;
+    scene.elements.version.value = box.dataset.version;
+    box.hidden = true;
+    dirty = false;
+    blocked = false;
+    setStatus("The other version is kept.");
+  }
+});
+
+// Before htmx replaces the panel (or part of it), the pending text is saved; a refused save keeps the panel.
+document.addEventListener("htmx:confirm", (event) => {
+  const scene = form();
+  if (!scene || !(dirty || saving)) return;
+  const target = event.detail.target;
+  const replacesPanel = target && (target.id === "panel" || target.contains(scene) || scene.contains(target));
+  if (!replacesPanel) return;
+  event.preventDefault();
+  if (event.detail.elt === scene) {  // the form's own submit carries the text: only wait for the version
+    clearTimeout(timer);
+    dirty = false;
+    Promise.resolve(saving).then(() => event.detail.issueRequest(true));
+    return;
+  }
+  save().then((saved) => {
+    if (saved) event.detail.issueRequest(true);
+    else document.getElementById("autosave-status")?.focus();
+  });
+});
+
+// A new panel (another scene) starts clean.
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (event.detail.target?.id === "panel" || event.detail.target?.id === "scene-form") {
+    clearTimeout(timer);
+    dirty = false;
+    blocked = false;
+  }
+});
+
+// Leaving the page: whatever is not saved yet goes in a request that outlives the page.
+function flushOnLeave() { if (dirty && form()) save({ keepalive: true }); }
+window.addEventListener("pagehide", flushOnLeave);
+document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flushOnLeave(); });

@@ -1,0 +1,65 @@
+"""A story's settings in the studio: title, description, language, tags, cover image, and publishing."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django_mongodb_backend import transaction
+
+from generation.languages import language_choices
+from generation.uploads import set_cover_upload
+from story_admin import selectors, services
+from story_admin.exceptions import StoryError
+
+from .access import apply_errors, author_required, editable_story
+
+
+class StorySettingsForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Title")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Description")
+    language = forms.ChoiceField(label="Language", help_text="The language narration reads the story in.")
+    tags = forms.CharField(max_length=500, required=False, label="Tags", help_text="Separated by commas.")
+    cover = forms.FileField(required=False, label="Cover image", help_text="PNG, JPEG, WebP or GIF.",
+                            widget=forms.FileInput(attrs={"accept": "image/*"}))
+    remove_cover = forms.BooleanField(required=False, label="Remove the cover")
+
+    def __init__(self, *args, language: str = "", **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", "story_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices(language)
+
+
+def _page(request, scenario, form, status=200):
+    if not scenario.cover_image_id:
+        form.fields.pop("remove_cover", None)
+    return render(request, "studio/story_settings.html", {
+        "scenario": scenario, "form": form, "review": selectors.review_publishing(scenario),
+    }, status=status)
+
+
+@author_required
+def story_settings(request, story_id):
+    scenario = editable_story(request, story_id)
+    if request.method != "POST":
+        return _page(request, scenario, StorySettingsForm(language=scenario.language, initial={
+            "title": scenario.title, "description": scenario.description, "language": scenario.language,
+            "tags": ", ".join(scenario.tags)}))
+    form = StorySettingsForm(request.POST, request.FILES, language=scenario.language)
+    if form.is_valid():
+        fields = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.update_scenario(editor=request.user, scenario=scenario, title=fields["title"],
+                                         description=fields["description"], language=fields["language"],
+                                         tags=fields["tags"],
+                                         **({"cover_image": None} if fields["remove_cover"] else {}))
+                if fields["cover"]:
+                    set_cover_upload(editor=request.user, scenario=scenario, filename=fields["cover"].name,
+                                     data=fields["cover"].read())
+        except StoryError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Story settings saved.")
+            return redirect("studio:story_settings", story_id=scenario.pk)
+    scenario.refresh_from_db()
+    return _page(request, scenario, form, status=400)
