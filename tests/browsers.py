@@ -21,3 +21,20 @@ def browser_page(browser, base_url: str, *, width: int = 1400, height: int = 900
     context.close()
     assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
     assert not failed, f"a script of the page failed: {failed}"
+
+
+def wait_until(page, expression: str, tries: int = 150):
+    """Poll a page expression (the Content-Security-Policy forbids Playwright's wait_for_function)."""
+    for _ in range(tries):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"never true: {expression}")
+
+
+def drag(page, x: float, y: float, dx: float, dy: float, *, steps: int = 8) -> None:
+    """Press at (x, y), move by (dx, dy) in `steps` pointer moves, release: an author's drag."""
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y + dy, steps=steps)
+    page.mouse.up()

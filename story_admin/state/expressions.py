@@ -147,7 +147,34 @@ def _explained(text: str, error: UnexpectedInput, *, effects: bool) -> Expressio
     return ExpressionError(f"Cannot read “{text.strip()}”{where}: {found}{hint}.", column=column)
 
 
-class _ToJsonLogic(Transformer):
+class Literals:
+    """Transformer methods for the literals every expression grammar of ours shares (this one and Twine's):
+    numbers, strings (`unquote`), true/false and a negated operand (`operand` turns a child into a value)."""
+
+    unquote = staticmethod(lambda token: json.loads(str(token)))
+    operand = staticmethod(lambda child: child)
+
+    def negative(self, children):
+        value = self.operand(children[0])
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return -value
+        return {"-": [value]}
+
+    def number(self, children):
+        text = str(children[0])
+        return float(text) if "." in text else int(text)
+
+    def text(self, children):
+        return self.unquote(children[0])
+
+    def true(self, children):
+        return True
+
+    def false(self, children):
+        return False
+
+
+class _ToJsonLogic(Literals, Transformer):
     def __init__(self, scene_id_of: SceneIdOf):
         super().__init__()
         self.scene_id_of = scene_id_of
@@ -179,24 +206,6 @@ class _ToJsonLogic(Transformer):
             return {operator: _flatten(operator, [left, right])}
         return {operator: [left, right]}
 
-    def negative(self, children):
-        (value,) = children
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return -value
-        return {"-": [value]}
-
-    def number(self, children):
-        text = str(children[0])
-        return float(text) if "." in text else int(text)
-
-    def text(self, children):
-        return _unquoted(children[0])
-
-    def true(self, children):
-        return True
-
-    def false(self, children):
-        return False
 
     def item(self, children):
         token = children[0]

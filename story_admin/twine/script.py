@@ -25,7 +25,7 @@ from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import VisitError
 
 from ..state.dice import parse_dice
-from ..state.expressions import ITEMS, VISITS
+from ..state.expressions import ITEMS, VISITS, Literals
 
 SUGARCUBE, HARLOWE = "sugarcube", "harlowe"
 ITEMS_VARIABLE = "items"  # `$items`: the inventory, in both story formats
@@ -133,7 +133,10 @@ class _History:
 SceneIdOf = Callable[[str], str]
 
 
-class _ToJsonLogic(Transformer):
+class _ToJsonLogic(Literals, Transformer):
+    unquote = staticmethod(lambda token: _unquoted(token))
+    operand = staticmethod(lambda child: _plain(child))
+
     def __init__(self, scene_id_of: SceneIdOf):
         super().__init__()
         self.scene_id_of = scene_id_of
@@ -205,27 +208,8 @@ class _ToJsonLogic(Transformer):
             return {operator: _flat(operator, [_plain(left), _plain(right)])}
         return {operator: [_plain(left), _plain(right)]}
 
-    def negative(self, children):
-        value = _plain(children[0])
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return -value
-        return {"-": [value]}
-
-    def number(self, children):
-        text = str(children[0])
-        return float(text) if "." in text else int(text)
-
     def integer(self, children):
         return int(children[0])
-
-    def text(self, children):
-        return _unquoted(children[0])
-
-    def true(self, children):
-        return True
-
-    def false(self, children):
-        return False
 
     def it(self, children):
         return _It()

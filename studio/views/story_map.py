@@ -2,6 +2,7 @@
 
 import json
 import logging
+from functools import wraps
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -132,17 +133,51 @@ def _refusal(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
+class _Unreadable(ValueError):
+    """A map request whose JSON body is not what the map sends."""
+
+
+def _body(request, **fields) -> dict:
+    """The request's JSON object, each of `fields` present with its type (`None` in a tuple: may be missing)."""
+    try:
+        data = json.loads(request.body)
+    except ValueError as error:
+        raise _Unreadable from error
+    if not isinstance(data, dict) or any(not isinstance(data.get(name), kind) for name, kind in fields.items()):
+        raise _Unreadable
+    return data
+
+
+def _in_story(model, scenario, value):
+    """The scene or choice of this story with id `value`, or None; an id that is no id is unreadable."""
+    try:
+        return model.objects.filter(scenario=scenario, pk=ObjectId(value)).first()
+    except (InvalidId, TypeError) as error:
+        raise _Unreadable from error
+
+
+def _reads(what: str):
+    """A map view whose body, when unreadable, gets one refusal in words: “<what> could not be read.”"""
+    def decorate(view):
+        @wraps(view)
+        def reading(request, story_id):
+            try:
+                return view(request, story_id)
+            except _Unreadable:
+                return _refusal(f"{what} could not be read. Reload the page and try again.")
+        return reading
+    return decorate
+
+
 @author_required
 @require_POST
+@_reads("The new positions")
 def place(request, story_id):
     """Store the positions of the scenes of one drop: {"positions": {"<scene id>": [x, y]}}."""
     scenario = editable_story(request, story_id)
-    try:
-        positions = json.loads(request.body)["positions"]
-        if not isinstance(positions, dict) or not positions:
-            raise ValueError
-    except (ValueError, KeyError, TypeError):
-        return _refusal("The new positions could not be read. Reload the page and try again.")
+    positions = _body(request, positions=dict)["positions"]
+    if not positions:
+        raise _Unreadable
     try:
         services.place_scenes(editor=request.user, scenario=scenario, positions=positions)
     except (StoryError, ValueError, TypeError) as error:
@@ -153,15 +188,13 @@ def place(request, story_id):
 
 @author_required
 @require_POST
+@_reads("The link")
 def link(request, story_id):
     """A choice dragged from one scene onto another, or onto empty space: a new scene there and the choice."""
     scenario = editable_story(request, story_id)
-    try:
-        data = json.loads(request.body)
-        origin = Scene.objects.filter(scenario=scenario, pk=ObjectId(data["from"])).first()
-        target = Scene.objects.filter(scenario=scenario, pk=ObjectId(data["to"])).first() if data.get("to") else None
-    except (ValueError, KeyError, TypeError, InvalidId):
-        return _refusal("The link could not be read. Reload the page and try again.")
+    data = _body(request, **{"from": str, "to": (str, type(None))})
+    origin = _in_story(Scene, scenario, data["from"])
+    target = _in_story(Scene, scenario, data["to"]) if data.get("to") else None
     if origin is None or (data.get("to") and target is None):
         return _refusal("That scene is no longer in the story. Reload the page.", status=404)
     origin.scenario = scenario
@@ -181,17 +214,12 @@ def link(request, story_id):
 
 @author_required
 @require_POST
+@_reads("The label")
 def label(request, story_id):
     """A choice's label typed in place on the map, right after it was drawn: {"choice": id, "label": text}."""
     scenario = editable_story(request, story_id)
-    try:
-        data = json.loads(request.body)
-        choice = Choice.objects.filter(scenario=scenario, pk=ObjectId(data["choice"])).first()
-        text = data["label"]
-        if not isinstance(text, str):
-            raise TypeError
-    except (ValueError, KeyError, TypeError, InvalidId):
-        return _refusal("The label could not be read. Reload the page and try again.")
+    data = _body(request, choice=str, label=str)
+    choice, text = _in_story(Choice, scenario, data["choice"]), data["label"]
     if choice is None:
         return _refusal("That choice is no longer in the story. Reload the page.", status=404)
     choice.scenario = scenario
@@ -204,16 +232,12 @@ def label(request, story_id):
 
 @author_required
 @require_POST
+@_reads("The group")
 def group(request, story_id):
     """Selected scenes put in a named group (a chapter box on the map), or out of it: {"scenes": [ids], "name": ""}."""
     scenario = editable_story(request, story_id)
-    try:
-        data = json.loads(request.body)
-        scenes, name = data["scenes"], data.get("name", "")
-        if not isinstance(scenes, list) or not isinstance(name, str):
-            raise TypeError
-    except (ValueError, KeyError, TypeError):
-        return _refusal("The group could not be read. Reload the page and try again.")
+    data = _body(request, scenes=list, name=(str, type(None)))
+    scenes, name = data["scenes"], data.get("name") or ""
     try:
         changed = services.group_scenes(editor=request.user, scenario=scenario, scene_ids=scenes, name=name)
     except StoryError as error:

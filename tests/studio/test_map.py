@@ -5,6 +5,7 @@ import json
 import pytest
 
 from story_admin.models import Choice, Scene
+from tests.browsers import drag, wait_until
 from tests.factories import PASSWORD, AuthorFactory, ChoiceFactory, ScenarioFactory, SceneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,15 +35,6 @@ def map_page(page, story):
     page.goto(f"/stories/{story.pk}/")
     page.wait_for_selector("#map[data-ready=true]")
     return page
-
-
-def wait_until(page, expression: str, tries: int = 150):
-    """Poll a page expression (the studio's Content-Security-Policy forbids Playwright's wait_for_function)."""
-    for _ in range(tries):
-        if page.evaluate(expression):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"never true: {expression}")
 
 
 def rendered(page, scene) -> dict:
@@ -104,10 +96,7 @@ def test_a_drag_at_zoom_half_saves_the_position_under_the_pointer(map_page, stor
     map_page.evaluate("window.storyMap.zoom({level: 0.5, renderedPosition: {x: 200, y: 200}})")
     bottom = Scene.objects.get(scenario=story, title="Bottom")
     card = rendered(map_page, bottom)
-    map_page.mouse.move(card["x"], card["y"])
-    map_page.mouse.down()
-    map_page.mouse.move(card["x"] + 100, card["y"] + 60, steps=10)
-    map_page.mouse.up()
+    drag(map_page, card["x"], card["y"], 100, 60, steps=10)
     wait_until(map_page, "document.getElementById('map').dataset.lastSaved")
     bottom.refresh_from_db()
     # 100 and 60 page pixels at zoom 0.5 are 200 and 120 story units.
@@ -122,10 +111,7 @@ def test_a_refused_save_puts_the_card_back_and_says_why(map_page, story):
         status=400, content_type="application/json", body=json.dumps({"error": "The story is locked for review."})))
     bottom = Scene.objects.get(scenario=story, title="Bottom")
     card = rendered(map_page, bottom)
-    map_page.mouse.move(card["x"], card["y"])
-    map_page.mouse.down()
-    map_page.mouse.move(card["x"] + 120, card["y"] + 90, steps=8)
-    map_page.mouse.up()
+    drag(map_page, card["x"], card["y"], 120, 90)
     map_page.wait_for_selector("#map-status.error:has-text('The story is locked for review.')")
     back = rendered(map_page, bottom)
     assert abs(back["x"] - card["x"]) < 1 and abs(back["y"] - card["y"]) < 1
@@ -136,10 +122,7 @@ def test_a_stopped_server_puts_the_card_back_and_says_so(map_page, story):
     map_page.route("**/map/place/", lambda route: route.abort("connectionrefused"))
     bottom = Scene.objects.get(scenario=story, title="Bottom")
     card = rendered(map_page, bottom)
-    map_page.mouse.move(card["x"], card["y"])
-    map_page.mouse.down()
-    map_page.mouse.move(card["x"] + 120, card["y"] + 90, steps=8)
-    map_page.mouse.up()
+    drag(map_page, card["x"], card["y"], 120, 90)
     map_page.wait_for_selector("#map-status.error:has-text('could not be reached')")
     assert abs(rendered(map_page, bottom)["x"] - card["x"]) < 1
 
@@ -253,10 +236,7 @@ def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page
         const m = document.getElementById('map').getBoundingClientRect();
         return {x: m.x + b.x1 + 8, y: m.y + (b.y1 + b.y2) / 2}; }""")
     zoom = view(map_page)["zoom"]
-    map_page.mouse.move(box["x"], box["y"])
-    map_page.mouse.down()
-    map_page.mouse.move(box["x"] + 80, box["y"] + 40, steps=8)
-    map_page.mouse.up()
+    drag(map_page, box["x"], box["y"], 80, 40)
     wait_until(map_page, "document.getElementById('map').dataset.lastSaved")
     for scene, (x, y) in ((rim, (0, 0)), (bottom, (300, 0))):
         scene.refresh_from_db()

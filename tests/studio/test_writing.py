@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from story_admin.models import Choice, Scene
+from tests.browsers import wait_until
 from tests.factories import ScenarioFactory, SceneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,15 +33,6 @@ def eventually(check, tries=100):
             return
         time.sleep(0.1)
     assert check()
-
-
-def wait_until(page, expression: str, tries: int = 150):
-    """Poll a page expression (the Content-Security-Policy forbids Playwright's wait_for_function)."""
-    for _ in range(tries):
-        if page.evaluate(expression):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"never true: {expression}")
 
 
 def status(page):
