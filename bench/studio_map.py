@@ -4,7 +4,8 @@ Builds three stories on the embedded server (two choices leave each scene, so 2,
 about 4,000 arrows), serves the site on 127.0.0.1, signs in with Playwright (Debian's
 /usr/bin/chromium) and measures, in one run, for each story:
 - first draw: from navigation until the map says it is ready (map.json fetched, every card and arrow drawn);
-- dragging one scene for 2 s at zoom 1: median and worst frame time (requestAnimationFrame deltas);
+- dragging one scene for 2 s at zoom 1: mean and worst frame time (requestAnimationFrame deltas; the mean
+  is 2 s over the frames drawn, so a few long frames count in full);
 - zoom to fit: the "Fit to story" button until the next frame is painted;
 - a drop saved: mouse up until the map/place request has answered.
 Prints the goal lines of issue #16 as `met` / `NOT met`. Frame times in headless Chromium without a
@@ -95,7 +96,7 @@ def measure(page, base, scenario, scenes):
     with page.expect_response(lambda response: "/map/place/" in response.url, timeout=60_000):
         page.mouse.up()
     drop = time.perf_counter() - began
-    return {"draw": statistics.median(draws), "frame": statistics.median(frames), "worst": max(frames),
+    return {"draw": statistics.median(draws), "frame": statistics.fmean(frames), "worst": max(frames),
             "frames": len(frames), "fit": fit / 1000, "drop": drop}
 
 
@@ -129,14 +130,14 @@ def main():
         browser.close()
     for count, figures in results.items():
         print(f"{count:5d} scenes, {2 * (count - 1):5d} arrows: first draw {figures['draw'] * 1000:6.0f} ms; "
-              f"drag frames median {figures['frame']:5.1f} ms, worst {figures['worst']:6.1f} ms "
+              f"drag frames mean {figures['frame']:5.1f} ms, worst {figures['worst']:6.1f} ms "
               f"({figures['frames']} frames in 2 s); fit {figures['fit'] * 1000:5.0f} ms; "
               f"drop saved {figures['drop'] * 1000:5.0f} ms")
     largest, smallest = results[SIZES[-1]], results[SIZES[0]]
     ratio = largest["draw"] / smallest["draw"]
     print(f"ratio {SIZES[-1]} / {SIZES[0]}: first draw {ratio:.1f}x, drop saved {largest['drop'] / smallest['drop']:.1f}x")
     print(f"goal (2,000 scenes drawn in under 1 s): {'met' if largest['draw'] < 1 else 'NOT met'}")
-    print(f"goal (dragging at 2,000 scenes, median frame <= 20 ms): {'met' if largest['frame'] <= 20 else 'NOT met'}")
+    print(f"goal (dragging at 2,000 scenes, mean frame <= 20 ms): {'met' if largest['frame'] <= 20 else 'NOT met'}")
     print(f"goal (2,000 / 50 first-draw ratio under 5x): {'met' if ratio < 5 else 'NOT met'}")
 
 

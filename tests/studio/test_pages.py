@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from story_admin import services
 from story_admin.services import state as story_state
-from story_admin.models import Choice, Scenario, Scene
+from story_admin.models import Choice, EditStep, Scenario, Scene
 from tests.factories import CAVE, PASSWORD, ScenarioFactory, SceneFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,12 @@ def test_map_place_moves_many_scenes_and_refuses_bad_positions(studio, story):
     refused = studio.post(url, {"positions": {str(scenes[0].pk): ["left", 0]}}, content_type="application/json")
     assert refused.status_code == 400 and "map position x" in refused.json()["error"]
     assert Scene.objects.get(pk=scenes[0].pk).position_x == 10
+    not_an_id = studio.post(url, {"positions": {"start": [0, 0]}}, content_type="application/json")
+    assert not_an_id.status_code == 400 and "could not be read" in not_an_id.json()["error"]
+    # A drop of one card is one step of the history that names only that card.
+    studio.post(url, {"positions": {str(scenes[1].pk): [50, 60]}}, content_type="application/json")
+    step = EditStep.objects.filter(scenario_id=story.pk).order_by("-created_at").first()
+    assert [change["id"] for change in step.changes] == [str(scenes[1].pk)]
 
 
 def test_scene_panel_htmx_partial_and_full_page(studio, story):
