@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from .views import (auth, dashboard, endings, files, history, layout, media, playtest, replace, scenes, state,
-                    story_map)
+from .views import (auth, dashboard, endings, files, history, layout, media, players, playtest, replace, scenes,
+                    state, story_map)
 
 app_name = "studio"
 
@@ -27,6 +27,8 @@ urlpatterns = [
     path("stories/<str:story_id>/play/", playtest.play, name="play"),
     path("stories/<str:story_id>/state/", state.story_state, name="state"),
     path("stories/<str:story_id>/endings/", endings.endings, name="endings"),
+    path("stories/<str:story_id>/players/", players.players, name="players"),
+    path("stories/<str:story_id>/players/csv/", players.players_csv, name="players_csv"),
     path("stories/<str:story_id>/state/variables/", state.add_variable, name="add_variable"),
     path("stories/<str:story_id>/state/variables/<str:name>/", state.edit_variable, name="edit_variable"),
     path("stories/<str:story_id>/state/variables/<str:name>/delete/", state.delete_variable, name="delete_variable"),

@@ -26,12 +26,20 @@ class EndingFigure:
     count: int
     share: float | None  # of the finished players
 
+    @property
+    def percent(self) -> float | None:
+        return None if self.share is None else self.share * 100
+
 
 @dataclass(frozen=True)
 class DropOffFigure:
     scene: Scene
     count: int
     share: float | None  # of the players who started
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.share is None else self.share * 100
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,10 @@ class ChoiceFigure:
     shown: int   # players who reached the choice's scene
     taken: int   # players who took it
     share: float | None  # taken / shown
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.share is None else self.share * 100
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,10 @@ class StoryAnalytics:
     @property
     def has_players(self) -> bool:
         return self.started > 0
+
+    @property
+    def completion_percent(self) -> float | None:
+        return None if self.completion_rate is None else self.completion_rate * 100
 
 
 def ensure_can_see_analytics(user, scenario: Scenario) -> None:
