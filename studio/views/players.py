@@ -38,7 +38,7 @@ class RangeForm(forms.Form):
 
 
 def reading_time(seconds: float | None) -> str:
-    """45 s, 5 min 20 s, 1 h 5 min."""
+    """45 s, 5 min, 5 min 20 s, 1 h 5 min."""
     if seconds is None:
         return ""
     seconds = round(seconds)
@@ -46,7 +46,9 @@ def reading_time(seconds: float | None) -> str:
     minutes, seconds = divmod(rest, 60)
     if hours:
         return f"{hours} h {minutes} min"
-    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+    if minutes:
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    return f"{seconds} s"
 
 
 def _figures(request, story_id):

@@ -41,7 +41,7 @@ def test_the_figures_of_real_players(studio, cellar):
     response = players_page(studio, cellar.scenario)
     assert response.status_code == 200
     page = text_of(response.content.decode())
-    assert ("Started 9 Finished 5 Completion 56 % Median time to an ending 5 min 0 s Median scenes visited 2"
+    assert ("Started 9 Finished 5 Completion 56 % Median time to an ending 5 min Median scenes visited 2"
             in page)
     assert "Garden 2 40 % Vault 2 40 % Trap 1 20 %" in page
     assert "no move for 7 days" in page
