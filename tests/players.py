@@ -35,7 +35,7 @@ def progress_document(*, scenario: Scenario, user_id: ObjectId, path: list[Choic
     return document
 
 
-def insert_progress(documents: list[dict], *, batch: int = 1000) -> None:
+def insert_progress(documents: list[dict], *, batch: int = 100) -> None:
     """In bulk, as stored (the model's `save` would stamp `updated_at` with now)."""
     collection = connection.get_collection(PlayerProgress._meta.db_table)
     for begin in range(0, len(documents), batch):

@@ -97,7 +97,7 @@ def _range_key(value: datetime | None) -> str:
 
 
 def player_figures(scenario: Scenario, *, since: datetime | None = None, until: datetime | None = None) -> dict:
-    """The raw figures (counts by scene and choice id), four `aggregate` commands, cached for
+    """The raw figures (counts by scene and choice id), one `aggregate` command, cached for
     ANALYTICS_CACHE_SECONDS under the story, its version (last change), the range and the drop-off days."""
     days = settings.ANALYTICS_DROP_OFF_DAYS
     key = ":".join(["story-analytics", str(scenario.pk), _range_key(scenario.updated_at), _range_key(since),
@@ -108,18 +108,18 @@ def player_figures(scenario: Scenario, *, since: datetime | None = None, until: 
         if cached is not None:
             return cached
     match = pipelines.players(scenario_id=scenario.pk, author_id=scenario.author_id, since=since, until=until)
-    summary = next(iter(pipelines.run(pipelines.summary(match))), {})
-    visits = next(iter(pipelines.run(pipelines.visits(match))), {"scenes": [], "choices": []})
     idle_before = timezone.now() - timedelta(days=days)
+    result = pipelines.run(pipelines.figures(match, idle_before=idle_before))[0]
+    summary = next(iter(result["summary"]), {})
     figures = {
         "started": summary.get("started", 0),
         "finished": summary.get("finished", 0),
         "median_seconds": summary.get("median_seconds"),
         "median_scenes": summary.get("median_scenes"),
-        "endings": _counts(pipelines.run(pipelines.endings(match))),
-        "drop_off": _counts(pipelines.run(pipelines.drop_off(match, idle_before=idle_before))),
-        "scenes_reached": _counts(visits["scenes"]),
-        "choices_taken": _counts(visits["choices"]),
+        "endings": _counts(result["endings"]),
+        "drop_off": _counts(result["drop_off"]),
+        "scenes_reached": _counts(result["scenes"]),
+        "choices_taken": _counts(result["choices"]),
     }
     if keep > 0:
         cache.set(key, figures, keep)

@@ -154,7 +154,7 @@ def test_the_commands_sent_do_not_grow_with_the_players(author):
     with counting() as many:
         assert story_analytics(user=author, scenario=scenario).started == 63
     assert few == many
-    assert sum(command.startswith("aggregate player_progress") for command in many) == 4
+    assert sum(command.startswith("aggregate player_progress") for command in many) == 1
 
 
 def test_the_pipelines_use_the_analytics_index(author, cellar):
