@@ -300,3 +300,8 @@ def test_a_condition_naming_an_unknown_variable_is_refused_next_to_its_field_and
     assert "silver" in response.text and "errorlist" in response.text
     door.refresh_from_db()
     assert door.condition == {}
+
+
+def test_story_page_links_to_what_players_did(author_client, story):
+    response = author_client.get(reverse("admin:story_admin_scenario_change", args=[story.pk]))
+    assert f'<a href="{reverse("studio:players", args=[story.pk])}">Completion, endings' in response.text
