@@ -10,13 +10,14 @@ number of documents (ratio <= 10); under 1 s at 10,000 players on the embedded s
     .venv/bin/python bench/analytics.py
 """
 
+import os
 import random
 import statistics
 import sys
 import time
 from datetime import timedelta
 
-from _embedded import ROOT, setup_django, start_embedded_redis
+from _embedded import ROOT, start_embedded_mongo, start_embedded_redis
 
 sys.path.insert(0, str(ROOT))
 from tests import command_count  # noqa: E402
@@ -107,14 +108,17 @@ def measure(client, url, runs):
 def main():
     command_count.listen()
     start_embedded_redis()
-    setup_django()
-    from django.conf import settings
-    from django.db import connections
-
     # The embedded server runs one command at a time: while a long aggregate runs, pymongo's monitor gets no
     # answer and, after connectTimeoutMS (20 s by default), cancels the operation. Wait as long as it takes.
-    connections["default"].settings_dict["OPTIONS"].update(connectTimeoutMS=900_000, socketTimeoutMS=900_000)
-    connections["default"].close()
+    os.environ["MONGODB_URI"] = start_embedded_mongo() + "?connectTimeoutMS=900000&socketTimeoutMS=900000"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studio.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
     from django.test import Client
     from django.test.utils import setup_test_environment
     from django.urls import reverse
