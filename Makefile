@@ -88,5 +88,6 @@ bench: venv $(VENV)/.music-installed system-packages
 	$(PY) bench/narration.py
 	$(PY) bench/studio_map.py
 	$(PY) bench/reader.py
+	$(PY) bench/analytics.py
 	$(PY) bench/fuzz_graphql.py
 	$(PY) bench/load.py

@@ -4,6 +4,7 @@ import graphene
 
 from .mutations import assets, interchange, progress, state, stories, tokens, users
 from .analysis import AnalysisQuery
+from .analytics import AnalyticsQuery
 from .queries import Query as ContractQuery
 
 
@@ -57,7 +58,7 @@ class Mutation(graphene.ObjectType):
     export_story = interchange.ExportStory.Field()
 
 
-class Query(AnalysisQuery, ContractQuery):
+class Query(AnalyticsQuery, AnalysisQuery, ContractQuery):
     pass
 
 

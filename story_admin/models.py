@@ -366,6 +366,8 @@ class PlayerProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "scenario"], name="one_progress_per_player_and_story")
         ]
+        # The first stage of every analytics pipeline (story_admin/analytics): a story's players by start date.
+        indexes = [models.Index(fields=["scenario", "is_preview", "created_at"], name="progress_analytics")]
 
     def __str__(self):
         return f"{self.user} in {self.scenario}"

@@ -194,6 +194,10 @@ ANALYSIS_PLAYTHROUGHS = env.int("ANALYSIS_PLAYTHROUGHS", default=10_000)
 ANALYSIS_JOB_SCENES = env.int("ANALYSIS_JOB_SCENES", default=200)
 ANALYSIS_PROBLEMS_MAX_STATES = env.int("ANALYSIS_PROBLEMS_MAX_STATES", default=20_000)
 ANALYSIS_PROBLEMS_MAX_SECONDS = env.float("ANALYSIS_PROBLEMS_MAX_SECONDS", default=1.0)
+# What authors learn from their players (story_admin.analytics): a player who has not finished and has not moved
+# for this many days stopped at their scene (drop-off); the figures are kept this many seconds (0: not kept).
+ANALYTICS_DROP_OFF_DAYS = env.int("ANALYTICS_DROP_OFF_DAYS", default=7)
+ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=30)
 
 LANGUAGE_CODE = "en-us"
 # Interface languages (the reading site is translated; each story is shown in its own language).

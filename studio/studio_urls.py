@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from .views import (auth, dashboard, endings, files, history, layout, media, playtest, previews, replace, scenes,
-                    state, story_map, story_settings)
+from .views import (auth, dashboard, endings, files, history, layout, media, players, playtest, previews, replace,
+                    scenes, state, story_map, story_settings)
 
 app_name = "studio"
 
@@ -38,6 +38,8 @@ urlpatterns = [
     path("stories/<str:story_id>/previews/", previews.previews, name="previews"),
     path("stories/<str:story_id>/previews/new/", previews.create_preview, name="create_preview"),
     path("stories/<str:story_id>/previews/<str:link_id>/revoke/", previews.revoke_preview, name="revoke_preview"),
+    path("stories/<str:story_id>/players/", players.players, name="players"),
+    path("stories/<str:story_id>/players/csv/", players.players_csv, name="players_csv"),
     path("stories/<str:story_id>/state/variables/", state.add_variable, name="add_variable"),
     path("stories/<str:story_id>/state/variables/<str:name>/", state.edit_variable, name="edit_variable"),
     path("stories/<str:story_id>/state/variables/<str:name>/delete/", state.delete_variable, name="delete_variable"),

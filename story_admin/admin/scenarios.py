@@ -64,10 +64,11 @@ class ScenarioAdmin(AuthorOnlyAdmin):
     ]
     list_filter = ["is_published", "language"]
     search_fields = ["title", "description", "slug"]
-    readonly_fields = ["slug", "author", "problems", "created_at", "updated_at"]
+    readonly_fields = ["slug", "author", "problems", "players", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "language", "tags", "is_published"]}),
         ("Problems", {"fields": ["problems"]}),
+        ("Players", {"fields": ["players"]}),
         ("About", {"fields": ["author", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     inlines = [SceneInline]
@@ -95,6 +96,15 @@ class ScenarioAdmin(AuthorOnlyAdmin):
     @admin.display(description="problems")
     def problem_count(self, scenario):
         return scenario.summary.problem_count or "—"
+
+    @admin.display(description="What players did")
+    def players(self, scenario):
+        if scenario.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">Completion, endings, where players stopped, choices taken</a>',
+            reverse("studio:players", args=[scenario.pk]),
+        )
 
     @admin.display(description="Story problems")
     def problems(self, scenario):

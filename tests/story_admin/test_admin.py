@@ -331,3 +331,8 @@ def test_a_domain_refusal_in_the_admin_carries_its_code_on_the_field(author_clie
                                   _choice_form(door, condition_text="silver >= 10"))
     refusals = response.context["adminform"].form.errors.as_data()["condition_text"]
     assert [refusal.code for refusal in refusals] == ["BAD_USER_INPUT"]
+
+
+def test_story_page_links_to_what_players_did(author_client, story):
+    response = author_client.get(reverse("admin:story_admin_scenario_change", args=[story.pk]))
+    assert f'<a href="{reverse("studio:players", args=[story.pk])}">Completion, endings' in response.text

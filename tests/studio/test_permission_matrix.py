@@ -31,6 +31,8 @@ ROUTES = [
     ("story", "get", ("story",), None),
     ("outline", "get", ("story",), None),
     ("play", "get", ("story",), None),
+    ("players", "get", ("story",), None),
+    ("players_csv", "get", ("story",), None),
     ("export_story", "get", ("story", "twee"), None),
     ("export_story", "get", ("story", "backup"), None),
     ("duplicate_story", "post", ("story",), {}),
