@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from story_admin import selectors, services
+from story_admin import analytics, selectors, services
 from story_admin.exceptions import StoryError
 from story_admin.models import Choice, Scene
 from story_admin.analysis.cached import story_analysis
@@ -245,7 +245,8 @@ def group(request, story_id):
     return JsonResponse({"changed": changed, "name": name.strip()})
 
 
-HEAT_LAYERS = {"playthroughs": "Share of random playthroughs that visit each scene"}
+HEAT_LAYERS = {"playthroughs": "Share of random playthroughs that visit each scene",
+               "stops": "Real players who stopped at each scene"}
 
 
 @author_required
@@ -255,6 +256,12 @@ def heat(request, story_id):
     layer = request.GET.get("layer", "playthroughs")
     if layer not in HEAT_LAYERS:
         return _refusal(f"No such map colouring: {layer or 'none named'}.", status=404)
+    if layer == "stops":
+        stops = analytics.drop_off_by_scene(user=request.user, scenario=scenario)
+        total = sum(stops.values())
+        return JsonResponse({"ready": True, "scenes": {str(pk): count / total for pk, count in stops.items()},
+                             "legend": f"{HEAT_LAYERS[layer]} ({total} in all); darker is more." if total
+                             else "No real player has stopped anywhere yet."})
     story = selectors.load_story(scenario)
     analysis = story_analysis(scenario, story=story)
     if not analysis.ready:

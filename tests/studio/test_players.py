@@ -128,3 +128,12 @@ def test_the_page_sends_the_same_commands_with_more_players(studio, author):
     with counting() as many:
         assert "Started 84" in text_of(players_page(studio, scenario).content.decode())
     assert len(few) == len(many)
+
+
+def test_the_map_can_colour_the_scenes_by_where_players_stopped(studio, cellar):
+    answer = studio.get(reverse("studio:map_heat", args=[cellar.scenario.pk]), {"layer": "stops"}).json()
+    # The same two players as the Players page: one stopped at Hall, one at Cellar.
+    assert answer["scenes"] == {str(cellar.scenes["Hall"].pk): 0.5, str(cellar.scenes["Cellar"].pk): 0.5}
+    assert answer["legend"] == "Real players who stopped at each scene (2 in all); darker is more."
+    page = studio.get(reverse("studio:story", args=[cellar.scenario.pk])).text
+    assert '<option value="stops">by where players stopped</option>' in page
