@@ -34,6 +34,7 @@ urlpatterns = [
     path("stories/<str:story_id>/replace/", replace.find_and_replace, name="replace"),
     path("stories/<str:story_id>/play/", playtest.play, name="play"),
     path("stories/<str:story_id>/state/", state.story_state, name="state"),
+    path("stories/<str:story_id>/state/check/", state.check_text, name="check_state_text"),
     path("stories/<str:story_id>/endings/", endings.endings, name="endings"),
     path("stories/<str:story_id>/previews/", previews.previews, name="previews"),
     path("stories/<str:story_id>/previews/new/", previews.create_preview, name="create_preview"),

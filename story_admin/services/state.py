@@ -225,3 +225,12 @@ def _refusal_on(field: str):
         yield
     except StoryRuleError as error:
         raise on_field(field, error.message) from None
+
+
+def check_state_text(*, scenario: Scenario, field: str, text: str) -> None:
+    """Check a condition or effects as the author types it (`field`: "condition_text" or "effects_text"),
+    against the story's declared state; raises the same refusal a save would, and writes nothing."""
+    if field not in ("condition_text", "effects_text"):
+        raise StoryRuleError(f"No such field to check: {field}.")
+    state_changes(scenario, {field: text})
+

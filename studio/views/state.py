@@ -4,6 +4,7 @@ import json
 
 from django import forms
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -147,3 +148,17 @@ def delete_item(request, story_id, name):
     scenario = editable_story(request, story_id)
     return _then_back(request, scenario, lambda: state.delete_item(editor=request.user, scenario=scenario, name=name),
                       done=lambda _: f"Item “{name}” deleted.")
+
+
+@author_required
+@require_POST
+def check_text(request, story_id):
+    """Live validation of a condition or effects field while the author types: {"ok": true} or the refusal."""
+    scenario = editable_story(request, story_id)
+    try:
+        state.check_state_text(scenario=scenario, field=request.POST.get("field", ""),
+                                     text=request.POST.get("text", ""))
+    except StoryError as error:
+        return JsonResponse({"ok": False, "message": error.message})
+    return JsonResponse({"ok": True, "message": ""})
+
