@@ -166,3 +166,18 @@ def browser():
 def page(browser, live_server):
     with browser_page(browser, live_server.url) as page:
         yield page
+
+
+# The analytics' known players (tests/players.py), with figures computed afresh in each test.
+@pytest.fixture
+def fresh_figures(settings):
+    settings.ANALYTICS_CACHE_SECONDS = 0
+    settings.ANALYTICS_DROP_OFF_DAYS = 7
+
+
+@pytest.fixture
+def cellar(author, fresh_figures):
+    from tests.players import known_players
+
+    return known_players(author)
+

@@ -187,10 +187,10 @@ class _ToJsonLogic(Literals, Transformer):
 
     # Conditions and values.
     def or_op(self, children):
-        return {"or": _flatten("or", children)}
+        return {"or": flatten("or", children)}
 
     def and_op(self, children):
-        return {"and": _flatten("and", children)}
+        return {"and": flatten("and", children)}
 
     def not_op(self, children):
         return {"!": children[0]}
@@ -203,7 +203,7 @@ class _ToJsonLogic(Literals, Transformer):
         left, operator, right = children
         operator = str(operator)
         if operator in "+*":
-            return {operator: _flatten(operator, [left, right])}
+            return {operator: flatten(operator, [left, right])}
         return {operator: [left, right]}
 
 
@@ -251,7 +251,8 @@ class _ToJsonLogic(Literals, Transformer):
         return {"lose": children[0]}
 
 
-def _flatten(operator: str, operands: list) -> list:
+def flatten(operator: str, operands: list) -> list:
+    """`a and (b and c)` as one `and` of three: nested operands of the same operator lifted into the list."""
     flat = []
     for operand in operands:
         if isinstance(operand, dict) and list(operand) == [operator] and isinstance(operand[operator], list):

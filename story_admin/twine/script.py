@@ -25,7 +25,7 @@ from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import VisitError
 
 from ..state.dice import parse_dice
-from ..state.expressions import ITEMS, VISITS, Literals
+from ..state.expressions import ITEMS, VISITS, Literals, flatten
 
 SUGARCUBE, HARLOWE = "sugarcube", "harlowe"
 ITEMS_VARIABLE = "items"  # `$items`: the inventory, in both story formats
@@ -174,10 +174,10 @@ class _ToJsonLogic(Literals, Transformer):
 
     # Expressions.
     def or_op(self, children):
-        return {"or": _flat("or", [_truthy(children[0]), _truthy(children[2])])}
+        return {"or": flatten("or", [_truthy(children[0]), _truthy(children[2])])}
 
     def and_op(self, children):
-        return {"and": _flat("and", [_truthy(children[0]), _truthy(children[2])])}
+        return {"and": flatten("and", [_truthy(children[0]), _truthy(children[2])])}
 
     def not_op(self, children):
         return {"!": children[1] if isinstance(children[1], _It) else _truthy(children[1])}
@@ -205,7 +205,7 @@ class _ToJsonLogic(Literals, Transformer):
         if isinstance(left, _DataSet) or isinstance(right, _DataSet):
             raise NotSimple("arithmetic")
         if operator in "+*":
-            return {operator: _flat(operator, [_plain(left), _plain(right)])}
+            return {operator: flatten(operator, [_plain(left), _plain(right)])}
         return {operator: [_plain(left), _plain(right)]}
 
     def integer(self, children):
@@ -262,7 +262,7 @@ def _with_it(value, name: str):
     if isinstance(value, tuple) and value and value[0] == "it":
         _, operator, right = value
         right = _plain(right)
-        return {operator: _flat(operator, [{"var": name}, right])} if operator in "+*" \
+        return {operator: flatten(operator, [{"var": name}, right])} if operator in "+*" \
             else {operator: [{"var": name}, right]}
     if isinstance(value, dict):
         return {key: _with_it(operands, name) for key, operands in value.items()}
@@ -299,16 +299,6 @@ def _dice_sum(left, operator: str, right) -> _Roll:
         raise NotSimple("dice")
     first, second = as_roll(left, 1), as_roll(right, -1 if operator == "-" else 1)
     return _Roll(first.terms + second.terms, first.constant + second.constant)
-
-
-def _flat(operator: str, operands: list) -> list:
-    flat = []
-    for operand in operands:
-        if isinstance(operand, dict) and list(operand) == [operator] and isinstance(operand[operator], list):
-            flat.extend(operand[operator])
-        else:
-            flat.append(operand)
-    return flat
 
 
 def _name(token) -> str:

@@ -5,9 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.players import known_players
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_figures")]
 
 ANALYTICS = """query($id: ID!, $since: DateTime, $until: DateTime) {
   storyAnalytics(scenarioId: $id, since: $since, until: $until) {
@@ -17,15 +16,6 @@ ANALYTICS = """query($id: ID!, $since: DateTime, $until: DateTime) {
     choices { choice { text } shown taken share } } }"""
 
 
-@pytest.fixture(autouse=True)
-def fresh_figures(settings):
-    settings.ANALYTICS_CACHE_SECONDS = 0
-    settings.ANALYTICS_DROP_OFF_DAYS = 7
-
-
-@pytest.fixture
-def cellar(author):
-    return known_players(author)
 
 
 def test_the_author_gets_the_figures_of_real_players(gql, author, cellar):

@@ -13,20 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.command_count import counting
-from tests.players import cellar_story, insert_progress, known_players, progress_document
+from tests.players import cellar_story, insert_progress, progress_document
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_figures(settings):
-    settings.ANALYTICS_CACHE_SECONDS = 0
-    settings.ANALYTICS_DROP_OFF_DAYS = 7
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_figures")]
 
 
-@pytest.fixture
-def cellar(author):
-    return known_players(author)
 
 
 def text_of(html: str) -> str:
