@@ -4,6 +4,7 @@ from pathlib import Path
 
 import django_rq
 import pytest
+from playwright.sync_api import expect
 from rq import SimpleWorker
 
 from tests.factories import PASSWORD, AuthorFactory
@@ -60,7 +61,8 @@ def test_an_author_writes_plays_and_undoes(page, rq_redis, settings):
     page.get_by_label("New choice", exact=True).fill("Descendre -> Fond")
     page.keyboard.press("Enter")
     page.wait_for_selector(".choices input[value='Descendre']")
-    assert "“Margelle” is a dead end" not in page.locator("#problems").inner_text()
+    # The problems list is fetched again after the edit (story-changed): wait for it.
+    expect(page.locator("#problems")).not_to_contain_text("“Margelle” is a dead end")
 
     open_scene(page, "Fond")
     page.wait_for_selector(".scene-panel h2:has-text('Fond')")
@@ -109,4 +111,4 @@ def test_an_author_writes_plays_and_undoes(page, rq_redis, settings):
     assert page.locator("#map-scenes a:has-text('Lumière')").count() == 0
     page.click("#history button:has-text('Undo: delete “Lumière”')")
     page.wait_for_selector("#map-scenes a:has-text('Lumière')", state="attached")
-    assert "None: every scene can be reached" in page.locator("#problems").inner_text()
+    expect(page.locator("#problems")).to_contain_text("None: every scene can be reached")
