@@ -38,10 +38,17 @@ def goal(name: str, seconds: float, limit: float) -> None:
 def demo_story():
     titles = {key: title for key, title, *_ in demo.SCENES}
     return story_in_memory(
-        scenes=[{"title": title, "end": bool(ending), "effects": demo.SCENE_EFFECTS.get(key, "")}
-                for key, title, _text, _column, _row, ending in demo.SCENES],
-        choices=[(titles[origin], titles[target], label, condition) for origin, target, label, condition, _ in demo.CHOICES],
-        variables=demo.VARIABLES, items=[item["name"] for item in demo.ITEMS], title=demo.DEMO_TITLE)
+        scenes=[
+            {"title": title, "end": bool(ending), "effects": demo.SCENE_EFFECTS.get(key, "")}
+            for key, title, _text, _column, _row, ending in demo.SCENES
+        ],
+        choices=[
+            (titles[origin], titles[target], label, condition) for origin, target, label, condition, _ in demo.CHOICES
+        ],
+        variables=demo.VARIABLES,
+        items=[item["name"] for item in demo.ITEMS],
+        title=demo.DEMO_TITLE,
+    )
 
 
 def generated_story(scenes: int = 500, flags: int = 10, seed: int = 7):
@@ -60,33 +67,66 @@ def generated_story(scenes: int = 500, flags: int = 10, seed: int = 7):
             choices.append((f"S{index}", f"S{further}", "Go round", "test < 7"))
             continue
         flag = names[rng.randrange(flags)]
-        choices.append((f"S{index}", f"S{after}", f"On from {index}", "", f"{flag} = true" if rng.random() < 0.1 else ""))
+        choices.append(
+            (f"S{index}", f"S{after}", f"On from {index}", "", f"{flag} = true" if rng.random() < 0.1 else "")
+        )
         if rng.random() < 0.5:
             needed = names[rng.randrange(flags)]
             choices.append((f"S{index}", f"S{further}", f"Short cut {index}", needed if rng.random() < 0.3 else ""))
-    return story_in_memory(scenes=spec, choices=choices, variables=[
-        *({"name": name, "kind": "flag", "initial": False} for name in names),
-        {"name": "test", "kind": "number", "initial": 0}])
+    return story_in_memory(
+        scenes=spec,
+        choices=choices,
+        variables=[
+            *({"name": name, "kind": "flag", "initial": False} for name in names),
+            {"name": "test", "kind": "number", "initial": 0},
+        ],
+    )
 
 
 def planted_story():
     """Four planted problems, each linked and each with choices, so the graph sees nothing wrong."""
     story = story_in_memory(
-        variables=[{"name": "roll", "kind": "number", "initial": 0}, {"name": "gold", "kind": "number", "initial": 0},
-                   {"name": "cursed", "kind": "flag", "initial": False}],
+        variables=[
+            {"name": "roll", "kind": "number", "initial": 0},
+            {"name": "gold", "kind": "number", "initial": 0},
+            {"name": "cursed", "kind": "flag", "initial": False},
+        ],
         items=["key"],
-        scenes=[{"title": "Hall"}, {"title": "Vault", "effects": 'gain "key"'}, {"title": "Treasure", "end": True},
-                {"title": "Wall", "effects": "roll = 1d6"}, {"title": "Top", "end": True},
-                {"title": "Shrine", "effects": "cursed = true"}, {"title": "Crypt"},
-                {"title": "Market", "effects": "gold += 1"}, {"title": "Palace"}, {"title": "Throne", "end": True}],
-        choices=[("Hall", "Vault", "Open the vault", 'has("key")'), ("Vault", "Treasure", "Take it"),
-                 ("Hall", "Wall", "Climb the wall"), ("Wall", "Top", "Pull up", "roll >= 3 and gold >= 0"),
-                 ("Hall", "Shrine", "Pray"), ("Shrine", "Crypt", "Go down"), ("Crypt", "Top", "Out", "not cursed"),
-                 ("Hall", "Market", "Trade"), ("Market", "Palace", "Bribe the guard", "gold >= 5"),
-                 ("Market", "Top", "Leave the market", "gold >= 0 and roll >= 0"), ("Palace", "Throne", "Sit"),
-                 ("Vault", "Hall", "Back", "gold >= 0")])
-    planted = {("UNREACHABLE_WITH_STATE", "Vault"), ("ENDING_UNREACHABLE", "Treasure"), ("STUCK", "Wall"),
-               ("STUCK", "Crypt"), ("UNREACHABLE_WITH_STATE", "Palace"), ("ENDING_UNREACHABLE", "Throne")}
+        scenes=[
+            {"title": "Hall"},
+            {"title": "Vault", "effects": 'gain "key"'},
+            {"title": "Treasure", "end": True},
+            {"title": "Wall", "effects": "roll = 1d6"},
+            {"title": "Top", "end": True},
+            {"title": "Shrine", "effects": "cursed = true"},
+            {"title": "Crypt"},
+            {"title": "Market", "effects": "gold += 1"},
+            {"title": "Palace"},
+            {"title": "Throne", "end": True},
+        ],
+        choices=[
+            ("Hall", "Vault", "Open the vault", 'has("key")'),
+            ("Vault", "Treasure", "Take it"),
+            ("Hall", "Wall", "Climb the wall"),
+            ("Wall", "Top", "Pull up", "roll >= 3 and gold >= 0"),
+            ("Hall", "Shrine", "Pray"),
+            ("Shrine", "Crypt", "Go down"),
+            ("Crypt", "Top", "Out", "not cursed"),
+            ("Hall", "Market", "Trade"),
+            ("Market", "Palace", "Bribe the guard", "gold >= 5"),
+            ("Market", "Top", "Leave the market", "gold >= 0 and roll >= 0"),
+            ("Palace", "Throne", "Sit"),
+            ("Vault", "Hall", "Back", "gold >= 0"),
+        ],
+    )
+    planted = {
+        ("UNREACHABLE_WITH_STATE", "Vault"),
+        ("ENDING_UNREACHABLE", "Treasure"),
+        ("STUCK", "Wall"),
+        ("STUCK", "Crypt"),
+        ("UNREACHABLE_WITH_STATE", "Palace"),
+        ("ENDING_UNREACHABLE", "Throne"),
+    }
     return story, planted
 
 
@@ -118,23 +158,30 @@ def main() -> None:
     story = generated_story()
     started = time.perf_counter()
     # the time cap is checked between states: a little under the goal, so a stopped run still ends within it
-    exploration = explore(story, max_states=settings.ANALYSIS_MAX_STATES,
-                          max_seconds=min(settings.ANALYSIS_MAX_SECONDS, 9.5))
+    exploration = explore(
+        story, max_states=settings.ANALYSIS_MAX_STATES, max_seconds=min(settings.ANALYSIS_MAX_SECONDS, 9.5)
+    )
     seconds = time.perf_counter() - started
     state = "complete" if exploration.complete else exploration.stopped_reason
-    print(f"  {state}: {exploration.states_explored} states in {seconds:.2f} s, "
-          f"{exploration.states_explored / seconds:,.0f} states/s, {seconds / exploration.states_explored * 1e6:.0f} µs "
-          "per state")
+    print(
+        f"  {state}: {exploration.states_explored} states in {seconds:.2f} s, "
+        f"{exploration.states_explored / seconds:,.0f} states/s, {seconds / exploration.states_explored * 1e6:.0f} µs "
+        "per state"
+    )
     goal("500-scene exploration, complete or honestly stopped", seconds, 10.0)
 
     print("Planted problems (softlocks, state-unreachable scenes and endings)")
     story, planted = planted_story()
     graph = [problem for problem in story_problems(story) if problem.code.islower()]
     analysis = analyse(story, playthroughs=0)
-    print(f"  planted: {len(planted)}; graph-only checks find {found(story, graph, planted)}; "
-          f"the analysis finds {found(story, analysis.problems, planted)} ({analysis.summary})")
-    print(f"  goal (the analysis finds every planted one): "
-          f"{'met' if found(story, analysis.problems, planted) == len(planted) else 'NOT met'}")
+    print(
+        f"  planted: {len(planted)}; graph-only checks find {found(story, graph, planted)}; "
+        f"the analysis finds {found(story, analysis.problems, planted)} ({analysis.summary})"
+    )
+    print(
+        f"  goal (the analysis finds every planted one): "
+        f"{'met' if found(story, analysis.problems, planted) == len(planted) else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -31,18 +31,28 @@ def build_story(author, title, rng):
     """Chapters of scenes, each with two or three choices onward (sometimes back); the last four are endings."""
     from story_admin.models import Choice, Scenario, Scene
 
-    scenario = Scenario.objects.create(title=title, slug=title.lower().replace(" ", "-"), author=author,
-                                       is_published=True)
+    scenario = Scenario.objects.create(
+        title=title, slug=title.lower().replace(" ", "-"), author=author, is_published=True
+    )
     scenes = Scene.objects.bulk_create(
-        Scene(scenario=scenario, title=f"Scene {index}", order=index, is_start_scene=index == 0,
-              is_end_scene=index >= SCENES - 4) for index in range(SCENES))
+        Scene(
+            scenario=scenario,
+            title=f"Scene {index}",
+            order=index,
+            is_start_scene=index == 0,
+            is_end_scene=index >= SCENES - 4,
+        )
+        for index in range(SCENES)
+    )
     choices = []
     for index, scene in enumerate(scenes[:-4]):
         targets = {min(index + step, SCENES - 1) for step in (1, 2, rng.randint(3, 6))}
         if index > 3 and rng.random() < 0.3:
             targets.add(index - 2)
-        choices += [Choice(scenario=scenario, from_scene=scene, to_scene=scenes[target], text=f"To {target}",
-                           order=order) for order, target in enumerate(sorted(targets))]
+        choices += [
+            Choice(scenario=scenario, from_scene=scene, to_scene=scenes[target], text=f"To {target}", order=order)
+            for order, target in enumerate(sorted(targets))
+        ]
     Choice.objects.bulk_create(choices)
     return scenario, scenes, list(Choice.objects.filter(scenario=scenario))
 
@@ -67,10 +77,18 @@ def players(scenario, scenes, choices, count, rng, author):
             scene = choice.to_scene
         started = now - timedelta(days=rng.uniform(0, 60))
         last_move = started + timedelta(seconds=20 * len(path))
-        documents.append(progress_document(
-            scenario=scenario, user_id=author.pk if number == count else ObjectId(), path=path, start=scenes[0],
-            started_at=started, updated_at=min(last_move, now), seconds=rng.randint(15, 45) * len(path),
-            preview=number > count))
+        documents.append(
+            progress_document(
+                scenario=scenario,
+                user_id=author.pk if number == count else ObjectId(),
+                path=path,
+                start=scenes[0],
+                started_at=started,
+                updated_at=min(last_move, now),
+                seconds=rng.randint(15, 45) * len(path),
+                preview=number > count,
+            )
+        )
     return documents
 
 
@@ -124,6 +142,7 @@ def main():
     from django.urls import reverse
 
     from story_admin.models import Role, User
+
     settings.ANALYTICS_CACHE_SECONDS = 0
     settings.ALLOWED_HOSTS = ["*"]
     setup_test_environment()
@@ -137,24 +156,26 @@ def main():
         documents = players(scenario, scenes, choices, count, rng, author)
         began = time.perf_counter()
         insert_without_unique_check(documents)
-        print(f"{count:>6} players: {len(documents)} documents inserted in {time.perf_counter() - began:.1f} s",
-              flush=True)
+        print(
+            f"{count:>6} players: {len(documents)} documents inserted in {time.perf_counter() - began:.1f} s",
+            flush=True,
+        )
         runs = RUNS if count <= 1_000 else 1  # one run at 10,000: it takes minutes on a loaded 2-core machine
         client.get(reverse("studio:dashboard"))  # warm: session, templates
         seconds, commands, page = measure(client, reverse("studio:players", args=[scenario.pk]), runs)
         assert f"Started</dt><dd>{count}</dd>" in page, "the page does not count the players it should"
         results[count] = (seconds, commands)
-        print(f"        Players page: {seconds * 1000:.0f} ms (median of {runs}), {len(commands)} commands: "
-              f"{', '.join(commands)}")
+        print(
+            f"        Players page: {seconds * 1000:.0f} ms (median of {runs}), {len(commands)} commands: "
+            f"{', '.join(commands)}"
+        )
     (small, small_commands), (large, large_commands) = results[1_000], results[10_000]
     ratio = large / small
     print()
     print(f"commands: {len(small_commands)} at 1,000 players, {len(large_commands)} at 10,000")
-    print(f"time: {small * 1000:.0f} ms at 1,000, {large * 1000:.0f} ms at 10,000, ratio {ratio:.1f} "
-          "(documents x10)")
+    print(f"time: {small * 1000:.0f} ms at 1,000, {large * 1000:.0f} ms at 10,000, ratio {ratio:.1f} (documents x10)")
     print(f"goal (same commands at both sizes): {'met' if len(small_commands) == len(large_commands) else 'NOT met'}")
-    print(f"goal (time ratio <= 10, no faster than the documents): {'met' if ratio <= 10 else 'NOT met'} "
-          f"({ratio:.1f})")
+    print(f"goal (time ratio <= 10, no faster than the documents): {'met' if ratio <= 10 else 'NOT met'} ({ratio:.1f})")
     print(f"goal (10,000 players < 1 s): {'met' if large < 1 else 'NOT met'} ({large:.3f} s)")
 
 

@@ -17,9 +17,12 @@ from tests import command_count  # noqa: E402
 # (account, progress with its story, choice with its target, the conditional write) plus the whole-story
 # read (scenes, choices, assets) that its message and any payload field about scenes need: 7.
 GOALS = {
-    "graphql: makeChoice": 7, "graphql: recordProgress": 7,
-    "graphql: allScenarios with scenes": 5, "graphql: scenariosByAuthor": 5,
-    "graphql: createScene": 4, "graphql: createChoice": 4,
+    "graphql: makeChoice": 7,
+    "graphql: recordProgress": 7,
+    "graphql: allScenarios with scenes": 5,
+    "graphql: scenariosByAuthor": 5,
+    "graphql: createScene": 4,
+    "graphql: createChoice": 4,
     "studio: open the map": 5,
 }
 
@@ -36,8 +39,10 @@ def main():
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = ["*"]
     setup_test_environment()
-    small, large = World.build(scenes=10, stories=10, label="small"), World.build(scenes=500, stories=100,
-                                                                                  label="large")
+    small, large = (
+        World.build(scenes=10, stories=10, label="small"),
+        World.build(scenes=500, stories=100, label="large"),
+    )
     small_actions, large_actions = actions(small), actions(large)
     print(f"{'action':36} {'10 scenes':>10} {'500 scenes':>11}   (lists: 10 and 100 stories)")
     met = []

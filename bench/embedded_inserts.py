@@ -68,8 +68,10 @@ def main():
     print(f"{args.count} single inserts, in blocks of 100 (ms per insert):")
     for label, blocks in results.items():
         first, last = blocks[0], blocks[-1]
-        print(f"  {label:13} first 100: {first * 10:6.2f} ms  last 100: {last * 10:6.2f} ms  "
-              f"ratio last/first: {last / first:5.2f}x")
+        print(
+            f"  {label:13} first 100: {first * 10:6.2f} ms  last 100: {last * 10:6.2f} ms  "
+            f"ratio last/first: {last / first:5.2f}x"
+        )
     with_shim, without = results["with shim"][-1], results["without shim"][-1]
     print(f"  last hundred, without shim / with shim: {without / with_shim:5.2f}x")
     flat = results["with shim"][-1] / results["with shim"][0]

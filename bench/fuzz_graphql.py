@@ -30,8 +30,16 @@ def main():
     setup_test_environment()  # Django's test client, in-process, through the whole middleware stack
     logging.getLogger("django.request").setLevel(logging.ERROR)  # thousands of expected 400s
 
-    from tests.graph_api.fuzzing import ROLES, FuzzFailure, Tally, build_world, fuzz_operation, operations, \
-        register_scalars, snapshot
+    from tests.graph_api.fuzzing import (
+        ROLES,
+        FuzzFailure,
+        Tally,
+        build_world,
+        fuzz_operation,
+        operations,
+        register_scalars,
+        snapshot,
+    )
 
     world = build_world()
     register_scalars(world)
@@ -42,17 +50,29 @@ def main():
             tally = Tally()
             for operation in every_operation:
                 try:
-                    fuzz_operation(operation, world, baseline, role=role, mode=mode, max_examples=count,
-                                   tally=tally, derandomize=False)
+                    fuzz_operation(
+                        operation,
+                        world,
+                        baseline,
+                        role=role,
+                        mode=mode,
+                        max_examples=count,
+                        tally=tally,
+                        derandomize=False,
+                    )
                 except FuzzFailure as failure:
                     tally.failures.append(str(failure))
             rows.append((role, mode.value, tally.examples, len(tally.failures)))
             failures += tally.failures
-            print(f"  {role:<10} {mode.value:<9} {tally.examples:6d} examples  {len(tally.failures):3d} failing operations",
-                  flush=True)
+            print(
+                f"  {role:<10} {mode.value:<9} {tally.examples:6d} examples  {len(tally.failures):3d} failing operations",
+                flush=True,
+            )
     examples = sum(row[2] for row in rows)
-    print(f"{len(every_operation)} operations x {len(ROLES)} callers: {examples} examples in "
-          f"{time.monotonic() - began:.0f} s, {len(failures)} failing operations")
+    print(
+        f"{len(every_operation)} operations x {len(ROLES)} callers: {examples} examples in "
+        f"{time.monotonic() - began:.0f} s, {len(failures)} failing operations"
+    )
     for failure in failures:
         print("\n" + failure)
     raise SystemExit(1 if failures else 0)

@@ -35,14 +35,27 @@ def build_story(scene_count: int):
     author = User.objects.create_user("bench@example.com", "bench-password-1", role=Role.AUTHOR)
     scenario = Scenario.objects.create(title="Bench", slug="bench", author=author, is_published=True)
     scenes = Scene.objects.bulk_create(
-        Scene(scenario=scenario, title=f"Scene {n}", text="Lorem ipsum dolor sit amet. " * 8, order=n,
-              is_start_scene=n == 0, is_end_scene=n == scene_count - 1, position_x=n * 10.0)
+        Scene(
+            scenario=scenario,
+            title=f"Scene {n}",
+            text="Lorem ipsum dolor sit amet. " * 8,
+            order=n,
+            is_start_scene=n == 0,
+            is_end_scene=n == scene_count - 1,
+            position_x=n * 10.0,
+        )
         for n in range(scene_count)
     )
     Choice.objects.bulk_create(
-        Choice(scenario=scenario, from_scene=scene, to_scene=scenes[(index + step) % scene_count],
-               text=f"Go {step}", order=step)
-        for index, scene in enumerate(scenes) for step in (1, 2)
+        Choice(
+            scenario=scenario,
+            from_scene=scene,
+            to_scene=scenes[(index + step) % scene_count],
+            text=f"Go {step}",
+            order=step,
+        )
+        for index, scene in enumerate(scenes)
+        for step in (1, 2)
     )
     return scenario
 

@@ -85,25 +85,37 @@ class Stack:
     def __init__(self, authors: int, players: int):
         self.data = Path(tempfile.mkdtemp(prefix="bench-load-"))
         self.mongo_port, self.web_port = free_port(), free_port()
-        self.env = {**os.environ, "MONGODB_URI": f"mongodb://127.0.0.1:{self.mongo_port}/",
-                    "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0", "LOG_LEVEL": "WARNING"}
+        self.env = {
+            **os.environ,
+            "MONGODB_URI": f"mongodb://127.0.0.1:{self.mongo_port}/",
+            "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
+            "LOG_LEVEL": "WARNING",
+        }
         self.processes = []
         self.authors, self.players = authors, players
 
     def manage(self, *arguments, log: str):
         output = (self.data / log).open("a")
-        process = subprocess.Popen([sys.executable, "manage.py", *arguments], cwd=ROOT, env=self.env,
-                                   stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", *arguments], cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT
+        )
         self.processes.append(process)
         return process
 
     def start(self) -> dict:
-        self.manage("embedded_mongo", "--port", str(self.mongo_port), "--path", str(self.data / "db.sqlite3"),
-                    log="mongo.log")
+        self.manage(
+            "embedded_mongo", "--port", str(self.mongo_port), "--path", str(self.data / "db.sqlite3"), log="mongo.log"
+        )
         self.manage("prepare_site", log="web.log").wait(120)
         script = PREPARE.replace("AUTHORS", str(self.authors)).replace("PLAYERS", str(self.players))
-        prepared = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=self.env,
-                                  capture_output=True, text=True, check=True)
+        prepared = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         setup = json.loads(prepared.stdout.split("PREPARED ", 1)[1])
         self.manage("runserver", f"127.0.0.1:{self.web_port}", "--noreload", log="web.log")
         deadline = time.monotonic() + 60
@@ -126,9 +138,9 @@ class Stack:
 class Acknowledged:
     """What the server said it saved, to be found in the database at the end."""
 
-    scenes: dict[str, dict] = {}        # scene id -> {"story", "title", "x", "y"}
-    choices: list[tuple[str, str, str]] = []   # (from scene, to scene, label)
-    progress: dict[str, str] = {}       # player id -> current scene id
+    scenes: dict[str, dict] = {}  # scene id -> {"story", "title", "x", "y"}
+    choices: list[tuple[str, str, str]] = []  # (from scene, to scene, label)
+    progress: dict[str, str] = {}  # player id -> current scene id
 
 
 class Author(HttpUser):
@@ -154,8 +166,7 @@ class Author(HttpUser):
         headers = {"X-CSRFToken": self.csrf, "Referer": self.host + path}
         if htmx:
             headers["HX-Request"] = "true"
-        return self.client.post(path, data=data, headers=headers, name=name, allow_redirects=False,
-                                catch_response=True)
+        return self.client.post(path, data=data, headers=headers, name=name, allow_redirects=False, catch_response=True)
 
     @task(2)
     def open_map(self):
@@ -167,8 +178,9 @@ class Author(HttpUser):
     def add_scene(self):
         number = next(self.labels)
         x, y = float(random.randint(0, 3000)), float(random.randint(0, 2000))
-        with self.post(f"/stories/{self.story}/scenes/new/", {"title": f"Scene {number}", "x": x, "y": y},
-                       "studio: add a scene") as response:
+        with self.post(
+            f"/stories/{self.story}/scenes/new/", {"title": f"Scene {number}", "x": x, "y": y}, "studio: add a scene"
+        ) as response:
             found = SCENE_ID.search(response.headers.get("Location", ""))
             if response.status_code != 302 or not found:
                 return response.failure(f"HTTP {response.status_code}")
@@ -191,8 +203,9 @@ class Author(HttpUser):
     def move_scene(self):
         scene = random.choice(self.scenes)
         x, y = float(random.randint(0, 3000)), float(random.randint(0, 2000))
-        with self.post(f"/stories/{self.story}/scenes/{scene}/move/", {"x": x, "y": y}, "studio: move a scene",
-                       htmx=True) as response:
+        with self.post(
+            f"/stories/{self.story}/scenes/{scene}/move/", {"x": x, "y": y}, "studio: move a scene", htmx=True
+        ) as response:
             if response.status_code != 200:
                 return response.failure(f"HTTP {response.status_code}")
             Acknowledged.scenes[scene].update(x=x, y=y)
@@ -203,8 +216,12 @@ class Author(HttpUser):
             return
         source, target = random.sample(self.scenes, 2)
         label = f"Link {next(self.labels)}"
-        with self.post(f"/stories/{self.story}/scenes/{source}/choices/", {"text": label, "to_scene": target},
-                       "studio: link two scenes", htmx=True) as response:
+        with self.post(
+            f"/stories/{self.story}/scenes/{source}/choices/",
+            {"text": label, "to_scene": target},
+            "studio: link two scenes",
+            htmx=True,
+        ) as response:
             if response.status_code != 200 or label not in response.text:
                 return response.failure(f"HTTP {response.status_code}")
             Acknowledged.choices.append((source, target, label))
@@ -229,8 +246,13 @@ class Player(HttpUser):
         self.begin()
 
     def graphql(self, query, variables, name, field):
-        with self.client.post("/graphql/", json={"query": query, "variables": variables}, headers=self.headers,
-                              name=name, catch_response=True) as response:
+        with self.client.post(
+            "/graphql/",
+            json={"query": query, "variables": variables},
+            headers=self.headers,
+            name=name,
+            catch_response=True,
+        ) as response:
             body = response.json() if response.status_code == 200 else {}
             result = (body.get("data") or {}).get(field)
             if response.status_code != 200 or body.get("errors") or result is None:
@@ -244,8 +266,9 @@ class Player(HttpUser):
     def acknowledge(self, result):
         if result:
             self.current = result["progress"]["currentSceneId"]["mongoId"]
-            self.available = [entry["choice"]["mongoId"] for entry in result["progress"]["availableChoices"]
-                              if entry["available"]]
+            self.available = [
+                entry["choice"]["mongoId"] for entry in result["progress"]["availableChoices"] if entry["available"]
+            ]
             Acknowledged.progress[self.player] = self.current
 
     def begin(self):
@@ -257,10 +280,12 @@ class Player(HttpUser):
         if scene is None:
             return self.begin()
         if scene["isEndScene"] or not self.available:
-            return self.acknowledge(self.graphql(RESET, {"s": self.story_id}, "graphql: start again",
-                                                 "resetProgress"))
-        self.acknowledge(self.graphql(CHOOSE, {"s": self.story_id, "c": random.choice(self.available)},
-                                      "graphql: make a choice", "makeChoice"))
+            return self.acknowledge(self.graphql(RESET, {"s": self.story_id}, "graphql: start again", "resetProgress"))
+        self.acknowledge(
+            self.graphql(
+                CHOOSE, {"s": self.story_id, "c": random.choice(self.available)}, "graphql: make a choice", "makeChoice"
+            )
+        )
 
     @task(1)
     def read_story(self):
@@ -279,11 +304,18 @@ def lost_writes(uri: str, database: str) -> list[str]:
         if stored["title"] != expected["title"]:
             lost.append(f"scene {scene_id} is titled {stored['title']!r}, acknowledged {expected['title']!r}")
         if expected["x"] is not None and (stored["position_x"], stored["position_y"]) != (expected["x"], expected["y"]):
-            lost.append(f"scene {scene_id} is at {stored['position_x']},{stored['position_y']}, "
-                        f"acknowledged {expected['x']},{expected['y']}")
-    choices = {(str(choice["from_scene_id"]), str(choice["to_scene_id"]), choice["text"]) for choice in db.choices.find({})}
-    lost += [f"choice {label!r} is missing" for source, target, label in Acknowledged.choices
-             if (source, target, label) not in choices]
+            lost.append(
+                f"scene {scene_id} is at {stored['position_x']},{stored['position_y']}, "
+                f"acknowledged {expected['x']},{expected['y']}"
+            )
+    choices = {
+        (str(choice["from_scene_id"]), str(choice["to_scene_id"]), choice["text"]) for choice in db.choices.find({})
+    }
+    lost += [
+        f"choice {label!r} is missing"
+        for source, target, label in Acknowledged.choices
+        if (source, target, label) not in choices
+    ]
     for player, scene in Acknowledged.progress.items():
         progress = db.player_progress.find_one({"user_id": ObjectId(player)})
         if progress is None or str(progress["current_scene_id"]) != scene:
@@ -295,9 +327,11 @@ def print_stats(environment, seconds: float):
     print(f"\n{'operation':<28} {'requests':>8} {'req/s':>7} {'median ms':>10} {'p95 ms':>8} {'failures':>9}")
     entries = sorted(environment.stats.entries.values(), key=lambda entry: entry.name)
     for entry in [*entries, environment.stats.total]:
-        print(f"{entry.name:<28} {entry.num_requests:>8} {entry.num_requests / seconds:>7.1f} "
-              f"{entry.median_response_time or 0:>10.0f} {entry.get_response_time_percentile(0.95) or 0:>8.0f} "
-              f"{entry.num_failures:>9}")
+        print(
+            f"{entry.name:<28} {entry.num_requests:>8} {entry.num_requests / seconds:>7.1f} "
+            f"{entry.median_response_time or 0:>10.0f} {entry.get_response_time_percentile(0.95) or 0:>8.0f} "
+            f"{entry.num_failures:>9}"
+        )
     for error in environment.stats.errors.values():
         print(f"  failure x{error.occurrences}: {error.method} {error.name}: {error.error}")
 
@@ -316,11 +350,14 @@ def main():
         Author.fixed_count, Player.fixed_count = args.authors, players
         # At the end, users finish the request they are making: its answer is then known, so a write that
         # landed is an acknowledged one (a killed request's write would be "different" in the check).
-        environment = Environment(user_classes=[Author, Player], host=f"http://127.0.0.1:{stack.web_port}",
-                                  stop_timeout=30)
+        environment = Environment(
+            user_classes=[Author, Player], host=f"http://127.0.0.1:{stack.web_port}", stop_timeout=30
+        )
         runner = environment.create_local_runner()
-        print(f"{args.users} users ({args.authors} authors in the studio, {players} players over GraphQL) "
-              f"for {args.duration} s against runserver on 127.0.0.1, embedded MongoDB")
+        print(
+            f"{args.users} users ({args.authors} authors in the studio, {players} players over GraphQL) "
+            f"for {args.duration} s against runserver on 127.0.0.1, embedded MongoDB"
+        )
         runner.start(args.users, spawn_rate=10)
         began = time.monotonic()
         gevent.sleep(args.duration)
@@ -330,9 +367,11 @@ def main():
         print_stats(environment, seconds)
         lost = lost_writes(stack.env["MONGODB_URI"], os.environ.get("MONGODB_DB_NAME", "story_studio"))
         acknowledged = len(Acknowledged.scenes) + len(Acknowledged.choices) + len(Acknowledged.progress)
-        print(f"\nacknowledged writes checked: {len(Acknowledged.scenes)} scenes (title, position), "
-              f"{len(Acknowledged.choices)} choices, {len(Acknowledged.progress)} players' progress; "
-              f"lost or different: {len(lost)}")
+        print(
+            f"\nacknowledged writes checked: {len(Acknowledged.scenes)} scenes (title, position), "
+            f"{len(Acknowledged.choices)} choices, {len(Acknowledged.progress)} players' progress; "
+            f"lost or different: {len(lost)}"
+        )
         for line in lost[:20]:
             print("  " + line)
         failures = environment.stats.total.num_failures

@@ -55,9 +55,12 @@ def main():
     token = get_token(api_player)
 
     def graphql(query):
-        response = api.post("/graphql/", json.dumps({"query": query, "variables": {"s": str(story.pk),
-                                                                                    "c": str(choice.pk)}}),
-                            content_type="application/json", HTTP_AUTHORIZATION=f"JWT {token}")
+        response = api.post(
+            "/graphql/",
+            json.dumps({"query": query, "variables": {"s": str(story.pk), "c": str(choice.pk)}}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"JWT {token}",
+        )
         payload = next(iter(response.json()["data"].values()))
         if not payload["success"]:
             raise SystemExit(f"refused: {payload['message']}")
@@ -81,13 +84,18 @@ def main():
 
     resets = {
         "reader, htmx": lambda: services.start_progress(player=player, scenario=story, restart=True),
-        "reader, plain form post + its page": lambda: services.start_progress(player=player, scenario=story,
-                                                                               restart=True),
+        "reader, plain form post + its page": lambda: services.start_progress(
+            player=player, scenario=story, restart=True
+        ),
         "reader, guest (session), htmx": lambda: checked(guest.post(restart_url), 302),
         "GraphQL makeChoice": lambda: graphql(RESET),
     }
-    steps = {"reader, htmx": reader_htmx, "reader, plain form post + its page": reader_plain,
-             "reader, guest (session), htmx": guest_htmx, "GraphQL makeChoice": makechoice}
+    steps = {
+        "reader, htmx": reader_htmx,
+        "reader, plain form post + its page": reader_plain,
+        "reader, guest (session), htmx": guest_htmx,
+        "GraphQL makeChoice": makechoice,
+    }
     services.start_progress(player=player, scenario=story)
     services.start_progress(player=api_player, scenario=story)
     checked(guest.post(reverse("reader:start", args=[story.slug])), 302)
@@ -107,8 +115,10 @@ def main():
     for name, value in medians.items():
         print(f"  {name:38s} {value * 1000:6.1f} ms   ratio to makeChoice {value / api_time:.2f}x")
     answered = medians["reader, htmx"]
-    print(f"goal (a choice answered by the reader in under 100 ms): {'met' if answered < 0.1 else 'NOT met'} "
-          f"({answered * 1000:.1f} ms)")
+    print(
+        f"goal (a choice answered by the reader in under 100 ms): {'met' if answered < 0.1 else 'NOT met'} "
+        f"({answered * 1000:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -37,14 +37,35 @@ def build(author, *, scenes: int, stateful: bool):
     condition = parse_condition("gold >= 0 and not cursed") if stateful else {}
     effects = parse_effects("gold += 1") if stateful else []
     roll = parse_effects("luck = 2d6") if stateful else []
-    made = Scene.objects.bulk_create([
-        Scene(scenario=story, title=f"Scene {n}", text="A room.", order=n, is_start_scene=n == 0,
-              position_x=n * 10, position_y=0, effects=roll if n % 10 == 0 else [])
-        for n in range(scenes)])
-    Choice.objects.bulk_create([
-        Choice(scenario=story, from_scene=here, to_scene=made[(n + 1) % scenes], text="On", order=0,
-               condition=condition, effects=effects)
-        for n, here in enumerate(made)])
+    made = Scene.objects.bulk_create(
+        [
+            Scene(
+                scenario=story,
+                title=f"Scene {n}",
+                text="A room.",
+                order=n,
+                is_start_scene=n == 0,
+                position_x=n * 10,
+                position_y=0,
+                effects=roll if n % 10 == 0 else [],
+            )
+            for n in range(scenes)
+        ]
+    )
+    Choice.objects.bulk_create(
+        [
+            Choice(
+                scenario=story,
+                from_scene=here,
+                to_scene=made[(n + 1) % scenes],
+                text="On",
+                order=0,
+                condition=condition,
+                effects=effects,
+            )
+            for n, here in enumerate(made)
+        ]
+    )
     services.publish_scenario(editor=author, scenario=story)
     return story
 
@@ -84,20 +105,30 @@ def main():
     setup_test_environment()
     author = User.objects.create_user("state-author@example.com", None, role=Role.AUTHOR)
     player = User.objects.create_user("state-player@example.com", None, role=Role.PLAYER)
-    stories = {"bare": build(author, scenes=args.scenes, stateful=False),
-               "state": build(author, scenes=args.scenes, stateful=True)}
+    stories = {
+        "bare": build(author, scenes=args.scenes, stateful=False),
+        "state": build(author, scenes=args.scenes, stateful=True),
+    }
 
     choices, available, per_round = evaluate_every_condition(stories["state"], player)
-    print(f"conditions of every choice for one player: {choices} choices ({available} available) "
-          f"in {per_round * 1000:.1f} ms, {per_round / choices * 1e6:.1f} µs each")
+    print(
+        f"conditions of every choice for one player: {choices} choices ({available} available) "
+        f"in {per_round * 1000:.1f} ms, {per_round / choices * 1e6:.1f} µs each"
+    )
 
     client, token = Client(), get_token(player)
-    leaving = {kind: {str(choice.from_scene_id): str(choice.pk) for choice in Choice.objects.filter(scenario=story)}
-               for kind, story in stories.items()}
+    leaving = {
+        kind: {str(choice.from_scene_id): str(choice.pk) for choice in Choice.objects.filter(scenario=story)}
+        for kind, story in stories.items()
+    }
 
     def post(query, variables):
-        response = client.post("/graphql/", json.dumps({"query": query, "variables": variables}),
-                               content_type="application/json", HTTP_AUTHORIZATION=f"JWT {token}")
+        response = client.post(
+            "/graphql/",
+            json.dumps({"query": query, "variables": variables}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"JWT {token}",
+        )
         payload = next(iter(response.json()["data"].values()))
         if not payload["success"]:
             raise SystemExit(f"refused: {payload['message']}")
@@ -117,8 +148,10 @@ def main():
                 timings[kind].append(time.perf_counter() - started)
                 current[kind] = payload["progress"]["currentSceneId"]["mongoId"]
     bare, state = statistics.median(timings["bare"]), statistics.median(timings["state"])
-    print(f"a step through the API ({len(timings['bare'])} steps each, side by side): "
-          f"without state {bare * 1000:.1f} ms, with state {state * 1000:.1f} ms (median), ratio {state / bare:.2f}x")
+    print(
+        f"a step through the API ({len(timings['bare'])} steps each, side by side): "
+        f"without state {bare * 1000:.1f} ms, with state {state * 1000:.1f} ms (median), ratio {state / bare:.2f}x"
+    )
     ratio = state / bare
     print(f"goal (state adds under 20 % to a choice's cost): {'met' if ratio < 1.2 else 'NOT met'} ({ratio:.2f}x)")
 

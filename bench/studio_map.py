@@ -42,12 +42,23 @@ def build(author, count):
 
     scenario = Scenario.objects.create(title=f"{count} scenes", slug=f"bench-{count}", author=author)
     scenes = Scene.objects.bulk_create(
-        Scene(scenario=scenario, title=f"Scene {n}", text="…", order=n, is_start_scene=n == 0,
-              is_end_scene=n == count - 1, position_x=(n // 20) * 260.0, position_y=(n % 20) * 120.0)
-        for n in range(count))
+        Scene(
+            scenario=scenario,
+            title=f"Scene {n}",
+            text="…",
+            order=n,
+            is_start_scene=n == 0,
+            is_end_scene=n == count - 1,
+            position_x=(n // 20) * 260.0,
+            position_y=(n % 20) * 120.0,
+        )
+        for n in range(count)
+    )
     Choice.objects.bulk_create(
         Choice(scenario=scenario, from_scene=scene, to_scene=scenes[min(index + step, count - 1)], text=f"Go {step}")
-        for index, scene in enumerate(scenes[:-1]) for step in (1, 3))
+        for index, scene in enumerate(scenes[:-1])
+        for step in (1, 3)
+    )
     return scenario, scenes
 
 
@@ -96,8 +107,14 @@ def measure(page, base, scenario, scenes):
     with page.expect_response(lambda response: "/map/place/" in response.url, timeout=60_000):
         page.mouse.up()
     drop = time.perf_counter() - began
-    return {"draw": statistics.median(draws), "frame": statistics.fmean(frames), "worst": max(frames),
-            "frames": len(frames), "fit": fit / 1000, "drop": drop}
+    return {
+        "draw": statistics.median(draws),
+        "frame": statistics.fmean(frames),
+        "worst": max(frames),
+        "frames": len(frames),
+        "fit": fit / 1000,
+        "drop": drop,
+    }
 
 
 def main():
@@ -110,15 +127,22 @@ def main():
 
     author = User.objects.create_user("bench@example.com", PASSWORD, role=Role.AUTHOR)
     stories = {count: build(author, count) for count in SIZES}
-    server = make_server("127.0.0.1", 0, StaticFilesHandler(get_wsgi_application()), server_class=ThreadingServer,
-                         handler_class=QuietHandler)
+    server = make_server(
+        "127.0.0.1",
+        0,
+        StaticFilesHandler(get_wsgi_application()),
+        server_class=ThreadingServer,
+        handler_class=QuietHandler,
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     results = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{base}/signin/")
         page.fill("input[name=email]", "bench@example.com")
@@ -129,13 +153,17 @@ def main():
             results[count] = measure(page, base, scenario, scenes)
         browser.close()
     for count, figures in results.items():
-        print(f"{count:5d} scenes, {2 * (count - 1):5d} arrows: first draw {figures['draw'] * 1000:6.0f} ms; "
-              f"drag frames mean {figures['frame']:5.1f} ms, worst {figures['worst']:6.1f} ms "
-              f"({figures['frames']} frames in 2 s); fit {figures['fit'] * 1000:5.0f} ms; "
-              f"drop saved {figures['drop'] * 1000:5.0f} ms")
+        print(
+            f"{count:5d} scenes, {2 * (count - 1):5d} arrows: first draw {figures['draw'] * 1000:6.0f} ms; "
+            f"drag frames mean {figures['frame']:5.1f} ms, worst {figures['worst']:6.1f} ms "
+            f"({figures['frames']} frames in 2 s); fit {figures['fit'] * 1000:5.0f} ms; "
+            f"drop saved {figures['drop'] * 1000:5.0f} ms"
+        )
     largest, smallest = results[SIZES[-1]], results[SIZES[0]]
     ratio = largest["draw"] / smallest["draw"]
-    print(f"ratio {SIZES[-1]} / {SIZES[0]}: first draw {ratio:.1f}x, drop saved {largest['drop'] / smallest['drop']:.1f}x")
+    print(
+        f"ratio {SIZES[-1]} / {SIZES[0]}: first draw {ratio:.1f}x, drop saved {largest['drop'] / smallest['drop']:.1f}x"
+    )
     print(f"goal (2,000 scenes drawn in under 1 s): {'met' if largest['draw'] < 1 else 'NOT met'}")
     print(f"goal (dragging at 2,000 scenes, mean frame <= 20 ms): {'met' if largest['frame'] <= 20 else 'NOT met'}")
     print(f"goal (2,000 / 50 first-draw ratio under 5x): {'met' if ratio < 5 else 'NOT met'}")

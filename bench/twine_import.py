@@ -16,10 +16,16 @@ from _embedded import setup_django
 
 def generated_twee(count: int) -> str:
     rng = random.Random(7)
-    chunks = [":: StoryTitle\nGenerated", ':: StoryData\n{"ifid": "0F2A6B4C-1D3E-4F5A-8B7C-9D0E1F2A3B4C", "start": "P0"}']
+    chunks = [
+        ":: StoryTitle\nGenerated",
+        ':: StoryData\n{"ifid": "0F2A6B4C-1D3E-4F5A-8B7C-9D0E1F2A3B4C", "start": "P0"}',
+    ]
     for number in range(count):
-        links = [] if number >= count - 10 else [
-            f"[[Option {k}->P{min(count - 1, number + rng.randint(1, 40))}]]" for k in range(2)]
+        links = (
+            []
+            if number >= count - 10
+            else [f"[[Option {k}->P{min(count - 1, number + rng.randint(1, 40))}]]" for k in range(2)]
+        )
         body = f"Passage {number}. " + "The wind rises over the moor. " * 6 + "\n" + "\n".join(links)
         chunks.append(f':: P{number} [generated] {{"position":"{(number % 50) * 120},{(number // 50) * 120}"}}\n{body}')
     return "\n\n".join(chunks) + "\n"
@@ -63,6 +69,7 @@ def main():
     print(f"  one by one / batched: {one_by_one / batched:.1f}x; import / parse: {batched / parsing:.1f}x")
     print(f"goal (2,000 passages under 1.5 s): {'met' if batched < 1.5 * args.passages / 2000 else 'NOT met'}")
     print(f"goal (>= 8x the one-by-one import): {'met' if one_by_one / batched >= 8 else 'NOT met'}")
+
 
 if __name__ == "__main__":
     main()

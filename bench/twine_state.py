@@ -16,14 +16,19 @@ from _embedded import setup_django
 
 def generated_twee(count: int, *, macros: bool) -> str:
     rng = random.Random(7)
-    chunks = [":: StoryTitle\nGenerated", ':: StoryData\n{"format": "SugarCube", "start": "P0"}',
-              ":: StoryInit\n<<set $gold to 5>>\n<<set $key to false>>"]
+    chunks = [
+        ":: StoryTitle\nGenerated",
+        ':: StoryData\n{"format": "SugarCube", "start": "P0"}',
+        ":: StoryInit\n<<set $gold to 5>>\n<<set $key to false>>",
+    ]
     for number in range(count):
         target = f"P{min(count - 1, number + rng.randint(1, 40))}"
         prose = f"Passage {number}. " + "The wind rises over the moor. " * 6
         if macros:
-            body = (f"<<set $gold += 1>>\n{prose}\n<<if $gold gte {number}>>[[Buy->{target}]]<<else>>Too poor."
-                    f"<</if>>\n[[On->{target}][$key to true]]")
+            body = (
+                f"<<set $gold += 1>>\n{prose}\n<<if $gold gte {number}>>[[Buy->{target}]]<<else>>Too poor."
+                f"<</if>>\n[[On->{target}][$key to true]]"
+            )
         else:
             body = f"{prose}\n[[Buy->{target}]]\n[[On->{target}]]"
         chunks.append(f":: P{number}\n{body}")
@@ -46,9 +51,11 @@ def main():
         state = read_story_state(story, scene_id_of=lambda title: title)
         read = time.perf_counter()
         conditions = sum(1 for passage in state.passages.values() for link in passage.links if link.condition)
-        print(f"{args.passages} passages {'with' if macros else 'without'} macros: parse {parsed - started:.2f} s, "
-              f"state {read - parsed:.2f} s ({(read - parsed) / (parsed - started):.0f}x the parse), "
-              f"{len(state.variables)} variables, {conditions} conditioned choices, {len(state.warnings)} warnings")
+        print(
+            f"{args.passages} passages {'with' if macros else 'without'} macros: parse {parsed - started:.2f} s, "
+            f"state {read - parsed:.2f} s ({(read - parsed) / (parsed - started):.0f}x the parse), "
+            f"{len(state.variables)} variables, {conditions} conditioned choices, {len(state.warnings)} warnings"
+        )
 
 
 if __name__ == "__main__":

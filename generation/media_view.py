@@ -36,8 +36,12 @@ def _preview_link(request):
 def serve_media(request, name: str):
     # Who may see it is the one rule of every asset read (drafts to their editors, private media to its owner
     # until a published story shows it, a draft's media to its preview link's readers).
-    asset = selectors.visible_assets(request.user, preview=_preview_link(request)).select_related(
-        "scenario").filter(file=name).first()
+    asset = (
+        selectors.visible_assets(request.user, preview=_preview_link(request))
+        .select_related("scenario")
+        .filter(file=name)
+        .first()
+    )
     if asset is None or not default_storage.exists(name):
         raise Http404("No such media file.")
     size = default_storage.size(name)
@@ -54,8 +58,9 @@ def serve_media(request, name: str):
     if not inline:
         headers["Content-Disposition"] = "attachment"
     if etag in request.headers.get("If-None-Match", ""):
-        return HttpResponseNotModified(headers={**SAFETY_HEADERS, "ETag": etag,
-                                                "Cache-Control": headers["Cache-Control"]})
+        return HttpResponseNotModified(
+            headers={**SAFETY_HEADERS, "ETag": etag, "Cache-Control": headers["Cache-Control"]}
+        )
 
     start, end, status = 0, size - 1, 200
     if match := RANGE.match(request.headers.get("Range", "")):

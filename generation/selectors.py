@@ -10,8 +10,11 @@ from .providers.registry import NOT_SET_UP, setup_problem
 logger = logging.getLogger(__name__)
 _logged: set[str] = set()
 
-SLOTS = (("image", "Image", AssetType.IMAGE), ("sound", "Narration", AssetType.SOUND),
-         ("music", "Music", AssetType.MUSIC))
+SLOTS = (
+    ("image", "Image", AssetType.IMAGE),
+    ("sound", "Narration", AssetType.SOUND),
+    ("music", "Music", AssetType.MUSIC),
+)
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,16 @@ def scene_media(scene: Scene) -> list[MediaSlot]:
     for field, label, asset_type in SLOTS:
         of_kind = [asset for asset in recent if asset.type == asset_type]
         latest = of_kind[0] if of_kind else None
-        slots.append(MediaSlot(
-            field=field, label=label, current=getattr(scene, field),
-            pending=latest if latest and latest.status in (AssetStatus.QUEUED, AssetStatus.RUNNING) else None,
-            failed=latest if latest and latest.status == AssetStatus.FAILED else None,
-            not_set_up=not_set_up(asset_type),
-        ))
+        slots.append(
+            MediaSlot(
+                field=field,
+                label=label,
+                current=getattr(scene, field),
+                pending=latest if latest and latest.status in (AssetStatus.QUEUED, AssetStatus.RUNNING) else None,
+                failed=latest if latest and latest.status == AssetStatus.FAILED else None,
+                not_set_up=not_set_up(asset_type),
+            )
+        )
     return slots
 
 

@@ -26,8 +26,15 @@ class GenerationUnavailable(StoryError):
     code = ErrorCode.SERVICE_UNAVAILABLE
 
 
-def request_generation(*, requester: User, kind: str, name: str = "", prompt: str = "", scene: Scene | None = None,
-                       metadata: dict | None = None) -> Asset:
+def request_generation(
+    *,
+    requester: User,
+    kind: str,
+    name: str = "",
+    prompt: str = "",
+    scene: Scene | None = None,
+    metadata: dict | None = None,
+) -> Asset:
     """Record a queued asset and enqueue its job; the scene keeps its current media until the new one is ready."""
     ensure_author(requester)
     media_kind = MediaKind.parse(kind)
@@ -41,12 +48,20 @@ def request_generation(*, requester: User, kind: str, name: str = "", prompt: st
     if asset_type is AssetType.SOUND and len(prompt or "") > settings.NARRATION_MAX_CHARACTERS:
         raise StoryRuleError(
             f"A narration reads at most {settings.NARRATION_MAX_CHARACTERS:,} characters; this text has "
-            f"{len(prompt):,}. Split the scene, or narrate a shorter text.", field_errors={"prompt": ["Too long."]})
+            f"{len(prompt):,}. Split the scene, or narrate a shorter text.",
+            field_errors={"prompt": ["Too long."]},
+        )
     claim_generation(requester)
     asset = Asset.objects.create(
-        type=asset_type, name=name.strip()[:255], uploaded_by=requester, status=AssetStatus.QUEUED,
-        scene=scene, scenario_id=scene.scenario_id if scene else None, prompt=prompt or "",
-        metadata=metadata or {}, is_public=False,  # private until a published story uses it
+        type=asset_type,
+        name=name.strip()[:255],
+        uploaded_by=requester,
+        status=AssetStatus.QUEUED,
+        scene=scene,
+        scenario_id=scene.scenario_id if scene else None,
+        prompt=prompt or "",
+        metadata=metadata or {},
+        is_public=False,  # private until a published story uses it
     )
     # Inside a transaction, the worker must not look for the asset before it is committed.
     transaction.on_commit(lambda: enqueue(asset))
@@ -61,13 +76,17 @@ def claim_generation(requester: User) -> None:
     now = int(time.time())
     try:
         connection = django_rq.get_connection("default")
-        for seconds, limit, wait in ((60, settings.GENERATION_PER_MINUTE, "a minute"),
-                                     (86400, settings.GENERATION_PER_DAY, "tomorrow")):
+        for seconds, limit, wait in (
+            (60, settings.GENERATION_PER_MINUTE, "a minute"),
+            (86400, settings.GENERATION_PER_DAY, "tomorrow"),
+        ):
             key = f"generation-quota:{requester.pk}:{seconds}:{now // seconds}"
             used, _ = connection.pipeline().incr(key).expire(key, seconds).execute()
             if used > limit:
-                raise StoryRuleError(f"You asked for {limit} media in {'a minute' if seconds == 60 else 'a day'}, "
-                                     f"the most one author may: try again {'in ' if seconds == 60 else ''}{wait}.")
+                raise StoryRuleError(
+                    f"You asked for {limit} media in {'a minute' if seconds == 60 else 'a day'}, "
+                    f"the most one author may: try again {'in ' if seconds == 60 else ''}{wait}."
+                )
     except RedisError as error:
         # Without Redis the job cannot be queued either: enqueue() records that on the asset and says so.
         logger.warning("Could not count a generation request of %s against its quota: %s", requester.pk, error)
@@ -77,8 +96,12 @@ def enqueue(asset: Asset) -> None:
     queue_name = QUEUES[asset.type]
     try:
         django_rq.get_queue(queue_name).enqueue(
-            generate_asset, str(asset.pk), job_id=f"asset-{asset.pk}", job_timeout=TIMEOUTS[asset.type],
-            retry=Retry(max=2, interval=[10, 60]), on_failure=Callback(mark_failed),
+            generate_asset,
+            str(asset.pk),
+            job_id=f"asset-{asset.pk}",
+            job_timeout=TIMEOUTS[asset.type],
+            retry=Retry(max=2, interval=[10, 60]),
+            on_failure=Callback(mark_failed),
             description=f"Generate {asset.type} “{asset.name}”",
         )
     except RedisError as error:
@@ -87,4 +110,5 @@ def enqueue(asset: Asset) -> None:
         asset.save(update_fields=["status", "error", "updated_at"])
         raise GenerationUnavailable(
             "Media generation is unavailable right now (the job queue cannot be reached); "
-            "your other changes are saved. Try again in a moment.") from error
+            "your other changes are saved. Try again in a moment."
+        ) from error

@@ -27,8 +27,9 @@ class GridFSStorage(Storage):
         return gridfs.GridFSBucket(connections[self.alias].database, bucket_name=self.bucket_name)
 
     def _latest(self, name: str):
-        return self.bucket.find({"filename": name}).sort("uploadDate", -1).limit(1).next() \
-            if self.exists(name) else None
+        return (
+            self.bucket.find({"filename": name}).sort("uploadDate", -1).limit(1).next() if self.exists(name) else None
+        )
 
     def _open(self, name, mode="rb"):
         if "w" in mode:
@@ -40,8 +41,9 @@ class GridFSStorage(Storage):
         return File(stream, name=name)
 
     def _save(self, name, content):
-        content_type = getattr(content, "content_type", None) or mimetypes.guess_type(name)[0] or \
-            "application/octet-stream"
+        content_type = (
+            getattr(content, "content_type", None) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        )
         if hasattr(content, "seek"):
             content.seek(0)
         self.bucket.upload_from_stream(name, content, metadata={"content_type": content_type})
@@ -52,8 +54,10 @@ class GridFSStorage(Storage):
             self.bucket.delete(stored._id)
 
     def exists(self, name):
-        return connections[self.alias].database[f"{self.bucket_name}.files"].find_one(
-            {"filename": name}, {"_id": 1}) is not None
+        return (
+            connections[self.alias].database[f"{self.bucket_name}.files"].find_one({"filename": name}, {"_id": 1})
+            is not None
+        )
 
     def size(self, name):
         stored = self._latest(name)
@@ -73,7 +77,7 @@ class GridFSStorage(Storage):
     def listdir(self, path):
         prefix = path.rstrip("/") + "/" if path else ""
         names = [stored.filename for stored in self.bucket.find({"filename": {"$regex": f"^{prefix}"}})]
-        rests = {name[len(prefix):] for name in names}
+        rests = {name[len(prefix) :] for name in names}
         directories = sorted({rest.split("/", 1)[0] for rest in rests if "/" in rest})
         files = sorted(rest for rest in rests if "/" not in rest)
         return directories, files

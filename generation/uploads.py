@@ -14,7 +14,6 @@ from story_admin.permissions import ensure_can_edit
 from .media_files import inspect_media
 
 
-
 def media_name(scene: Scene, extension: str) -> str:
     return f"scenes/{scene.scenario_id}/{scene.pk}/{uuid.uuid4().hex}.{extension}"
 
@@ -29,10 +28,21 @@ def attach_upload(*, editor: User, scene: Scene, kind: str, filename: str, data:
     stored_name = default_storage.save(media_name(scene, facts.extension), ContentFile(data))
     try:
         asset = Asset.objects.create(
-            type=media_kind.asset_type, name=(filename or stored_name)[:255], filename=(filename or "")[:255],
-            file=stored_name, file_size=facts.size, mime_type=facts.mime_type, uploaded_by=editor,
-            scenario_id=scene.scenario_id, scene=scene, status=AssetStatus.READY, provider="upload",
-            width=facts.width, height=facts.height, duration=facts.duration, is_public=False,
+            type=media_kind.asset_type,
+            name=(filename or stored_name)[:255],
+            filename=(filename or "")[:255],
+            file=stored_name,
+            file_size=facts.size,
+            mime_type=facts.mime_type,
+            uploaded_by=editor,
+            scenario_id=scene.scenario_id,
+            scene=scene,
+            status=AssetStatus.READY,
+            provider="upload",
+            width=facts.width,
+            height=facts.height,
+            duration=facts.duration,
+            is_public=False,
         )
         services.update_scene(editor=editor, scene=scene, **{media_kind.field: asset})
     except Exception:
@@ -45,20 +55,30 @@ def set_cover_upload(*, editor: User, scenario: Scenario, filename: str, data: b
     """Store an uploaded image and make it the story's cover."""
     ensure_can_edit(editor, scenario)
     if len(data) > settings.MAX_UPLOAD_BYTES:
-        raise StoryRuleError(f"The file is larger than {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
-                             field_errors={"cover": ["This file is too large."]})
+        raise StoryRuleError(
+            f"The file is larger than {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+            field_errors={"cover": ["This file is too large."]},
+        )
     try:
         facts = inspect_media(data, expected="image")
     except StoryRuleError as error:
         raise StoryRuleError(error.message, field_errors={"cover": [error.message]}) from None
-    stored_name = default_storage.save(f"stories/{scenario.pk}/{uuid.uuid4().hex}.{facts.extension}",
-                                       ContentFile(data))
+    stored_name = default_storage.save(f"stories/{scenario.pk}/{uuid.uuid4().hex}.{facts.extension}", ContentFile(data))
     try:
         asset = Asset.objects.create(
-            type=AssetType.IMAGE, name=(filename or stored_name)[:255], filename=(filename or "")[:255],
-            file=stored_name, file_size=facts.size, mime_type=facts.mime_type, uploaded_by=editor,
-            scenario_id=scenario.pk, status=AssetStatus.READY, provider="upload",
-            width=facts.width, height=facts.height, is_public=False,
+            type=AssetType.IMAGE,
+            name=(filename or stored_name)[:255],
+            filename=(filename or "")[:255],
+            file=stored_name,
+            file_size=facts.size,
+            mime_type=facts.mime_type,
+            uploaded_by=editor,
+            scenario_id=scenario.pk,
+            status=AssetStatus.READY,
+            provider="upload",
+            width=facts.width,
+            height=facts.height,
+            is_public=False,
         )
         services.update_scenario(editor=editor, scenario=scenario, cover_image=asset)
     except Exception:

@@ -62,30 +62,55 @@ def _analysis_type(story, document: dict) -> StoryAnalysisType:
     scenes, choices = story.scenes_by_id, story.choices_by_id
     coverage = document["coverage"]
     return StoryAnalysisType(
-        complete=document["complete"], states_explored=document["statesExplored"], summary=document["summary"],
+        complete=document["complete"],
+        states_explored=document["statesExplored"],
+        summary=document["summary"],
         playthroughs=coverage["players"],
-        endings=[AnalysisEndingType(
-            scene=_found(scenes, ending["scene"]), reachable=ending["reachable"], probability=ending["probability"],
-            probability_error=ending["probabilityError"], exact=ending["exact"], min_steps=ending["minSteps"],
-            median_steps=ending["medianSteps"],
-            path=[AnalysisStepType(scene=_found(scenes, step["scene"]), choice=_found(choices, step["choice"]),
-                                   state=step["state"]) for step in ending["path"]],
-        ) for ending in document["endings"]],
-        problems=[StoryProblemType(code=problem["code"], message=problem["message"],
-                                   scene=_found(scenes, problem["scene"]), choice=_found(choices, problem["choice"]))
-                  for problem in document["problems"]],
-        coverage=[SceneCoverageType(scene=_found(scenes, row["scene"]), visits=row["visits"], share=row["share"])
-                  for row in coverage["scenes"]],
-        choice_coverage=[ChoiceCoverageType(choice=_found(choices, row["choice"]), takes=row["takes"],
-                                            share=row["share"]) for row in coverage["choices"]],
+        endings=[
+            AnalysisEndingType(
+                scene=_found(scenes, ending["scene"]),
+                reachable=ending["reachable"],
+                probability=ending["probability"],
+                probability_error=ending["probabilityError"],
+                exact=ending["exact"],
+                min_steps=ending["minSteps"],
+                median_steps=ending["medianSteps"],
+                path=[
+                    AnalysisStepType(
+                        scene=_found(scenes, step["scene"]), choice=_found(choices, step["choice"]), state=step["state"]
+                    )
+                    for step in ending["path"]
+                ],
+            )
+            for ending in document["endings"]
+        ],
+        problems=[
+            StoryProblemType(
+                code=problem["code"],
+                message=problem["message"],
+                scene=_found(scenes, problem["scene"]),
+                choice=_found(choices, problem["choice"]),
+            )
+            for problem in document["problems"]
+        ],
+        coverage=[
+            SceneCoverageType(scene=_found(scenes, row["scene"]), visits=row["visits"], share=row["share"])
+            for row in coverage["scenes"]
+        ],
+        choice_coverage=[
+            ChoiceCoverageType(choice=_found(choices, row["choice"]), takes=row["takes"], share=row["share"])
+            for row in coverage["choices"]
+        ],
     )
 
 
 class AnalysisQuery(graphene.ObjectType):
     story_analysis = graphene.Field(
-        StoryAnalysisType, scenario_id=graphene.ID(required=True),
+        StoryAnalysisType,
+        scenario_id=graphene.ID(required=True),
         description="Which endings a player can reach, by which path, how often, and where a player gets stuck "
-                    "(the story's author only). Cached until the story changes.")
+        "(the story's author only). Cached until the story changes.",
+    )
 
     @staticmethod
     @domain_errors

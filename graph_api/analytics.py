@@ -60,15 +60,22 @@ def _aware(moment):
 
 class AnalyticsQuery(graphene.ObjectType):
     story_analytics = graphene.Field(
-        StoryAnalyticsType, scenario_id=graphene.ID(required=True),
+        StoryAnalyticsType,
+        scenario_id=graphene.ID(required=True),
         since=graphene.DateTime(description="Players who started at or after this moment (UTC when no offset)."),
         until=graphene.DateTime(description="Players who started before this moment."),
         description="What the story's real players did: completion, endings, where they stopped, which choices "
-                    "they took (the story's author only). Kept ANALYTICS_CACHE_SECONDS seconds.")
+        "they took (the story's author only). Kept ANALYTICS_CACHE_SECONDS seconds.",
+    )
 
     @staticmethod
     @domain_errors
     def resolve_story_analytics(root, info, scenario_id, since=None, until=None):
         scenario = readable_scenario(info, scenario_id)
-        return story_analytics(user=current_user(info), scenario=scenario, since=_aware(since), until=_aware(until),
-                               story=story_of(info, scenario))
+        return story_analytics(
+            user=current_user(info),
+            scenario=scenario,
+            since=_aware(since),
+            until=_aware(until),
+            story=story_of(info, scenario),
+        )

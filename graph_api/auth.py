@@ -33,18 +33,26 @@ INVALID_REFRESH_TOKEN = "Invalid refresh token"
 
 # django-graphql-jwt's handlers
 
+
 def jwt_payload(user, context=None) -> dict:
     now = int(time.time())
-    return {"sub": str(user.pk), "tokenVersion": user.token_version, "email": user.email,
-            "exp": now + int(jwt_settings.JWT_EXPIRATION_DELTA.total_seconds()), "origIat": now}
+    return {
+        "sub": str(user.pk),
+        "tokenVersion": user.token_version,
+        "email": user.email,
+        "exp": now + int(jwt_settings.JWT_EXPIRATION_DELTA.total_seconds()),
+        "origIat": now,
+    }
 
 
 def jwt_decode(token, context=None) -> dict:
     """django-graphql-jwt's decoding, refusing a token without `exp` or `origIat` (one that never expires)."""
     return jwt.decode(
-        token, jwt_settings.JWT_PUBLIC_KEY or jwt_settings.JWT_SECRET_KEY,
+        token,
+        jwt_settings.JWT_PUBLIC_KEY or jwt_settings.JWT_SECRET_KEY,
         options={"verify_exp": True, "verify_signature": True, "require": REQUIRED_CLAIMS},
-        leeway=jwt_settings.JWT_LEEWAY, algorithms=[jwt_settings.JWT_ALGORITHM],
+        leeway=jwt_settings.JWT_LEEWAY,
+        algorithms=[jwt_settings.JWT_ALGORITHM],
     )
 
 
@@ -70,6 +78,7 @@ def user_of_token(subject: tuple[str, int]):
 
 
 # Reading the request
+
 
 def token_from_header(request) -> str | None:
     header = request.META.get(jwt_settings.JWT_AUTH_HEADER_NAME, "")
@@ -119,6 +128,7 @@ def require_user(info):
 
 
 # Issuing, rotating and revoking tokens
+
 
 def issue_refresh_token(user, *, family: str | None = None) -> RefreshToken:
     return RefreshToken.objects.create(user=user, family=family, token_version=user.token_version)

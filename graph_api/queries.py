@@ -41,8 +41,12 @@ def readable_choice(info, choice_id) -> Choice:
 
 def readable_progress(info, progress_id) -> PlayerProgress:
     user = require_user(info)
-    progress = selectors.visible_progress(user).select_related("user", "scenario").filter(
-        pk=object_id(progress_id, what="progress")).first()
+    progress = (
+        selectors.visible_progress(user)
+        .select_related("user", "scenario")
+        .filter(pk=object_id(progress_id, what="progress"))
+        .first()
+    )
     if progress is None:
         raise _not_found("progress", progress_id)
     return progress
@@ -98,8 +102,12 @@ class Query(graphene.ObjectType):
     all_scenarios = graphene.List(ScenarioType, published_only=graphene.Boolean(default_value=False))
     scenario_by_id = graphene.Field(ScenarioType, scenario_id=graphene.ID(required=True))
     scenarios_by_author = graphene.List(ScenarioType, author_id=graphene.ID(required=True))
-    scenario = graphene.Field(ScenarioType, id=graphene.ID(), slug=graphene.String(),
-                              description="A whole story in one request, by id or slug.")
+    scenario = graphene.Field(
+        ScenarioType,
+        id=graphene.ID(),
+        slug=graphene.String(),
+        description="A whole story in one request, by id or slug.",
+    )
 
     scene_by_id = graphene.Field(SceneType, scene_id=graphene.ID(required=True))
     scenes_by_scenario = graphene.List(SceneType, scenario_id=graphene.ID(required=True))
@@ -160,8 +168,9 @@ class Query(graphene.ObjectType):
     @domain_errors
     def resolve_scenarios_by_author(root, info, author_id):
         author = object_id(author_id, what="author")
-        return listed(info, selectors.readable_stories(current_user(info)).filter(author_id=author)
-                      .select_related("author"))
+        return listed(
+            info, selectors.readable_stories(current_user(info)).filter(author_id=author).select_related("author")
+        )
 
     @staticmethod
     @domain_errors
@@ -221,7 +230,9 @@ class Query(graphene.ObjectType):
     @domain_errors
     def resolve_assets_by_uploader(root, info, uploader_id):
         uploader = object_id(uploader_id, what="account")
-        return selectors.visible_assets(current_user(info)).filter(uploaded_by_id=uploader).select_related("uploaded_by")
+        return (
+            selectors.visible_assets(current_user(info)).filter(uploaded_by_id=uploader).select_related("uploaded_by")
+        )
 
     @staticmethod
     def resolve_my_assets(root, info):
@@ -253,21 +264,26 @@ class Query(graphene.ObjectType):
     def resolve_progress_by_user(root, info, user_id):
         user = require_user(info)
         owner = object_id(user_id, what="account")
-        return listed_progress(info, selectors.visible_progress(user).filter(user_id=owner)
-                               .select_related("user", "scenario"))
+        return listed_progress(
+            info, selectors.visible_progress(user).filter(user_id=owner).select_related("user", "scenario")
+        )
 
     @staticmethod
     @domain_errors
     def resolve_progress_by_scenario(root, info, scenario_id):
         user = require_user(info)
         story = object_id(scenario_id, what="story")
-        return listed_progress(info, selectors.visible_progress(user).filter(scenario_id=story)
-                               .select_related("user", "scenario"))
+        return listed_progress(
+            info, selectors.visible_progress(user).filter(scenario_id=story).select_related("user", "scenario")
+        )
 
     @staticmethod
     @domain_errors
     def resolve_progress_by_user_and_scenario(root, info, user_id, scenario_id):
         user = require_user(info)
-        return selectors.visible_progress(user).filter(
-            user_id=object_id(user_id, what="account"), scenario_id=object_id(scenario_id, what="story")
-        ).select_related("user", "scenario").first()
+        return (
+            selectors.visible_progress(user)
+            .filter(user_id=object_id(user_id, what="account"), scenario_id=object_id(scenario_id, what="story"))
+            .select_related("user", "scenario")
+            .first()
+        )

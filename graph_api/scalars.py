@@ -9,8 +9,10 @@ from graphql.language import ast
 
 from story_admin.exceptions import ErrorCode
 
-NOT_A_FILE = ("Send the file as a part of a multipart request (GraphQL multipart request specification), "
-              "with its variable set to null in `operations` and named in `map`.")
+NOT_A_FILE = (
+    "Send the file as a part of a multipart request (GraphQL multipart request specification), "
+    "with its variable set to null in `operations` and named in `map`."
+)
 
 
 def _literal_value(node):
@@ -40,8 +42,10 @@ class JSONString(graphene.Scalar):
             try:
                 return json.loads(value)
             except json.JSONDecodeError as error:
-                raise GraphQLError(f"Not valid JSON: {error.msg} (at character {error.pos}).",
-                                   extensions={"code": ErrorCode.BAD_USER_INPUT}) from None
+                raise GraphQLError(
+                    f"Not valid JSON: {error.msg} (at character {error.pos}).",
+                    extensions={"code": ErrorCode.BAD_USER_INPUT},
+                ) from None
         return value
 
     @classmethod

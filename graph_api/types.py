@@ -35,9 +35,13 @@ class UserType(DjangoObjectType):
         convert_choices_to_enum = False
 
     mongo_id = graphene.String()
-    email = graphene.String(required=True, description=(
-        "The account's email, for the account itself and superusers; an empty string for anyone else "
-        "(the contract keeps it non-null; show displayName instead)."))
+    email = graphene.String(
+        required=True,
+        description=(
+            "The account's email, for the account itself and superusers; an empty string for anyone else "
+            "(the contract keeps it non-null; show displayName instead)."
+        ),
+    )
     display_name = graphene.String(required=True, description="Name to show others: first and last name, or the role.")
     resolve_mongo_id = resolve_document_mongo_id
 
@@ -75,8 +79,23 @@ class AssetType(DjangoObjectType):
         model = Asset
         name = "AssetType"
         interfaces = (relay.Node,)
-        fields = ("id", "type", "name", "filename", "mime_type", "is_public", "created_at",
-                  "updated_at", "status", "error", "provider", "model", "prompt", "width", "height")
+        fields = (
+            "id",
+            "type",
+            "name",
+            "filename",
+            "mime_type",
+            "is_public",
+            "created_at",
+            "updated_at",
+            "status",
+            "error",
+            "provider",
+            "model",
+            "prompt",
+            "width",
+            "height",
+        )
         convert_choices_to_enum = False
 
     mongo_id = graphene.String()
@@ -141,8 +160,12 @@ class StoryProblemType(graphene.ObjectType):
     @classmethod
     def listed(cls, story, problems) -> list["StoryProblemType"]:
         return [
-            cls(code=problem.code, message=problem.message,
-                scene=story.scenes_by_id.get(problem.scene_id), choice=story.choices_by_id.get(problem.choice_id))
+            cls(
+                code=problem.code,
+                message=problem.message,
+                scene=story.scenes_by_id.get(problem.scene_id),
+                choice=story.choices_by_id.get(problem.choice_id),
+            )
             for problem in problems
         ]
 
@@ -152,8 +175,17 @@ class SceneType(DjangoObjectType):
         model = Scene
         name = "SceneType"
         interfaces = (relay.Node,)
-        fields = ("id", "title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "created_at",
-                  "updated_at")
+        fields = (
+            "id",
+            "title",
+            "text",
+            "order",
+            "is_start_scene",
+            "is_end_scene",
+            "ending_kind",
+            "created_at",
+            "updated_at",
+        )
         convert_choices_to_enum = False
 
     mongo_id = graphene.String()
@@ -164,8 +196,10 @@ class SceneType(DjangoObjectType):
     choices = graphene.List(lambda: ChoiceType, description="Choices leaving this scene, by order.")
     position = graphene.Field(PositionType, required=True, description="Where the scene sits on the story map.")
     is_ending = graphene.Boolean(required=True)
-    version = graphene.String(required=True, description="Send it back as updateScene's expectedVersion to refuse "
-                                                         "overwriting someone else's later save.")
+    version = graphene.String(
+        required=True,
+        description="Send it back as updateScene's expectedVersion to refuse overwriting someone else's later save.",
+    )
     effects = JSONString(required=True, description="JSON Logic effects applied when a player arrives; [] if none.")
     effects_text = graphene.String(description="The same effects as the author reads them (one per line).")
     resolve_mongo_id = resolve_document_mongo_id
@@ -228,10 +262,13 @@ class ChoiceType(DjangoObjectType):
     from_scene_id = graphene.Field(SceneType, required=True)
     to_scene_id = graphene.Field(SceneType)
     condition = JSONString(description="A JSON object; {} when empty.")
-    condition_text = graphene.String(description="The condition as the author reads it (empty: always); null when "
-                                                 "the stored condition is not JSON Logic of the studio's language.")
-    locked_reason = graphene.String(required=True, description="Shown to players while the condition is false; "
-                                                               "empty: the choice is hidden then.")
+    condition_text = graphene.String(
+        description="The condition as the author reads it (empty: always); null when "
+        "the stored condition is not JSON Logic of the studio's language."
+    )
+    locked_reason = graphene.String(
+        required=True, description="Shown to players while the condition is false; empty: the choice is hidden then."
+    )
     effects = JSONString(required=True, description="JSON Logic effects applied when the choice is taken.")
     effects_text = graphene.String()
     resolve_mongo_id = resolve_document_mongo_id
@@ -296,16 +333,27 @@ class ScenarioType(DjangoObjectType):
         model = Scenario
         name = "ScenarioType"
         interfaces = (relay.Node,)
-        fields = ("id", "title", "slug", "description", "language", "is_published", "allow_rerolls", "created_at",
-                  "updated_at")
+        fields = (
+            "id",
+            "title",
+            "slug",
+            "description",
+            "language",
+            "is_published",
+            "allow_rerolls",
+            "created_at",
+            "updated_at",
+        )
 
     variables = graphene.List(graphene.NonNull(VariableType), required=True, description="The story's state.")
     items = graphene.List(graphene.NonNull(ItemType), required=True)
 
     @staticmethod
     def resolve_variables(scenario, info):
-        return [VariableType(**{field: document.get(field) for field in VARIABLE_FIELDS})
-                for document in scenario.variables or []]
+        return [
+            VariableType(**{field: document.get(field) for field in VARIABLE_FIELDS})
+            for document in scenario.variables or []
+        ]
 
     @staticmethod
     def resolve_items(scenario, info):
@@ -392,12 +440,17 @@ class PlayerProgressType(DjangoObjectType):
     current_scene_id = graphene.Field(SceneType, required=True)
     history = graphene.List(HistoryEntryType)
     progress_percentage = graphene.Float(description="Share of the story's scenes visited, 0-100.")
-    state = JSONString(required=True, description='{"variables": {name: value}, "items": [names], "visits": '
-                                                  '{scene id: count}}: what conditions read.')
+    state = JSONString(
+        required=True,
+        description='{"variables": {name: value}, "items": [names], "visits": '
+        "{scene id: count}}: what conditions read.",
+    )
     available_choices = graphene.List(
-        graphene.NonNull(AvailableChoiceType), required=True,
+        graphene.NonNull(AvailableChoiceType),
+        required=True,
         description="The current scene's choices a player may see: hidden ones left out, disabled ones with the "
-                    "author's reason.")
+        "author's reason.",
+    )
     resolve_mongo_id = resolve_document_mongo_id
 
     @staticmethod
@@ -407,9 +460,14 @@ class PlayerProgressType(DjangoObjectType):
     @staticmethod
     def resolve_available_choices(progress, info):
         story = story_of(info, progress.scenario)
-        return [AvailableChoiceType(choice=verdict.choice, available=verdict.available,
-                                    reason=None if verdict.available else verdict.reason or NOT_NOW)
-                for verdict in selectors.choices_for_player(progress, story)]
+        return [
+            AvailableChoiceType(
+                choice=verdict.choice,
+                available=verdict.available,
+                reason=None if verdict.available else verdict.reason or NOT_NOW,
+            )
+            for verdict in selectors.choices_for_player(progress, story)
+        ]
 
     @staticmethod
     def resolve_user_id(progress, info):
@@ -432,8 +490,15 @@ class PlayerProgressType(DjangoObjectType):
             if scene is None:  # the scene was deleted since; its step is no longer part of the path
                 continue
             choice = story.choices_by_id.get(ObjectId(entry.choice_id)) if entry.choice_id else None
-            entries.append(HistoryEntryType(scene_id=scene, choice_id=choice, timestamp=entry.timestamp,
-                                            metadata=entry.metadata or {}, state=entry.state or {}))
+            entries.append(
+                HistoryEntryType(
+                    scene_id=scene,
+                    choice_id=choice,
+                    timestamp=entry.timestamp,
+                    metadata=entry.metadata or {},
+                    state=entry.state or {},
+                )
+            )
         return entries
 
     @staticmethod
@@ -447,8 +512,9 @@ class PlayerProgressType(DjangoObjectType):
         return readable_progress(info, id)
 
 
-ErrorCodeEnum = graphene.Enum.from_enum(ErrorCode, name="ErrorCode",
-                                       description="Why something was refused (the same codes as `code`).")
+ErrorCodeEnum = graphene.Enum.from_enum(
+    ErrorCode, name="ErrorCode", description="Why something was refused (the same codes as `code`)."
+)
 
 
 class FieldErrorType(graphene.ObjectType):

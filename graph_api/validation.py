@@ -30,7 +30,7 @@ PAGE_ARGUMENTS = ("first", "last")
 
 @dataclass(frozen=True)
 class Measure:
-    cost: int   # fields resolved, each counted once per item of the lists around it
+    cost: int  # fields resolved, each counted once per item of the lists around it
     aliases: int
 
 
@@ -49,8 +49,9 @@ class _Measurer:
             if isinstance(selection, FieldNode):
                 measure = self.field(selection, parent_type, page)
             elif isinstance(selection, InlineFragmentNode):
-                measure = self.selection_set(selection.selection_set, self._type(selection.type_condition,
-                                                                                   parent_type), page)
+                measure = self.selection_set(
+                    selection.selection_set, self._type(selection.type_condition, parent_type), page
+                )
             elif isinstance(selection, FragmentSpreadNode):
                 measure = self.fragment(selection.name.value, page)
             else:
@@ -103,8 +104,11 @@ class _Measurer:
 
 
 def measure_operation(context, operation: OperationDefinitionNode, page_size: int) -> Measure:
-    root = {"query": context.schema.query_type, "mutation": context.schema.mutation_type,
-            "subscription": context.schema.subscription_type}[operation.operation.value]
+    root = {
+        "query": context.schema.query_type,
+        "mutation": context.schema.mutation_type,
+        "subscription": context.schema.subscription_type,
+    }[operation.operation.value]
     return _Measurer(context, page_size).selection_set(operation.selection_set, root)
 
 
@@ -116,11 +120,21 @@ class QueryLimitsRule(ValidationRule):
         max_aliases, max_cost = settings.GRAPHQL_MAX_ALIASES, settings.GRAPHQL_MAX_COST
         measure = measure_operation(self.context, node, settings.GRAPHQL_MAX_PAGE_SIZE)
         if measure.aliases > max_aliases:
-            self.report_error(GraphQLError(
-                f"This query uses more than {max_aliases} aliases ({measure.aliases}, fragments included); "
-                "ask for fewer fields at once.", node, extensions={"code": ErrorCode.BAD_USER_INPUT}))
+            self.report_error(
+                GraphQLError(
+                    f"This query uses more than {max_aliases} aliases ({measure.aliases}, fragments included); "
+                    "ask for fewer fields at once.",
+                    node,
+                    extensions={"code": ErrorCode.BAD_USER_INPUT},
+                )
+            )
         if measure.cost > max_cost:
-            self.report_error(GraphQLError(
-                f"This query is too costly: its cost is {measure.cost} (fields times list sizes, each list "
-                f"counted as {LIST_FACTOR} items), over the limit of {max_cost}. Ask for fewer nested lists "
-                "at once, or split the query.", node, extensions={"code": ErrorCode.BAD_USER_INPUT}))
+            self.report_error(
+                GraphQLError(
+                    f"This query is too costly: its cost is {measure.cost} (fields times list sizes, each list "
+                    f"counted as {LIST_FACTOR} items), over the limit of {max_cost}. Ask for fewer nested lists "
+                    "at once, or split the query.",
+                    node,
+                    extensions={"code": ErrorCode.BAD_USER_INPUT},
+                )
+            )

@@ -45,8 +45,7 @@ class StoryGraphQLView(FileUploadGraphQLView):
     @classmethod
     def as_endpoint(cls):
         # These rules replace graphql-core's defaults, so the defaults are listed first.
-        rules = [*specified_rules, depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH),
-                 QueryLimitsRule]
+        rules = [*specified_rules, depth_limit_validator(max_depth=settings.GRAPHQL_MAX_DEPTH), QueryLimitsRule]
         if not settings.GRAPHQL_INTROSPECTION:
             rules.append(NoSchemaIntrospectionCustomRule)
         return csrf_exempt(cls.as_view(graphiql=settings.GRAPHIQL, validation_rules=rules))
@@ -68,13 +67,19 @@ class StoryGraphQLView(FileUploadGraphQLView):
                 return _refusal("Authentication required", "UNAUTHENTICATED", 401)
             operations = request.POST.get("operations", "") + request.POST.get("map", "")
             if len(operations.encode()) > cap:
-                return _refusal(f"The operations of this upload are larger than {cap // 1024} KB (only its files "
-                                f"may be larger).", "BAD_USER_INPUT", 413)
+                return _refusal(
+                    f"The operations of this upload are larger than {cap // 1024} KB (only its files may be larger).",
+                    "BAD_USER_INPUT",
+                    413,
+                )
         session_user = getattr(request, "user", None)
         if token_from_header(request) is None and session_user is not None and session_user.is_authenticated:
             if reason := csrf_refusal(request):
-                logger.warning("Session ignored on /graphql/ without the CSRF token (%s), origin %r",
-                               reason, request.META.get("HTTP_ORIGIN"))
+                logger.warning(
+                    "Session ignored on /graphql/ without the CSRF token (%s), origin %r",
+                    reason,
+                    request.META.get("HTTP_ORIGIN"),
+                )
                 request.user = AnonymousUser()
         return super().dispatch(request, *args, **kwargs)
 

@@ -41,8 +41,9 @@ class Place:
 
     def start(self, request, *, restart: bool = False) -> PlayerProgress:
         if request.user.is_authenticated:
-            return services.start_progress(player=request.user, scenario=self.scenario, restart=restart,
-                                           preview=self.preview)
+            return services.start_progress(
+                player=request.user, scenario=self.scenario, restart=restart, preview=self.preview
+            )
         progress = guests.guest_progress(request, self.scenario)
         if progress is None or restart:
             progress = services.start_guest_progress(scenario=self.scenario, preview=self.preview, previous=progress)

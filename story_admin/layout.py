@@ -32,6 +32,7 @@ def layered_positions(story: Story) -> dict:
         if choice.to_scene_id in parents:
             parents[choice.to_scene_id].append(choice.from_scene_id)
     for column in sorted(columns):
+
         def barycentre(scene):
             rows = [row_of[parent] for parent in parents[scene.pk] if parent in row_of]
             return (sum(rows) / len(rows) if rows else float("inf"), scene.order)

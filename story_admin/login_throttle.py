@@ -23,12 +23,12 @@ from django.utils import timezone
 
 from .models import LoginThrottle, UserManager
 
-SLOW_DOWN_AFTER = 3        # failures (from anywhere) before each new try must wait
-LOCK_AFTER = 10            # failures from one address before that address is locked out of the email
+SLOW_DOWN_AFTER = 3  # failures (from anywhere) before each new try must wait
+LOCK_AFTER = 10  # failures from one address before that address is locked out of the email
 LOCK_FOR = timedelta(minutes=15)
 FORGET_AFTER = timedelta(minutes=15)
 MAX_WAIT_SECONDS = 60
-CLAIM_ROUNDS = 5           # compare-and-swap rounds lost to parallel tries before giving up
+CLAIM_ROUNDS = 5  # compare-and-swap rounds lost to parallel tries before giving up
 BUSY = "Several sign-ins for this email at the same moment: wait a second and try again."
 EVERY_ADDRESS = LoginThrottle.EVERY_ADDRESS
 UNKNOWN_ADDRESS = "unknown"
@@ -51,7 +51,9 @@ def client_address(request) -> str:
         return UNKNOWN_ADDRESS
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if proxies > 0:
-        forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+        forwarded = [
+            entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()
+        ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies][:64]
     return (request.META.get("REMOTE_ADDR") or UNKNOWN_ADDRESS)[:64]
@@ -80,17 +82,24 @@ def claim_attempt(email: str, address: str = UNKNOWN_ADDRESS) -> str | None:
     email = UserManager.normalize_email(email)
     for _ in range(CLAIM_ROUNDS):
         now = timezone.now()
-        throttle, _ = LoginThrottle.objects.get_or_create(email=email, address=EVERY_ADDRESS)  # a parallel create: Django gets it
+        throttle, _ = LoginThrottle.objects.get_or_create(
+            email=email, address=EVERY_ADDRESS
+        )  # a parallel create: Django gets it
         if reason := _wait_refusal(throttle, now):
             return reason
         # The email's document says until when some address is locked out; only then is this one's read.
         # A locked address is refused before it is counted: it cannot slow the owner down any further.
-        if throttle.locked_until and throttle.locked_until > now and (reason := _lock_refusal(
-                LoginThrottle.objects.filter(email=email, address=address).first(), now)):
+        if (
+            throttle.locked_until
+            and throttle.locked_until > now
+            and (reason := _lock_refusal(LoginThrottle.objects.filter(email=email, address=address).first(), now))
+        ):
             return reason
         counted = 0 if _forgotten(throttle, now) else throttle.failures
         claimed = LoginThrottle.objects.filter(
-            pk=throttle.pk, failures=throttle.failures, last_failure_at=throttle.last_failure_at,
+            pk=throttle.pk,
+            failures=throttle.failures,
+            last_failure_at=throttle.last_failure_at,
         ).update(failures=counted + 1, last_failure_at=now)
         if claimed:
             return None
@@ -105,7 +114,8 @@ def record_failure(email: str, address: str = UNKNOWN_ADDRESS) -> None:
         # A first failure, or the first for a long while: start the count (parallel ones each add theirs).
         LoginThrottle.objects.get_or_create(email=email, address=address)
         from_address.filter(Q(last_failure_at__isnull=True) | Q(last_failure_at__lt=recent)).update(
-            failures=0, locked_until=None)
+            failures=0, locked_until=None
+        )
         from_address.update(failures=F("failures") + 1, last_failure_at=now)
     locked_until = now + LOCK_FOR
     if from_address.filter(failures__gte=LOCK_AFTER).update(failures=0, locked_until=locked_until, last_failure_at=now):

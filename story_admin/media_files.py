@@ -15,8 +15,15 @@ from PIL import Image, UnidentifiedImageError
 from .exceptions import StoryRuleError
 
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
-AUDIO_TYPES = {"audio/mpeg": "mp3", "audio/x-wav": "wav", "audio/wav": "wav", "audio/ogg": "ogg",
-               "audio/x-flac": "flac", "audio/mp4": "m4a", "video/mp4": "m4a"}
+AUDIO_TYPES = {
+    "audio/mpeg": "mp3",
+    "audio/x-wav": "wav",
+    "audio/wav": "wav",
+    "audio/ogg": "ogg",
+    "audio/x-flac": "flac",
+    "audio/mp4": "m4a",
+    "video/mp4": "m4a",
+}
 # What /media/ serves inline; anything else goes out as an application/octet-stream attachment.
 INLINE_TYPES = frozenset(IMAGE_TYPES) | {mime for mime in AUDIO_TYPES if mime.startswith("audio/")}
 
@@ -63,12 +70,14 @@ def _image_size(data: bytes) -> tuple[int, int]:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             if width * height > limit:
-                raise StoryRuleError(f"This image is {width} × {height} pixels "
-                                     f"({width * height / 1_000_000:.0f} megapixels): {too_big}.")
+                raise StoryRuleError(
+                    f"This image is {width} × {height} pixels ({width * height / 1_000_000:.0f} megapixels): {too_big}."
+                )
             image.verify()
     except Image.DecompressionBombError:  # Pillow's own guard, for headers far past any cap of ours
-        raise StoryRuleError(f"This image declares more than {2 * Image.MAX_IMAGE_PIXELS / 1_000_000:.0f} "
-                             f"megapixels: {too_big}.") from None
+        raise StoryRuleError(
+            f"This image declares more than {2 * Image.MAX_IMAGE_PIXELS / 1_000_000:.0f} megapixels: {too_big}."
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise StoryRuleError(f"This image is damaged and cannot be read ({error}).") from None
     return width, height

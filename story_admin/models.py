@@ -92,6 +92,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def check_password(self, raw_password):
         """Django's check, whose hash upgrade (bcrypt to PBKDF2) keeps the tokens: the password is the same."""
+
         def upgrade(raw_password):
             AbstractBaseUser.set_password(self, raw_password)
             self._password = None
@@ -170,7 +171,9 @@ class MediaKind(models.TextChoices):
     @property
     def accepted_types(self) -> frozenset:
         """The asset types this slot may show: music plays any sound, the others only their own type."""
-        return frozenset({AssetType.MUSIC, AssetType.SOUND}) if self is MediaKind.MUSIC else frozenset({self.asset_type})
+        return (
+            frozenset({AssetType.MUSIC, AssetType.SOUND}) if self is MediaKind.MUSIC else frozenset({self.asset_type})
+        )
 
     @property
     def media(self) -> str:
@@ -178,8 +181,12 @@ class MediaKind(models.TextChoices):
         return "image" if self is MediaKind.IMAGE else "audio"
 
 
-MEDIA_KIND_NAMES = {"image": MediaKind.IMAGE, "sound": MediaKind.NARRATION, "narration": MediaKind.NARRATION,
-                    "music": MediaKind.MUSIC}
+MEDIA_KIND_NAMES = {
+    "image": MediaKind.IMAGE,
+    "sound": MediaKind.NARRATION,
+    "narration": MediaKind.NARRATION,
+    "music": MediaKind.MUSIC,
+}
 
 
 class AssetStatus(models.TextChoices):
@@ -202,9 +209,7 @@ class Asset(models.Model):
     metadata = models.JSONField(default=dict, blank=True)
     is_public = models.BooleanField(default=True)
     uploaded_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assets")
-    scenario = models.ForeignKey(
-        "Scenario", null=True, blank=True, on_delete=models.CASCADE, related_name="assets"
-    )
+    scenario = models.ForeignKey("Scenario", null=True, blank=True, on_delete=models.CASCADE, related_name="assets")
     scene = models.ForeignKey(
         "Scene", null=True, blank=True, on_delete=models.SET_NULL, related_name="generated_assets"
     )
@@ -240,17 +245,19 @@ class Scenario(models.Model):
     language = models.CharField(max_length=12, default="en", help_text="BCP 47 code, e.g. fr or en.")
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
     ifid = models.CharField("IFID", max_length=63, blank=True, help_text="Interactive fiction id (Twine).")
-    twine = models.JSONField(default=dict, blank=True, help_text="What a Twine import kept: format, zoom, "
-                                                                 "tag colours, special passages.")
+    twine = models.JSONField(
+        default=dict, blank=True, help_text="What a Twine import kept: format, zoom, tag colours, special passages."
+    )
     is_published = models.BooleanField(default=False)
-    variables = models.JSONField(default=list, blank=True, help_text="Declared variables (story state): "
-                                 "name, kind, initial, minimum, maximum, visible, description.")
+    variables = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Declared variables (story state): name, kind, initial, minimum, maximum, visible, description.",
+    )
     items = models.JSONField(default=list, blank=True, help_text="Declared items: name, description.")
     allow_rerolls = models.BooleanField(default=False, help_text="Going back lets a player roll the dice again.")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="scenarios")
-    cover_image = models.ForeignKey(
-        Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    cover_image = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -281,16 +288,21 @@ class Scene(models.Model):
     is_end_scene = models.BooleanField(default=False)
     ending_kind = models.CharField(max_length=16, choices=EndingKind.choices, blank=True, default="")
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
-    group = models.CharField(max_length=60, blank=True, default="",
-                             help_text="The group (a chapter) the scene is drawn in on the map; empty: none.")
+    group = models.CharField(
+        max_length=60,
+        blank=True,
+        default="",
+        help_text="The group (a chapter) the scene is drawn in on the map; empty: none.",
+    )
     position_x = models.FloatField(default=0)
     position_y = models.FloatField(default=0)
     image = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     sound = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     music = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     effects = models.JSONField(default=list, blank=True, help_text="JSON Logic effects applied on arrival.")
-    version = models.PositiveIntegerField(default=0, editable=False,
-                                          help_text="Counts saves: a save is written only over the version it read.")
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Counts saves: a save is written only over the version it read."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -313,8 +325,10 @@ class Choice(models.Model):
     text = models.CharField(max_length=500)
     condition = models.JSONField(default=dict, blank=True, help_text="JSON Logic; {} is always.")
     locked_reason = models.CharField(
-        max_length=300, blank=True,
-        help_text="Shown to players on the disabled choice while its condition is false; empty hides the choice.")
+        max_length=300,
+        blank=True,
+        help_text="Shown to players on the disabled choice while its condition is false; empty hides the choice.",
+    )
     effects = models.JSONField(default=list, blank=True, help_text="JSON Logic effects applied when taken.")
     order = models.IntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -351,21 +365,25 @@ class PlayerProgress(models.Model):
     state = models.JSONField(default=dict, blank=True, help_text="Variables, items and visits now.")
     seed = models.BigIntegerField(default=0, help_text="Seeds the dice, so a roll can be reproduced.")
     steps_taken = models.PositiveIntegerField(default=0, help_text="Every move ever made, going back included.")
-    version = models.PositiveIntegerField(default=0, editable=False,
-                                          help_text="Counts steps: a step is written only over the version it read.")
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Counts steps: a step is written only over the version it read."
+    )
     is_preview = models.BooleanField(
-        default=False, help_text="Played through a private preview link: kept apart from real players' figures.")
-    endings_found = ArrayField(models.CharField(max_length=24), default=list, blank=True,
-                               help_text="Ids of the ending scenes this player ever reached, restarts included.")
+        default=False, help_text="Played through a private preview link: kept apart from real players' figures."
+    )
+    endings_found = ArrayField(
+        models.CharField(max_length=24),
+        default=list,
+        blank=True,
+        help_text="Ids of the ending scenes this player ever reached, restarts included.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "player_progress"
         verbose_name_plural = "player progress"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "scenario"], name="one_progress_per_player_and_story")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "scenario"], name="one_progress_per_player_and_story")]
         # The first stage of every analytics pipeline (story_admin/analytics): a story's players by start date.
         indexes = [models.Index(fields=["scenario", "is_preview", "created_at"], name="progress_analytics")]
 

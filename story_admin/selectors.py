@@ -79,8 +79,9 @@ def load_stories(scenarios: list[Scenario]) -> dict[ObjectId, Story]:
     assets = {asset.pk: asset for asset in Asset.objects.filter(scenario_id__in=ids)}
     every_scene = [scene for listed in scenes.values() for scene in listed]
     assets = _with_borrowed_assets(assets, scenarios, every_scene)
-    return {scenario.pk: _assemble(scenario, scenes[scenario.pk], choices[scenario.pk], assets)
-            for scenario in scenarios}
+    return {
+        scenario.pk: _assemble(scenario, scenes[scenario.pk], choices[scenario.pk], assets) for scenario in scenarios
+    }
 
 
 def _with_borrowed_assets(assets: dict, scenarios: list[Scenario], scenes: list[Scene]) -> dict:
@@ -98,9 +99,12 @@ def _assemble(scenario: Scenario, scenes: list[Scene], choices: list[Choice], as
     scenes.sort(key=_reading_order)
     choices.sort(key=_reading_order)
     used = {getattr(scene, f"{name}_id") for scene in scenes for name in MEDIA_FIELDS} | {scenario.cover_image_id}
-    story = Story(scenario=scenario, scenes=scenes, choices=choices,
-                  assets={pk: asset for pk, asset in assets.items()
-                          if asset.scenario_id == scenario.pk or pk in used})
+    story = Story(
+        scenario=scenario,
+        scenes=scenes,
+        choices=choices,
+        assets={pk: asset for pk, asset in assets.items() if asset.scenario_id == scenario.pk or pk in used},
+    )
     for scene in scenes:
         Scene.scenario.field.set_cached_value(scene, scenario)
         for name in MEDIA_FIELDS:
@@ -137,8 +141,12 @@ def _used_by_published_stories() -> Q:
     """Assets a published story shows: a scene's image, narration or music, or its cover."""
     scenes = Scene.objects.filter(scenario__is_published=True)
     covers = Scenario.objects.filter(is_published=True, cover_image__isnull=False)
-    return (Q(pk__in=scenes.values("image")) | Q(pk__in=scenes.values("sound")) | Q(pk__in=scenes.values("music"))
-            | Q(pk__in=covers.values("cover_image")))
+    return (
+        Q(pk__in=scenes.values("image"))
+        | Q(pk__in=scenes.values("sound"))
+        | Q(pk__in=scenes.values("music"))
+        | Q(pk__in=covers.values("cover_image"))
+    )
 
 
 def public_assets() -> QuerySet[Asset]:
@@ -162,8 +170,12 @@ def visible_assets(user, *, preview: PreviewLink | None = None) -> QuerySet[Asse
         return Asset.objects.filter(_public() | previewed) if previewed else public_assets()
     if user.is_superuser:
         return Asset.objects.all()
-    seen = ((Q(is_public=True) & OUTSIDE_DRAFTS) | _used_by_published_stories() | Q(scenario__author=user)
-            | (Q(uploaded_by=user) & OUTSIDE_DRAFTS))
+    seen = (
+        (Q(is_public=True) & OUTSIDE_DRAFTS)
+        | _used_by_published_stories()
+        | Q(scenario__author=user)
+        | (Q(uploaded_by=user) & OUTSIDE_DRAFTS)
+    )
     return Asset.objects.filter(seen | previewed if previewed else seen)
 
 
@@ -222,8 +234,10 @@ class PublishingReview:
 
 def review_publishing(scenario: Scenario) -> PublishingReview:
     problems = story_problems(load_story(scenario))
-    return PublishingReview(blocking=[problem for problem in problems if problem.blocks_publishing],
-                            warnings=[problem for problem in problems if not problem.blocks_publishing])
+    return PublishingReview(
+        blocking=[problem for problem in problems if problem.blocks_publishing],
+        warnings=[problem for problem in problems if not problem.blocks_publishing],
+    )
 
 
 def summarize_stories(scenarios: list[Scenario]) -> dict[ObjectId, StorySummary]:
@@ -241,8 +255,11 @@ def summarize_stories(scenarios: list[Scenario]) -> dict[ObjectId, StorySummary]
         story = Story(scenario=scenario, scenes=scenes[scenario.pk], choices=choices[scenario.pk])
         problems = story_problems(story)
         summaries[scenario.pk] = StorySummary(
-            scene_count=len(story.scenes), ending_count=len(story.endings), problem_count=len(problems),
-            blocking_count=sum(problem.blocks_publishing for problem in problems), is_published=scenario.is_published,
+            scene_count=len(story.scenes),
+            ending_count=len(story.endings),
+            problem_count=len(problems),
+            blocking_count=sum(problem.blocks_publishing for problem in problems),
+            is_published=scenario.is_published,
         )
     return summaries
 
@@ -255,13 +272,15 @@ def choices_for_player(progress: PlayerProgress, story: Story) -> list[Availabil
         return []
     schema = schema_of(story.scenario)
     state = state_of(progress.state, schema)
-    verdicts = (availability(choice, schema, state) for choice in story.choices_from(scene)
-                if choice.to_scene_id in story.scenes_by_id)
+    verdicts = (
+        availability(choice, schema, state)
+        for choice in story.choices_from(scene)
+        if choice.to_scene_id in story.scenes_by_id
+    )
     return [verdict for verdict in verdicts if verdict.shown]
 
 
-STUCK = ("There is no way on from here yet: the author has not finished this part of the story. "
-         "Go back, or restart.")
+STUCK = "There is no way on from here yet: the author has not finished this part of the story. Go back, or restart."
 
 
 def stuck_message(progress: PlayerProgress, story: Story) -> str:
@@ -312,9 +331,13 @@ def published_library(*, search: str = "", language: str = "", tag: str = "") ->
     published.sort(key=lambda scenario: scenario.updated_at, reverse=True)
     languages = sorted({scenario.language for scenario in published if scenario.language})
     tags = sorted({name for scenario in published for name in scenario.tags}, key=str.casefold)
-    chosen = [scenario for scenario in published
-              if (not language or scenario.language == language) and (not tag or tag in scenario.tags)
-              and (not search or _matches(scenario, search))]
+    chosen = [
+        scenario
+        for scenario in published
+        if (not language or scenario.language == language)
+        and (not tag or tag in scenario.tags)
+        and (not search or _matches(scenario, search))
+    ]
     shown = chosen[:LIBRARY_PAGE]
     words, scenes, endings = defaultdict(int), defaultdict(int), defaultdict(int)
     if shown:
@@ -324,19 +347,29 @@ def published_library(*, search: str = "", language: str = "", tag: str = "") ->
             words[scene.scenario_id] += len(scene.text.split())
     cover_ids = {scenario.cover_image_id for scenario in shown} - {None}
     covers = {asset.pk: asset for asset in Asset.objects.filter(pk__in=cover_ids)} if cover_ids else {}
-    entries = [LibraryEntry(scenario=scenario, cover=covers.get(scenario.cover_image_id),
-                            scene_count=scenes[scenario.pk], ending_count=endings[scenario.pk],
-                            reading_minutes=max(1, -(-words[scenario.pk] // WORDS_PER_MINUTE)))
-               for scenario in shown]
+    entries = [
+        LibraryEntry(
+            scenario=scenario,
+            cover=covers.get(scenario.cover_image_id),
+            scene_count=scenes[scenario.pk],
+            ending_count=endings[scenario.pk],
+            reading_minutes=max(1, -(-words[scenario.pk] // WORDS_PER_MINUTE)),
+        )
+        for scenario in shown
+    ]
     return Library(entries=entries, languages=languages, tags=tags, total=len(chosen))
 
 
 def story_card(story: Story) -> LibraryEntry:
     """The library's facts about one loaded story (its page shows them): no query."""
     words = sum(len(scene.text.split()) for scene in story.scenes)
-    return LibraryEntry(scenario=story.scenario, cover=story.assets.get(story.scenario.cover_image_id),
-                        scene_count=len(story.scenes), ending_count=len(story.endings),
-                        reading_minutes=max(1, -(-words // WORDS_PER_MINUTE)))
+    return LibraryEntry(
+        scenario=story.scenario,
+        cover=story.assets.get(story.scenario.cover_image_id),
+        scene_count=len(story.scenes),
+        ending_count=len(story.endings),
+        reading_minutes=max(1, -(-words // WORDS_PER_MINUTE)),
+    )
 
 
 def get_published_story(slug: str) -> Scenario:
@@ -407,8 +440,15 @@ def stories_played(player) -> list[PlayedStory]:
     endings = defaultdict(int)
     for scene in Scene.objects.filter(scenario_id__in=[entry.scenario_id for entry in progress], is_end_scene=True):
         endings[scene.scenario_id] += 1
-    return [PlayedStory(progress=entry, scenario=entry.scenario, scene=scenes.get(entry.current_scene_id),
-                        ending_count=endings[entry.scenario_id]) for entry in progress]
+    return [
+        PlayedStory(
+            progress=entry,
+            scenario=entry.scenario,
+            scene=scenes.get(entry.current_scene_id),
+            ending_count=endings[entry.scenario_id],
+        )
+        for entry in progress
+    ]
 
 
 @dataclass(frozen=True)
@@ -449,16 +489,22 @@ def reading_of(progress: PlayerProgress, story: Story) -> Reading:
     described = {item["name"]: item.get("description", "") for item in story.scenario.items or []}
     ending_ids = {str(ending.pk) for ending in story.endings}
     return Reading(
-        scene=scene, choices=choices_for_player(progress, story),
+        scene=scene,
+        choices=choices_for_player(progress, story),
         has_state=bool(shown or described),
-        variables=[ShownVariable(variable.name, state.variables.get(variable.name, variable.initial),
-                                 variable.description) for variable in shown],
+        variables=[
+            ShownVariable(variable.name, state.variables.get(variable.name, variable.initial), variable.description)
+            for variable in shown
+        ],
         items=[ShownItem(name, described.get(name, "")) for name in state.items],
         is_ending=bool(scene and scene.is_end_scene),
         # With the path's own endings: progress from before `endings_found` (or imported) still counts them.
-        endings_found=len(ending_ids & ({*(progress.endings_found or [])} | {entry.scene_id for entry in progress.history})),
+        endings_found=len(
+            ending_ids & ({*(progress.endings_found or [])} | {entry.scene_id for entry in progress.history})
+        ),
         ending_count=len(ending_ids),
-        can_go_back=len(progress.history) > 1, stuck=stuck_message(progress, story),
+        can_go_back=len(progress.history) > 1,
+        stuck=stuck_message(progress, story),
     )
 
 
@@ -469,8 +515,11 @@ def title_key(title: str) -> str:
 
 def scene_by_title(*, scenario_id, title: str) -> Scene | None:
     key = title_key(title)
-    return next((scene for scene in Scene.objects.filter(scenario_id=scenario_id)
-                 if title_key(scene.title) == key), None) if key else None
+    return (
+        next((scene for scene in Scene.objects.filter(scenario_id=scenario_id) if title_key(scene.title) == key), None)
+        if key
+        else None
+    )
 
 
 def scene_titles_matching(*, scenario_id, query: str, limit: int = 20) -> list[str]:

@@ -23,8 +23,10 @@ def is_outage(error: BaseException | None) -> bool:
 
 
 # A write cut off at its commit may or may not have been saved (pymongo cannot tell): say so, never "nothing changed".
-MESSAGE = ("The database is not answering right now; try again in a moment. "
-           "If you were saving a change, check that it is there once the page loads again.")
+MESSAGE = (
+    "The database is not answering right now; try again in a moment. "
+    "If you were saving a change, check that it is there once the page loads again."
+)
 
 
 class DatabaseOutageMiddleware:
@@ -39,8 +41,11 @@ class DatabaseOutageMiddleware:
             return None
         logger.error("Database unreachable while serving %s %s: %s", request.method, request.path, exception)
         if request.path.startswith("/graphql"):
-            return JsonResponse({"errors": [{"message": MESSAGE, "extensions": {"code": ErrorCode.SERVICE_UNAVAILABLE}}]},
-                                status=503, headers={"Retry-After": "5"})
+            return JsonResponse(
+                {"errors": [{"message": MESSAGE, "extensions": {"code": ErrorCode.SERVICE_UNAVAILABLE}}]},
+                status=503,
+                headers={"Retry-After": "5"},
+            )
         response = render(request, "studio/outage.html", {"message": MESSAGE}, status=503)
         response["Retry-After"] = "5"
         return response

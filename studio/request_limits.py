@@ -25,9 +25,12 @@ class RequestSizeLimitMiddleware:
             length = 0  # Django treats a malformed length as no body
         if length <= limit:
             return self.get_response(request)
-        message = f"The request is larger than {limit // (1024 * 1024)} MB: files may be at most " \
-                  f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+        message = (
+            f"The request is larger than {limit // (1024 * 1024)} MB: files may be at most "
+            f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+        )
         if request.path.startswith("/graphql"):
-            return JsonResponse({"errors": [{"message": message, "extensions": {"code": ErrorCode.BAD_USER_INPUT}}]},
-                                status=413)
+            return JsonResponse(
+                {"errors": [{"message": message, "extensions": {"code": ErrorCode.BAD_USER_INPUT}}]}, status=413
+            )
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

@@ -26,7 +26,8 @@ def installation_secret_key(path: Path) -> str:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise ImproperlyConfigured(
-            f"The secret key file {path} can be read by other users (mode {mode:o}): run `chmod 600 {path}`.")
+            f"The secret key file {path} can be read by other users (mode {mode:o}): run `chmod 600 {path}`."
+        )
     key = path.read_text(encoding="utf-8").strip()
     if len(key) < KEY_BYTES:
         raise ImproperlyConfigured(f"The secret key file {path} is empty or too short: delete it to make a new one.")

@@ -166,12 +166,20 @@ AUTH_PASSWORD_VALIDATORS = [
 # E-mail (the reading site's password reset), as Django 6.1's MAILERS: in development printed on the console
 # unless EMAIL_HOST names an SMTP server; in production always SMTP (EMAIL_HOST, by default this machine's).
 smtp_host = env("EMAIL_HOST", default="" if DEBUG else "localhost")
-MAILERS = {"default": {
-    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-    "OPTIONS": {"host": smtp_host, "port": env.int("EMAIL_PORT", default=587),
-                "username": env("EMAIL_HOST_USER", default=""), "password": env("EMAIL_HOST_PASSWORD", default=""),
-                "use_tls": env.bool("EMAIL_USE_TLS", default=True)},
-} if smtp_host else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": smtp_host,
+            "port": env.int("EMAIL_PORT", default=587),
+            "username": env("EMAIL_HOST_USER", default=""),
+            "password": env("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+        },
+    }
+    if smtp_host
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Story Studio <noreply@localhost>")
 
 RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in ("default", "image", "sound", "music")}
@@ -212,10 +220,12 @@ STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 MEDIA_STORAGE = env("MEDIA_STORAGE", default="gridfs")
 STORAGES = {
-    "default": {"BACKEND": {
-        "gridfs": "generation.storage.GridFSStorage",
-        "filesystem": "django.core.files.storage.FileSystemStorage",
-    }.get(MEDIA_STORAGE, MEDIA_STORAGE)},
+    "default": {
+        "BACKEND": {
+            "gridfs": "generation.storage.GridFSStorage",
+            "filesystem": "django.core.files.storage.FileSystemStorage",
+        }.get(MEDIA_STORAGE, MEDIA_STORAGE)
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -2,8 +2,23 @@
 
 from django.urls import path
 
-from .views import (auth, dashboard, endings, files, history, layout, media, players, playtest, previews, replace,
-                    scenes, state, story_map, story_settings)
+from .views import (
+    auth,
+    dashboard,
+    endings,
+    files,
+    history,
+    layout,
+    media,
+    players,
+    playtest,
+    previews,
+    replace,
+    scenes,
+    state,
+    story_map,
+    story_settings,
+)
 
 app_name = "studio"
 
@@ -61,8 +76,12 @@ urlpatterns = [
     path("stories/<str:story_id>/scenes/<str:scene_id>/media/upload/", media.upload, name="upload_media"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/media/remove/", media.remove, name="remove_media"),
     path("stories/<str:story_id>/scenes/<str:scene_id>/choices/", scenes.add_choice, name="add_choice"),
-    path("stories/<str:story_id>/scenes/<str:scene_id>/choices/<str:choice_id>/", scenes.edit_choice,
-         name="edit_choice"),
-    path("stories/<str:story_id>/scenes/<str:scene_id>/choices/<str:choice_id>/delete/", scenes.delete_choice,
-         name="delete_choice"),
+    path(
+        "stories/<str:story_id>/scenes/<str:scene_id>/choices/<str:choice_id>/", scenes.edit_choice, name="edit_choice"
+    ),
+    path(
+        "stories/<str:story_id>/scenes/<str:scene_id>/choices/<str:choice_id>/delete/",
+        scenes.delete_choice,
+        name="delete_choice",
+    ),
 ]

@@ -12,8 +12,14 @@ def browser_page(browser, base_url: str, *, width: int = 1400, height: int = 900
     page.set_default_timeout(15_000)
     # Chromium reports each thing the Content-Security-Policy blocks on the console: none may be blocked.
     blocked = []
-    page.on("console", lambda message: blocked.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     # Nor may a page's own script fail.
     failed = []
     page.on("pageerror", lambda error: failed.append(str(error)))

@@ -16,7 +16,9 @@ from tests.command_count import counting
 
 STORY = """query($id: ID!) { scenario(id: $id) { title startScene { mongoId }
   scenesList { mongoId title text isEndScene choices { mongoId text toSceneId { mongoId } } } } }"""
-PROGRESS = "progress { mongoId currentSceneId { mongoId } isCompleted availableChoices { available choice { mongoId } } }"
+PROGRESS = (
+    "progress { mongoId currentSceneId { mongoId } isCompleted availableChoices { available choice { mongoId } } }"
+)
 START = "mutation($s: ID!) { startScenario(scenarioId: $s) { success message " + PROGRESS + " } }"
 RESET = "mutation($s: ID!) { resetProgress(scenarioId: $s) { success message " + PROGRESS + " } }"
 CHOOSE = "mutation($s: ID!, $c: ID!) { makeChoice(scenarioId: $s, choiceId: $c) { success message " + PROGRESS + " } }"
@@ -47,8 +49,10 @@ class World:
         author = User.objects.create_user(f"{label}-author@example.com", None, role=Role.AUTHOR)
         player = User.objects.create_user(f"{label}-player@example.com", None, role=Role.PLAYER)
         story = services.create_scenario(author=author, title=f"{label} story")
-        made = [services.create_scene(editor=author, scenario=story, title=f"Scene {n}", text="Text.")
-                for n in range(scenes)]
+        made = [
+            services.create_scene(editor=author, scenario=story, title=f"Scene {n}", text="Text.")
+            for n in range(scenes)
+        ]
         for here, there in zip(made, made[1:]):
             services.create_choice(editor=author, from_scene=here, to_scene=there, text=f"To {there.title}")
         services.update_scene(editor=author, scene=made[-1], is_end_scene=True)
@@ -66,11 +70,18 @@ class World:
 
     def graphql(self, query, variables, *, as_author=False):
         token = self.author_token if as_author else self.player_token
-        response = self.api.post("/graphql/", json.dumps({"query": query, "variables": variables}),
-                                 content_type="application/json", HTTP_AUTHORIZATION=f"JWT {token}")
+        response = self.api.post(
+            "/graphql/",
+            json.dumps({"query": query, "variables": variables}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"JWT {token}",
+        )
         body = response.json()
-        refused = [payload for payload in (body.get("data") or {}).values()
-                   if isinstance(payload, dict) and payload.get("success") is False]
+        refused = [
+            payload
+            for payload in (body.get("data") or {}).values()
+            if isinstance(payload, dict) and payload.get("success") is False
+        ]
         if response.status_code != 200 or body.get("errors") or refused:
             raise AssertionError(f"{query[:40]}…: {response.status_code} {body}")
         return body["data"]
@@ -114,18 +125,22 @@ def actions(world: World) -> dict:
         "graphql: startScenario": start,
         "graphql: makeChoice": make_choice,
         "graphql: recordProgress": record_progress,
-        "graphql: createScene": lambda: world.graphql(CREATE_SCENE, {"s": story, "t": world.fresh_title()},
-                                                      as_author=True),
-        "graphql: createChoice": lambda: world.graphql(CREATE_CHOICE, {"a": str(first.pk), "b": str(second.pk)},
-                                                       as_author=True),
-        "graphql: updateScene": lambda: world.graphql(UPDATE_SCENE, {"id": str(second.pk), "t": world.fresh_title()},
-                                                      as_author=True),
+        "graphql: createScene": lambda: world.graphql(
+            CREATE_SCENE, {"s": story, "t": world.fresh_title()}, as_author=True
+        ),
+        "graphql: createChoice": lambda: world.graphql(
+            CREATE_CHOICE, {"a": str(first.pk), "b": str(second.pk)}, as_author=True
+        ),
+        "graphql: updateScene": lambda: world.graphql(
+            UPDATE_SCENE, {"id": str(second.pk), "t": world.fresh_title()}, as_author=True
+        ),
         "graphql: allScenarios with scenes": lambda: world.graphql(ALL_SCENARIOS, {}, as_author=True),
         "graphql: scenariosByAuthor": lambda: world.graphql(BY_AUTHOR, {"a": str(world.author.pk)}, as_author=True),
         "studio: open the map": lambda: _studio(world, "get", f"/stories/{story}/"),
         "studio: open a scene": lambda: _studio(world, "get", f"/stories/{story}/scenes/{second.pk}/"),
-        "studio: move a scene": lambda: _studio(world, "post", f"/stories/{story}/scenes/{second.pk}/move/",
-                                                {"x": 40, "y": 80}),
+        "studio: move a scene": lambda: _studio(
+            world, "post", f"/stories/{story}/scenes/{second.pk}/move/", {"x": 40, "y": 80}
+        ),
     }
 
 

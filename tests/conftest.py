@@ -64,8 +64,10 @@ def pytest_configure(config):
     from django.conf import settings
 
     # Hashing with the production hasher costs ~0.3 s a user; tests create hundreds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
-                                 "django.contrib.auth.hashers.BCryptPasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.BCryptPasswordHasher",
+    ]
 
 
 # Collections that migrations fill once and tests never change (STATIC_COLLECTIONS): flushing them after
@@ -151,9 +153,17 @@ def browser():
     if not shutil.which(CHROMIUM):
         pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium).")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield browser
         browser.close()
     if previous is None:
@@ -180,4 +190,3 @@ def cellar(author, fresh_figures):
     from tests.players import known_players
 
     return known_players(author)
-

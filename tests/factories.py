@@ -75,8 +75,15 @@ def build_story(author, scene_count: int, *, published: bool = False):
     """A chain of `scene_count` scenes, each with two choices, inserted in bulk."""
     scenario = ScenarioFactory(author=author, is_published=published)
     scenes = Scene.objects.bulk_create(
-        Scene(scenario=scenario, title=f"Scene {n}", text="…", order=n, is_start_scene=n == 0,
-              is_end_scene=n == scene_count - 1, ending_kind="happy" if n == scene_count - 1 else "")
+        Scene(
+            scenario=scenario,
+            title=f"Scene {n}",
+            text="…",
+            order=n,
+            is_start_scene=n == 0,
+            is_end_scene=n == scene_count - 1,
+            ending_kind="happy" if n == scene_count - 1 else "",
+        )
         for n in range(scene_count)
     )
     Choice.objects.bulk_create(

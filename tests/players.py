@@ -14,9 +14,17 @@ from tests.factories import ScenarioFactory, SceneFactory, UserFactory
 STEP_SECONDS = 20
 
 
-def progress_document(*, scenario: Scenario, user_id: ObjectId, path: list[Choice], start: Scene,
-                      started_at: datetime, updated_at: datetime | None = None, seconds: int = 0,
-                      preview: bool = False) -> dict:
+def progress_document(
+    *,
+    scenario: Scenario,
+    user_id: ObjectId,
+    path: list[Choice],
+    start: Scene,
+    started_at: datetime,
+    updated_at: datetime | None = None,
+    seconds: int = 0,
+    preview: bool = False,
+) -> dict:
     """The stored document of one player who took `path` from `start`, finished if its last scene is an ending."""
     history = [HistoryEntry(scene_id=str(start.pk), timestamp=started_at)]
     at, last = started_at, start
@@ -26,11 +34,23 @@ def progress_document(*, scenario: Scenario, user_id: ObjectId, path: list[Choic
         last = choice.to_scene
     finished = last.is_end_scene
     progress = PlayerProgress(
-        user_id=user_id, scenario=scenario, current_scene_id=last.pk, history=history, is_completed=finished,
-        completed_at=at if finished else None, total_time_spent=seconds, steps_taken=len(path), is_preview=preview,
-        created_at=started_at, updated_at=updated_at or at)
-    document = {field.column: field.get_db_prep_save(getattr(progress, field.attname), connection=connection)
-                for field in PlayerProgress._meta.local_concrete_fields if field.column != "_id"}
+        user_id=user_id,
+        scenario=scenario,
+        current_scene_id=last.pk,
+        history=history,
+        is_completed=finished,
+        completed_at=at if finished else None,
+        total_time_spent=seconds,
+        steps_taken=len(path),
+        is_preview=preview,
+        created_at=started_at,
+        updated_at=updated_at or at,
+    )
+    document = {
+        field.column: field.get_db_prep_save(getattr(progress, field.attname), connection=connection)
+        for field in PlayerProgress._meta.local_concrete_fields
+        if field.column != "_id"
+    }
     document["_id"] = ObjectId()
     return document
 
@@ -39,7 +59,7 @@ def insert_progress(documents: list[dict], *, batch: int = 100) -> None:
     """In bulk, as stored (the model's `save` would stamp `updated_at` with now)."""
     collection = connection.get_collection(PlayerProgress._meta.db_table)
     for begin in range(0, len(documents), batch):
-        collection.insert_many(documents[begin:begin + batch])
+        collection.insert_many(documents[begin : begin + batch])
 
 
 @dataclass
@@ -53,15 +73,30 @@ class KnownPlayers:
 def cellar_story(author, title: str = "The Cellar") -> tuple[Scenario, dict[str, Scene], dict[str, Choice]]:
     """Start → Hall → Cellar; endings Garden (from Start), Vault (from Hall), Trap (from Cellar); Cellar leads back."""
     scenario = ScenarioFactory(author=author, title=title, is_published=True)
-    scenes = {title: SceneFactory(scenario=scenario, title=title, order=order, is_start_scene=title == "Start",
-                                  is_end_scene=title in ("Garden", "Vault", "Trap"))
-              for order, title in enumerate(["Start", "Hall", "Cellar", "Garden", "Vault", "Trap"])}
+    scenes = {
+        title: SceneFactory(
+            scenario=scenario,
+            title=title,
+            order=order,
+            is_start_scene=title == "Start",
+            is_end_scene=title in ("Garden", "Vault", "Trap"),
+        )
+        for order, title in enumerate(["Start", "Hall", "Cellar", "Garden", "Vault", "Trap"])
+    }
     choices = {}
-    for order, (origin, target, text) in enumerate([
-            ("Start", "Hall", "Open the door"), ("Start", "Garden", "Walk away"), ("Hall", "Cellar", "Go down"),
-            ("Hall", "Vault", "Try the key"), ("Cellar", "Trap", "Jump"), ("Cellar", "Hall", "Climb back")]):
-        choices[text] = Choice.objects.create(scenario=scenario, from_scene=scenes[origin], to_scene=scenes[target],
-                                              text=text, order=order)
+    for order, (origin, target, text) in enumerate(
+        [
+            ("Start", "Hall", "Open the door"),
+            ("Start", "Garden", "Walk away"),
+            ("Hall", "Cellar", "Go down"),
+            ("Hall", "Vault", "Try the key"),
+            ("Cellar", "Trap", "Jump"),
+            ("Cellar", "Hall", "Climb back"),
+        ]
+    ):
+        choices[text] = Choice.objects.create(
+            scenario=scenario, from_scene=scenes[origin], to_scene=scenes[target], text=text, order=order
+        )
     return scenario, scenes, choices
 
 
@@ -86,19 +121,49 @@ def known_players(author) -> KnownPlayers:
     scenario, scenes, choices = cellar_story(author)
     documents = []
     for _name, path, started, moved, seconds in PLAYERS:
-        documents.append(progress_document(
-            scenario=scenario, user_id=UserFactory().pk, path=[choices[text] for text in path], start=scenes["Start"],
-            started_at=now - timedelta(days=started), seconds=seconds,
-            updated_at=now - timedelta(days=moved) if moved is not None else None))
-    documents.append(progress_document(
-        scenario=scenario, user_id=UserFactory().pk, path=[choices["Walk away"]], start=scenes["Start"],
-        started_at=now - timedelta(days=6), seconds=5, preview=True))
-    documents.append(progress_document(
-        scenario=scenario, user_id=author.pk, path=[choices["Open the door"]], start=scenes["Start"],
-        started_at=now - timedelta(days=30), updated_at=now - timedelta(days=29), seconds=9))
+        documents.append(
+            progress_document(
+                scenario=scenario,
+                user_id=UserFactory().pk,
+                path=[choices[text] for text in path],
+                start=scenes["Start"],
+                started_at=now - timedelta(days=started),
+                seconds=seconds,
+                updated_at=now - timedelta(days=moved) if moved is not None else None,
+            )
+        )
+    documents.append(
+        progress_document(
+            scenario=scenario,
+            user_id=UserFactory().pk,
+            path=[choices["Walk away"]],
+            start=scenes["Start"],
+            started_at=now - timedelta(days=6),
+            seconds=5,
+            preview=True,
+        )
+    )
+    documents.append(
+        progress_document(
+            scenario=scenario,
+            user_id=author.pk,
+            path=[choices["Open the door"]],
+            start=scenes["Start"],
+            started_at=now - timedelta(days=30),
+            updated_at=now - timedelta(days=29),
+            seconds=9,
+        )
+    )
     other, other_scenes, other_choices = cellar_story(author, "Another cellar")
-    documents.append(progress_document(
-        scenario=other, user_id=UserFactory().pk, path=[other_choices["Walk away"]], start=other_scenes["Start"],
-        started_at=now - timedelta(days=6), seconds=1000))
+    documents.append(
+        progress_document(
+            scenario=other,
+            user_id=UserFactory().pk,
+            path=[other_choices["Walk away"]],
+            start=other_scenes["Start"],
+            started_at=now - timedelta(days=6),
+            seconds=1000,
+        )
+    )
     insert_progress(documents)
     return KnownPlayers(scenario=scenario, scenes=scenes, choices=choices, now=now)

@@ -22,8 +22,9 @@ def free_port() -> int:
 
 def start_redis(port: int, data_dir: Path) -> subprocess.Popen:
     """The embedded Redis on `port`, answering when this returns."""
-    process = subprocess.Popen(server_command(port=port, data_dir=data_dir),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        server_command(port=port, data_dir=data_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     client = redis.Redis(port=port)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -38,11 +39,15 @@ def start_redis(port: int, data_dir: Path) -> subprocess.Popen:
 
 def manage(*args, **env) -> subprocess.CompletedProcess:
     """`manage.py ARGS` in a fresh process whose settings read `env` (and no SECRET_KEY or DEBUG of ours)."""
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     environment.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
 
 
 def run_worker(*queues):
@@ -50,8 +55,9 @@ def run_worker(*queues):
     import django_rq
     from rq import SimpleWorker
 
-    worker = SimpleWorker([django_rq.get_queue(name) for name in queues],
-                          connection=django_rq.get_connection(queues[0]))
+    worker = SimpleWorker(
+        [django_rq.get_queue(name) for name in queues], connection=django_rq.get_connection(queues[0])
+    )
     worker.work(burst=True)
 
 
@@ -60,8 +66,12 @@ def start_embedded_mongo(port: int, path: Path) -> subprocess.Popen:
     log = path.with_suffix(".log")
     start = log.stat().st_size if log.exists() else 0
     with log.open("a") as output:
-        process = subprocess.Popen([sys.executable, "manage.py", "embedded_mongo", "--port", str(port),
-                                    "--path", str(path)], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "embedded_mongo", "--port", str(port), "--path", str(path)],
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while f"ready on mongodb://127.0.0.1:{port}/" not in log.read_text()[start:]:
         if process.poll() is not None or time.monotonic() > deadline:

@@ -4,9 +4,13 @@ from tests.command_actions import World, actions, count
 
 # The step itself (account, progress with its story, choice with its target, the conditional write) and the
 # whole-story read its payload and its message need (scenes, choices, assets): constant at any size.
-BOUNDS = {"graphql: makeChoice": 7, "graphql: recordProgress": 7,
-          "graphql: allScenarios with scenes": 5, "graphql: scenariosByAuthor": 5,
-          "graphql: read the whole story": 5}
+BOUNDS = {
+    "graphql: makeChoice": 7,
+    "graphql: recordProgress": 7,
+    "graphql: allScenarios with scenes": 5,
+    "graphql: scenariosByAuthor": 5,
+    "graphql: read the whole story": 5,
+}
 
 
 def test_every_action_sends_as_many_commands_on_a_large_story_as_on_a_small_one_within_its_bound(db, settings):

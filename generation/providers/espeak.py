@@ -23,8 +23,13 @@ class EspeakNarrationProvider:
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "narration.wav"
             try:
-                subprocess.run([executable, "-v", request.language or "en", "-w", str(out), "--stdin"],
-                               input=request.prompt.encode(), capture_output=True, timeout=self.timeout, check=True)
+                subprocess.run(
+                    [executable, "-v", request.language or "en", "-w", str(out), "--stdin"],
+                    input=request.prompt.encode(),
+                    capture_output=True,
+                    timeout=self.timeout,
+                    check=True,
+                )
             except subprocess.CalledProcessError as error:
                 raise ProviderError(f"espeak-ng failed: {error.stderr.decode(errors='replace').strip()}") from None
             except subprocess.TimeoutExpired:

@@ -27,8 +27,9 @@ class GTTSNarrationProvider:
         cache_name = f"cache/tts/{hashlib.sha256(f'{request.language}|{request.prompt}'.encode()).hexdigest()}.mp3"
         if default_storage.exists(cache_name):
             with default_storage.open(cache_name) as cached:
-                return MediaResult(data=cached.read(), provider=self.name, model=request.language,
-                                   metadata={"cached": True})
+                return MediaResult(
+                    data=cached.read(), provider=self.name, model=request.language, metadata={"cached": True}
+                )
         data = self._fetch(request)
         default_storage.save(cache_name, ContentFile(data))
         return MediaResult(data=data, provider=self.name, model=request.language)
@@ -49,5 +50,5 @@ class GTTSNarrationProvider:
                 if attempt == self.attempts:
                     raise TransientProviderError(f"gTTS is unavailable: {error}") from None
                 logger.info("gTTS attempt %d failed (%s); retrying", attempt, error)
-                self.sleep(min(2 ** attempt, 10))
+                self.sleep(min(2**attempt, 10))
         raise AssertionError("unreachable")

@@ -17,8 +17,9 @@ RETRYABLE = {502, 503, 504, 429}
 class HuggingFaceImageProvider:
     name = "huggingface"
 
-    def __init__(self, *, base_url=None, model=None, token=None, timeout=120.0, max_attempts=5,
-                 max_wait=120.0, sleep=time.sleep):
+    def __init__(
+        self, *, base_url=None, model=None, token=None, timeout=120.0, max_attempts=5, max_wait=120.0, sleep=time.sleep
+    ):
         self.base_url = (base_url or settings.HUGGINGFACE_API_URL).rstrip("/")
         self.model = model or settings.HF_IMAGE_MODEL
         self.token = settings.HUGGINGFACE_API_TOKEN if token is None else token
@@ -30,8 +31,12 @@ class HuggingFaceImageProvider:
         url = f"{self.base_url}/{self.model}"
         for attempt in range(1, self.max_attempts + 1):
             try:
-                response = requests.post(url, json={"inputs": request.prompt}, timeout=self.timeout,
-                                         headers={"Authorization": f"Bearer {self.token}", "Accept": "image/png"})
+                response = requests.post(
+                    url,
+                    json={"inputs": request.prompt},
+                    timeout=self.timeout,
+                    headers={"Authorization": f"Bearer {self.token}", "Accept": "image/png"},
+                )
             except (requests.Timeout, requests.ConnectionError) as error:
                 if attempt == self.max_attempts:
                     raise TransientProviderError(f"Hugging Face did not answer: {error}") from error
@@ -44,7 +49,8 @@ class HuggingFaceImageProvider:
                 raise ProviderError(f"Hugging Face refused the image ({response.status_code}): {message}")
             if attempt == self.max_attempts:
                 raise TransientProviderError(
-                    f"Hugging Face is still unavailable after {attempt} tries ({response.status_code}): {message}")
+                    f"Hugging Face is still unavailable after {attempt} tries ({response.status_code}): {message}"
+                )
             self._wait(self._delay(response, attempt), message, progress)
         raise AssertionError("unreachable")
 
@@ -60,7 +66,7 @@ class HuggingFaceImageProvider:
 
     @staticmethod
     def _backoff(attempt: int) -> float:
-        return min(2.0 ** attempt, 30.0) * random.uniform(0.5, 1.0)
+        return min(2.0**attempt, 30.0) * random.uniform(0.5, 1.0)
 
     def _wait(self, seconds: float, reason: str, progress) -> None:
         seconds = min(seconds, self.max_wait)

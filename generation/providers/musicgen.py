@@ -23,7 +23,8 @@ def load_model(name: str):
         from transformers import AutoProcessor, MusicgenForConditionalGeneration
     except ImportError:
         raise NotSetUpError(
-            "Music generation needs torch and transformers: pip install -r requirements-music.txt") from None
+            "Music generation needs torch and transformers: pip install -r requirements-music.txt"
+        ) from None
     device = "cuda" if torch.cuda.is_available() else "cpu"
     dtype = torch.float16 if device == "cuda" else torch.float32
     processor = AutoProcessor.from_pretrained(name)
@@ -50,12 +51,17 @@ class MusicGenProvider:
 
         steps = [StepCounter(tokens, progress, f"Composing {seconds:g} s of music")] if progress else []
         with torch.inference_mode():
-            audio = model.generate(**inputs, max_new_tokens=tokens, do_sample=True,
-                                   logits_processor=LogitsProcessorList(steps))
+            audio = model.generate(
+                **inputs, max_new_tokens=tokens, do_sample=True, logits_processor=LogitsProcessorList(steps)
+            )
         rate = model.config.audio_encoder.sampling_rate
         samples = audio[0, 0].float().clamp(-1, 1).cpu().numpy()[: int(seconds * rate)]
-        return MediaResult(data=_wav(samples, rate), provider=self.name, model=self.model_name,
-                           metadata={"seconds": round(len(samples) / rate, 2)})
+        return MediaResult(
+            data=_wav(samples, rate),
+            provider=self.name,
+            model=self.model_name,
+            metadata={"seconds": round(len(samples) / rate, 2)},
+        )
 
 
 class StepCounter:

@@ -45,8 +45,9 @@ class CreateAsset(ServiceMutation):
     def perform(cls, root, info, input):
         fields = provided(input, "file_size", "mime_type", "metadata", "is_public")
         fields = {name: value for name, value in fields.items() if value is not None}
-        asset = services.register_asset(owner=require_user(info), type=input.type, name=input.name,
-                                        filename=input.filename, url=input.url, **fields)
+        asset = services.register_asset(
+            owner=require_user(info), type=input.type, name=input.name, filename=input.filename, url=input.url, **fields
+        )
         return cls(success=True, message="Asset registered.", asset=asset)
 
 
@@ -76,8 +77,11 @@ class DeleteAsset(ServiceMutation):
 
 
 # The contract's (type, soundType) pairs: "tts" is its name for narration.
-GENERATED_KINDS = {("image", None): MediaKind.IMAGE, ("sound", "tts"): MediaKind.NARRATION,
-                   ("sound", "music"): MediaKind.MUSIC}
+GENERATED_KINDS = {
+    ("image", None): MediaKind.IMAGE,
+    ("sound", "tts"): MediaKind.NARRATION,
+    ("sound", "music"): MediaKind.MUSIC,
+}
 
 
 class GenerateAsset(ServiceMutation):
@@ -100,8 +104,9 @@ class GenerateAsset(ServiceMutation):
         if kind is None:
             raise StoryRuleError("type must be image or sound, and soundType tts or music.")
         metadata = {key: value for key, value in (("duration", duration), ("language", language)) if value}
-        asset = request_generation(requester=requester, kind=kind, name=name, prompt=description or name,
-                                   metadata=metadata)
+        asset = request_generation(
+            requester=requester, kind=kind, name=name, prompt=description or name, metadata=metadata
+        )
         return cls(success=True, message="Generation queued: the asset's status follows it.", asset=asset)
 
 
@@ -118,6 +123,11 @@ class UploadAsset(ServiceMutation):
     @classmethod
     def perform(cls, root, info, scene_id, kind, file):
         editor = require_user(info)
-        asset = attach_upload(editor=editor, scene=load(Scene, scene_id, "scene"), kind=kind,
-                              filename=getattr(file, "name", ""), data=file.read())
+        asset = attach_upload(
+            editor=editor,
+            scene=load(Scene, scene_id, "scene"),
+            kind=kind,
+            filename=getattr(file, "name", ""),
+            data=file.read(),
+        )
         return cls(success=True, message="File attached to the scene.", asset=asset)

@@ -31,9 +31,13 @@ class ServiceMutation(graphene.Mutation):
                 refusal["problems"] = StoryProblemType.listed(error.story, error.problems)
             code = ErrorCode(error.code)
             return cls(
-                success=False, message=error.message, code=code,
-                errors=[FieldErrorType(field=to_camel_case(name), messages=messages, code=code)
-                        for name, messages in error.field_errors.items()],
+                success=False,
+                message=error.message,
+                code=code,
+                errors=[
+                    FieldErrorType(field=to_camel_case(name), messages=messages, code=code)
+                    for name, messages in error.field_errors.items()
+                ],
                 **refusal,
             )
 

@@ -27,12 +27,16 @@ class ImportStory(ServiceMutation):
 
     @classmethod
     def perform(cls, root, info, file, restore=False):
-        reports = import_story_file(author=require_user(info), filename=getattr(file, "name", ""), data=file.read(),
-                                    restore=restore)
-        return cls(success=True, message=" ".join(report.summary for report in reports),
-                   scenarios=[report.scenario for report in reports],
-                   special_passages=[name for report in reports for name in report.special_passages],
-                   warnings=[warning for report in reports for warning in report.warnings])
+        reports = import_story_file(
+            author=require_user(info), filename=getattr(file, "name", ""), data=file.read(), restore=restore
+        )
+        return cls(
+            success=True,
+            message=" ".join(report.summary for report in reports),
+            scenarios=[report.scenario for report in reports],
+            special_passages=[name for report in reports for name in report.special_passages],
+            warnings=[warning for report in reports for warning in report.warnings],
+        )
 
 
 class ExportStory(ServiceMutation):
@@ -49,9 +53,15 @@ class ExportStory(ServiceMutation):
 
     @classmethod
     def perform(cls, root, info, scenario_id, format="twee"):
-        exported = export_story_file(editor=require_user(info), scenario=load(Scenario, scenario_id, "story"),
-                                     format=format)
+        exported = export_story_file(
+            editor=require_user(info), scenario=load(Scenario, scenario_id, "story"), format=format
+        )
         binary = format == "backup"
-        return cls(success=True, message=f"Exported as {exported.filename}.", filename=exported.filename,
-                   content_type=exported.content_type, encoding="base64" if binary else "utf-8",
-                   content=base64.b64encode(exported.content).decode() if binary else exported.content.decode())
+        return cls(
+            success=True,
+            message=f"Exported as {exported.filename}.",
+            filename=exported.filename,
+            content_type=exported.content_type,
+            encoding="base64" if binary else "utf-8",
+            content=base64.b64encode(exported.content).decode() if binary else exported.content.decode(),
+        )

@@ -71,10 +71,14 @@ class RecordProgress(ServiceMutation):
         player = require_user(info)
         progress = own_progress(player, input.progress_id)
         choice = load(Choice, input.choice_id, "choice", related=("to_scene",)) if input.get("choice_id") else None
-        to_scene = (choice.to_scene if choice and choice.to_scene and str(choice.to_scene_id) == str(input.scene_id)
-                    else load(Scene, input.scene_id, "scene"))
-        progress = services.advance(player=player, progress=progress, to_scene=to_scene,
-                                    choice=choice, metadata=input.get("metadata"))
+        to_scene = (
+            choice.to_scene
+            if choice and choice.to_scene and str(choice.to_scene_id) == str(input.scene_id)
+            else load(Scene, input.scene_id, "scene")
+        )
+        progress = services.advance(
+            player=player, progress=progress, to_scene=to_scene, choice=choice, metadata=input.get("metadata")
+        )
         return cls(success=True, message=told(info, progress, "Progress recorded."), progress=progress)
 
 
@@ -126,8 +130,11 @@ class GoBackInHistory(ServiceMutation):
     def perform(cls, root, info, progress_id, steps_back):
         player = require_user(info)
         progress = services.go_back(player=player, progress=own_progress(player, progress_id), steps=steps_back)
-        return cls(success=True, message=told(info, progress, f"Went back {steps_back} step{'s' if steps_back != 1 else ''}."),
-                   progress=progress)
+        return cls(
+            success=True,
+            message=told(info, progress, f"Went back {steps_back} step{'s' if steps_back != 1 else ''}."),
+            progress=progress,
+        )
 
 
 class StartScenario(ServiceMutation):
@@ -155,8 +162,11 @@ class MakeChoice(ServiceMutation):
     def perform(cls, root, info, scenario_id, choice_id):
         player = require_user(info)
         # The progress with its story, and the choice with its target: one command each (a step is hot).
-        progress = PlayerProgress.objects.select_related("scenario").filter(
-            user=player, scenario_id=object_id(scenario_id, what="story")).first()
+        progress = (
+            PlayerProgress.objects.select_related("scenario")
+            .filter(user=player, scenario_id=object_id(scenario_id, what="story"))
+            .first()
+        )
         if progress is None:
             load(Scenario, scenario_id, "story")  # a missing story is NOT_FOUND, not "start it first"
             raise StoryRuleError("Start the story first (startScenario).")
@@ -173,6 +183,7 @@ class ResetProgress(ServiceMutation):
 
     @classmethod
     def perform(cls, root, info, scenario_id):
-        progress = services.start_progress(player=require_user(info), scenario=load(Scenario, scenario_id, "story"),
-                                           restart=True)
+        progress = services.start_progress(
+            player=require_user(info), scenario=load(Scenario, scenario_id, "story"), restart=True
+        )
         return cls(success=True, message="Back at the start.", progress=progress)

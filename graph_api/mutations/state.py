@@ -25,9 +25,15 @@ class VariableInput(graphene.InputObjectType):
 
 
 def _variable(variable) -> VariableType:
-    return VariableType(name=variable.name, kind=str(variable.kind), initial=variable.initial,
-                        minimum=variable.minimum, maximum=variable.maximum, visible=variable.visible,
-                        description=variable.description)
+    return VariableType(
+        name=variable.name,
+        kind=str(variable.kind),
+        initial=variable.initial,
+        minimum=variable.minimum,
+        maximum=variable.maximum,
+        visible=variable.visible,
+        description=variable.description,
+    )
 
 
 class StateMutation(ServiceMutation):
@@ -47,10 +53,19 @@ class DeclareVariable(StateMutation):
     @classmethod
     def perform(cls, root, info, scenario_id, input):
         scenario = load(Scenario, scenario_id, "story")
-        variable = state.declare_variable(editor=require_user(info), scenario=scenario, name=input.get("name") or "",
-                                          kind=input.get("kind") or "number", **provided(input, *VARIABLE_INPUTS[1:]))
-        return cls(success=True, message=f"Variable “{variable.name}” declared.", variable=_variable(variable),
-                   scenario=scenario)
+        variable = state.declare_variable(
+            editor=require_user(info),
+            scenario=scenario,
+            name=input.get("name") or "",
+            kind=input.get("kind") or "number",
+            **provided(input, *VARIABLE_INPUTS[1:]),
+        )
+        return cls(
+            success=True,
+            message=f"Variable “{variable.name}” declared.",
+            variable=_variable(variable),
+            scenario=scenario,
+        )
 
 
 class UpdateVariable(StateMutation):
@@ -64,10 +79,16 @@ class UpdateVariable(StateMutation):
     @classmethod
     def perform(cls, root, info, scenario_id, name, input):
         scenario = load(Scenario, scenario_id, "story")
-        variable = state.update_variable(editor=require_user(info), scenario=scenario, name=name,
-                                         new_name=input.get("name"), **provided(input, *VARIABLE_INPUTS))
-        return cls(success=True, message=f"Variable “{variable.name}” saved.", variable=_variable(variable),
-                   scenario=scenario)
+        variable = state.update_variable(
+            editor=require_user(info),
+            scenario=scenario,
+            name=name,
+            new_name=input.get("name"),
+            **provided(input, *VARIABLE_INPUTS),
+        )
+        return cls(
+            success=True, message=f"Variable “{variable.name}” saved.", variable=_variable(variable), scenario=scenario
+        )
 
 
 class DeleteVariable(StateMutation):
@@ -97,8 +118,12 @@ class DeclareItem(StateMutation):
     @classmethod
     def perform(cls, root, info, scenario_id, input):
         scenario = load(Scenario, scenario_id, "story")
-        item = state.declare_item(editor=require_user(info), scenario=scenario, name=input.get("name") or "",
-                                  description=input.get("description") or "")
+        item = state.declare_item(
+            editor=require_user(info),
+            scenario=scenario,
+            name=input.get("name") or "",
+            description=input.get("description") or "",
+        )
         return cls(success=True, message=f"Item “{item['name']}” declared.", item=ItemType(**item), scenario=scenario)
 
 
@@ -113,8 +138,13 @@ class UpdateItem(StateMutation):
     @classmethod
     def perform(cls, root, info, scenario_id, name, input):
         scenario = load(Scenario, scenario_id, "story")
-        item = state.update_item(editor=require_user(info), scenario=scenario, name=name, new_name=input.get("name"),
-                                 description=input.get("description"))
+        item = state.update_item(
+            editor=require_user(info),
+            scenario=scenario,
+            name=name,
+            new_name=input.get("name"),
+            description=input.get("description"),
+        )
         return cls(success=True, message=f"Item “{item['name']}” saved.", item=ItemType(**item), scenario=scenario)
 
 

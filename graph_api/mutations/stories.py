@@ -36,6 +36,7 @@ def visible_asset(editor, value, what: str) -> Asset:
 
 # Stories -----------------------------------------------------------------
 
+
 class CreateScenarioInput(graphene.InputObjectType):
     title = graphene.String(required=True)
     description = graphene.String()
@@ -66,8 +67,7 @@ def saved_story(mutation, info, scenario: Scenario, done: str):
     message = done
     if scenario.is_published and problems:
         message += " Not yet playable: " + " ".join(problem.message for problem in problems)
-    return mutation(success=True, message=message, scenario=scenario,
-                    problems=StoryProblemType.listed(story, problems))
+    return mutation(success=True, message=message, scenario=scenario, problems=StoryProblemType.listed(story, problems))
 
 
 class CreateScenario(ServiceMutation):
@@ -81,8 +81,9 @@ class CreateScenario(ServiceMutation):
 
     @classmethod
     def perform(cls, root, info, input):
-        scenario = services.create_scenario(author=require_user(info), **provided(
-            input, "title", "description", "is_published", "language", "tags"))
+        scenario = services.create_scenario(
+            author=require_user(info), **provided(input, "title", "description", "is_published", "language", "tags")
+        )
         return saved_story(cls, info, scenario, "Story created.")
 
 
@@ -99,8 +100,11 @@ class UpdateScenario(ServiceMutation):
     @classmethod
     def perform(cls, root, info, scenario_id, input):
         editor = require_user(info)
-        scenario = services.update_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"), **provided(
-            input, "title", "description", "is_published", "language", "tags"))
+        scenario = services.update_scenario(
+            editor=editor,
+            scenario=load(Scenario, scenario_id, "story"),
+            **provided(input, "title", "description", "is_published", "language", "tags"),
+        )
         return saved_story(cls, info, scenario, "Story saved.")
 
 
@@ -137,8 +141,13 @@ class PublishScenario(ServiceMutation):
         message = "Story published."
         if warnings:
             message += " Players may still meet: " + " ".join(problem.message for problem in warnings)
-        return cls(success=True, message=message, scenario=scenario, problems=[],
-                   warnings=StoryProblemType.listed(story, warnings))
+        return cls(
+            success=True,
+            message=message,
+            scenario=scenario,
+            problems=[],
+            warnings=StoryProblemType.listed(story, warnings),
+        )
 
 
 class UnpublishScenario(ServiceMutation):
@@ -156,8 +165,16 @@ class UnpublishScenario(ServiceMutation):
 
 # Scenes ------------------------------------------------------------------
 
-SCENE_INPUT_FIELDS = ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "effects",
-                      "effects_text")
+SCENE_INPUT_FIELDS = (
+    "title",
+    "text",
+    "order",
+    "is_start_scene",
+    "is_end_scene",
+    "ending_kind",
+    "effects",
+    "effects_text",
+)
 CHOICE_STATE_FIELDS = ("condition_text", "locked_reason", "effects", "effects_text")
 
 
@@ -181,7 +198,7 @@ class SceneFields:
     auto_generate_sound = graphene.Boolean(default_value=False)
     auto_generate_music = graphene.Boolean(default_value=False)
     effects = JSONString(description="JSON Logic effects applied when a player arrives (a list).")
-    effects_text = graphene.String(description="The same as the author writes them: `gold += 5; gain \"key\"`.")
+    effects_text = graphene.String(description='The same as the author writes them: `gold += 5; gain "key"`.')
 
 
 class CreateSceneInput(SceneFields, graphene.InputObjectType):
@@ -236,8 +253,9 @@ class UpdateScene(ServiceMutation):
     class Arguments:
         scene_id = graphene.ID(required=True)
         input = UpdateSceneInput(required=True)
-        expected_version = graphene.String(description="The scene's `version` when it was read: the save is "
-                                                       "refused if someone saved it since.")
+        expected_version = graphene.String(
+            description="The scene's `version` when it was read: the save is refused if someone saved it since."
+        )
 
     scene = graphene.Field(SceneType)
     queued_assets = graphene.List(AssetType)
@@ -245,8 +263,12 @@ class UpdateScene(ServiceMutation):
     @classmethod
     def perform(cls, root, info, scene_id, input, expected_version=None):
         editor = require_user(info)
-        scene = services.update_scene(editor=editor, scene=load(Scene, scene_id, "scene"),
-                                      expected_version=expected_version, **scene_changes(editor, input))
+        scene = services.update_scene(
+            editor=editor,
+            scene=load(Scene, scene_id, "scene"),
+            expected_version=expected_version,
+            **scene_changes(editor, input),
+        )
         queued, warning = queue_requested_media(editor, scene, input)
         return cls(success=True, message="Scene saved." + warning, scene=scene, queued_assets=queued)
 
@@ -263,9 +285,12 @@ class DeleteScene(ServiceMutation):
 
 # Choices -----------------------------------------------------------------
 
+
 class ChoiceStateFields:
-    condition_text = graphene.String(description="The condition as the author writes it: `gold >= 10 and "
-                                                 "has(\"lantern\")`; checked against the story's variables.")
+    condition_text = graphene.String(
+        description="The condition as the author writes it: `gold >= 10 and "
+        'has("lantern")`; checked against the story\'s variables.'
+    )
     locked_reason = graphene.String(description="Shown to players while the condition is false; empty hides it.")
     effects = JSONString(description="JSON Logic effects applied when the choice is taken (a list).")
     effects_text = graphene.String(description="The same as the author writes them: `stamina -= 2`.")
@@ -296,9 +321,13 @@ class CreateChoice(ServiceMutation):
     def perform(cls, root, info, input):
         editor = require_user(info)
         choice = services.create_choice(
-            editor=editor, from_scene=load(Scene, input.from_scene_id, "scene"),
-            to_scene=load(Scene, input.to_scene_id, "scene"), text=input.text,
-            condition=input.get("condition"), order=input.get("order"), **provided(input, *CHOICE_STATE_FIELDS),
+            editor=editor,
+            from_scene=load(Scene, input.from_scene_id, "scene"),
+            to_scene=load(Scene, input.to_scene_id, "scene"),
+            text=input.text,
+            condition=input.get("condition"),
+            order=input.get("order"),
+            **provided(input, *CHOICE_STATE_FIELDS),
         )
         return cls(success=True, message="Choice created.", choice=choice)
 

@@ -21,7 +21,9 @@ def account_of(payload):
     """The active account a decoded token names, or a refusal (deleted, disabled, signed out since)."""
     user = get_user_by_payload(payload)
     if user is None or not user.is_active:
-        raise JSONWebTokenError("This token is no longer valid (signed out, or the password or email changed): sign in again.")
+        raise JSONWebTokenError(
+            "This token is no longer valid (signed out, or the password or email changed): sign in again."
+        )
     return user
 
 
@@ -57,16 +59,22 @@ class RefreshToken(graphene.Mutation):
         if jwt_settings.JWT_REFRESH_EXPIRED_HANDLER(orig_iat, info.context):
             raise JSONWebTokenError("Refresh has expired")
         new_token = new_access_token(user, info.context, origIat=orig_iat)
-        return cls(token=new_token, payload=get_payload(new_token, info.context),
-                   refresh_expires_in=int(orig_iat + jwt_settings.JWT_REFRESH_EXPIRATION_DELTA.total_seconds()))
+        return cls(
+            token=new_token,
+            payload=get_payload(new_token, info.context),
+            refresh_expires_in=int(orig_iat + jwt_settings.JWT_REFRESH_EXPIRATION_DELTA.total_seconds()),
+        )
 
     @classmethod
     def _from_refresh_token(cls, info, value):
         user, new = rotate_refresh_token(value, info.context)
         new_token = new_access_token(user, info.context)
-        return cls(token=new_token, payload=get_payload(new_token, info.context), refresh_token=new.get_token(),
-                   refresh_expires_in=int(new.created.timestamp()
-                                          + jwt_settings.JWT_REFRESH_EXPIRATION_DELTA.total_seconds()))
+        return cls(
+            token=new_token,
+            payload=get_payload(new_token, info.context),
+            refresh_token=new.get_token(),
+            refresh_expires_in=int(new.created.timestamp() + jwt_settings.JWT_REFRESH_EXPIRATION_DELTA.total_seconds()),
+        )
 
 
 class RevokeToken(graphene.Mutation):

@@ -45,8 +45,13 @@ class Login(ServiceMutation):
     def perform(cls, root, info, email, password):
         user = user_services.sign_in(request=info.context, email=email, password=password)
         refresh = issue_refresh_token(user)
-        return cls(success=True, message="Signed in.", token=new_access_token(user, info.context), user=user,
-                   refresh_token=refresh.get_token())
+        return cls(
+            success=True,
+            message="Signed in.",
+            token=new_access_token(user, info.context),
+            user=user,
+            refresh_token=refresh.get_token(),
+        )
 
 
 class ObtainToken(graphene.Mutation):
@@ -67,13 +72,20 @@ class ObtainToken(graphene.Mutation):
         try:
             user = user_services.sign_in(request=info.context, email=username or email or "", password=password)
         except StoryRuleError as error:
-            raise GraphQLError("Please enter valid credentials", extensions={"code": ErrorCode.UNAUTHENTICATED}) from error
+            raise GraphQLError(
+                "Please enter valid credentials", extensions={"code": ErrorCode.UNAUTHENTICATED}
+            ) from error
         token = new_access_token(user, info.context)
         payload = get_payload(token, info.context)
         refresh = issue_refresh_token(user)
-        return cls(token=token, payload=payload, refresh_token=refresh.get_token(),
-                   refresh_expires_in=int(refresh.created.timestamp()
-                                          + jwt_settings.JWT_REFRESH_EXPIRATION_DELTA.total_seconds()))
+        return cls(
+            token=token,
+            payload=payload,
+            refresh_token=refresh.get_token(),
+            refresh_expires_in=int(
+                refresh.created.timestamp() + jwt_settings.JWT_REFRESH_EXPIRATION_DELTA.total_seconds()
+            ),
+        )
 
 
 class CreateUserInput(graphene.InputObjectType):
@@ -84,8 +96,10 @@ class CreateUserInput(graphene.InputObjectType):
     last_name = graphene.String()
 
 
-SIGNED_UP = ("Signed up: sign in with this email and your password. If the email already had an account, "
-             "that account is unchanged and keeps its own password.")
+SIGNED_UP = (
+    "Signed up: sign in with this email and your password. If the email already had an account, "
+    "that account is unchanged and keeps its own password."
+)
 
 
 class CreateUser(ServiceMutation):
@@ -102,16 +116,24 @@ class CreateUser(ServiceMutation):
         superuser = creator.is_authenticated and creator.is_superuser
         try:
             user = user_services.register_user(
-                creator=creator if creator.is_authenticated else None, email=input.email, password=input.password,
-                role=input.role or Role.PLAYER, first_name=input.first_name or "", last_name=input.last_name or "",
+                creator=creator if creator.is_authenticated else None,
+                email=input.email,
+                password=input.password,
+                role=input.role or Role.PLAYER,
+                first_name=input.first_name or "",
+                last_name=input.last_name or "",
             )
         except user_services.EmailTaken:
             if superuser:
                 raise
             # The answer a new account gets, for an account that is not saved: nothing tells them apart.
-            user = get_user_model()(pk=ObjectId(), email=get_user_model().objects.normalize_email(input.email),
-                                    role=input.role or Role.PLAYER, first_name=(input.first_name or "").strip(),
-                                    last_name=(input.last_name or "").strip())
+            user = get_user_model()(
+                pk=ObjectId(),
+                email=get_user_model().objects.normalize_email(input.email),
+                role=input.role or Role.PLAYER,
+                first_name=(input.first_name or "").strip(),
+                last_name=(input.last_name or "").strip(),
+            )
         user.email_shown_to_caller = True  # the caller typed it
         return cls(success=True, message="Account created." if superuser else SIGNED_UP, user=user)
 
@@ -129,7 +151,9 @@ class UpdateUser(ServiceMutation):
         input = UpdateUserInput(required=True)
 
     user = graphene.Field(UserType)
-    token = graphene.String(description="A new token for your own account when its email changed: the old ones are refused.")
+    token = graphene.String(
+        description="A new token for your own account when its email changed: the old ones are refused."
+    )
 
     @classmethod
     def perform(cls, root, info, user_id, input):

@@ -21,26 +21,30 @@ from .. import guests
 
 class SignInForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(label=gettext_lazy("Password"),
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=gettext_lazy("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class SignUpForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    password = forms.CharField(label=gettext_lazy("Password"),
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=gettext_lazy("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     first_name = forms.CharField(label=gettext_lazy("First name (optional)"), required=False, max_length=150)
 
 
 class DeleteAccountForm(forms.Form):
-    password = forms.CharField(label=gettext_lazy("Your password"),
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=gettext_lazy("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 def _next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next", "")
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure())
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     return target if target and safe else default
 
 
@@ -55,8 +59,9 @@ def signin(request):
     form = SignInForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            user = users.sign_in(request=request, email=form.cleaned_data["email"],
-                                 password=form.cleaned_data["password"])
+            user = users.sign_in(
+                request=request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+            )
         except StoryError as error:
             form.add_error(None, error.message)
         else:
@@ -73,15 +78,24 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            users.register_user(creator=None, email=form.cleaned_data["email"], password=form.cleaned_data["password"],
-                                first_name=form.cleaned_data["first_name"])
+            users.register_user(
+                creator=None,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                first_name=form.cleaned_data["first_name"],
+            )
         except users.EmailTaken:
             pass  # told apart from a new account by nothing: the owner signs in with their own password
         except StoryError as error:
             _apply(form, error)
             return render(request, "reader/signup.html", {"form": form, "next": _next(request, "")})
-        messages.success(request, _("Signed up: sign in with this e-mail and your password. If the e-mail already "
-                                    "had an account, that account is unchanged and keeps its own password."))
+        messages.success(
+            request,
+            _(
+                "Signed up: sign in with this e-mail and your password. If the e-mail already "
+                "had an account, that account is unchanged and keeps its own password."
+            ),
+        )
         query = {"email": form.cleaned_data["email"]}
         if next_url := _next(request, ""):
             query["next"] = next_url

@@ -20,10 +20,19 @@ def _render(request, place: Place, progress, *, story=None, error: str = "", sta
     story = story or selectors.load_story(place.scenario)
     reading = selectors.reading_of(progress, story)
     template = "reader/play.html#scene" if request.htmx else "reader/play.html"
-    return TemplateResponse(request, template, {
-        "place": place, "scenario": place.scenario, "progress": progress, "reading": reading, "error": error,
-        "urls": {name: place.url(name) for name in PLAY_URLS},
-    }, status=status)
+    return TemplateResponse(
+        request,
+        template,
+        {
+            "place": place,
+            "scenario": place.scenario,
+            "progress": progress,
+            "reading": reading,
+            "error": error,
+            "urls": {name: place.url(name) for name in PLAY_URLS},
+        },
+        status=status,
+    )
 
 
 def _answer(request, place: Place, progress, *, story=None, error: str = ""):
@@ -76,8 +85,9 @@ def choose(request, slug=None, token=None):
         choice = story.choices_by_id.get(selectors.parse_object_id(request.POST.get("choice", ""), what="choice"))
         if choice is None:
             raise NotFound("That choice is no longer in this story: choose again.")
-        progress = place.kept(request, services.choose(player=request.user, progress=progress, choice=choice,
-                                                       preview=place.preview))
+        progress = place.kept(
+            request, services.choose(player=request.user, progress=progress, choice=choice, preview=place.preview)
+        )
     except StoryError as error:
         return _answer(request, place, progress, story=story, error=error.message)
     return _answer(request, place, progress, story=story)
@@ -90,8 +100,9 @@ def back(request, slug=None, token=None):
     if progress is None:
         return redirect(place.url("story"))
     try:
-        progress = place.kept(request, services.go_back(player=request.user, progress=progress, steps=1,
-                                                        preview=place.preview))
+        progress = place.kept(
+            request, services.go_back(player=request.user, progress=progress, steps=1, preview=place.preview)
+        )
     except StoryError as error:
         return _answer(request, place, progress, error=error.message)
     return _answer(request, place, progress)

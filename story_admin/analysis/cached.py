@@ -20,7 +20,7 @@ KEEP_SECONDS = 7 * 24 * 3600
 
 @dataclass
 class AnalysisState:
-    document: dict | None          # None while a job works on it
+    document: dict | None  # None while a job works on it
     states_so_far: int = 0
     failed: str = ""
 

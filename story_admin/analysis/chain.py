@@ -5,8 +5,8 @@ import numpy as np
 
 from .explore import Exploration
 
-DENSE_LIMIT = 2500          # transient nodes solved exactly with one dense linear solve
-MAX_STEPS = 5000            # forward steps for the distribution of lengths
+DENSE_LIMIT = 2500  # transient nodes solved exactly with one dense linear solve
+MAX_STEPS = 5000  # forward steps for the distribution of lengths
 SETTLED = 1e-12
 
 
@@ -90,8 +90,10 @@ def median_steps(exploration: Exploration, endings: list) -> dict:
     count = len(exploration.nodes)
     if not count:
         return {ending.pk: None for ending in endings}
-    ending_nodes = {ending.pk: np.array([node.index for node in exploration.nodes if node.scene.pk == ending.pk],
-                                        dtype=np.int64) for ending in endings}
+    ending_nodes = {
+        ending.pk: np.array([node.index for node in exploration.nodes if node.scene.pk == ending.pk], dtype=np.int64)
+        for ending in endings
+    }
     sources, targets, weights = edges(exploration)
     mass = np.zeros(count)
     for probability, index in exploration.start:
@@ -117,7 +119,7 @@ def median_steps(exploration: Exploration, endings: list) -> dict:
         below = int(np.searchsorted(cumulative, 0.5 - 1e-12))
         # an even split between two lengths (exactly half at `below`) has the mean of the two as its median
         if abs(cumulative[below] - 0.5) < 1e-9 and below + 1 < len(series):
-            following = below + 1 + int(np.argmax(series[below + 1:] > 0))
+            following = below + 1 + int(np.argmax(series[below + 1 :] > 0))
             medians[ending.pk] = (below + following) / 2
         else:
             medians[ending.pk] = float(below)

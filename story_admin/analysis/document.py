@@ -7,33 +7,73 @@ from .report import Analysis
 
 def analysis_document(analysis: Analysis) -> dict:
     coverage = analysis.coverage
-    problems = [{"code": problem.code, "message": problem.message,
-                 "scene": str(problem.scene_id) if problem.scene_id else None,
-                 "choice": str(problem.choice_id) if problem.choice_id else None} for problem in analysis.problems]
+    problems = [
+        {
+            "code": problem.code,
+            "message": problem.message,
+            "scene": str(problem.scene_id) if problem.scene_id else None,
+            "choice": str(problem.choice_id) if problem.choice_id else None,
+        }
+        for problem in analysis.problems
+    ]
     if not analysis.complete:
-        problems.append({"code": ANALYSIS_INCOMPLETE, "scene": None, "choice": None,
-                         "message": f"The exploration {analysis.exploration.stopped_reason}: what it did not reach "
-                                    "is not reported, and the chances are estimated from the playthroughs."})
+        problems.append(
+            {
+                "code": ANALYSIS_INCOMPLETE,
+                "scene": None,
+                "choice": None,
+                "message": f"The exploration {analysis.exploration.stopped_reason}: what it did not reach "
+                "is not reported, and the chances are estimated from the playthroughs.",
+            }
+        )
     return {
         "complete": analysis.complete,
         "statesExplored": analysis.states_explored,
         "summary": analysis.summary,
         "seconds": round(analysis.exploration.seconds, 4),
-        "endings": [{
-            "scene": str(ending.scene.pk), "reachable": ending.reachable, "probability": ending.probability,
-            "probabilityError": ending.probability_error, "exact": ending.exact, "minSteps": ending.min_steps,
-            "medianSteps": ending.median_steps,
-            "path": [{"scene": str(step.scene.pk), "choice": str(step.choice.pk) if step.choice else None,
-                      "state": step.state} for step in ending.path],
-        } for ending in analysis.endings],
+        "endings": [
+            {
+                "scene": str(ending.scene.pk),
+                "reachable": ending.reachable,
+                "probability": ending.probability,
+                "probabilityError": ending.probability_error,
+                "exact": ending.exact,
+                "minSteps": ending.min_steps,
+                "medianSteps": ending.median_steps,
+                "path": [
+                    {
+                        "scene": str(step.scene.pk),
+                        "choice": str(step.choice.pk) if step.choice else None,
+                        "state": step.state,
+                    }
+                    for step in ending.path
+                ],
+            }
+            for ending in analysis.endings
+        ],
         "problems": problems,
         "coverage": {
             "players": coverage.players if coverage else 0,
             "stuck": coverage.stuck if coverage else 0,
-            "scenes": [{"scene": str(scene.pk), "visits": coverage.scene_visits[scene.pk],
-                        "share": coverage.scene_share(scene.pk)} for scene in analysis.story.scenes] if coverage else [],
-            "choices": [{"choice": str(choice.pk), "takes": coverage.choice_takes[choice.pk],
-                         "share": coverage.choice_share(choice.pk)} for choice in analysis.story.choices]
-            if coverage else [],
+            "scenes": [
+                {
+                    "scene": str(scene.pk),
+                    "visits": coverage.scene_visits[scene.pk],
+                    "share": coverage.scene_share(scene.pk),
+                }
+                for scene in analysis.story.scenes
+            ]
+            if coverage
+            else [],
+            "choices": [
+                {
+                    "choice": str(choice.pk),
+                    "takes": coverage.choice_takes[choice.pk],
+                    "share": coverage.choice_share(choice.pk),
+                }
+                for choice in analysis.story.choices
+            ]
+            if coverage
+            else [],
         },
     }

@@ -28,7 +28,7 @@ class Node:
     state: PlayerState
     depth: int
     parent: int | None = None
-    via: object = None          # the choice taken from the parent
+    via: object = None  # the choice taken from the parent
     expanded: bool = False
     # (choice, [(probability, node index)]) for each available choice
     moves: list = field(default_factory=list)
@@ -39,7 +39,7 @@ class Exploration:
     story: Story
     schema: StateSchema
     nodes: list[Node]
-    start: list[tuple[float, int]]              # the start scene's outcomes (its effects may roll)
+    start: list[tuple[float, int]]  # the start scene's outcomes (its effects may roll)
     complete: bool
     stopped_reason: str
     seconds: float
@@ -86,12 +86,22 @@ def read_visits(story: Story) -> set[str]:
 
 
 def _key(scene, state: PlayerState) -> tuple:
-    return (scene.pk if scene is not None else None, tuple(sorted(state.variables.items(), key=lambda pair: pair[0])), tuple(state.items),
-            tuple(sorted(state.visits.items())))
+    return (
+        scene.pk if scene is not None else None,
+        tuple(sorted(state.variables.items(), key=lambda pair: pair[0])),
+        tuple(state.items),
+        tuple(sorted(state.visits.items())),
+    )
 
 
-def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_seconds: float = DEFAULT_MAX_SECONDS,
-            schema: StateSchema | None = None, progress=None) -> Exploration:
+def explore(
+    story: Story,
+    *,
+    max_states: int = DEFAULT_MAX_STATES,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+    schema: StateSchema | None = None,
+    progress=None,
+) -> Exploration:
     """`progress(states explored)`, if given, is told every 1,000 states (the Endings page's job shows it)."""
     schema = schema if schema is not None else schema_of(story.scenario)
     started = time.perf_counter()
@@ -123,7 +133,9 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_seconds: 
     start = []
     if start_scene is not None:
         initial = schema.initial_state()
-        for probability, state in _merged(every_outcome(lambda rng: trimmed(arrive(start_scene, schema, initial, rng)))):
+        for probability, state in _merged(
+            every_outcome(lambda rng: trimmed(arrive(start_scene, schema, initial, rng)))
+        ):
             start.append((probability, node_for(start_scene, state, 0, None, None)))
     while pending:
         if len(nodes) >= max_states and not stopped:
@@ -147,8 +159,11 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_seconds: 
                 continue
             choice_seen[choice.pk] = True
             outcomes = []
-            for probability, state in _merged(every_outcome(
-                    lambda rng, choice=choice, target=target: trimmed(take(choice, target, schema, node.state, rng)))):
+            for probability, state in _merged(
+                every_outcome(
+                    lambda rng, choice=choice, target=target: trimmed(take(choice, target, schema, node.state, rng))
+                )
+            ):
                 index = node_for(target, state, node.depth + 1, node.index, choice)
                 if index is None:
                     lost = True
@@ -158,8 +173,16 @@ def explore(story: Story, *, max_states: int = DEFAULT_MAX_STATES, max_seconds: 
         node.expanded = not lost
         if lost and not stopped:
             stopped = f"stopped after {len(nodes)} states (the cap is {max_states})"
-    return Exploration(story=story, schema=schema, nodes=nodes, start=start, complete=not stopped,
-                       stopped_reason=stopped, seconds=time.perf_counter() - started, choice_seen=choice_seen)
+    return Exploration(
+        story=story,
+        schema=schema,
+        nodes=nodes,
+        start=start,
+        complete=not stopped,
+        stopped_reason=stopped,
+        seconds=time.perf_counter() - started,
+        choice_seen=choice_seen,
+    )
 
 
 def _merged(outcomes) -> list[tuple[float, PlayerState]]:

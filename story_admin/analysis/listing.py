@@ -19,10 +19,13 @@ _KEEP = 64
 def fingerprint(story: Story) -> str:
     """What the analysis reads, hashed: the same for the same story content, different after any edit that matters."""
     parts = [repr((story.scenario.pk, story.scenario.variables, story.scenario.items))]
-    parts += [repr((scene.pk, scene.title, scene.is_start_scene, scene.is_end_scene, scene.effects))
-              for scene in story.scenes]
-    parts += [repr((choice.pk, choice.text, choice.from_scene_id, choice.to_scene_id, choice.condition,
-                    choice.effects)) for choice in story.choices]
+    parts += [
+        repr((scene.pk, scene.title, scene.is_start_scene, scene.is_end_scene, scene.effects)) for scene in story.scenes
+    ]
+    parts += [
+        repr((choice.pk, choice.text, choice.from_scene_id, choice.to_scene_id, choice.condition, choice.effects))
+        for choice in story.choices
+    ]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
@@ -31,13 +34,20 @@ def listed_state_problems(story: Story) -> list[StoryProblem]:
     if key in _KEPT:
         _KEPT.move_to_end(key)
         return list(_KEPT[key])
-    exploration = explore(story, max_states=getattr(settings, "ANALYSIS_PROBLEMS_MAX_STATES", 20_000),
-                          max_seconds=getattr(settings, "ANALYSIS_PROBLEMS_MAX_SECONDS", 1.0))
+    exploration = explore(
+        story,
+        max_states=getattr(settings, "ANALYSIS_PROBLEMS_MAX_STATES", 20_000),
+        max_seconds=getattr(settings, "ANALYSIS_PROBLEMS_MAX_SECONDS", 1.0),
+    )
     problems = state_problems(story, exploration)
     if not exploration.complete:
-        problems.append(StoryProblem(
-            ANALYSIS_INCOMPLETE, f"The check of the story's state {exploration.stopped_reason}: scenes and choices "
-                                 "it did not reach are not reported here. Open the Endings page for the full analysis."))
+        problems.append(
+            StoryProblem(
+                ANALYSIS_INCOMPLETE,
+                f"The check of the story's state {exploration.stopped_reason}: scenes and choices "
+                "it did not reach are not reported here. Open the Endings page for the full analysis.",
+            )
+        )
     _KEPT[key] = problems
     while len(_KEPT) > _KEEP:
         _KEPT.popitem(last=False)

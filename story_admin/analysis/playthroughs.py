@@ -18,12 +18,12 @@ MAX_STEPS = 500
 @dataclass
 class Coverage:
     players: int
-    scene_visits: Counter = field(default_factory=Counter)      # scene id -> players who saw it
-    choice_takes: Counter = field(default_factory=Counter)      # choice id -> players who took it
-    endings: Counter = field(default_factory=Counter)           # ending scene id -> players who ended there
-    lengths: dict = field(default_factory=dict)                 # ending scene id -> [steps of each such player]
+    scene_visits: Counter = field(default_factory=Counter)  # scene id -> players who saw it
+    choice_takes: Counter = field(default_factory=Counter)  # choice id -> players who took it
+    endings: Counter = field(default_factory=Counter)  # ending scene id -> players who ended there
+    lengths: dict = field(default_factory=dict)  # ending scene id -> [steps of each such player]
     stuck: int = 0
-    wandering: int = 0                                          # still playing after MAX_STEPS
+    wandering: int = 0  # still playing after MAX_STEPS
 
     def scene_share(self, scene_id) -> float:
         return self.scene_visits[scene_id] / self.players if self.players else 0.0
@@ -36,8 +36,14 @@ def _rolls(effects) -> bool:
     return any(isinstance(effect, dict) and "roll" in effect for effect in effects or [])
 
 
-def play_randomly(story: Story, *, players: int = DEFAULT_PLAYTHROUGHS, seed: int = 0,
-                  schema: StateSchema | None = None, max_steps: int = MAX_STEPS) -> Coverage:
+def play_randomly(
+    story: Story,
+    *,
+    players: int = DEFAULT_PLAYTHROUGHS,
+    seed: int = 0,
+    schema: StateSchema | None = None,
+    max_steps: int = MAX_STEPS,
+) -> Coverage:
     schema = schema if schema is not None else schema_of(story.scenario)
     coverage = Coverage(players=players)
     start = story.start_scene
@@ -63,8 +69,10 @@ def play_randomly(story: Story, *, players: int = DEFAULT_PLAYTHROUGHS, seed: in
             open_choices = opened.get(key)
             if open_choices is None:
                 open_choices = opened[key] = [
-                    choice for choice in story.choices_from(scene)
-                    if choice.to_scene_id in story.scenes_by_id and availability(choice, schema, state).available]
+                    choice
+                    for choice in story.choices_from(scene)
+                    if choice.to_scene_id in story.scenes_by_id and availability(choice, schema, state).available
+                ]
             if not open_choices:
                 coverage.stuck += 1
                 break

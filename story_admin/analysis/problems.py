@@ -23,9 +23,18 @@ CONDITION_ALWAYS_TRUE = "CONDITION_ALWAYS_TRUE"
 CONDITION_ALWAYS_FALSE = "CONDITION_ALWAYS_FALSE"
 INESCAPABLE_LOOP = "INESCAPABLE_LOOP"
 
-STATE_CODES = (UNREACHABLE_WITH_STATE, CHOICE_NEVER_AVAILABLE, STUCK, ENDING_UNREACHABLE, VARIABLE_NEVER_SET,
-               VARIABLE_NEVER_READ, ITEM_NEVER_GAINED, CONDITION_ALWAYS_TRUE, CONDITION_ALWAYS_FALSE,
-               INESCAPABLE_LOOP)
+STATE_CODES = (
+    UNREACHABLE_WITH_STATE,
+    CHOICE_NEVER_AVAILABLE,
+    STUCK,
+    ENDING_UNREACHABLE,
+    VARIABLE_NEVER_SET,
+    VARIABLE_NEVER_READ,
+    ITEM_NEVER_GAINED,
+    CONDITION_ALWAYS_TRUE,
+    CONDITION_ALWAYS_FALSE,
+    INESCAPABLE_LOOP,
+)
 
 
 def state_problems(story: Story, exploration: Exploration) -> list[StoryProblem]:
@@ -50,16 +59,17 @@ def _stuck(story: Story, exploration: Exploration):
             continue  # no choice at all: the graph check already calls it a dead end
         seen.add(node.scene.pk)
         yield StoryProblem(
-            STUCK, f"A player can be stuck in “{node.scene.title}”: no choice is open there after "
-                   f"{path_text(exploration, node.index)} ({_state_text(node.state)}).",
-            scene_id=node.scene.pk)
+            STUCK,
+            f"A player can be stuck in “{node.scene.title}”: no choice is open there after "
+            f"{path_text(exploration, node.index)} ({_state_text(node.state)}).",
+            scene_id=node.scene.pk,
+        )
 
 
 def _loops(exploration: Exploration):
     """Closed groups of states (every way out leads back in) with no ending: a player in one never leaves."""
     nodes = exploration.nodes
-    successors = {node.index: {target for _choice, outcomes in node.moves for _p, target in outcomes}
-                  for node in nodes}
+    successors = {node.index: {target for _choice, outcomes in node.moves for _p, target in outcomes} for node in nodes}
     reported = set()
     for component in _strong_components(len(nodes), successors):
         members = set(component)
@@ -76,9 +86,11 @@ def _loops(exploration: Exploration):
             continue
         reported.add(scene.pk)
         yield StoryProblem(
-            INESCAPABLE_LOOP, f"A player can be caught in a loop they cannot leave ({', '.join(f'“{title}”' for title in scenes)}) "
-                              f"after {path_text(exploration, first)}: no open choice leads out of it.",
-            scene_id=scene.pk)
+            INESCAPABLE_LOOP,
+            f"A player can be caught in a loop they cannot leave ({', '.join(f'“{title}”' for title in scenes)}) "
+            f"after {path_text(exploration, first)}: no open choice leads out of it.",
+            scene_id=scene.pk,
+        )
 
 
 def _strong_components(count: int, successors: dict) -> list[list[int]]:
@@ -132,21 +144,27 @@ def _never(story: Story, exploration: Exploration, names: SceneNames):
     for scene in story.scenes:
         if scene.pk in reached or scene.pk not in linked:
             continue
-        blocking = [choice for choice in story.choices if choice.to_scene_id == scene.pk
-                    and choice.from_scene_id in reached]
+        blocking = [
+            choice for choice in story.choices if choice.to_scene_id == scene.pk and choice.from_scene_id in reached
+        ]
         if blocking:
             why = "; ".join(
                 f"the choice “{choice.text}” in “{story.scenes_by_id[choice.from_scene_id].title}” needs "
                 f"{names.condition(choice.condition) or 'a condition'}, which no player meets there"
-                for choice in blocking)
+                for choice in blocking
+            )
         else:
             why = "every way in starts from a scene no player reaches"
         if scene.is_end_scene:
-            yield StoryProblem(ENDING_UNREACHABLE, f"No player can reach the ending “{scene.title}”: {why}.",
-                               scene_id=scene.pk)
+            yield StoryProblem(
+                ENDING_UNREACHABLE, f"No player can reach the ending “{scene.title}”: {why}.", scene_id=scene.pk
+            )
         else:
-            yield StoryProblem(UNREACHABLE_WITH_STATE, f"“{scene.title}” is linked but no player can reach it: {why}.",
-                               scene_id=scene.pk)
+            yield StoryProblem(
+                UNREACHABLE_WITH_STATE,
+                f"“{scene.title}” is linked but no player can reach it: {why}.",
+                scene_id=scene.pk,
+            )
     states_at: dict = {}
     for node in exploration.nodes:
         states_at.setdefault(node.scene.pk, []).append(node.state)
@@ -164,22 +182,32 @@ def _never(story: Story, exploration: Exploration, names: SceneNames):
                 yield StoryProblem(
                     CHOICE_NEVER_AVAILABLE,
                     f"The choice “{choice.text}” in “{scene.title}” is never open: {text} holds elsewhere in the "
-                    "story, but never when a player is in this scene.", scene_id=scene.pk, choice_id=choice.pk)
+                    "story, but never when a player is in this scene.",
+                    scene_id=scene.pk,
+                    choice_id=choice.pk,
+                )
             else:
                 yield StoryProblem(
                     CONDITION_ALWAYS_FALSE,
                     f"The condition of “{choice.text}” in “{scene.title}” ({text}) is false for every player: "
-                    "the choice is never open.", scene_id=scene.pk, choice_id=choice.pk)
+                    "the choice is never open.",
+                    scene_id=scene.pk,
+                    choice_id=choice.pk,
+                )
         elif seen is True and all(_holds(choice.condition, state) for state in states_at[scene.pk]):
             yield StoryProblem(
                 CONDITION_ALWAYS_TRUE,
                 f"The condition of “{choice.text}” in “{scene.title}” ({text}) is true for every player who gets "
-                "there: it never closes the choice.", scene_id=scene.pk, choice_id=choice.pk)
+                "there: it never closes the choice.",
+                scene_id=scene.pk,
+                choice_id=choice.pk,
+            )
     gained = {item for state in all_states for item in state.items}
     for item in sorted(schema.items):
         if item not in gained and _gains(story, item):
-            yield StoryProblem(ITEM_NEVER_GAINED,
-                               f"No player ever gains “{item}”: every place that gives it is out of reach.")
+            yield StoryProblem(
+                ITEM_NEVER_GAINED, f"No player ever gains “{item}”: every place that gives it is out of reach."
+            )
 
 
 def _holds(condition, state) -> bool:
@@ -208,22 +236,27 @@ def _declaration_problems(story: Story, exploration: Exploration):
         read_names.update(_read(choice.condition))
     for name, variable in schema.variables.items():
         if name not in set_names:
-            yield StoryProblem(VARIABLE_NEVER_SET,
-                               f"The variable “{name}” is never set: it keeps its initial value "
-                               f"{variable.initial!r} for every player.")
+            yield StoryProblem(
+                VARIABLE_NEVER_SET,
+                f"The variable “{name}” is never set: it keeps its initial value "
+                f"{variable.initial!r} for every player.",
+            )
         elif name not in read_names:
             seen = " (players see it, but nothing depends on it)" if variable.visible else ""
-            yield StoryProblem(VARIABLE_NEVER_READ,
-                               f"The variable “{name}” is set but no condition or other effect reads it{seen}.")
+            yield StoryProblem(
+                VARIABLE_NEVER_READ, f"The variable “{name}” is set but no condition or other effect reads it{seen}."
+            )
     for item in sorted(schema.items):
         if item not in gained:
             yield StoryProblem(ITEM_NEVER_GAINED, f"The item “{item}” is never gained: no effect says gain “{item}”.")
 
 
 def _gains(story: Story, item: str) -> bool:
-    return any(effect == {"gain": item} for effects in
-               [scene.effects for scene in story.scenes] + [choice.effects for choice in story.choices]
-               for effect in effects or [])
+    return any(
+        effect == {"gain": item}
+        for effects in [scene.effects for scene in story.scenes] + [choice.effects for choice in story.choices]
+        for effect in effects or []
+    )
 
 
 def _read(document) -> set[str]:

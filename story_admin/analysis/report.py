@@ -18,8 +18,8 @@ from .problems import state_problems
 @dataclass
 class PathStep:
     scene: object
-    choice: object | None       # None for the start
-    state: dict                 # the state document after this step
+    choice: object | None  # None for the start
+    state: dict  # the state document after this step
 
 
 @dataclass
@@ -27,7 +27,7 @@ class EndingResult:
     scene: object
     reachable: bool
     probability: float | None
-    probability_error: float    # 0 when exact; else the 95 % margin of the playthroughs' estimate
+    probability_error: float  # 0 when exact; else the 95 % margin of the playthroughs' estimate
     exact: bool
     min_steps: int | None
     median_steps: float | None
@@ -67,20 +67,39 @@ class Analysis:
 
 
 def limits() -> tuple[int, float]:
-    return (getattr(settings, "ANALYSIS_MAX_STATES", DEFAULT_MAX_STATES),
-            getattr(settings, "ANALYSIS_MAX_SECONDS", DEFAULT_MAX_SECONDS))
+    return (
+        getattr(settings, "ANALYSIS_MAX_STATES", DEFAULT_MAX_STATES),
+        getattr(settings, "ANALYSIS_MAX_SECONDS", DEFAULT_MAX_SECONDS),
+    )
 
 
-def analyse(story: Story, *, max_states: int | None = None, max_seconds: float | None = None,
-            playthroughs: int | None = None, seed: int = 0, progress=None) -> Analysis:
+def analyse(
+    story: Story,
+    *,
+    max_states: int | None = None,
+    max_seconds: float | None = None,
+    playthroughs: int | None = None,
+    seed: int = 0,
+    progress=None,
+) -> Analysis:
     default_states, default_seconds = limits()
     schema = schema_of(story.scenario)
-    exploration = explore(story, schema=schema, max_states=max_states or default_states,
-                          max_seconds=max_seconds or default_seconds, progress=progress)
+    exploration = explore(
+        story,
+        schema=schema,
+        max_states=max_states or default_states,
+        max_seconds=max_seconds or default_seconds,
+        progress=progress,
+    )
     players = getattr(settings, "ANALYSIS_PLAYTHROUGHS", DEFAULT_PLAYTHROUGHS) if playthroughs is None else playthroughs
     coverage = play_randomly(story, players=players, seed=seed, schema=schema) if players else None
-    return Analysis(story=story, exploration=exploration, endings=_endings(story, exploration, coverage),
-                    problems=state_problems(story, exploration), coverage=coverage)
+    return Analysis(
+        story=story,
+        exploration=exploration,
+        endings=_endings(story, exploration, coverage),
+        problems=state_problems(story, exploration),
+        coverage=coverage,
+    )
 
 
 def _endings(story: Story, exploration: Exploration, coverage: Coverage | None) -> list[EndingResult]:
@@ -107,10 +126,20 @@ def _endings(story: Story, exploration: Exploration, coverage: Coverage | None) 
             probability, median = None, None
         path = []
         if node is not None:
-            path = [PathStep(scene=step.scene, choice=step.via, state=step.state.document())
-                    for step in exploration.path_to(node.index)]
-        results.append(EndingResult(
-            scene=ending, reachable=node is not None or bool(coverage and coverage.endings[ending.pk]),
-            probability=probability, probability_error=error, exact=exact,
-            min_steps=node.depth if node is not None else None, median_steps=median, path=path))
+            path = [
+                PathStep(scene=step.scene, choice=step.via, state=step.state.document())
+                for step in exploration.path_to(node.index)
+            ]
+        results.append(
+            EndingResult(
+                scene=ending,
+                reachable=node is not None or bool(coverage and coverage.endings[ending.pk]),
+                probability=probability,
+                probability_error=error,
+                exact=exact,
+                min_steps=node.depth if node is not None else None,
+                median_steps=median,
+                path=path,
+            )
+        )
     return results

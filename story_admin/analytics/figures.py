@@ -45,8 +45,8 @@ class DropOffFigure:
 @dataclass(frozen=True)
 class ChoiceFigure:
     choice: Choice
-    shown: int   # players who reached the choice's scene
-    taken: int   # players who took it
+    shown: int  # players who reached the choice's scene
+    taken: int  # players who took it
     share: float | None  # taken / shown
 
     @property
@@ -100,8 +100,16 @@ def player_figures(scenario: Scenario, *, since: datetime | None = None, until: 
     """The raw figures (counts by scene and choice id), one `aggregate` command, cached for
     ANALYTICS_CACHE_SECONDS under the story, its version (last change), the range and the drop-off days."""
     days = settings.ANALYTICS_DROP_OFF_DAYS
-    key = ":".join(["story-analytics", str(scenario.pk), _range_key(scenario.updated_at), _range_key(since),
-                    _range_key(until), str(days)])
+    key = ":".join(
+        [
+            "story-analytics",
+            str(scenario.pk),
+            _range_key(scenario.updated_at),
+            _range_key(since),
+            _range_key(until),
+            str(days),
+        ]
+    )
     keep = settings.ANALYTICS_CACHE_SECONDS
     if keep > 0:
         cached = cache.get(key)
@@ -130,8 +138,14 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def story_analytics(*, user, scenario: Scenario, since: datetime | None = None, until: datetime | None = None,
-                    story: Story | None = None) -> StoryAnalytics:
+def story_analytics(
+    *,
+    user,
+    scenario: Scenario,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    story: Story | None = None,
+) -> StoryAnalytics:
     """The story's figures for its author (or a superuser); NotFound for anyone else."""
     ensure_can_see_analytics(user, scenario)
     if since and until and since >= until:
@@ -142,17 +156,28 @@ def story_analytics(*, user, scenario: Scenario, since: datetime | None = None, 
     scenes = story.scenes_by_id
 
     ending_counts = figures["endings"]
-    endings = [EndingFigure(scene=scene, count=ending_counts.get(str(scene.pk), 0),
-                            share=_share(ending_counts.get(str(scene.pk), 0), finished)) for scene in story.endings]
+    endings = [
+        EndingFigure(
+            scene=scene,
+            count=ending_counts.get(str(scene.pk), 0),
+            share=_share(ending_counts.get(str(scene.pk), 0), finished),
+        )
+        for scene in story.endings
+    ]
     listed = {str(scene.pk) for scene in story.endings}
     # A scene players finished at but which is no ending any more (the author changed it) is still listed.
-    endings += [EndingFigure(scene=scenes[ObjectId(scene_id)], count=count, share=_share(count, finished))
-                for scene_id, count in ending_counts.items()
-                if scene_id not in listed and ObjectId(scene_id) in scenes]
+    endings += [
+        EndingFigure(scene=scenes[ObjectId(scene_id)], count=count, share=_share(count, finished))
+        for scene_id, count in ending_counts.items()
+        if scene_id not in listed and ObjectId(scene_id) in scenes
+    ]
     endings.sort(key=lambda figure: -figure.count)
 
-    drop_off = [DropOffFigure(scene=scenes[ObjectId(scene_id)], count=count, share=_share(count, started))
-                for scene_id, count in figures["drop_off"].items() if ObjectId(scene_id) in scenes]
+    drop_off = [
+        DropOffFigure(scene=scenes[ObjectId(scene_id)], count=count, share=_share(count, started))
+        for scene_id, count in figures["drop_off"].items()
+        if ObjectId(scene_id) in scenes
+    ]
     drop_off.sort(key=lambda figure: -figure.count)
 
     reached, taken = figures["scenes_reached"], figures["choices_taken"]
@@ -164,17 +189,27 @@ def story_analytics(*, user, scenario: Scenario, since: datetime | None = None, 
             choices.append(ChoiceFigure(choice=choice, shown=shown, taken=took, share=_share(took, shown)))
 
     return StoryAnalytics(
-        scenario=scenario, since=since, until=until, drop_off_days=settings.ANALYTICS_DROP_OFF_DAYS,
-        started=started, finished=finished, completion_rate=_share(finished, started),
+        scenario=scenario,
+        since=since,
+        until=until,
+        drop_off_days=settings.ANALYTICS_DROP_OFF_DAYS,
+        started=started,
+        finished=finished,
+        completion_rate=_share(finished, started),
         median_seconds_to_ending=_number(figures["median_seconds"]),
         median_scenes_visited=_number(figures["median_scenes"]),
-        endings=endings, drop_off=drop_off, choices=choices,
+        endings=endings,
+        drop_off=drop_off,
+        choices=choices,
     )
 
 
-def drop_off_by_scene(*, user, scenario: Scenario, since: datetime | None = None,
-                      until: datetime | None = None) -> dict[ObjectId, int]:
+def drop_off_by_scene(
+    *, user, scenario: Scenario, since: datetime | None = None, until: datetime | None = None
+) -> dict[ObjectId, int]:
     """For the story map's heatmap: how many players stopped at each scene (scenes no one stopped at are absent)."""
     ensure_can_see_analytics(user, scenario)
-    return {ObjectId(scene_id): count for scene_id, count in player_figures(scenario, since=since,
-                                                                           until=until)["drop_off"].items()}
+    return {
+        ObjectId(scene_id): count
+        for scene_id, count in player_figures(scenario, since=since, until=until)["drop_off"].items()
+    }

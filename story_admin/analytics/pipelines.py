@@ -37,26 +37,43 @@ def figures(match: dict, *, idle_before: datetime) -> list[dict]:
     """
     return [
         match,
-        {"$project": {
-            "_id": 0, "current_scene_id": 1, "is_completed": 1, "updated_at": 1,
-            "seconds": {"$cond": ["$is_completed", "$total_time_spent", None]},
-            "scenes": {"$setUnion": [{"$ifNull": ["$history.scene_id", []]}, []]},
-            "choices": {"$setUnion": [{"$ifNull": ["$history.choice_id", []]}, []]},
-        }},
-        {"$facet": {
-            "summary": [{"$group": {
-                "_id": None,
-                "started": {"$sum": 1},
-                "finished": {"$sum": {"$cond": ["$is_completed", 1, 0]}},
-                "median_seconds": {"$median": {"input": "$seconds", "method": "approximate"}},
-                "median_scenes": {"$median": {"input": {"$size": "$scenes"}, "method": "approximate"}},
-            }}],
-            "endings": [{"$match": {"is_completed": True}}, {"$sortByCount": "$current_scene_id"}],
-            "drop_off": [{"$match": {"is_completed": False, "updated_at": {"$lt": idle_before}}},
-                         {"$sortByCount": "$current_scene_id"}],
-            "scenes": [{"$unwind": "$scenes"}, {"$sortByCount": "$scenes"}],
-            "choices": [{"$unwind": "$choices"}, {"$match": {"choices": {"$ne": ""}}}, {"$sortByCount": "$choices"}],
-        }},
+        {
+            "$project": {
+                "_id": 0,
+                "current_scene_id": 1,
+                "is_completed": 1,
+                "updated_at": 1,
+                "seconds": {"$cond": ["$is_completed", "$total_time_spent", None]},
+                "scenes": {"$setUnion": [{"$ifNull": ["$history.scene_id", []]}, []]},
+                "choices": {"$setUnion": [{"$ifNull": ["$history.choice_id", []]}, []]},
+            }
+        },
+        {
+            "$facet": {
+                "summary": [
+                    {
+                        "$group": {
+                            "_id": None,
+                            "started": {"$sum": 1},
+                            "finished": {"$sum": {"$cond": ["$is_completed", 1, 0]}},
+                            "median_seconds": {"$median": {"input": "$seconds", "method": "approximate"}},
+                            "median_scenes": {"$median": {"input": {"$size": "$scenes"}, "method": "approximate"}},
+                        }
+                    }
+                ],
+                "endings": [{"$match": {"is_completed": True}}, {"$sortByCount": "$current_scene_id"}],
+                "drop_off": [
+                    {"$match": {"is_completed": False, "updated_at": {"$lt": idle_before}}},
+                    {"$sortByCount": "$current_scene_id"},
+                ],
+                "scenes": [{"$unwind": "$scenes"}, {"$sortByCount": "$scenes"}],
+                "choices": [
+                    {"$unwind": "$choices"},
+                    {"$match": {"choices": {"$ne": ""}}},
+                    {"$sortByCount": "$choices"},
+                ],
+            }
+        },
     ]
 
 

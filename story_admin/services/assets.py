@@ -24,8 +24,15 @@ def register_asset(*, owner: User, type: str, name: str, url: str = "", filename
     """Record a media file that lives at an address (the old API's createAsset)."""
     ensure_author(owner)
     _refuse_unknown(fields)
-    asset = Asset(uploaded_by=owner, type=type, name=(name or "").strip(), url=url or "", filename=filename or "",
-                  status=AssetStatus.READY, **fields)
+    asset = Asset(
+        uploaded_by=owner,
+        type=type,
+        name=(name or "").strip(),
+        url=url or "",
+        filename=filename or "",
+        status=AssetStatus.READY,
+        **fields,
+    )
     check_asset(asset, editor=owner)
     asset.save()
     return asset
@@ -100,10 +107,14 @@ def check_asset(asset: Asset, *, editor: User) -> None:
 def check_asset_values(asset: Asset) -> None:
     """The asset's own fields, whoever edits it (the admin's form asks this before saving)."""
     if asset.url and not is_web_address(asset.url):
-        raise StoryRuleError("An asset's url must be a web address starting with http:// or https://.",
-                             field_errors={"url": ["Enter an address starting with http:// or https://."]})
+        raise StoryRuleError(
+            "An asset's url must be a web address starting with http:// or https://.",
+            field_errors={"url": ["Enter an address starting with http:// or https://."]},
+        )
     if not isinstance(asset.metadata, dict):
-        raise StoryRuleError("An asset's metadata must be a JSON object.", field_errors={"metadata": ["Enter a JSON object."]})
+        raise StoryRuleError(
+            "An asset's metadata must be a JSON object.", field_errors={"metadata": ["Enter a JSON object."]}
+        )
     validate_fields(asset)
 
 

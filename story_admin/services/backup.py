@@ -33,12 +33,48 @@ from .twine import ExportedFile
 # Version 2 adds the story's state: variables, items and allow_rerolls on the story, effects on scenes,
 # effects and locked_reason on choices. Version 1 files still import (a story without state).
 BACKUP_FORMAT, BACKUP_VERSION, READABLE_VERSIONS = "story-studio-backup", 2, (1, 2)
-SCENARIO_FIELDS = ("title", "slug", "description", "language", "tags", "ifid", "twine", "is_published", "variables",
-                   "items", "allow_rerolls")
-SCENE_FIELDS = ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "tags", "position_x",
-                "position_y", "effects")
-ASSET_FIELDS = ("type", "name", "filename", "url", "file_size", "mime_type", "metadata", "is_public", "status",
-                "provider", "model", "prompt", "duration", "width", "height")
+SCENARIO_FIELDS = (
+    "title",
+    "slug",
+    "description",
+    "language",
+    "tags",
+    "ifid",
+    "twine",
+    "is_published",
+    "variables",
+    "items",
+    "allow_rerolls",
+)
+SCENE_FIELDS = (
+    "title",
+    "text",
+    "order",
+    "is_start_scene",
+    "is_end_scene",
+    "ending_kind",
+    "tags",
+    "position_x",
+    "position_y",
+    "effects",
+)
+ASSET_FIELDS = (
+    "type",
+    "name",
+    "filename",
+    "url",
+    "file_size",
+    "mime_type",
+    "metadata",
+    "is_public",
+    "status",
+    "provider",
+    "model",
+    "prompt",
+    "duration",
+    "width",
+    "height",
+)
 MEDIA = ("image", "sound", "music")
 MEDIA_KIND = {AssetType.IMAGE: "image", AssetType.SOUND: "audio", AssetType.MUSIC: "audio"}
 ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".zst", ".lz4", ".br")
@@ -61,16 +97,35 @@ def export_backup(*, editor: User, scenario: Scenario) -> ExportedFile:
                     archive.writestr(document["file"], stored.read())
             asset_documents.append(document)
         document = {
-            "format": BACKUP_FORMAT, "version": BACKUP_VERSION, "exported_at": datetime.now(UTC).isoformat(),
-            "scenario": {"id": str(scenario.pk), **{name: getattr(scenario, name) for name in SCENARIO_FIELDS},
-                         "cover_image": _id(_kept(scenario.cover_image_id, assets))},
-            "scenes": [{"id": str(scene.pk), **{name: getattr(scene, name) for name in SCENE_FIELDS},
-                        **{name: _id(_kept(getattr(scene, f"{name}_id"), assets)) for name in MEDIA}}
-                       for scene in story.scenes],
-            "choices": [{"id": str(choice.pk), "from_scene": str(choice.from_scene_id),
-                         "to_scene": _id(choice.to_scene_id), "text": choice.text, "condition": choice.condition,
-                         "locked_reason": choice.locked_reason, "effects": choice.effects,
-                         "order": choice.order} for choice in story.choices],
+            "format": BACKUP_FORMAT,
+            "version": BACKUP_VERSION,
+            "exported_at": datetime.now(UTC).isoformat(),
+            "scenario": {
+                "id": str(scenario.pk),
+                **{name: getattr(scenario, name) for name in SCENARIO_FIELDS},
+                "cover_image": _id(_kept(scenario.cover_image_id, assets)),
+            },
+            "scenes": [
+                {
+                    "id": str(scene.pk),
+                    **{name: getattr(scene, name) for name in SCENE_FIELDS},
+                    **{name: _id(_kept(getattr(scene, f"{name}_id"), assets)) for name in MEDIA},
+                }
+                for scene in story.scenes
+            ],
+            "choices": [
+                {
+                    "id": str(choice.pk),
+                    "from_scene": str(choice.from_scene_id),
+                    "to_scene": _id(choice.to_scene_id),
+                    "text": choice.text,
+                    "condition": choice.condition,
+                    "locked_reason": choice.locked_reason,
+                    "effects": choice.effects,
+                    "order": choice.order,
+                }
+                for choice in story.choices
+            ],
             "assets": asset_documents,
         }
         archive.writestr("story.json", json.dumps(document, ensure_ascii=False, indent=2))
@@ -127,16 +182,18 @@ class _Members:
                 while chunk := member.read(CHUNK):
                     self.budget -= len(chunk)
                     if self.budget < 0:
-                        raise StoryRuleError(f"This backup expands to more than {_megabytes()} MB of files: "
-                                             f"refused (the limit is MAX_UPLOAD_BYTES).")
+                        raise StoryRuleError(
+                            f"This backup expands to more than {_megabytes()} MB of files: "
+                            f"refused (the limit is MAX_UPLOAD_BYTES)."
+                        )
                     chunks.append(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
-            raise StoryRuleError(f"“{name}” in this backup is damaged or encrypted and cannot be read "
-                                 f"({error}).") from None
+            raise StoryRuleError(
+                f"“{name}” in this backup is damaged or encrypted and cannot be read ({error})."
+            ) from None
         content = b"".join(chunks)
         if filetype.is_archive(content):
-            raise StoryRuleError(f"“{name}” in this backup is itself an archive: archives inside a backup are "
-                                 f"refused.")
+            raise StoryRuleError(f"“{name}” in this backup is itself an archive: archives inside a backup are refused.")
         return content
 
 
@@ -150,20 +207,25 @@ def _checked_archive(data: bytes) -> zipfile.ZipFile:
         raise StoryRuleError("This file is not a zip archive: a backup is a .story.zip file.") from None
     members = archive.infolist()
     if len(members) > settings.BACKUP_MAX_FILES:
-        raise StoryRuleError(f"This backup holds {len(members)} files; a backup may hold at most "
-                             f"{settings.BACKUP_MAX_FILES}.")
+        raise StoryRuleError(
+            f"This backup holds {len(members)} files; a backup may hold at most {settings.BACKUP_MAX_FILES}."
+        )
     declared = sum(member.file_size for member in members)
     if declared > settings.MAX_UPLOAD_BYTES:
-        raise StoryRuleError(f"This backup would expand to {declared / (1024 * 1024):.0f} MB of files; a backup "
-                             f"may hold at most {_megabytes()} MB.")
+        raise StoryRuleError(
+            f"This backup would expand to {declared / (1024 * 1024):.0f} MB of files; a backup "
+            f"may hold at most {_megabytes()} MB."
+        )
     ratio = settings.BACKUP_MAX_COMPRESSION_RATIO
     for member in members:
         if member.filename.lower().endswith(ARCHIVE_SUFFIXES):
-            raise StoryRuleError(f"“{member.filename}” in this backup is an archive: archives inside a backup "
-                                 f"are refused.")
+            raise StoryRuleError(
+                f"“{member.filename}” in this backup is an archive: archives inside a backup are refused."
+            )
         if member.file_size > RATIO_CHECKED_FROM and member.file_size > ratio * max(member.compress_size, 1):
-            raise StoryRuleError(f"“{member.filename}” in this backup expands more than {ratio} times "
-                                 f"(a zip bomb): refused.")
+            raise StoryRuleError(
+                f"“{member.filename}” in this backup expands more than {ratio} times (a zip bomb): refused."
+            )
     return archive
 
 
@@ -184,15 +246,19 @@ def _open(data: bytes):
     if document.get("format") != BACKUP_FORMAT:
         raise StoryRuleError("story.json is not a Story Studio backup (its “format” is missing or different).")
     if document.get("version") not in READABLE_VERSIONS:
-        raise StoryRuleError(f"This backup has version {document.get('version')}; this Story Studio reads versions "
-                             f"{' and '.join(map(str, READABLE_VERSIONS))}.")
+        raise StoryRuleError(
+            f"This backup has version {document.get('version')}; this Story Studio reads versions "
+            f"{' and '.join(map(str, READABLE_VERSIONS))}."
+        )
     return archive, document
 
 
 def _ids(document, restore: bool) -> dict[str, ObjectId]:
     """Old id -> new id (the same in `restore` mode, refused if any still exists)."""
-    old = [document["scenario"]["id"], *(item["id"] for key in ("scenes", "choices", "assets")
-                                        for item in document[key])]
+    old = [
+        document["scenario"]["id"],
+        *(item["id"] for key in ("scenes", "choices", "assets") for item in document[key]),
+    ]
     if not restore:
         return {value: ObjectId() for value in old}
     if Scenario.objects.filter(pk=ObjectId(document["scenario"]["id"])).exists():
@@ -207,10 +273,11 @@ def _refuse_taken_ids(document, ids: dict[str, ObjectId]) -> None:
     for key, model in (("scenes", Scene), ("choices", Choice), ("assets", Asset)):
         wanted = [ids[item["id"]] for item in document[key]]
         for start in range(0, len(wanted), 50):  # short $in lists: long ones are slow on the embedded server
-            if model.objects.filter(pk__in=wanted[start:start + 50]).exists():
+            if model.objects.filter(pk__in=wanted[start : start + 50]).exists():
                 raise StoryRuleError(
                     f"This backup cannot be restored: some of its {key} have ids already used by other documents "
-                    "(another story, or an earlier restore). Import it as a copy instead: it gets new ids.")
+                    "(another story, or an earlier restore). Import it as a copy instead: it gets new ids."
+                )
 
 
 def _documents(author, archive, document, ids):
@@ -223,11 +290,17 @@ def _documents(author, archive, document, ids):
 
     files, assets = [], []
     for item in document["assets"]:
-        asset = Asset(pk=ids[item["id"]], uploaded_by=author, scenario_id=ids[document["scenario"]["id"]],
-                      **{name: item.get(name) for name in ASSET_FIELDS if item.get(name) is not None})
+        asset = Asset(
+            pk=ids[item["id"]],
+            uploaded_by=author,
+            scenario_id=ids[document["scenario"]["id"]],
+            **{name: item.get(name) for name in ASSET_FIELDS if item.get(name) is not None},
+        )
         if asset.url and not is_web_address(asset.url):
-            raise StoryRuleError(f"The backup's asset “{asset.name}” has the address “{asset.url[:80]}”: an asset's "
-                                 f"url must start with http:// or https://.")
+            raise StoryRuleError(
+                f"The backup's asset “{asset.name}” has the address “{asset.url[:80]}”: an asset's "
+                f"url must start with http:// or https://."
+            )
         if item.get("file"):
             try:
                 content = archive.read(item["file"])
@@ -241,8 +314,12 @@ def _documents(author, archive, document, ids):
             asset.status = AssetStatus.FAILED
         assets.append(asset)
     source = document["scenario"]
-    scenario = Scenario(pk=ids[source["id"]], author=author, cover_image_id=new(source.get("cover_image"), "asset"),
-                        **{name: source[name] for name in SCENARIO_FIELDS if name in source})
+    scenario = Scenario(
+        pk=ids[source["id"]],
+        author=author,
+        cover_image_id=new(source.get("cover_image"), "asset"),
+        **{name: source[name] for name in SCENARIO_FIELDS if name in source},
+    )
     if Scenario.objects.filter(slug=scenario.slug).exists():
         scenario.slug = unique_slug(scenario.title)
     scenario.is_published = False
@@ -254,8 +331,12 @@ def _documents(author, archive, document, ids):
     scenes = []
     for item in document["scenes"]:
         media = {name: assets_by_id.get(new(item.get(name), "asset")) for name in MEDIA}
-        scene = Scene(pk=ids[item["id"]], scenario=scenario, **media,
-                      **{name: item[name] for name in SCENE_FIELDS if name in item})
+        scene = Scene(
+            pk=ids[item["id"]],
+            scenario=scenario,
+            **media,
+            **{name: item[name] for name in SCENE_FIELDS if name in item},
+        )
         scene.effects = with_scene_ids(scene.effects or [], scene_ids)
         _check(lambda checked: check_effects(checked.effects, schema), scene, f"the effects of scene “{scene.title}”")
         _check(check_scene, scene, f"scene “{scene.title}”")
@@ -263,11 +344,17 @@ def _documents(author, archive, document, ids):
     by_id = {scene.pk: scene for scene in scenes}
     choices = []
     for item in document["choices"]:
-        choice = Choice(pk=ids[item["id"]], scenario=scenario, from_scene=by_id.get(new(item["from_scene"], "scene")),
-                        to_scene=by_id.get(new(item.get("to_scene"), "scene")), text=item["text"],
-                        condition=with_scene_ids(item.get("condition") or {}, scene_ids), order=item.get("order", 0),
-                        locked_reason=item.get("locked_reason") or "",
-                        effects=with_scene_ids(item.get("effects") or [], scene_ids))
+        choice = Choice(
+            pk=ids[item["id"]],
+            scenario=scenario,
+            from_scene=by_id.get(new(item["from_scene"], "scene")),
+            to_scene=by_id.get(new(item.get("to_scene"), "scene")),
+            text=item["text"],
+            condition=with_scene_ids(item.get("condition") or {}, scene_ids),
+            order=item.get("order", 0),
+            locked_reason=item.get("locked_reason") or "",
+            effects=with_scene_ids(item.get("effects") or [], scene_ids),
+        )
         _check(lambda checked: check_effects(checked.effects, schema), choice, f"the effects of choice “{choice.text}”")
         if choice.from_scene is None:
             raise StoryRuleError(f"The choice “{choice.text}” starts from no scene of the backup.")

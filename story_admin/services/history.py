@@ -19,8 +19,22 @@ from ..permissions import ensure_can_edit
 
 HISTORY_LIMIT = 200
 FIELDS = {
-    "scene": ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "tags", "group", "position_x",
-              "position_y", "image_id", "sound_id", "music_id", "effects"),
+    "scene": (
+        "title",
+        "text",
+        "order",
+        "is_start_scene",
+        "is_end_scene",
+        "ending_kind",
+        "tags",
+        "group",
+        "position_x",
+        "position_y",
+        "image_id",
+        "sound_id",
+        "music_id",
+        "effects",
+    ),
     "choice": ("from_scene_id", "to_scene_id", "text", "condition", "locked_reason", "effects", "order"),
     "scenario": ("title", "description", "language", "tags", "cover_image_id"),  # publishing is no step
 }
@@ -65,8 +79,9 @@ class Recorder:
         for kind, model in MODELS.items():
             ids = [ObjectId(pk) for watched, pk in self.before if watched == kind]
             if ids:
-                now |= {(kind, str(document.pk)): snapshot(kind, document)
-                        for document in model.objects.filter(pk__in=ids)}
+                now |= {
+                    (kind, str(document.pk)): snapshot(kind, document) for document in model.objects.filter(pk__in=ids)
+                }
         for (kind, pk), before in self.before.items():
             after = now.get((kind, pk))
             if before is None and after is None:
@@ -105,8 +120,9 @@ def record(*, editor: User, scenario_id, kind: str, label: str, changes: list[di
     """Add a step; a new edit drops the steps that could be redone, and the oldest beyond the limit."""
     steps = EditStep.objects.filter(scenario_id=scenario_id, author=editor)
     steps.filter(is_undone=True).delete()
-    step = EditStep.objects.create(scenario_id=scenario_id, author=editor, kind=kind, label=label[:300],
-                                   changes=changes)
+    step = EditStep.objects.create(
+        scenario_id=scenario_id, author=editor, kind=kind, label=label[:300], changes=changes
+    )
     old = list(steps.order_by("-created_at", "-pk").values_list("pk", flat=True)[HISTORY_LIMIT:])
     if old:
         EditStep.objects.filter(pk__in=old).delete()
@@ -153,17 +169,23 @@ def _current_name(change) -> str:
 
 # Reading the stacks ---------------------------------------------------------
 
+
 def next_undo(*, editor: User, scenario: Scenario) -> EditStep | None:
-    return EditStep.objects.filter(scenario=scenario, author=editor, is_undone=False).order_by(
-        "-created_at", "-pk").first()
+    return (
+        EditStep.objects.filter(scenario=scenario, author=editor, is_undone=False)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def next_redo(*, editor: User, scenario: Scenario) -> EditStep | None:
-    return EditStep.objects.filter(scenario=scenario, author=editor, is_undone=True).order_by(
-        "created_at", "pk").first()
+    return (
+        EditStep.objects.filter(scenario=scenario, author=editor, is_undone=True).order_by("created_at", "pk").first()
+    )
 
 
 # Undo and redo --------------------------------------------------------------
+
 
 def undo(*, editor: User, scenario: Scenario) -> EditStep:
     """Take back `editor`'s latest step of the story; refused, writing nothing, if it no longer applies."""
@@ -171,8 +193,7 @@ def undo(*, editor: User, scenario: Scenario) -> EditStep:
     step = next_undo(editor=editor, scenario=scenario)
     if step is None:
         raise StoryRuleError("There is nothing to undo.")
-    _apply(scenario, step, [(c["model"], c["id"], c["after"], c["before"]) for c in reversed(step.changes)],
-           "undone")
+    _apply(scenario, step, [(c["model"], c["id"], c["after"], c["before"]) for c in reversed(step.changes)], "undone")
     EditStep.objects.filter(pk=step.pk).update(is_undone=True)
     step.is_undone = True
     return step
@@ -194,16 +215,26 @@ def touched_scenes(step: EditStep) -> list[str]:
     """The scenes a step changed, and those of the choices it changed: what a map redraws."""
     ids = []
     for change in step.changes:
-        values = [change["id"]] if change["model"] == "scene" else [
-            (change[side] or {}).get(name) for side in ("before", "after") for name in ("from_scene_id", "to_scene_id")
-        ] if change["model"] == "choice" else []
+        values = (
+            [change["id"]]
+            if change["model"] == "scene"
+            else [
+                (change[side] or {}).get(name)
+                for side in ("before", "after")
+                for name in ("from_scene_id", "to_scene_id")
+            ]
+            if change["model"] == "choice"
+            else []
+        )
         ids += [value for value in values if value and value not in ids]
     return ids
 
 
 def _apply(scenario: Scenario, step: EditStep, operations: list[tuple], done: str) -> None:
-    refusal = StoryRuleError(f"“{step.label}” cannot be {done}: the story was changed since "
-                             "(in another tab or by another editor). Nothing was changed.")
+    refusal = StoryRuleError(
+        f"“{step.label}” cannot be {done}: the story was changed since "
+        "(in another tab or by another editor). Nothing was changed."
+    )
     current = {}
     for kind, pk, expected, _target in operations:
         document = MODELS[kind].objects.filter(pk=ObjectId(pk)).first()
@@ -223,15 +254,19 @@ def _apply(scenario: Scenario, step: EditStep, operations: list[tuple], done: st
     added = {pk for kind, pk, expected, _t in operations if expected is None}
     for kind, pk, _expected, target in operations:
         if kind == "scene" and target is None:
-            linked = Choice.objects.filter(Q(from_scene_id=ObjectId(pk)) | Q(to_scene_id=ObjectId(pk)),
-                                           scenario=scenario)
+            linked = Choice.objects.filter(
+                Q(from_scene_id=ObjectId(pk)) | Q(to_scene_id=ObjectId(pk)), scenario=scenario
+            )
             if any(str(choice) not in removed for choice in linked.values_list("pk", flat=True)):
                 raise refusal
         if kind == "choice" and target is not None:
             for name in ("from_scene_id", "to_scene_id"):
                 scene_id = target.get(name)
-                if scene_id and scene_id not in added and not Scene.objects.filter(
-                        pk=ObjectId(scene_id), scenario=scenario).exists():
+                if (
+                    scene_id
+                    and scene_id not in added
+                    and not Scene.objects.filter(pk=ObjectId(scene_id), scenario=scenario).exists()
+                ):
                     raise refusal
     now = timezone.now()
     with transaction.atomic():
@@ -246,7 +281,8 @@ def _apply(scenario: Scenario, step: EditStep, operations: list[tuple], done: st
                 fields = {name: _stored(name, value) for name, value in target.items() if name != "created_at"}
                 extra = {"scenario_id": scenario.pk} if kind != "scenario" else {}
                 model(pk=ObjectId(pk), created_at=parse_datetime(target["created_at"]), **extra, **fields).save(
-                    force_insert=True)
+                    force_insert=True
+                )
             else:
                 fields = {name: _stored(name, value) for name, value in target.items()}
                 if kind == "scene":

@@ -11,8 +11,9 @@ def import_story_file(*, author: User, filename: str, data: bytes, restore: bool
     """A backup (.zip) or a Twine file (.twee, .tw, .html): every story in it, or none."""
     if filename.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
         scenario = import_backup(author=author, data=data, restore=restore)
-        return [ImportReport(scenario=scenario, scene_count=scenario.scenes.count(),
-                             choice_count=scenario.choices.count())]
+        return [
+            ImportReport(scenario=scenario, scene_count=scenario.scenes.count(), choice_count=scenario.choices.count())
+        ]
     return import_twine_file(author=author, filename=filename, data=data)
 
 

@@ -62,8 +62,7 @@ class LegacyImportReport:
 
     @property
     def summary(self) -> str:
-        lines = [f"{kind}: {self.imported[kind]} imported, {self.already_there[kind]} already there"
-                 for kind in KINDS]
+        lines = [f"{kind}: {self.imported[kind]} imported, {self.already_there[kind]} already there" for kind in KINDS]
         lines += [
             f"language: “{self.language}” set on {self.imported['scenarios']} imported stories "
             "(the old backend had no language; choose it with --language)",
@@ -71,16 +70,20 @@ class LegacyImportReport:
             "as Tidy up does (the old backend had no positions)",
             f"history: {self.histories_converted} progress records converted from “scenes left” to “the start, "
             "then each scene arrived at” (current scene included)"
-            + (f"; {self.history_steps_dropped} steps through unknown scenes dropped"
-               if self.history_steps_dropped else ""),
+            + (
+                f"; {self.history_steps_dropped} steps through unknown scenes dropped"
+                if self.history_steps_dropped
+                else ""
+            ),
             f"dates: created_at and updated_at of the old backend kept on {self.dates_kept} documents",
             f"music: {len(self.typed_music)} stored as sound but used by scenes as music, now typed music"
             + (f": {', '.join(self.typed_music)}" if self.typed_music else ""),
             f"assets: {self.assets_tied} tied to the story whose scenes use them",
             f"sizes: width, height or duration filled from metadata on {self.sizes_filled} assets",
         ]
-        return "\n".join(lines + [f"note: {note}" for note in self.notes]
-                         + [f"skipped: {reason}" for reason in self.skipped])
+        return "\n".join(
+            lines + [f"note: {note}" for note in self.notes] + [f"skipped: {reason}" for reason in self.skipped]
+        )
 
 
 def default_language() -> str:
@@ -145,8 +148,10 @@ def _new(model, documents, kind, report) -> list[dict]:
 def _dates(document) -> dict:
     """The old document's own dates; a choice had no `updated_at`, so its `created_at` stands in."""
     created = moment(document.get("created_at"))
-    return {"created_at": created, "updated_at": moment(document["updated_at"]) if document.get("updated_at")
-            else created}
+    return {
+        "created_at": created,
+        "updated_at": moment(document["updated_at"]) if document.get("updated_at") else created,
+    }
 
 
 def _save(model, objects, kind, report):
@@ -157,12 +162,17 @@ def _save(model, objects, kind, report):
     objects into documents themselves, as the backend's insert does, and they go in by `insert_many`.
     """
     columns = model._meta.local_concrete_fields
-    documents = [{column.column: column.get_db_prep_save(getattr(item, column.attname), connection=connection)
-                  for column in columns} for item in objects]
+    documents = [
+        {
+            column.column: column.get_db_prep_save(getattr(item, column.attname), connection=connection)
+            for column in columns
+        }
+        for item in objects
+    ]
     collection = connection.get_collection(model._meta.db_table)
     for start in range(0, len(documents), INSERT_BATCH):
         with transaction.atomic():
-            collection.insert_many(documents[start:start + INSERT_BATCH], session=connection.session)
+            collection.insert_many(documents[start : start + INSERT_BATCH], session=connection.session)
     report.imported[kind] += len(objects)
     report.dates_kept += len(objects)
 
@@ -176,13 +186,17 @@ def _users(old, report):
             continue
         emails.add(email)
         password = document.get("password") or ""
-        users.append(User(
-            pk=document["_id"], email=email, first_name=document.get("first_name") or "",
-            last_name=document.get("last_name") or "",
-            role=Role.AUTHOR if document.get("role") == Role.AUTHOR else Role.PLAYER,
-            password=f"bcrypt${password}" if password.startswith("$2") else "!unusable-imported",
-            **_dates(document),
-        ))
+        users.append(
+            User(
+                pk=document["_id"],
+                email=email,
+                first_name=document.get("first_name") or "",
+                last_name=document.get("last_name") or "",
+                role=Role.AUTHOR if document.get("role") == Role.AUTHOR else Role.PLAYER,
+                password=f"bcrypt${password}" if password.startswith("$2") else "!unusable-imported",
+                **_dates(document),
+            )
+        )
     _save(User, users, "users", report)
 
 
@@ -206,20 +220,30 @@ def _scenarios(old, report) -> set[ObjectId]:
             report.skipped.append(f"story {document['_id']}: its author is unknown")
             continue
         title = document.get("title") or "Untitled"
-        stories.append(Scenario(
-            pk=document["_id"], title=title, slug=_free_slug(title, slugs),
-            description=document.get("description") or "",
-            language=report.language, is_published=bool(document.get("is_published")), author_id=author,
-            ifid=new_ifid(), **_dates(document),
-        ))
+        stories.append(
+            Scenario(
+                pk=document["_id"],
+                title=title,
+                slug=_free_slug(title, slugs),
+                description=document.get("description") or "",
+                language=report.language,
+                is_published=bool(document.get("is_published")),
+                author_id=author,
+                ifid=new_ifid(),
+                **_dates(document),
+            )
+        )
     _save(Scenario, stories, "scenarios", report)
     return _existing(Scenario) & {document["_id"] for document in old["scenarios"]}
 
 
 def _scene_stories(old, stories) -> dict[ObjectId, ObjectId]:
     """Old scene id -> its story, for the scenes of stories now here (the `scenes` lists on stories only repeat it)."""
-    return {document["_id"]: story for document in old["scenes"]
-            if (story := ref(document.get("scenario_id") or document.get("scenario"))) in stories}
+    return {
+        document["_id"]: story
+        for document in old["scenes"]
+        if (story := ref(document.get("scenario_id") or document.get("scenario"))) in stories
+    }
 
 
 def _assets(old, scene_story, report):
@@ -243,24 +267,39 @@ def _assets(old, scene_story, report):
         metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
         if kind == AssetType.SOUND and "music" in roles:
             if "sound" in roles:
-                report.notes.append(f"asset “{name}” ({document['_id']}) is used both as narration and as music: "
-                                    "kept as narration (sound)")
+                report.notes.append(
+                    f"asset “{name}” ({document['_id']}) is used both as narration and as music: "
+                    "kept as narration (sound)"
+                )
             else:
                 kind = AssetType.MUSIC
                 report.typed_music.append(f"“{name}”")
         if len(stories) > 1:
-            report.notes.append(f"asset “{name}” ({document['_id']}) is used by scenes of {len(stories)} stories: "
-                                "shared, tied to no story (deleting one of them keeps it)")
+            report.notes.append(
+                f"asset “{name}” ({document['_id']}) is used by scenes of {len(stories)} stories: "
+                "shared, tied to no story (deleting one of them keeps it)"
+            )
         sizes = _sizes(metadata)
         report.assets_tied += len(stories) == 1
         report.sizes_filled += bool(sizes)
-        assets.append(Asset(
-            pk=document["_id"], type=kind, name=name, filename=document.get("filename") or "",
-            url=document.get("url") or "", file_size=document.get("file_size"),
-            mime_type=document.get("mime_type") or "", metadata=metadata, is_public=document.get("is_public", True),
-            uploaded_by_id=owner, scenario_id=next(iter(stories)) if len(stories) == 1 else None,
-            status=AssetStatus.READY, **_dates(document), **sizes,
-        ))
+        assets.append(
+            Asset(
+                pk=document["_id"],
+                type=kind,
+                name=name,
+                filename=document.get("filename") or "",
+                url=document.get("url") or "",
+                file_size=document.get("file_size"),
+                mime_type=document.get("mime_type") or "",
+                metadata=metadata,
+                is_public=document.get("is_public", True),
+                uploaded_by_id=owner,
+                scenario_id=next(iter(stories)) if len(stories) == 1 else None,
+                status=AssetStatus.READY,
+                **_dates(document),
+                **sizes,
+            )
+        )
     _save(Asset, assets, "assets", report)
 
 
@@ -287,15 +326,24 @@ def _scenes_and_choices(old, scene_story, report) -> dict[ObjectId, ObjectId]:
         if story is None:
             report.skipped.append(f"scene {document['_id']}: its story is unknown")
             continue
-        media = {f"{role}_id": media_id if (media_id := ref(document.get(f"{role}_id"))) in assets else None
-                 for role in MEDIA_ROLES}
-        scenes.append(Scene(
-            pk=document["_id"], scenario_id=story, title=document.get("title") or "Untitled",
-            text=document.get("text") or "", order=document.get("order") or 0,
-            is_start_scene=bool(document.get("is_start_scene")), is_end_scene=bool(document.get("is_end_scene")),
-            ending_kind="neutral" if document.get("is_end_scene") else "",
-            **_dates(document), **media,
-        ))
+        media = {
+            f"{role}_id": media_id if (media_id := ref(document.get(f"{role}_id"))) in assets else None
+            for role in MEDIA_ROLES
+        }
+        scenes.append(
+            Scene(
+                pk=document["_id"],
+                scenario_id=story,
+                title=document.get("title") or "Untitled",
+                text=document.get("text") or "",
+                order=document.get("order") or 0,
+                is_start_scene=bool(document.get("is_start_scene")),
+                is_end_scene=bool(document.get("is_end_scene")),
+                ending_kind="neutral" if document.get("is_end_scene") else "",
+                **_dates(document),
+                **media,
+            )
+        )
     scene_stories = existing_scenes | {scene.pk: scene.scenario_id for scene in scenes}
 
     choices = []
@@ -306,11 +354,18 @@ def _scenes_and_choices(old, scene_story, report) -> dict[ObjectId, ObjectId]:
             report.skipped.append(f"choice {document['_id']}: its scenes are unknown or in different stories")
             continue
         condition = document.get("condition")
-        choices.append(Choice(
-            pk=document["_id"], scenario_id=scene_stories[origin], from_scene_id=origin, to_scene_id=target,
-            text=document.get("text") or "…", condition=condition if isinstance(condition, dict) else {},
-            order=document.get("order") or 0, **_dates(document),
-        ))
+        choices.append(
+            Choice(
+                pk=document["_id"],
+                scenario_id=scene_stories[origin],
+                from_scene_id=origin,
+                to_scene_id=target,
+                text=document.get("text") or "…",
+                condition=condition if isinstance(condition, dict) else {},
+                order=document.get("order") or 0,
+                **_dates(document),
+            )
+        )
 
     _lay_out(scenes, choices, report)
     _save(Scene, scenes, "scenes", report)
@@ -326,8 +381,11 @@ def _lay_out(scenes: list[Scene], choices: list[Choice], report) -> None:
     for choice in choices:
         choices_by_story[choice.scenario_id].append(choice)
     for story_id, story_scenes in scenes_by_story.items():
-        story = Story(scenario=Scenario(pk=story_id), scenes=sorted(story_scenes, key=_reading_order),
-                      choices=sorted(choices_by_story[story_id], key=_reading_order))
+        story = Story(
+            scenario=Scenario(pk=story_id),
+            scenes=sorted(story_scenes, key=_reading_order),
+            choices=sorted(choices_by_story[story_id], key=_reading_order),
+        )
         positions = layered_positions(story)
         for scene in story.scenes:
             scene.position_x, scene.position_y = positions[scene.pk]
@@ -352,13 +410,19 @@ def converted_history(document, scene_story: dict, story: ObjectId, choices: dic
     arrivals = [ref(step.get("scene_id")) for step in steps[1:]] + [current]
     start = ref(steps[0].get("scene_id")) if steps else current
     entries = [(start, None, document.get("created_at"), {})]
-    entries += [(arrived, ref(step.get("choice_id")), step.get("timestamp"), step.get("metadata"))
-                for step, arrived in zip(steps, arrivals)]
+    entries += [
+        (arrived, ref(step.get("choice_id")), step.get("timestamp"), step.get("metadata"))
+        for step, arrived in zip(steps, arrivals)
+    ]
     history = [
-        HistoryEntry(scene_id=str(scene_id),
-                     choice_id=str(choice_id) if choices.get(choice_id) == story else "",
-                     timestamp=moment(timestamp), metadata=metadata if isinstance(metadata, dict) else {})
-        for scene_id, choice_id, timestamp, metadata in entries if scene_story.get(scene_id) == story
+        HistoryEntry(
+            scene_id=str(scene_id),
+            choice_id=str(choice_id) if choices.get(choice_id) == story else "",
+            timestamp=moment(timestamp),
+            metadata=metadata if isinstance(metadata, dict) else {},
+        )
+        for scene_id, choice_id, timestamp, metadata in entries
+        if scene_story.get(scene_id) == story
     ]
     return history, len(entries) - len(history)
 
@@ -378,11 +442,17 @@ def _progress(old, scene_story, report):
         history, dropped = converted_history(document, scene_story, story, choices)
         report.histories_converted += 1
         report.history_steps_dropped += dropped
-        progress.append(PlayerProgress(
-            pk=document["_id"], user_id=user, scenario_id=story, current_scene_id=current, history=history,
-            is_completed=bool(document.get("is_completed")),
-            completed_at=moment(document["completed_at"]) if document.get("completed_at") else None,
-            total_time_spent=int(document.get("total_time_spent") or 0),
-            **_dates(document),
-        ))
+        progress.append(
+            PlayerProgress(
+                pk=document["_id"],
+                user_id=user,
+                scenario_id=story,
+                current_scene_id=current,
+                history=history,
+                is_completed=bool(document.get("is_completed")),
+                completed_at=moment(document["completed_at"]) if document.get("completed_at") else None,
+                total_time_spent=int(document.get("total_time_spent") or 0),
+                **_dates(document),
+            )
+        )
     _save(PlayerProgress, progress, "player_progress", report)

@@ -27,13 +27,24 @@ from ..state.schema import schema_of
 
 # A pause longer than this between two steps is time away from the story, not reading time.
 MAX_STEP_SECONDS = 30 * 60
-MOVED_ON = ("Your progress in this story changed meanwhile (another tab or device made a move): "
-            "reload the story to see where you are, then choose again.")
+MOVED_ON = (
+    "Your progress in this story changed meanwhile (another tab or device made a move): "
+    "reload the story to see where you are, then choose again."
+)
 GONE = "This story or scene was deleted meanwhile: it can no longer be played."
 PREVIEW_GONE = "This preview link was revoked: ask the author for a new one."
 # What a guest's progress carries into the player's own when they sign up or in.
-KEPT_FIELDS = ("current_scene_id", "history", "is_completed", "completed_at", "total_time_spent", "state", "seed",
-               "steps_taken", "is_preview")
+KEPT_FIELDS = (
+    "current_scene_id",
+    "history",
+    "is_completed",
+    "completed_at",
+    "total_time_spent",
+    "state",
+    "seed",
+    "steps_taken",
+    "is_preview",
+)
 
 
 @contextmanager
@@ -68,8 +79,10 @@ def ensure_can_play(player, scenario: Scenario, preview: PreviewLink | None = No
     """A published story (or a draft its author may edit), or any story through its active preview link."""
     if preview is None:
         ensure_can_read(player, scenario)
-    elif preview.scenario_id != scenario.pk or not PreviewLink.objects.filter(pk=preview.pk,
-                                                                              revoked_at__isnull=True).exists():
+    elif (
+        preview.scenario_id != scenario.pk
+        or not PreviewLink.objects.filter(pk=preview.pk, revoked_at__isnull=True).exists()
+    ):
         raise NotFound(PREVIEW_GONE)
 
 
@@ -80,8 +93,9 @@ def _start_scene(scenario: Scenario) -> Scene:
     return start
 
 
-def start_progress(*, player: User, scenario: Scenario, restart: bool = False,
-                   preview: PreviewLink | None = None) -> PlayerProgress:
+def start_progress(
+    *, player: User, scenario: Scenario, restart: bool = False, preview: PreviewLink | None = None
+) -> PlayerProgress:
     """The player's progress in a story, created at its start scene (or reset there with `restart`)."""
     ensure_can_play(player, scenario, preview)
     start = _start_scene(scenario)
@@ -100,21 +114,32 @@ def start_progress(*, player: User, scenario: Scenario, restart: bool = False,
     return _write(progress, **_start_fields(start, scenario), **marked)
 
 
-def start_guest_progress(*, scenario: Scenario, preview: PreviewLink | None = None,
-                         previous: PlayerProgress | None = None) -> PlayerProgress:
+def start_guest_progress(
+    *, scenario: Scenario, preview: PreviewLink | None = None, previous: PlayerProgress | None = None
+) -> PlayerProgress:
     """A guest's progress at the story's start, never saved; a restart (`previous`) keeps the endings found."""
     ensure_can_play(AnonymousUser(), scenario, preview)
     start = _start_scene(scenario)
-    progress = PlayerProgress(scenario=scenario, is_preview=preview is not None or bool(previous and previous.is_preview),
-                              endings_found=list(previous.endings_found) if previous else [],
-                              version=previous.version + 1 if previous else 0)
+    progress = PlayerProgress(
+        scenario=scenario,
+        is_preview=preview is not None or bool(previous and previous.is_preview),
+        endings_found=list(previous.endings_found) if previous else [],
+        version=previous.version + 1 if previous else 0,
+    )
     _reset(progress, start, scenario)
     progress.updated_at = timezone.now()
     return progress
 
 
-def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: Choice | None = None,
-            metadata: dict | None = None, preview: PreviewLink | None = None) -> PlayerProgress:
+def advance(
+    *,
+    player: User,
+    progress: PlayerProgress,
+    to_scene: Scene,
+    choice: Choice | None = None,
+    metadata: dict | None = None,
+    preview: PreviewLink | None = None,
+) -> PlayerProgress:
     """Move the player along a choice of their current scene.
 
     With no choice given, the move is allowed when a choice of the current scene leads to
@@ -152,30 +177,51 @@ def advance(*, player: User, progress: PlayerProgress, to_scene: Scene, choice: 
     spent = progress.total_time_spent
     if last_step:
         spent += int(min(max((now - last_step).total_seconds(), 0), MAX_STEP_SECONDS))
-    step = HistoryEntry(scene_id=str(to_scene.pk), choice_id=str(choice.pk), timestamp=now, metadata=metadata or {},
-                        state=state.document())
+    step = HistoryEntry(
+        scene_id=str(to_scene.pk),
+        choice_id=str(choice.pk),
+        timestamp=now,
+        metadata=metadata or {},
+        state=state.document(),
+    )
     ending = to_scene.is_end_scene
     found = list(progress.endings_found or [])
     if ending and str(to_scene.pk) not in found:
         found.append(str(to_scene.pk))
-    return _write(progress, history=[*progress.history, step], current_scene_id=to_scene.pk, total_time_spent=spent,
-                  is_completed=ending or progress.is_completed, completed_at=now if ending else progress.completed_at,
-                  state=state.document(), steps_taken=progress.steps_taken + 1, endings_found=found)
+    return _write(
+        progress,
+        history=[*progress.history, step],
+        current_scene_id=to_scene.pk,
+        total_time_spent=spent,
+        is_completed=ending or progress.is_completed,
+        completed_at=now if ending else progress.completed_at,
+        state=state.document(),
+        steps_taken=progress.steps_taken + 1,
+        endings_found=found,
+    )
 
 
-def choose(*, player: User, progress: PlayerProgress, choice: Choice, metadata: dict | None = None,
-           preview: PreviewLink | None = None) -> PlayerProgress:
+def choose(
+    *,
+    player: User,
+    progress: PlayerProgress,
+    choice: Choice,
+    metadata: dict | None = None,
+    preview: PreviewLink | None = None,
+) -> PlayerProgress:
     """Follow one choice of the current scene."""
     with _still_there():
         to_scene = choice.to_scene
     if to_scene is None:
         raise StoryRuleError("That choice leads nowhere yet.")
-    return advance(player=player, progress=progress, to_scene=to_scene, choice=choice, metadata=metadata,
-                   preview=preview)
+    return advance(
+        player=player, progress=progress, to_scene=to_scene, choice=choice, metadata=metadata, preview=preview
+    )
 
 
-def go_back(*, player: User, progress: PlayerProgress, steps: int,
-            preview: PreviewLink | None = None) -> PlayerProgress:
+def go_back(
+    *, player: User, progress: PlayerProgress, steps: int, preview: PreviewLink | None = None
+) -> PlayerProgress:
     """Undo the last `steps` moves; the start scene is as far back as one can go."""
     ensure_own_progress(player, progress)
     with _still_there():
@@ -190,8 +236,15 @@ def go_back(*, player: User, progress: PlayerProgress, steps: int,
             f"You can go back at most {available} step{'s' if available != 1 else ''}: the start is as far as it goes."
         )
     history = progress.history[:-steps]
-    return _write(progress, history=history, current_scene_id=ObjectId(history[-1].scene_id), is_completed=False,
-                  completed_at=None, state=history[-1].state or {}, steps_taken=progress.steps_taken + 1)
+    return _write(
+        progress,
+        history=history,
+        current_scene_id=ObjectId(history[-1].scene_id),
+        is_completed=False,
+        completed_at=None,
+        state=history[-1].state or {},
+        steps_taken=progress.steps_taken + 1,
+    )
 
 
 def set_time_spent(*, player: User, progress: PlayerProgress, seconds: int) -> PlayerProgress:
@@ -220,9 +273,16 @@ def _start_fields(start: Scene, scenario: Scenario) -> dict:
     now, seed = timezone.now(), secrets.randbits(62)
     schema = schema_of(scenario)
     state = arrive(start, schema, schema.initial_state(), dice_for(seed, 0)).document()
-    return {"current_scene_id": start.pk, "history": [HistoryEntry(scene_id=str(start.pk), timestamp=now, state=state)],
-            "is_completed": start.is_end_scene, "completed_at": now if start.is_end_scene else None,
-            "total_time_spent": 0, "state": state, "seed": seed, "steps_taken": 0}
+    return {
+        "current_scene_id": start.pk,
+        "history": [HistoryEntry(scene_id=str(start.pk), timestamp=now, state=state)],
+        "is_completed": start.is_end_scene,
+        "completed_at": now if start.is_end_scene else None,
+        "total_time_spent": 0,
+        "state": state,
+        "seed": seed,
+        "steps_taken": 0,
+    }
 
 
 def _reset(progress: PlayerProgress, start: Scene, scenario: Scenario) -> None:
@@ -254,8 +314,13 @@ def keep_guest_progress(*, player: User, guest: PlayerProgress) -> PlayerProgres
     kept = {name: getattr(guest, name) for name in KEPT_FIELDS}
     stored = PlayerProgress.objects.filter(user=player, scenario_id=guest.scenario_id).first()
     if stored is None:
-        progress = PlayerProgress(user=player, scenario_id=guest.scenario_id, endings_found=list(guest.endings_found),
-                                  created_at=guest.created_at, **kept)
+        progress = PlayerProgress(
+            user=player,
+            scenario_id=guest.scenario_id,
+            endings_found=list(guest.endings_found),
+            created_at=guest.created_at,
+            **kept,
+        )
         try:
             progress.save()
             return progress
@@ -282,13 +347,28 @@ def _parsed(value) -> datetime | None:
 def guest_progress_document(progress: PlayerProgress) -> dict:
     """A guest's progress as JSON, for its holder to keep (the reader: in the session)."""
     return {
-        "scenario": str(progress.scenario_id), "current_scene": str(progress.current_scene_id or ""),
-        "history": [{"scene_id": entry.scene_id, "choice_id": entry.choice_id, "timestamp": _moment(entry.timestamp),
-                     "metadata": entry.metadata, "state": entry.state} for entry in progress.history],
-        "is_completed": progress.is_completed, "completed_at": _moment(progress.completed_at),
-        "total_time_spent": progress.total_time_spent, "state": progress.state, "seed": progress.seed,
-        "steps_taken": progress.steps_taken, "version": progress.version, "is_preview": progress.is_preview,
-        "endings_found": list(progress.endings_found), "created_at": _moment(progress.created_at),
+        "scenario": str(progress.scenario_id),
+        "current_scene": str(progress.current_scene_id or ""),
+        "history": [
+            {
+                "scene_id": entry.scene_id,
+                "choice_id": entry.choice_id,
+                "timestamp": _moment(entry.timestamp),
+                "metadata": entry.metadata,
+                "state": entry.state,
+            }
+            for entry in progress.history
+        ],
+        "is_completed": progress.is_completed,
+        "completed_at": _moment(progress.completed_at),
+        "total_time_spent": progress.total_time_spent,
+        "state": progress.state,
+        "seed": progress.seed,
+        "steps_taken": progress.steps_taken,
+        "version": progress.version,
+        "is_preview": progress.is_preview,
+        "endings_found": list(progress.endings_found),
+        "created_at": _moment(progress.created_at),
         "updated_at": _moment(progress.updated_at),
     }
 
@@ -299,14 +379,28 @@ def guest_progress_from_document(*, scenario: Scenario, document: dict) -> Playe
         if document["scenario"] != str(scenario.pk):
             raise StoryRuleError("This progress belongs to another story.")
         progress = PlayerProgress(
-            scenario=scenario, current_scene_id=ObjectId(document["current_scene"]) if document["current_scene"] else None,
-            history=[HistoryEntry(scene_id=entry["scene_id"], choice_id=entry["choice_id"],
-                                  timestamp=_parsed(entry["timestamp"]), metadata=entry["metadata"], state=entry["state"])
-                     for entry in document["history"]],
-            is_completed=document["is_completed"], completed_at=_parsed(document["completed_at"]),
-            total_time_spent=document["total_time_spent"], state=document["state"], seed=document["seed"],
-            steps_taken=document["steps_taken"], version=document["version"], is_preview=document["is_preview"],
-            endings_found=list(document["endings_found"]), created_at=_parsed(document["created_at"]),
+            scenario=scenario,
+            current_scene_id=ObjectId(document["current_scene"]) if document["current_scene"] else None,
+            history=[
+                HistoryEntry(
+                    scene_id=entry["scene_id"],
+                    choice_id=entry["choice_id"],
+                    timestamp=_parsed(entry["timestamp"]),
+                    metadata=entry["metadata"],
+                    state=entry["state"],
+                )
+                for entry in document["history"]
+            ],
+            is_completed=document["is_completed"],
+            completed_at=_parsed(document["completed_at"]),
+            total_time_spent=document["total_time_spent"],
+            state=document["state"],
+            seed=document["seed"],
+            steps_taken=document["steps_taken"],
+            version=document["version"],
+            is_preview=document["is_preview"],
+            endings_found=list(document["endings_found"]),
+            created_at=_parsed(document["created_at"]),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise StoryRuleError("This saved progress cannot be read: start the story again.") from error

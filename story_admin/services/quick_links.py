@@ -31,14 +31,20 @@ def parse_choice_text(text: str) -> tuple[str, str]:
         inner = inner[2:-2]
     link = parse_link(inner)
     if not link.label and not link.target:
-        raise StoryRuleError("Write the choice, then -> and the scene it leads to, e.g. “Open the door -> The cellar”.",
-                             field_errors={"choice": ["Write a choice, e.g. “Open the door -> The cellar”."]})
+        raise StoryRuleError(
+            "Write the choice, then -> and the scene it leads to, e.g. “Open the door -> The cellar”.",
+            field_errors={"choice": ["Write a choice, e.g. “Open the door -> The cellar”."]},
+        )
     if not link.target:
-        raise StoryRuleError(f"Say which scene “{link.label}” leads to: “{link.label} -> The next scene”.",
-                             field_errors={"choice": ["After -> write the title of the scene it leads to."]})
+        raise StoryRuleError(
+            f"Say which scene “{link.label}” leads to: “{link.label} -> The next scene”.",
+            field_errors={"choice": ["After -> write the title of the scene it leads to."]},
+        )
     if not link.label:
-        raise StoryRuleError(f"Write the words of the choice before -> “{link.target}”.",
-                             field_errors={"choice": ["Before -> write the words the player reads."]})
+        raise StoryRuleError(
+            f"Write the words of the choice before -> “{link.target}”.",
+            field_errors={"choice": ["Before -> write the words the player reads."]},
+        )
     return link.label, link.target
 
 
@@ -54,9 +60,13 @@ def _link(*, editor: User, from_scene: Scene, label: str, target_title: str) -> 
         created = target is None
         if created:
             leaving = Choice.objects.filter(scenario_id=from_scene.scenario_id, from_scene=from_scene).count()
-            target = create_scene(editor=editor, scenario=from_scene.scenario, title=target_title,
-                                  position_x=from_scene.position_x + NEW_SCENE_SPACING,
-                                  position_y=from_scene.position_y + NEW_SCENE_ROW * leaving)
+            target = create_scene(
+                editor=editor,
+                scenario=from_scene.scenario,
+                title=target_title,
+                position_x=from_scene.position_x + NEW_SCENE_SPACING,
+                position_y=from_scene.position_y + NEW_SCENE_ROW * leaving,
+            )
         choice = create_choice(editor=editor, from_scene=from_scene, to_scene=target, text=label)
     return AddedChoice(choice=choice, target=target, created_scene=created)
 
@@ -75,20 +85,22 @@ def choices_from_text(*, editor: User, scene: Scene, text: str) -> tuple[str, li
     links = [link for link in links_in(text or "") if link.target]
     if not links:
         return text, []
-    existing = {(choice.text, choice.to_scene_id) for choice in Choice.objects.filter(
-        scenario_id=scene.scenario_id, from_scene=scene)}
+    existing = {
+        (choice.text, choice.to_scene_id)
+        for choice in Choice.objects.filter(scenario_id=scene.scenario_id, from_scene=scene)
+    }
     added = []
     for link in links:
         target = scene_by_title(scenario_id=scene.scenario_id, title=link.target)
         if target is not None and (link.label or link.target, target.pk) in existing:
             continue
-        added.append(_link(editor=editor, from_scene=scene, label=link.label or link.target,
-                           target_title=link.target))
+        added.append(_link(editor=editor, from_scene=scene, label=link.label or link.target, target_title=link.target))
     return text_without_links(text), added
 
 
-def update_scene_with_links(*, editor: User, scene: Scene, expected_version: str | None = None,
-                            **changes) -> tuple[Scene, list[AddedChoice]]:
+def update_scene_with_links(
+    *, editor: User, scene: Scene, expected_version: str | None = None, **changes
+) -> tuple[Scene, list[AddedChoice]]:
     """`update_scene`, with the [[links]] of the new text turned into choices first: all of it, or nothing
     (a save refused as stale adds no choice)."""
     added = []

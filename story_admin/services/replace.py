@@ -62,8 +62,16 @@ def preview_replace(*, editor: User, scenario: Scenario, find: str, case_sensiti
     occurrences, seen = [], []
     for where, scene, choice, value in _fields(scenario):
         for match in pattern.finditer(value or ""):
-            occurrences.append(Occurrence(where, scene, choice, value[max(0, match.start() - CONTEXT):match.start()],
-                                          match.group(0), value[match.end():match.end() + CONTEXT]))
+            occurrences.append(
+                Occurrence(
+                    where,
+                    scene,
+                    choice,
+                    value[max(0, match.start() - CONTEXT) : match.start()],
+                    match.group(0),
+                    value[match.end() : match.end() + CONTEXT],
+                )
+            )
             seen.append(_stamp(where, scene, choice))
     return Preview(occurrences, _token(seen))
 
@@ -76,8 +84,9 @@ def _token(stamps) -> str:
     return hashlib.sha256("\n".join(sorted(set(stamps))).encode()).hexdigest()
 
 
-def replace_all(*, editor: User, scenario: Scenario, find: str, replacement: str, case_sensitive: bool = False,
-                token: str) -> int:
+def replace_all(
+    *, editor: User, scenario: Scenario, find: str, replacement: str, case_sensitive: bool = False, token: str
+) -> int:
     """Replace every occurrence previewed under `token`, as one step of the editor's history.
 
     Refused, changing nothing, if any scene or choice matched was saved since the preview: each scene
@@ -85,8 +94,10 @@ def replace_all(*, editor: User, scenario: Scenario, find: str, replacement: str
     """
     preview = preview_replace(editor=editor, scenario=scenario, find=find, case_sensitive=case_sensitive)
     if preview.token != token:
-        raise StoryRuleError("The story was changed since this preview (another tab or another editor): "
-                             "look at the preview again before replacing. Nothing was changed.")
+        raise StoryRuleError(
+            "The story was changed since this preview (another tab or another editor): "
+            "look at the preview again before replacing. Nothing was changed."
+        )
     if not preview.occurrences:
         raise on_field("find", f"“{find}” is not in this story.")
     pattern = _pattern(find, case_sensitive)
@@ -96,17 +107,28 @@ def replace_all(*, editor: User, scenario: Scenario, find: str, replacement: str
             choices[occurrence.choice.pk] = occurrence.choice
         else:
             scenes[occurrence.scene.pk] = occurrence.scene
-    new_scenes = {pk: {"title": pattern.sub(lambda _m: replacement, scene.title).strip(),
-                       "text": pattern.sub(lambda _m: replacement, scene.text)} for pk, scene in scenes.items()}
+    new_scenes = {
+        pk: {
+            "title": pattern.sub(lambda _m: replacement, scene.title).strip(),
+            "text": pattern.sub(lambda _m: replacement, scene.text),
+        }
+        for pk, scene in scenes.items()
+    }
     new_choices = {pk: pattern.sub(lambda _m: replacement, choice.text).strip() for pk, choice in choices.items()}
     for pk, values in new_scenes.items():
         if not values["title"] or len(values["title"]) > LIMITS["title"]:
-            raise on_field("replacement", f"The title of “{scenes[pk].title}” would be empty or longer than "
-                                          f"{LIMITS['title']} characters. Nothing was changed.")
+            raise on_field(
+                "replacement",
+                f"The title of “{scenes[pk].title}” would be empty or longer than "
+                f"{LIMITS['title']} characters. Nothing was changed.",
+            )
     for pk, text in new_choices.items():
         if not text or len(text) > LIMITS["choice"]:
-            raise on_field("replacement", f"The choice “{choices[pk].text}” would be empty or longer than "
-                                          f"{LIMITS['choice']} characters. Nothing was changed.")
+            raise on_field(
+                "replacement",
+                f"The choice “{choices[pk].text}” would be empty or longer than "
+                f"{LIMITS['choice']} characters. Nothing was changed.",
+            )
     now = timezone.now()
     label = f"replace “{find}” with “{replacement}”"
     journal = recorded(editor=editor, scenario_id=scenario.pk, kind="replace", label=label)
@@ -116,10 +138,13 @@ def replace_all(*, editor: User, scenario: Scenario, find: str, replacement: str
         for pk, values in new_scenes.items():
             version = scenes[pk].version
             # A range, not `version=`: the embedded server misses an equal integer that an $inc wrote.
-            if not Scene.objects.filter(pk=pk, version__gte=version, version__lte=version).update(**values, version=version + 1,
-                                                                        updated_at=now):
-                raise StoryRuleError(f"“{scenes[pk].title}” was saved since the preview: look at the preview "
-                                     "again before replacing. Nothing was changed.")
+            if not Scene.objects.filter(pk=pk, version__gte=version, version__lte=version).update(
+                **values, version=version + 1, updated_at=now
+            ):
+                raise StoryRuleError(
+                    f"“{scenes[pk].title}” was saved since the preview: look at the preview "
+                    "again before replacing. Nothing was changed."
+                )
         for pk, text in new_choices.items():
             Choice.objects.filter(pk=pk).update(text=text, updated_at=now)
     return len(preview.occurrences)

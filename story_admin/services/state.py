@@ -16,13 +16,29 @@ from ..state.schema import SceneNames, renamed, schema_of, uses_in_story, variab
 MAX_ITEM_NAME = 80
 
 
-def declare_variable(*, editor: User, scenario: Scenario, name: str, kind: str, initial=None,
-                     minimum: float | None = None, maximum: float | None = None, visible: bool = True,
-                     description: str = "") -> Variable:
+def declare_variable(
+    *,
+    editor: User,
+    scenario: Scenario,
+    name: str,
+    kind: str,
+    initial=None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    visible: bool = True,
+    description: str = "",
+) -> Variable:
     """A new variable; its name is unique in the story (items included)."""
     ensure_can_edit(editor, scenario)
-    variable = _variable(name=name, kind=kind, initial=initial, minimum=minimum, maximum=maximum,
-                         visible=visible, description=description)
+    variable = _variable(
+        name=name,
+        kind=kind,
+        initial=initial,
+        minimum=minimum,
+        maximum=maximum,
+        visible=visible,
+        description=description,
+    )
     _refuse_taken(scenario, variable.name)
     scenario.variables = [*(scenario.variables or []), variable_document(variable)]
     scenario.save(update_fields=["variables", "updated_at"])
@@ -32,8 +48,7 @@ def declare_variable(*, editor: User, scenario: Scenario, name: str, kind: str, 
 VARIABLE_CHANGES = {"kind", "initial", "minimum", "maximum", "visible", "description"}
 
 
-def update_variable(*, editor: User, scenario: Scenario, name: str, new_name: str | None = None,
-                    **changes) -> Variable:
+def update_variable(*, editor: User, scenario: Scenario, name: str, new_name: str | None = None, **changes) -> Variable:
     """Change a declaration; a `new_name` is written into every condition and effect that uses it."""
     ensure_can_edit(editor, scenario)
     current = _declared_variable(scenario, name)
@@ -51,8 +66,9 @@ def update_variable(*, editor: User, scenario: Scenario, name: str, new_name: st
     new_name = variable.name
     if new_name != name:
         _refuse_taken(scenario, new_name)
-    scenario.variables = [variable_document(variable) if document["name"] == name else document
-                          for document in scenario.variables]
+    scenario.variables = [
+        variable_document(variable) if document["name"] == name else document for document in scenario.variables
+    ]
     with transaction.atomic():
         if new_name != name:
             _rewrite_uses(scenario, variable=(name, new_name))
@@ -79,8 +95,9 @@ def declare_item(*, editor: User, scenario: Scenario, name: str, description: st
     return item
 
 
-def update_item(*, editor: User, scenario: Scenario, name: str, new_name: str | None = None,
-                description: str | None = None) -> dict:
+def update_item(
+    *, editor: User, scenario: Scenario, name: str, new_name: str | None = None, description: str | None = None
+) -> dict:
     ensure_can_edit(editor, scenario)
     item = dict(_declared_item(scenario, name))
     if description is not None:
@@ -112,8 +129,15 @@ def _variable(*, name, kind, initial, minimum=None, maximum=None, visible=True, 
         raise on_field("kind", f"“{kind}” is not a kind of variable: choose number, flag or text.") from None
     if initial is None:
         initial = {Kind.NUMBER: 0, Kind.FLAG: False, Kind.TEXT: ""}[kind]
-    variable = Variable(name=(name or "").strip(), kind=kind, initial=initial, minimum=minimum, maximum=maximum,
-                        visible=bool(visible), description=(description or "").strip())
+    variable = Variable(
+        name=(name or "").strip(),
+        kind=kind,
+        initial=initial,
+        minimum=minimum,
+        maximum=maximum,
+        visible=bool(visible),
+        description=(description or "").strip(),
+    )
     check_variable(variable)
     return variable
 
@@ -121,7 +145,7 @@ def _variable(*, name, kind, initial, minimum=None, maximum=None, visible=True, 
 def _item_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_ITEM_NAME or '"' in name or "/" in name:
-        raise on_field("name", f"An item needs a name of 1 to {MAX_ITEM_NAME} characters, without \" or /.")
+        raise on_field("name", f'An item needs a name of 1 to {MAX_ITEM_NAME} characters, without " or /.')
     return name
 
 
@@ -161,27 +185,62 @@ def _rewrite_uses(scenario: Scenario, **rename) -> None:
     _rename_in_progress(scenario, **rename)
 
 
-def _rename_in_progress(scenario: Scenario, *, variable: tuple[str, str] | None = None,
-                        item: tuple[str, str] | None = None) -> None:
+def _rename_in_progress(
+    scenario: Scenario, *, variable: tuple[str, str] | None = None, item: tuple[str, str] | None = None
+) -> None:
     """Every player's state of the story (now and at each history step) follows the rename, in one
     update_many whose aggregation pipeline rewrites the documents where they are: one write for the
     story, however many players, and going back restores the renamed value, not the initial one."""
+
     def renamed_state(state: str) -> dict:
         if variable:
             old, new = variable
             pairs = {"$objectToArray": {"$ifNull": [f"{state}.variables", {}]}}
-            return {"variables": {"$arrayToObject": {"$map": {"input": pairs, "as": "pair", "in": {
-                "k": {"$cond": [{"$eq": ["$$pair.k", old]}, new, "$$pair.k"]}, "v": "$$pair.v"}}}}}
+            return {
+                "variables": {
+                    "$arrayToObject": {
+                        "$map": {
+                            "input": pairs,
+                            "as": "pair",
+                            "in": {"k": {"$cond": [{"$eq": ["$$pair.k", old]}, new, "$$pair.k"]}, "v": "$$pair.v"},
+                        }
+                    }
+                }
+            }
         old, new = item
-        return {"items": {"$map": {"input": {"$ifNull": [f"{state}.items", []]}, "as": "name",
-                                   "in": {"$cond": [{"$eq": ["$$name", old]}, new, "$$name"]}}}}
+        return {
+            "items": {
+                "$map": {
+                    "input": {"$ifNull": [f"{state}.items", []]},
+                    "as": "name",
+                    "in": {"$cond": [{"$eq": ["$$name", old]}, new, "$$name"]},
+                }
+            }
+        }
 
-    history = {"$map": {"input": {"$ifNull": ["$history", []]}, "as": "step", "in": {"$mergeObjects": [
-        "$$step", {"state": {"$mergeObjects": [{"$ifNull": ["$$step.state", {}]}, renamed_state("$$step.state")]}}]}}}
-    pipeline = [{"$set": {"state": {"$mergeObjects": [{"$ifNull": ["$state", {}]}, renamed_state("$state")]},
-                          "history": history}}]
+    history = {
+        "$map": {
+            "input": {"$ifNull": ["$history", []]},
+            "as": "step",
+            "in": {
+                "$mergeObjects": [
+                    "$$step",
+                    {"state": {"$mergeObjects": [{"$ifNull": ["$$step.state", {}]}, renamed_state("$$step.state")]}},
+                ]
+            },
+        }
+    }
+    pipeline = [
+        {
+            "$set": {
+                "state": {"$mergeObjects": [{"$ifNull": ["$state", {}]}, renamed_state("$state")]},
+                "history": history,
+            }
+        }
+    ]
     connection.get_collection(PlayerProgress._meta.db_table).update_many(
-        {"scenario_id": scenario.pk}, pipeline, session=connection.session)
+        {"scenario_id": scenario.pk}, pipeline, session=connection.session
+    )
 
 
 def state_changes(scenario: Scenario, changes: dict) -> dict:
@@ -233,4 +292,3 @@ def check_state_text(*, scenario: Scenario, field: str, text: str) -> None:
     if field not in ("condition_text", "effects_text"):
         raise StoryRuleError(f"No such field to check: {field}.")
     state_changes(scenario, {field: text})
-

@@ -25,19 +25,38 @@ from .history import recorded
 
 SCENARIO_FIELDS = {"title", "description", "language", "tags", "is_published", "cover_image"}
 SCENE_FIELDS = {
-    "title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "tags",
-    "position_x", "position_y", "image", "sound", "music", "effects", "effects_text",
+    "title",
+    "text",
+    "order",
+    "is_start_scene",
+    "is_end_scene",
+    "ending_kind",
+    "tags",
+    "position_x",
+    "position_y",
+    "image",
+    "sound",
+    "music",
+    "effects",
+    "effects_text",
 }
-CHOICE_FIELDS = {"to_scene", "text", "condition", "order", "locked_reason", "effects", "condition_text",
-                 "effects_text"}
+CHOICE_FIELDS = {"to_scene", "text", "condition", "order", "locked_reason", "effects", "condition_text", "effects_text"}
 MEDIA_TYPES = {kind.field: kind.accepted_types for kind in MediaKind}
 NEW_SCENE_SPACING = 260.0
 
 
 # Stories -----------------------------------------------------------------
 
-def create_scenario(*, author: User, title: str, description: str = "", language: str = "en",
-                    tags: Iterable[str] = (), is_published: bool = False) -> Scenario:
+
+def create_scenario(
+    *,
+    author: User,
+    title: str,
+    description: str = "",
+    language: str = "en",
+    tags: Iterable[str] = (),
+    is_published: bool = False,
+) -> Scenario:
     """A new, empty story owned by `author`.
 
     `is_published` is taken as given, as the old backend did: its editor sends `true` on every save,
@@ -46,8 +65,12 @@ def create_scenario(*, author: User, title: str, description: str = "", language
     """
     ensure_author(author)
     scenario = Scenario(
-        author=author, title=(title or "").strip(), description=description or "",
-        language=(language or "en").strip(), tags=_clean_tags(tags), ifid=new_ifid(),
+        author=author,
+        title=(title or "").strip(),
+        description=description or "",
+        language=(language or "en").strip(),
+        tags=_clean_tags(tags),
+        ifid=new_ifid(),
         is_published=bool(is_published),
     )
     scenario.slug = unique_slug(scenario.title)
@@ -134,11 +157,24 @@ def _clean_tags(tags) -> list[str]:
 
 # Scenes ------------------------------------------------------------------
 
-def create_scene(*, editor: User, scenario: Scenario, title: str, text: str = "", order: int | None = None,
-                 is_start_scene: bool = False, is_end_scene: bool = False, ending_kind: str = "",
-                 position_x: float | None = None, position_y: float | None = None,
-                 image: Asset | None = None, sound: Asset | None = None, music: Asset | None = None,
-                 **state) -> Scene:
+
+def create_scene(
+    *,
+    editor: User,
+    scenario: Scenario,
+    title: str,
+    text: str = "",
+    order: int | None = None,
+    is_start_scene: bool = False,
+    is_end_scene: bool = False,
+    ending_kind: str = "",
+    position_x: float | None = None,
+    position_y: float | None = None,
+    image: Asset | None = None,
+    sound: Asset | None = None,
+    music: Asset | None = None,
+    **state,
+) -> Scene:
     """Add a scene. The first scene of a story becomes its start; a new start replaces the old one.
 
     `state`: the scene's `effects` or readable `effects_text` (see `state_changes`).
@@ -158,11 +194,19 @@ def create_scene(*, editor: User, scenario: Scenario, title: str, text: str = ""
         if position_x is None:
             position_x = 0.0 if last["x"] is None else last["x"] + NEW_SCENE_SPACING
     scene = Scene(
-        scenario=scenario, title=(title or "").strip(), text=text or "", order=order,
-        is_start_scene=is_start_scene or is_first, is_end_scene=is_end_scene,
-        ending_kind=ending_kind or "", position_x=position_x,
+        scenario=scenario,
+        title=(title or "").strip(),
+        text=text or "",
+        order=order,
+        is_start_scene=is_start_scene or is_first,
+        is_end_scene=is_end_scene,
+        ending_kind=ending_kind or "",
+        position_x=position_x,
         position_y=0.0 if position_y is None else position_y,
-        image=image, sound=sound, music=music, effects=state.get("effects") or [],
+        image=image,
+        sound=sound,
+        music=music,
+        effects=state.get("effects") or [],
     )
     check_scene(scene)
     with recorded(editor=editor, scenario_id=scenario.pk, kind="scene") as journal:
@@ -187,8 +231,10 @@ def version_of(document) -> str:
     return str(document.version)
 
 
-STALE_SCENE = ("This scene was saved elsewhere (another tab or another author) since you opened it. "
-               "Your text is kept here: copy what you need, then reload the scene to see the saved one.")
+STALE_SCENE = (
+    "This scene was saved elsewhere (another tab or another author) since you opened it. "
+    "Your text is kept here: copy what you need, then reload the scene to see the saved one."
+)
 
 
 def update_scene(*, editor: User, scene: Scene, expected_version: str | None = None, **changes) -> Scene:
@@ -208,25 +254,33 @@ def update_scene(*, editor: User, scene: Scene, expected_version: str | None = N
         if changes["title"] != scene.title:
             ensure_unique_title(scenario_id=scene.scenario_id, title=changes["title"], scene_id=scene.pk)
     if changes.get("ending_kind"):
-        _ensure_consistent_ending(is_end_scene=changes.get("is_end_scene", scene.is_end_scene),
-                                  ending_kind=changes["ending_kind"])
+        _ensure_consistent_ending(
+            is_end_scene=changes.get("is_end_scene", scene.is_end_scene), ending_kind=changes["ending_kind"]
+        )
     loaded = {field.attname: getattr(scene, field.attname) for field in scene._meta.concrete_fields}
     with _applied(scene, changes):
         check_scene(scene)
         given = {Scene._meta.get_field(name).attname for name in changes}
-        fields = {name: getattr(scene, name) for name, value in loaded.items()
-                  if name in given or getattr(scene, name) != value}
+        fields = {
+            name: getattr(scene, name)
+            for name, value in loaded.items()
+            if name in given or getattr(scene, name) != value
+        }
         for written_below in ("id", "version", "updated_at"):
             fields.pop(written_below, None)
         now = timezone.now()
         journal = recorded(editor=editor, scenario_id=scene.scenario_id, kind="scene")
         with journal as watched, transaction.atomic():
-            watched.watch_query("scene", Scene.objects.filter(
-                Q(pk=scene.pk) | Q(scenario_id=scene.scenario_id, is_start_scene=True)) if changes.get(
-                "is_start_scene") else Scene.objects.filter(pk=scene.pk))
+            watched.watch_query(
+                "scene",
+                Scene.objects.filter(Q(pk=scene.pk) | Q(scenario_id=scene.scenario_id, is_start_scene=True))
+                if changes.get("is_start_scene")
+                else Scene.objects.filter(pk=scene.pk),
+            )
             if changes.get("is_start_scene"):
-                Scene.objects.filter(scenario_id=scene.scenario_id, is_start_scene=True).exclude(
-                    pk=scene.pk).update(is_start_scene=False)
+                Scene.objects.filter(scenario_id=scene.scenario_id, is_start_scene=True).exclude(pk=scene.pk).update(
+                    is_start_scene=False
+                )
             saved = Scene.objects.filter(pk=scene.pk)
             if expected is not None:
                 if not saved.filter(version=expected).update(**fields, version=expected + 1, updated_at=now):
@@ -245,7 +299,8 @@ def _ensure_consistent_ending(*, is_end_scene: bool, ending_kind: str) -> None:
     if ending_kind and not is_end_scene:
         raise StoryRuleError(
             "Only an ending has a kind of ending: mark the scene as an ending, or choose “Not an ending”.",
-            field_errors={"ending_kind": ["Only an ending has a kind of ending."]})
+            field_errors={"ending_kind": ["Only an ending has a kind of ending."]},
+        )
 
 
 def ensure_unique_title(*, scenario_id, title: str, scene_id=None) -> None:
@@ -259,13 +314,15 @@ def ensure_unique_title(*, scenario_id, title: str, scene_id=None) -> None:
     if any(title_key(other) == key for other in others.values_list("title", flat=True)):
         raise StoryRuleError(
             f"This story already has a scene called “{title.strip()}”: give this one another title.",
-            field_errors={"title": [f"Another scene of this story is already called “{title.strip()}”."]})
+            field_errors={"title": [f"Another scene of this story is already called “{title.strip()}”."]},
+        )
 
 
 def free_scene_title(*, scenario_id, base: str = "New scene") -> str:
     """`base`, or `base 2`, `base 3`… : the first title no scene of the story has yet."""
-    taken = {title_key(title) for title in Scene.objects.filter(scenario_id=scenario_id).values_list(
-        "title", flat=True)}
+    taken = {
+        title_key(title) for title in Scene.objects.filter(scenario_id=scenario_id).values_list("title", flat=True)
+    }
     title, number = base, 2
     while title_key(title) in taken:
         title, number = f"{base} {number}", number + 1
@@ -330,8 +387,7 @@ def check_scene(scene: Scene) -> None:
         asset = getattr(scene, name)
         if asset is not None and asset.type not in allowed:
             raise StoryRuleError(
-                f"The {name} of a scene must be an asset of type {' or '.join(sorted(allowed))}, "
-                f"not “{asset.type}”.",
+                f"The {name} of a scene must be an asset of type {' or '.join(sorted(allowed))}, not “{asset.type}”.",
                 field_errors={name: [f"Choose an asset of type {' or '.join(sorted(allowed))}."]},
             )
 
@@ -351,8 +407,17 @@ def _coordinate(value, axis: str) -> float:
 
 # Choices -----------------------------------------------------------------
 
-def create_choice(*, editor: User, from_scene: Scene, to_scene: Scene, text: str,
-                  condition: dict | None = None, order: int | None = None, **state) -> Choice:
+
+def create_choice(
+    *,
+    editor: User,
+    from_scene: Scene,
+    to_scene: Scene,
+    text: str,
+    condition: dict | None = None,
+    order: int | None = None,
+    **state,
+) -> Choice:
     """Link two scenes of the same story; refuse links across stories.
 
     `state`: `condition_text`, `effects` / `effects_text` and `locked_reason` (see `state_changes`).
@@ -367,9 +432,14 @@ def create_choice(*, editor: User, from_scene: Scene, to_scene: Scene, text: str
         )["order"]
         order = 0 if last is None else last + 1
     choice = Choice(
-        scenario_id=from_scene.scenario_id, from_scene=from_scene, to_scene=to_scene,
-        text=(text or "").strip(), condition={} if condition is None else condition, order=order,
-        locked_reason=(state.get("locked_reason") or "").strip(), effects=state.get("effects") or [],
+        scenario_id=from_scene.scenario_id,
+        from_scene=from_scene,
+        to_scene=to_scene,
+        text=(text or "").strip(),
+        condition={} if condition is None else condition,
+        order=order,
+        locked_reason=(state.get("locked_reason") or "").strip(),
+        effects=state.get("effects") or [],
     )
     check_choice(choice)
     with recorded(editor=editor, scenario_id=choice.scenario_id, kind="choice") as journal:
@@ -407,8 +477,12 @@ def delete_choices(*, editor: User, choices: list[Choice]) -> int:
     """Delete several choices at once: all of them, or none if any may not be deleted."""
     for choice in choices:
         ensure_can_edit(editor, choice.scenario)
-    journal = recorded(editor=editor, scenario_id=choices[0].scenario_id if choices else None,
-                       kind="delete_choice", label=f"delete {len(choices)} choices")
+    journal = recorded(
+        editor=editor,
+        scenario_id=choices[0].scenario_id if choices else None,
+        kind="delete_choice",
+        label=f"delete {len(choices)} choices",
+    )
     with journal as watched, transaction.atomic():
         watched.watch("choice", choices)
         for choice in choices:
@@ -419,7 +493,9 @@ def delete_choices(*, editor: User, choices: list[Choice]) -> int:
 def check_choice(choice: Choice) -> None:
     """A choice leads to a scene of its own story and carries a JSON-object condition."""
     if choice.to_scene is None:
-        raise StoryRuleError("A choice must lead to a scene.", field_errors={"to_scene": ["Pick the scene it leads to."]})
+        raise StoryRuleError(
+            "A choice must lead to a scene.", field_errors={"to_scene": ["Pick the scene it leads to."]}
+        )
     if choice.to_scene.scenario_id != choice.scenario_id:
         raise StoryRuleError(
             "A choice can only lead to a scene of the same story.",
@@ -427,7 +503,7 @@ def check_choice(choice: Choice) -> None:
         )
     if not isinstance(choice.condition, dict):
         raise StoryRuleError(
-            "A choice's condition must be a JSON object, such as {} or {\"has\": \"key\"}.",
+            'A choice\'s condition must be a JSON object, such as {} or {"has": "key"}.',
             field_errors={"condition": ["Enter a JSON object."]},
         )
     validate_fields(choice)
@@ -458,8 +534,10 @@ def place_scenes(*, editor: User, scenario: Scenario, positions: dict) -> dict:
     """Move many scenes at once (tidy up, undo); returns the positions they had, for undoing."""
     ensure_can_edit(editor, scenario)
     try:
-        wanted = {scene_id if not isinstance(scene_id, str) else ObjectId(scene_id): place
-                  for scene_id, place in positions.items()}
+        wanted = {
+            scene_id if not isinstance(scene_id, str) else ObjectId(scene_id): place
+            for scene_id, place in positions.items()
+        }
     except InvalidId as error:
         raise StoryRuleError("A scene to move could not be read. Reload the page.") from error
     # Only the scenes moved are read and watched by the journal: a drop of one card in 2,000 stays small.
@@ -469,8 +547,9 @@ def place_scenes(*, editor: User, scenario: Scenario, positions: dict) -> dict:
     for scene_id, (x, y) in wanted.items():
         if scene_id in scenes:
             checked[scene_id] = (_coordinate(x, "x"), _coordinate(y, "y"))
-    journal = recorded(editor=editor, scenario_id=scenario.pk, kind="tidy_up",
-                       label="tidy up" if len(checked) != 1 else "")
+    journal = recorded(
+        editor=editor, scenario_id=scenario.pk, kind="tidy_up", label="tidy up" if len(checked) != 1 else ""
+    )
     with journal as watched, transaction.atomic():
         watched.watch("scene", [scenes[pk] for pk in checked])
         for scene_id, (x, y) in checked.items():
@@ -496,8 +575,11 @@ def group_scenes(*, editor: User, scenario: Scenario, scene_ids: Iterable, name:
         raise StoryRuleError("A scene to group could not be read. Reload the page.") from error
     scenes = list(Scene.objects.filter(scenario=scenario, pk__in=wanted))
     if not wanted or len(scenes) != len(wanted):
-        raise StoryRuleError("Select scenes of this story to group." if not wanted
-                             else "A scene to group is no longer in the story. Reload the page.")
+        raise StoryRuleError(
+            "Select scenes of this story to group."
+            if not wanted
+            else "A scene to group is no longer in the story. Reload the page."
+        )
     changing = [scene for scene in scenes if scene.group != name]
     with recorded(editor=editor, scenario_id=scenario.pk, kind="group") as journal, transaction.atomic():
         journal.watch("scene", changing)
@@ -513,15 +595,21 @@ def tidy_up(*, editor: User, scenario: Scenario) -> dict:
 def reorder_choice(*, editor: User, choice: Choice, offset: int) -> None:
     """Move a choice up (-1) or down (+1) among the choices of its scene."""
     ensure_can_edit(editor, choice.scenario)
-    siblings = sorted(Choice.objects.filter(scenario_id=choice.scenario_id, from_scene_id=choice.from_scene_id),
-                      key=lambda sibling: (sibling.order, sibling.created_at))
+    siblings = sorted(
+        Choice.objects.filter(scenario_id=choice.scenario_id, from_scene_id=choice.from_scene_id),
+        key=lambda sibling: (sibling.order, sibling.created_at),
+    )
     index = next(position for position, sibling in enumerate(siblings) if sibling.pk == choice.pk)
     target = index + offset
     if not 0 <= target < len(siblings):
         return
     siblings.insert(target, siblings.pop(index))
-    journal = recorded(editor=editor, scenario_id=choice.scenario_id, kind="reorder",
-                       label=f"reorder the choices of “{choice.from_scene.title}”")
+    journal = recorded(
+        editor=editor,
+        scenario_id=choice.scenario_id,
+        kind="reorder",
+        label=f"reorder the choices of “{choice.from_scene.title}”",
+    )
     with journal as watched, transaction.atomic():
         watched.watch("choice", siblings)
         for order, sibling in enumerate(siblings):

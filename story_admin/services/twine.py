@@ -19,8 +19,17 @@ from ..twine.macros import PassageLink, PassageState
 from ..twine.model import Passage, TwineFormatError, TwineStory, new_ifid
 from ..twine.twee import parse_twee, write_twee
 from .stories import check_choice, check_scene, create_scenario
-from .twine_state import (SUGARCUBE_FORMAT, SUGARCUBE_VERSION, export_dialect, init_passage, is_init_passage,
-                          passage_text, read_story_state, visits_title_of, writer_for)
+from .twine_state import (
+    SUGARCUBE_FORMAT,
+    SUGARCUBE_VERSION,
+    export_dialect,
+    init_passage,
+    is_init_passage,
+    passage_text,
+    read_story_state,
+    visits_title_of,
+    writer_for,
+)
 
 ENDING_TAG = re.compile(r"^ending-(\w+)$")
 AUTO_COLUMN_WIDTH = 260.0
@@ -44,8 +53,10 @@ class ImportReport:
     def summary(self) -> str:
         parts = [f"“{self.scenario.title}”: {self.scene_count} scenes, {self.choice_count} choices."]
         if self.variable_count or self.item_count:
-            parts.append(f"Story state read from its macros: {_counted(self.variable_count, 'variable')}, "
-                         f"{_counted(self.item_count, 'item')}.")
+            parts.append(
+                f"Story state read from its macros: {_counted(self.variable_count, 'variable')}, "
+                f"{_counted(self.item_count, 'item')}."
+            )
         if self.special_passages:
             parts.append(f"Kept aside (not scenes): {', '.join(self.special_passages)}.")
         parts += self.warnings
@@ -56,8 +67,9 @@ def _counted(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def import_twine_story(*, author: User, story: TwineStory, warnings: list[str] | None = None,
-                       language: str = "en") -> ImportReport:
+def import_twine_story(
+    *, author: User, story: TwineStory, warnings: list[str] | None = None, language: str = "en"
+) -> ImportReport:
     """Passages become scenes, links choices, the start the start scene; checked in full before any write."""
     ensure_author(author)
     warnings = list(warnings or [])
@@ -73,24 +85,39 @@ def import_twine_story(*, author: User, story: TwineStory, warnings: list[str] |
     state = read_story_state(story, scene_id_of=lambda title: str(ids[title]))
     if state is not None:
         warnings += state.warnings
-    read = {passage.name: state.passages[passage.name] if state is not None else
-            PassageState(text=passage.text, links=[PassageLink(link.label, link.target)
-                                                   for link in links_in(passage.text)])
-            for passage in passages}
+    read = {
+        passage.name: state.passages[passage.name]
+        if state is not None
+        else PassageState(
+            text=passage.text, links=[PassageLink(link.label, link.target) for link in links_in(passage.text)]
+        )
+        for passage in passages
+    }
     placeholder = Scenario(pk=ObjectId())
-    scenes = [_scene(passage, read[passage.name], order, start, placeholder, ids[passage.name])
-              for order, passage in enumerate(passages)]
+    scenes = [
+        _scene(passage, read[passage.name], order, start, placeholder, ids[passage.name])
+        for order, passage in enumerate(passages)
+    ]
     by_name = {scene.title: scene for scene in scenes}
     choices = []
     for passage in passages:
         for order, link in enumerate(read[passage.name].links):
             if link.target not in by_name:
-                warnings.append(f"Passage “{passage.name}” links to “{link.target}”, which does not exist: "
-                                f"that link was left out.")
+                warnings.append(
+                    f"Passage “{passage.name}” links to “{link.target}”, which does not exist: that link was left out."
+                )
                 continue
-            choice = Choice(pk=ObjectId(), scenario=placeholder, from_scene=by_name[passage.name],
-                            to_scene=by_name[link.target], text=link.label, order=order,
-                            condition=link.condition, effects=link.effects, locked_reason=link.locked_reason)
+            choice = Choice(
+                pk=ObjectId(),
+                scenario=placeholder,
+                from_scene=by_name[passage.name],
+                to_scene=by_name[link.target],
+                text=link.label,
+                order=order,
+                condition=link.condition,
+                effects=link.effects,
+                locked_reason=link.locked_reason,
+            )
             _checked(check_choice, choice, f"the link “{choice.text}” of “{passage.name}”")
             choices.append(choice)
 
@@ -98,12 +125,23 @@ def import_twine_story(*, author: User, story: TwineStory, warnings: list[str] |
     try:
         scenario.ifid = story.ifid or scenario.ifid
         scenario.twine = {
-            "format": story.format, "format_version": story.format_version, "zoom": story.zoom,
-            "tag_colors": story.tag_colors, "script": story.script, "stylesheet": story.stylesheet,
+            "format": story.format,
+            "format_version": story.format_version,
+            "zoom": story.zoom,
+            "tag_colors": story.tag_colors,
+            "script": story.script,
+            "stylesheet": story.stylesheet,
             # An init passage keeps only what was not read as starting values: export writes those back.
-            "special_passages": [{"name": p.name, "tags": p.tags, "position": p.position, "size": p.size,
-                                  "text": state.init_texts.get(p.name, p.text) if state else p.text}
-                                 for p in story.special_passages],
+            "special_passages": [
+                {
+                    "name": p.name,
+                    "tags": p.tags,
+                    "position": p.position,
+                    "size": p.size,
+                    "text": state.init_texts.get(p.name, p.text) if state else p.text,
+                }
+                for p in story.special_passages
+            ],
         }
         scenario.variables = state.variables if state else []
         scenario.items = state.items if state else []
@@ -115,9 +153,15 @@ def import_twine_story(*, author: User, story: TwineStory, warnings: list[str] |
     except Exception:
         discard_import(scenario)
         raise
-    return ImportReport(scenario=scenario, scene_count=len(scenes), choice_count=len(choices),
-                        special_passages=[p.name for p in story.special_passages], warnings=warnings,
-                        variable_count=len(scenario.variables), item_count=len(scenario.items))
+    return ImportReport(
+        scenario=scenario,
+        scene_count=len(scenes),
+        choice_count=len(choices),
+        special_passages=[p.name for p in story.special_passages],
+        warnings=warnings,
+        variable_count=len(scenario.variables),
+        item_count=len(scenario.items),
+    )
 
 
 def _write_in_batches(model, documents: list) -> None:
@@ -125,7 +169,7 @@ def _write_in_batches(model, documents: list) -> None:
     (the embedded server runs one transaction at a time), and other requests are served in between."""
     for start in range(0, len(documents), IMPORT_BATCH):
         with transaction.atomic():
-            model.objects.bulk_create(documents[start:start + IMPORT_BATCH])
+            model.objects.bulk_create(documents[start : start + IMPORT_BATCH])
 
 
 def discard_import(scenario: Scenario) -> None:
@@ -140,18 +184,28 @@ def discard_import(scenario: Scenario) -> None:
     Scenario.objects.filter(pk=scenario.pk).delete()
 
 
-def _scene(passage: Passage, read: PassageState, order: int, start: str, scenario: Scenario,
-           scene_id: ObjectId) -> Scene:
+def _scene(
+    passage: Passage, read: PassageState, order: int, start: str, scenario: Scenario, scene_id: ObjectId
+) -> Scene:
     ending_kinds = [match.group(1) for tag in passage.tags if (match := ENDING_TAG.match(tag))]
     is_ending = not read.links
     # Passages without a position go on a grid, reading order left to right, then down.
     x, y = passage.position or ((order % AUTO_COLUMNS) * AUTO_COLUMN_WIDTH, (order // AUTO_COLUMNS) * AUTO_ROW_HEIGHT)
     scene = Scene(
-        pk=scene_id, scenario=scenario, title=passage.name, text=prose_of(read.text), effects=read.effects,
-        order=order, is_start_scene=passage.name == start,
-        is_end_scene=is_ending, tags=[tag for tag in passage.tags if not ENDING_TAG.match(tag)],
+        pk=scene_id,
+        scenario=scenario,
+        title=passage.name,
+        text=prose_of(read.text),
+        effects=read.effects,
+        order=order,
+        is_start_scene=passage.name == start,
+        is_end_scene=is_ending,
+        tags=[tag for tag in passage.tags if not ENDING_TAG.match(tag)],
         ending_kind=(ending_kinds[0] if ending_kinds and ending_kinds[0] in EndingKind.values else "")
-        if is_ending else "", position_x=x, position_y=y,
+        if is_ending
+        else "",
+        position_x=x,
+        position_y=y,
     )
     _checked(check_scene, scene, f"passage “{passage.name}”")
     return scene
@@ -174,16 +228,24 @@ def story_to_twine(story: Story) -> TwineStory:
     twine = scenario.twine or {}
     format_name, format_version = twine.get("format", ""), twine.get("format_version", "")
     schema = schema_of(scenario)
-    has_state = not schema.is_empty or any(scene.effects for scene in story.scenes) \
+    has_state = (
+        not schema.is_empty
+        or any(scene.effects for scene in story.scenes)
         or any(choice.condition or choice.effects for choice in story.choices)
+    )
     if has_state and not format_name:
         format_name, format_version = SUGARCUBE_FORMAT, SUGARCUBE_VERSION
     writer = writer_for(format_name, visits_title_of(names))
     passages = []
     kept_init = None
     for document in twine.get("special_passages", []):
-        kept = Passage(name=document["name"], text=document.get("text", ""), tags=list(document.get("tags") or []),
-                       position=_pair(document.get("position")), size=_pair(document.get("size")))
+        kept = Passage(
+            name=document["name"],
+            text=document.get("text", ""),
+            tags=list(document.get("tags") or []),
+            position=_pair(document.get("position")),
+            size=_pair(document.get("size")),
+        )
         if kept_init is None and is_init_passage(kept, export_dialect(format_name)):
             kept_init = kept
             continue
@@ -192,23 +254,44 @@ def story_to_twine(story: Story) -> TwineStory:
     if init is not None:
         passages.insert(0, init)
     for scene in story.scenes:
-        links = [PassageLink(_safe(choice.text) or names[choice.to_scene_id], names[choice.to_scene_id],
-                             condition=_exportable(check_condition, choice.condition or {}, schema, {}),
-                             effects=_exportable(check_effects, choice.effects or [], schema, []),
-                             locked_reason=_safe(choice.locked_reason or ""))
-                 for choice in story.choices_from(scene) if choice.to_scene_id in names]
-        text = passage_text(writer, text=scene.text, effects=_exportable(check_effects, scene.effects or [], schema, []),
-                            links=links)
-        tags = list(scene.tags or []) + ([f"ending-{scene.ending_kind}"] if scene.is_end_scene and scene.ending_kind
-                                         else [])
-        passages.append(Passage(name=names[scene.pk], text=text, tags=tags,
-                                position=(scene.position_x, scene.position_y), size=(100.0, 100.0)))
+        links = [
+            PassageLink(
+                _safe(choice.text) or names[choice.to_scene_id],
+                names[choice.to_scene_id],
+                condition=_exportable(check_condition, choice.condition or {}, schema, {}),
+                effects=_exportable(check_effects, choice.effects or [], schema, []),
+                locked_reason=_safe(choice.locked_reason or ""),
+            )
+            for choice in story.choices_from(scene)
+            if choice.to_scene_id in names
+        ]
+        text = passage_text(
+            writer, text=scene.text, effects=_exportable(check_effects, scene.effects or [], schema, []), links=links
+        )
+        tags = list(scene.tags or []) + (
+            [f"ending-{scene.ending_kind}"] if scene.is_end_scene and scene.ending_kind else []
+        )
+        passages.append(
+            Passage(
+                name=names[scene.pk],
+                text=text,
+                tags=tags,
+                position=(scene.position_x, scene.position_y),
+                size=(100.0, 100.0),
+            )
+        )
     start = story.start_scene
     return TwineStory(
-        name=scenario.title, ifid=scenario.ifid or new_ifid(), start=names[start.pk] if start else "",
-        format=format_name, format_version=format_version,
-        zoom=twine.get("zoom", 1.0), tag_colors=twine.get("tag_colors", {}), passages=passages,
-        script=twine.get("script", ""), stylesheet=twine.get("stylesheet", ""),
+        name=scenario.title,
+        ifid=scenario.ifid or new_ifid(),
+        start=names[start.pk] if start else "",
+        format=format_name,
+        format_version=format_version,
+        zoom=twine.get("zoom", 1.0),
+        tag_colors=twine.get("tag_colors", {}),
+        passages=passages,
+        script=twine.get("script", ""),
+        stylesheet=twine.get("stylesheet", ""),
     )
 
 
@@ -287,5 +370,4 @@ def export_story(*, editor: User, scenario: Scenario, format: str) -> ExportedFi
     twine = story_to_twine(load_story(scenario))
     if format == "twee":
         return ExportedFile(f"{scenario.slug}.twee", "text/plain; charset=utf-8", write_twee(twine).encode())
-    return ExportedFile(f"{scenario.slug}.html", "text/html; charset=utf-8",
-                        write_twine_archive([twine]).encode())
+    return ExportedFile(f"{scenario.slug}.html", "text/html; charset=utf-8", write_twine_archive([twine]).encode())

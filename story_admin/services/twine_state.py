@@ -16,8 +16,15 @@ from dataclasses import dataclass, field
 from ..exceptions import StoryRuleError
 from ..state.engine import Kind, StateSchema, Variable, check_condition, check_effects, check_variable
 from ..state.expressions import ITEMS
-from ..twine.macros import (PassageLink, PassageState, passage_tokens, read_passage, write_effects,
-                            write_initial_values, write_link)
+from ..twine.macros import (
+    PassageLink,
+    PassageState,
+    passage_tokens,
+    read_passage,
+    write_effects,
+    write_initial_values,
+    write_link,
+)
 from ..twine.model import SCRIPT_TAG, STARTUP_TAG, STYLESHEET_TAG, Passage, TwineStory
 from ..twine.script import HARLOWE, SUGARCUBE, NotSimple, ScriptWriter
 from ..twine.script import read_condition as _read_condition
@@ -78,8 +85,11 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
         return None
     read_condition, read_statements = _remembered(_read_condition), _remembered(_read_statements)
     details: dict = {"variables": {}, "items": {}}
-    init_passages = [Passage(name=passage.name, text=_without_details(passage, details), tags=passage.tags)
-                     for passage in story.special_passages if is_init_passage(passage, dialect)]
+    init_passages = [
+        Passage(name=passage.name, text=_without_details(passage, details), tags=passage.tags)
+        for passage in story.special_passages
+        if is_init_passage(passage, dialect)
+    ]
     seen = _Seen()
 
     def collecting_condition(source: str) -> dict:
@@ -94,12 +104,21 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
 
     initial = {}
     for passage in init_passages:
-        read_passage(passage.text, dialect=dialect, condition_of=_no_condition,
-                     statements_of=lambda source: _initial_values(source, initial, seen, scene_id_of))
+        read_passage(
+            passage.text,
+            dialect=dialect,
+            condition_of=_no_condition,
+            statements_of=lambda source: _initial_values(source, initial, seen, scene_id_of),
+        )
     tokens = {passage.name: passage_tokens(passage.text, dialect=dialect) for passage in story.story_passages}
     for passage in story.story_passages:
-        read_passage(passage.text, dialect=dialect, condition_of=collecting_condition,
-                     statements_of=collecting_statements, tokens=tokens[passage.name])
+        read_passage(
+            passage.text,
+            dialect=dialect,
+            condition_of=collecting_condition,
+            statements_of=collecting_statements,
+            tokens=tokens[passage.name],
+        )
     state = StoryState()
     schema = _declared(seen, initial, details, state)
 
@@ -122,20 +141,34 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
         return effects
 
     for passage in story.story_passages:
-        read = read_passage(passage.text, dialect=dialect, condition_of=checked_condition,
-                            statements_of=checked_statements, tokens=tokens[passage.name])
+        read = read_passage(
+            passage.text,
+            dialect=dialect,
+            condition_of=checked_condition,
+            statements_of=checked_statements,
+            tokens=tokens[passage.name],
+        )
         state.passages[passage.name] = read
         if read.kept:
-            state.warnings.append(f"Passage “{passage.name}” keeps as text what was not read as story state: "
-                                  + "; ".join(dict.fromkeys(read.kept)) + ".")
+            state.warnings.append(
+                f"Passage “{passage.name}” keeps as text what was not read as story state: "
+                + "; ".join(dict.fromkeys(read.kept))
+                + "."
+            )
     for passage in init_passages:
-        read = read_passage(passage.text, dialect=dialect, condition_of=_no_condition,
-                            statements_of=lambda source: _initial_values(source, {}, _Seen(), scene_id_of,
-                                                                         schema=schema))
+        read = read_passage(
+            passage.text,
+            dialect=dialect,
+            condition_of=_no_condition,
+            statements_of=lambda source: _initial_values(source, {}, _Seen(), scene_id_of, schema=schema),
+        )
         state.init_texts[passage.name] = read.text
         if read.kept:
-            state.warnings.append(f"Passage “{passage.name}” keeps as text what was not read as starting values: "
-                                  + "; ".join(dict.fromkeys(read.kept)) + ".")
+            state.warnings.append(
+                f"Passage “{passage.name}” keeps as text what was not read as starting values: "
+                + "; ".join(dict.fromkeys(read.kept))
+                + "."
+            )
     return state
 
 
@@ -158,6 +191,7 @@ def _remembered(read):
 
 def _without_details(passage: Passage, details: dict) -> str:
     """The init passage's text without its declarations comment, whose details go into `details`."""
+
     def taken(match) -> str:
         try:
             found = json.loads(match.group(1))
@@ -168,6 +202,7 @@ def _without_details(passage: Passage, details: dict) -> str:
             logger.warning("Passage %s: a story-studio comment is not JSON and stays as text", passage.name)
             return match.group(0)
         return "\x00"
+
     text = DECLARATIONS.sub(taken, passage.text)
     return "\n".join(line for line in text.split("\n") if line != "\x00")
 
@@ -291,16 +326,29 @@ def _declared(seen: _Seen, initial: dict, details: dict, state: StoryState) -> S
             state.warnings.append(f"The variable ${name} was not declared: {error.message}")
             continue
         variables[name] = variable
-    items = [name for name in seen.items if name.strip() and '"' not in name and "/" not in name
-             and len(name) <= 80 and name not in variables]
-    state.variables = [{"name": v.name, "kind": str(v.kind), "initial": v.initial, "minimum": v.minimum,
-                        "maximum": v.maximum, "visible": v.visible, "description": v.description}
-                       for v in variables.values()]
+    items = [
+        name
+        for name in seen.items
+        if name.strip() and '"' not in name and "/" not in name and len(name) <= 80 and name not in variables
+    ]
+    state.variables = [
+        {
+            "name": v.name,
+            "kind": str(v.kind),
+            "initial": v.initial,
+            "minimum": v.minimum,
+            "maximum": v.maximum,
+            "visible": v.visible,
+            "description": v.description,
+        }
+        for v in variables.values()
+    ]
     state.items = [{"name": name, "description": str(details["items"].get(name) or "")} for name in items]
     return StateSchema(variables=variables, items=frozenset(items))
 
 
 # Writing back ----------------------------------------------------------------
+
 
 def export_dialect(format_name: str) -> str:
     return HARLOWE if format_name.lower().startswith("harlowe") else SUGARCUBE
@@ -318,16 +366,20 @@ def passage_text(writer: ScriptWriter, *, text: str, effects: list, links: list[
     return body + ("\n\n" + "\n".join(lines) if lines else "")
 
 
-def init_passage(writer: ScriptWriter, *, kept: Passage | None, variables: list[dict],
-                 items: list[dict]) -> Passage | None:
+def init_passage(
+    writer: ScriptWriter, *, kept: Passage | None, variables: list[dict], items: list[dict]
+) -> Passage | None:
     """StoryInit (SugarCube) or the startup passage (Harlowe): the declared starting values, then what the
     imported one held that was not read as state, untouched."""
     lines = write_initial_values(writer, variables, bool(items))
-    variable_details = {variable["name"]: {key: variable[key] for key in VARIABLE_DETAILS
-                                           if not _is_default(key, variable.get(key))}
-                        for variable in variables}
-    found = {"variables": {name: extra for name, extra in variable_details.items() if extra},
-             "items": {item["name"]: item["description"] for item in items if item.get("description")}}
+    variable_details = {
+        variable["name"]: {key: variable[key] for key in VARIABLE_DETAILS if not _is_default(key, variable.get(key))}
+        for variable in variables
+    }
+    found = {
+        "variables": {name: extra for name, extra in variable_details.items() if extra},
+        "items": {item["name"]: item["description"] for item in items if item.get("description")},
+    }
     if found["variables"] or found["items"]:
         lines.insert(0, f"<!-- story-studio {json.dumps(found, ensure_ascii=False)} -->")
     if kept is None and not lines:
@@ -348,4 +400,3 @@ def visits_title_of(names: dict) -> callable:
     """For `visited("…")`: the passage name of a scene id (the id itself if the scene is gone)."""
     by_id = {str(scene_id): name for scene_id, name in names.items()}
     return lambda scene_id: by_id.get(scene_id, scene_id)
-

@@ -13,8 +13,20 @@ from . import history
 from .stories import delete_choice, delete_scene
 
 UNDO_SECONDS = 10 * 60
-SCENE_FIELDS = ("title", "text", "order", "is_start_scene", "is_end_scene", "ending_kind", "tags", "position_x",
-                "position_y", "image_id", "sound_id", "music_id")
+SCENE_FIELDS = (
+    "title",
+    "text",
+    "order",
+    "is_start_scene",
+    "is_end_scene",
+    "ending_kind",
+    "tags",
+    "position_x",
+    "position_y",
+    "image_id",
+    "sound_id",
+    "music_id",
+)
 CHOICE_FIELDS = ("from_scene_id", "to_scene_id", "text", "condition", "order")
 
 
@@ -28,16 +40,28 @@ def _plain(document, fields) -> dict:
 
 def delete_scene_with_undo(*, editor: User, scene: Scene) -> dict:
     choices = list(Choice.objects.filter(scenario_id=scene.scenario_id, from_scene=scene)) + list(
-        Choice.objects.filter(scenario_id=scene.scenario_id, to_scene=scene).exclude(from_scene=scene))
-    snapshot = {"kind": "scene", "label": scene.title, "story": str(scene.scenario_id), "at": time.time(),
-                "scene": _plain(scene, SCENE_FIELDS), "choices": [_plain(c, CHOICE_FIELDS) for c in choices]}
+        Choice.objects.filter(scenario_id=scene.scenario_id, to_scene=scene).exclude(from_scene=scene)
+    )
+    snapshot = {
+        "kind": "scene",
+        "label": scene.title,
+        "story": str(scene.scenario_id),
+        "at": time.time(),
+        "scene": _plain(scene, SCENE_FIELDS),
+        "choices": [_plain(c, CHOICE_FIELDS) for c in choices],
+    }
     delete_scene(editor=editor, scene=scene)
     return snapshot
 
 
 def delete_choice_with_undo(*, editor: User, choice: Choice) -> dict:
-    snapshot = {"kind": "choice", "label": choice.text, "story": str(choice.scenario_id), "at": time.time(),
-                "choices": [_plain(choice, CHOICE_FIELDS)]}
+    snapshot = {
+        "kind": "choice",
+        "label": choice.text,
+        "story": str(choice.scenario_id),
+        "at": time.time(),
+        "choices": [_plain(choice, CHOICE_FIELDS)],
+    }
     delete_choice(editor=editor, choice=choice)
     return snapshot
 
@@ -56,18 +80,34 @@ def restore(*, editor: User, scenario: Scenario, snapshot: dict) -> str:
     scene = None
     if snapshot["kind"] == "scene":
         values = snapshot["scene"]
-        scene = Scene(pk=ObjectId(values["id"]), scenario=scenario, created_at=parse_datetime(values["created_at"]),
-                      **{name: ObjectId(values[name]) if name.endswith("_id") and values[name] else values[name]
-                         for name in SCENE_FIELDS})
+        scene = Scene(
+            pk=ObjectId(values["id"]),
+            scenario=scenario,
+            created_at=parse_datetime(values["created_at"]),
+            **{
+                name: ObjectId(values[name]) if name.endswith("_id") and values[name] else values[name]
+                for name in SCENE_FIELDS
+            },
+        )
         if scene.is_start_scene and Scene.objects.filter(scenario=scenario, is_start_scene=True).exists():
             scene.is_start_scene = False
         existing.add(scene.pk)
-    choices = [Choice(pk=ObjectId(values["id"]), scenario=scenario, created_at=parse_datetime(values["created_at"]),
-                      from_scene_id=ObjectId(values["from_scene_id"]),
-                      to_scene_id=ObjectId(values["to_scene_id"]) if values["to_scene_id"] else None,
-                      text=values["text"], condition=values["condition"], order=values["order"])
-               for values in snapshot["choices"]]
-    choices = [c for c in choices if c.from_scene_id in existing and (c.to_scene_id is None or c.to_scene_id in existing)]
+    choices = [
+        Choice(
+            pk=ObjectId(values["id"]),
+            scenario=scenario,
+            created_at=parse_datetime(values["created_at"]),
+            from_scene_id=ObjectId(values["from_scene_id"]),
+            to_scene_id=ObjectId(values["to_scene_id"]) if values["to_scene_id"] else None,
+            text=values["text"],
+            condition=values["condition"],
+            order=values["order"],
+        )
+        for values in snapshot["choices"]
+    ]
+    choices = [
+        c for c in choices if c.from_scene_id in existing and (c.to_scene_id is None or c.to_scene_id in existing)
+    ]
     with transaction.atomic():
         if scene is not None:
             scene.save(force_insert=True)

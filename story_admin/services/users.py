@@ -19,15 +19,24 @@ class EmailTaken(StoryRuleError):
     """Sign-up with an email some account already uses; only a superuser is told (see register_user)."""
 
 
-def register_user(*, creator: User | None, email: str, password: str, role: str = Role.PLAYER,
-                  first_name: str = "", last_name: str = "") -> User:
+def register_user(
+    *,
+    creator: User | None,
+    email: str,
+    password: str,
+    role: str = Role.PLAYER,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
     """Open sign-up creates players; an author account needs a superuser (or OPEN_AUTHOR_SIGNUP).
 
     An email already registered raises EmailTaken only after every other check and the password's
     hashing, so a caller that answers it like a success takes as long as a real sign-up.
     """
     if role not in Role.values:
-        raise StoryRuleError(f"The role must be one of: {', '.join(Role.values)}.", field_errors={"role": ["Unknown role."]})
+        raise StoryRuleError(
+            f"The role must be one of: {', '.join(Role.values)}.", field_errors={"role": ["Unknown role."]}
+        )
     if role == Role.AUTHOR and not settings.OPEN_AUTHOR_SIGNUP and not _is_superuser(creator):
         raise PermissionDenied("Only an administrator can create author accounts; sign up as a player instead.")
     email = _valid_email(email)
@@ -42,7 +51,9 @@ def register_user(*, creator: User | None, email: str, password: str, role: str 
     try:
         user.save()
     except IntegrityError:  # a parallel sign-up with the same email saved first
-        raise EmailTaken("An account already uses this email.", field_errors={"email": ["Already registered."]}) from None
+        raise EmailTaken(
+            "An account already uses this email.", field_errors={"email": ["Already registered."]}
+        ) from None
     return user
 
 
@@ -79,16 +90,18 @@ def delete_user(*, editor: User, user: User) -> None:
 def delete_own_account(*, user: User, password: str) -> None:
     """A player deletes their account and their data (progress, preview links), confirming with their password."""
     if not user.is_authenticated or not user.check_password(password or ""):
-        raise StoryRuleError("That is not your password: nothing was deleted.",
-                             field_errors={"password": ["That is not your password."]})
+        raise StoryRuleError(
+            "That is not your password: nothing was deleted.", field_errors={"password": ["That is not your password."]}
+        )
     delete_user(editor=user, user=user)
 
 
 def sign_in(*, request, email: str, password: str) -> User:
     """The active account with this email and password, or a refusal that does not say which was wrong."""
     attempt = login_throttle.Attempt()
-    user = authenticate(request, username=UserManager.normalize_email(email or ""), password=password or "",
-                        attempt=attempt)
+    user = authenticate(
+        request, username=UserManager.normalize_email(email or ""), password=password or "", attempt=attempt
+    )
     if user is None:
         raise StoryRuleError(attempt.refusal or "Wrong email or password.")
     return user
@@ -99,7 +112,9 @@ def _valid_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise StoryRuleError("Enter a valid email address.", field_errors={"email": ["Enter a valid email address."]}) from None
+        raise StoryRuleError(
+            "Enter a valid email address.", field_errors={"email": ["Enter a valid email address."]}
+        ) from None
     return email
 
 

@@ -98,7 +98,7 @@ def parse_dice(notation: str) -> Dice:
         if term.data == "constant":
             constant += sign * numbers[0]
         else:
-            count, sides = (numbers if len(numbers) == 2 else [1, *numbers])
+            count, sides = numbers if len(numbers) == 2 else [1, *numbers]
             if not 1 <= count <= MAX_DICE or not 2 <= sides <= MAX_SIDES:
                 raise StoryRuleError(f"“{notation}”: roll 1 to {MAX_DICE} dice of 2 to {MAX_SIDES} sides at a time.")
             terms.append(DiceTerm(count=count, sides=sides, sign=sign))

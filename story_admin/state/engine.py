@@ -81,8 +81,11 @@ class PlayerState:
     @classmethod
     def from_document(cls, document: dict | None) -> "PlayerState":
         document = document or {}
-        return cls(variables=dict(document.get("variables") or {}), items=list(document.get("items") or []),
-                   visits={str(key): int(value) for key, value in (document.get("visits") or {}).items()})
+        return cls(
+            variables=dict(document.get("variables") or {}),
+            items=list(document.get("items") or []),
+            visits={str(key): int(value) for key, value in (document.get("visits") or {}).items()},
+        )
 
     def copy(self) -> "PlayerState":
         return PlayerState.from_document(self.document())
@@ -95,14 +98,19 @@ class PlayerState:
 
 # Checking ----------------------------------------------------------------
 
+
 def check_variable(variable: Variable) -> None:
     """A declaration that can be stored: a usable name, an initial value of its kind, sane bounds."""
     name = variable.name
     if not name or not name.isidentifier() or name in KEYWORDS or name == VISITS:
-        raise on_field("name", f"“{name}” cannot name a variable: use letters, digits and _, starting with a "
-                               "letter, and no word of the language (and, or, not, has, items…).")
+        raise on_field(
+            "name",
+            f"“{name}” cannot name a variable: use letters, digits and _, starting with a "
+            "letter, and no word of the language (and, or, not, has, items…).",
+        )
     if not isinstance(variable.initial, PYTHON_TYPES[variable.kind]) or (
-            variable.kind is Kind.NUMBER and isinstance(variable.initial, bool)):
+        variable.kind is Kind.NUMBER and isinstance(variable.initial, bool)
+    ):
         raise on_field("initial", f"The initial value of “{name}” must be a {variable.kind}.")
     if variable.kind is Kind.NUMBER:
         low, high = variable.minimum, variable.maximum
@@ -207,6 +215,7 @@ def _expect(node, kind: Kind, operator: str, schema: StateSchema) -> None:
 
 # Evaluating --------------------------------------------------------------
 
+
 def holds(condition, state: PlayerState) -> bool:
     """Whether a checked condition holds in `state` (`{}` always does)."""
     if condition in ({}, None):
@@ -222,8 +231,9 @@ def value_of(expression, state: PlayerState):
     return jsonLogic(expression, state.data())
 
 
-def apply_effects(effects, schema: StateSchema, state: PlayerState, rng: random.Random, *,
-                  fixed_roll: int | None = None) -> PlayerState:
+def apply_effects(
+    effects, schema: StateSchema, state: PlayerState, rng: random.Random, *, fixed_roll: int | None = None
+) -> PlayerState:
     """The state after checked effects, in order; numbers kept within their bounds; dice rolled from `rng`
     (or, for the play-test's "next roll", the first roll gives `fixed_roll`, kept within what the dice can give)."""
     state = state.copy()
@@ -247,8 +257,9 @@ def apply_effects(effects, schema: StateSchema, state: PlayerState, rng: random.
             try:
                 value = value_of(expression, state)
             except ZeroDivisionError:
-                logger.warning("An effect on “%s” divided by zero and was skipped: %s with %s",
-                               name, expression, state.data())
+                logger.warning(
+                    "An effect on “%s” divided by zero and was skipped: %s with %s", name, expression, state.data()
+                )
                 continue
             state.variables[name] = schema.variables[name].clamped(value)
     return state

@@ -70,11 +70,31 @@ _SEP: ";" | /\n/
 _PARSER = Lark(GRAMMAR, start=["start_condition", "start_effects"], parser="lalr")
 
 TOKEN_NAMES = {
-    "NAME": "a name", "NUMBER": "a number", "ESCAPED_STRING": "a quoted text", "COMPARISON": "a comparison",
-    "ADDITIVE": "+ or -", "MULTIPLICATIVE": "*, / or %", "LPAR": "(", "RPAR": ")", "DICE": "dice like 2d6",
-    "EQUAL": "=", "_SEP": "; or a new line", "$END": "the end", "OR": "or", "AND": "and", "NOT": "not",
-    "MINUS": "-", "TRUE": "true", "FALSE": "false", "HAS": "has(…)", "VISITED": "visited(…)",
-    "VISITS": "visits(…)", "TOGGLE": "toggle", "GAIN": "gain", "LOSE": "lose", "__ANON_0": "+=",
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "ESCAPED_STRING": "a quoted text",
+    "COMPARISON": "a comparison",
+    "ADDITIVE": "+ or -",
+    "MULTIPLICATIVE": "*, / or %",
+    "LPAR": "(",
+    "RPAR": ")",
+    "DICE": "dice like 2d6",
+    "EQUAL": "=",
+    "_SEP": "; or a new line",
+    "$END": "the end",
+    "OR": "or",
+    "AND": "and",
+    "NOT": "not",
+    "MINUS": "-",
+    "TRUE": "true",
+    "FALSE": "false",
+    "HAS": "has(…)",
+    "VISITED": "visited(…)",
+    "VISITS": "visits(…)",
+    "TOGGLE": "toggle",
+    "GAIN": "gain",
+    "LOSE": "lose",
+    "__ANON_0": "+=",
     "__ANON_1": "-=",
 }
 
@@ -206,7 +226,6 @@ class _ToJsonLogic(Literals, Transformer):
             return {operator: flatten(operator, [left, right])}
         return {operator: [left, right]}
 
-
     def item(self, children):
         token = children[0]
         return _unquoted(token) if token.type == "ESCAPED_STRING" else str(token)
@@ -269,8 +288,10 @@ def _unquoted(token: Token) -> str:
 def _variable_name(token: Token) -> str:
     name = str(token)
     if name in KEYWORDS:
-        raise ExpressionError(f"“{name}” is a word of the language, not a variable: choose another name.",
-                              column=getattr(token, "column", None))
+        raise ExpressionError(
+            f"“{name}” is a word of the language, not a variable: choose another name.",
+            column=getattr(token, "column", None),
+        )
     return name
 
 
@@ -316,8 +337,13 @@ class _Printer:
             return self._variable(operands), PRECEDENCE["atom"]
         if operator == "in" and _is_has(operands):
             return f"has({json.dumps(operands[0], ensure_ascii=False)})", PRECEDENCE["atom"]
-        if operator == ">" and isinstance(operands, list) and len(operands) == 2 and operands[1] == 0 \
-                and _visits_ref(operands[0]):
+        if (
+            operator == ">"
+            and isinstance(operands, list)
+            and len(operands) == 2
+            and operands[1] == 0
+            and _visits_ref(operands[0])
+        ):
             return f"visited({self._scene(operands[0])})", PRECEDENCE["atom"]
         if operator == "!":
             operand = operands[0] if isinstance(operands, list) and len(operands) == 1 else operands
@@ -372,8 +398,13 @@ class _Printer:
             return f"toggle {name}"
         if isinstance(value, dict) and len(value) == 1:
             ((symbol, parts),) = value.items()
-            if symbol in "+-" and isinstance(parts, list) and len(parts) == 2 and parts[0] == reads_itself \
-                    and not (symbol == "+" and isinstance(parts[1], dict) and list(parts[1]) == ["+"]):
+            if (
+                symbol in "+-"
+                and isinstance(parts, list)
+                and len(parts) == 2
+                and parts[0] == reads_itself
+                and not (symbol == "+" and isinstance(parts[1], dict) and list(parts[1]) == ["+"])
+            ):
                 return f"{name} {symbol}= {self.expression(parts[1])[0]}"
         return f"{name} = {self.expression(value)[0]}"
 
@@ -385,13 +416,22 @@ def _number(value) -> str:
 
 
 def _is_has(operands) -> bool:
-    return isinstance(operands, list) and len(operands) == 2 and isinstance(operands[0], str) \
+    return (
+        isinstance(operands, list)
+        and len(operands) == 2
+        and isinstance(operands[0], str)
         and operands[1] == {"var": ITEMS}
+    )
 
 
 def _visits_ref(node) -> bool:
     if not isinstance(node, dict) or list(node) != ["var"]:
         return False
     operands = node["var"]
-    return isinstance(operands, list) and len(operands) == 2 and operands[1] == 0 \
-        and isinstance(operands[0], str) and operands[0].startswith(f"{VISITS}.")
+    return (
+        isinstance(operands, list)
+        and len(operands) == 2
+        and operands[1] == 0
+        and isinstance(operands[0], str)
+        and operands[0].startswith(f"{VISITS}.")
+    )

@@ -50,23 +50,27 @@ def availability(choice, schema: StateSchema, state: PlayerState) -> Availabilit
         check_condition(condition, schema)
     except StoryRuleError as error:
         # Old data (conditions the old backend stored) or a stale one: never a crash; the proofing reports it.
-        logger.info("Choice %s has a condition the engine cannot evaluate (%s): it stays available",
-                    choice.pk, error.message)
+        logger.info(
+            "Choice %s has a condition the engine cannot evaluate (%s): it stays available", choice.pk, error.message
+        )
         return Availability(choice, True)
     if holds(condition, state):
         return Availability(choice, True)
     return Availability(choice, False, (choice.locked_reason or "").strip())
 
 
-def arrive(scene, schema: StateSchema, state: PlayerState, rng: random.Random, *,
-           fixed_roll: int | None = None) -> PlayerState:
+def arrive(
+    scene, schema: StateSchema, state: PlayerState, rng: random.Random, *, fixed_roll: int | None = None
+) -> PlayerState:
     """The state once a player is in `scene`: one more visit, then the scene's effects."""
-    return _applied(scene.effects, schema, state.visited(scene.pk), rng, where=f"scene {scene.pk}",
-                    fixed_roll=fixed_roll)
+    return _applied(
+        scene.effects, schema, state.visited(scene.pk), rng, where=f"scene {scene.pk}", fixed_roll=fixed_roll
+    )
 
 
-def take(choice, to_scene, schema: StateSchema, state: PlayerState, rng: random.Random, *,
-         fixed_roll: int | None = None) -> PlayerState:
+def take(
+    choice, to_scene, schema: StateSchema, state: PlayerState, rng: random.Random, *, fixed_roll: int | None = None
+) -> PlayerState:
     """The state after taking an available `choice` into `to_scene` (a fixed roll goes to the first roll met)."""
     state = _applied(choice.effects, schema, state, rng, where=f"choice {choice.pk}", fixed_roll=fixed_roll)
     if _rolls(choice.effects):
@@ -78,8 +82,9 @@ def _rolls(effects) -> bool:
     return any(isinstance(effect, dict) and "roll" in effect for effect in effects or [])
 
 
-def _applied(effects, schema: StateSchema, state: PlayerState, rng: random.Random, *, where: str,
-             fixed_roll: int | None = None) -> PlayerState:
+def _applied(
+    effects, schema: StateSchema, state: PlayerState, rng: random.Random, *, where: str, fixed_roll: int | None = None
+) -> PlayerState:
     if not effects:
         return state
     try:
@@ -100,8 +105,16 @@ class Replay:
     broken: str = ""
 
 
-def replay(story, schema: StateSchema, *, seed: int, choice_ids: list, overrides: dict | None = None,
-           rolls: dict | None = None, start=None) -> Replay:
+def replay(
+    story,
+    schema: StateSchema,
+    *,
+    seed: int,
+    choice_ids: list,
+    overrides: dict | None = None,
+    rolls: dict | None = None,
+    start=None,
+) -> Replay:
     """Play `choice_ids` from the start (or from `start`), as the progress service would, with the author's
     "what if" values (`overrides[step] = {name: value}`, applied after that step) and fixed rolls
     (`rolls[step] = total`)."""
@@ -116,8 +129,9 @@ def replay(story, schema: StateSchema, *, seed: int, choice_ids: list, overrides
             return Replay(scene, state, taken, broken="The story changed: this path stops here.")
         verdict = availability(choice, schema, state)
         if not verdict.available:
-            return Replay(scene, state, taken, broken=f"“{choice.text}” is not available here now: "
-                                                      f"{verdict.reason or NOT_NOW}")
+            return Replay(
+                scene, state, taken, broken=f"“{choice.text}” is not available here now: {verdict.reason or NOT_NOW}"
+            )
         scene = story.scenes_by_id[choice.to_scene_id]
         state = take(choice, scene, schema, state, dice_for(seed, step), fixed_roll=rolls.get(step))
         state = _overridden(state, overrides.get(step), schema)

@@ -15,16 +15,26 @@ VARIABLE_FIELDS = ("name", "kind", "initial", "minimum", "maximum", "visible", "
 
 def variable_from_document(document: dict) -> Variable:
     return Variable(
-        name=document["name"], kind=Kind(document["kind"]), initial=document["initial"],
-        minimum=document.get("minimum"), maximum=document.get("maximum"),
-        visible=document.get("visible", True), description=document.get("description", ""),
+        name=document["name"],
+        kind=Kind(document["kind"]),
+        initial=document["initial"],
+        minimum=document.get("minimum"),
+        maximum=document.get("maximum"),
+        visible=document.get("visible", True),
+        description=document.get("description", ""),
     )
 
 
 def variable_document(variable: Variable) -> dict:
-    return {"name": variable.name, "kind": str(variable.kind), "initial": variable.initial,
-            "minimum": variable.minimum, "maximum": variable.maximum, "visible": variable.visible,
-            "description": variable.description}
+    return {
+        "name": variable.name,
+        "kind": str(variable.kind),
+        "initial": variable.initial,
+        "minimum": variable.minimum,
+        "maximum": variable.maximum,
+        "visible": variable.visible,
+        "description": variable.description,
+    }
 
 
 def schema_of(scenario: Scenario) -> StateSchema:
@@ -41,7 +51,7 @@ class Use:
 
     scene: object
     choice: object | None
-    where: str          # "condition" or "effects"
+    where: str  # "condition" or "effects"
 
     @property
     def label(self) -> str:
@@ -136,8 +146,13 @@ def with_scene_ids(document, mapping: dict[str, str]):
     if isinstance(document, list):
         return [with_scene_ids(part, mapping) for part in document]
     if isinstance(document, dict):
-        if list(document) == ["var"] and isinstance(document["var"], list) and document["var"] \
-                and isinstance(document["var"][0], str) and document["var"][0].startswith("visits."):
+        if (
+            list(document) == ["var"]
+            and isinstance(document["var"], list)
+            and document["var"]
+            and isinstance(document["var"][0], str)
+            and document["var"][0].startswith("visits.")
+        ):
             old = document["var"][0].removeprefix("visits.")
             return {"var": [f"visits.{mapping.get(old, old)}", *document["var"][1:]]}
         return {key: with_scene_ids(value, mapping) for key, value in document.items()}
@@ -153,8 +168,9 @@ def check_declarations(variables, items) -> StateSchema:
         try:
             variable = variable_from_document(document)
         except (KeyError, TypeError, ValueError):
-            raise StoryRuleError(f"The variable {str(document)[:80]} is not a declaration Story Studio reads "
-                                 "(name, kind, initial).") from None
+            raise StoryRuleError(
+                f"The variable {str(document)[:80]} is not a declaration Story Studio reads (name, kind, initial)."
+            ) from None
         check_variable(variable)
         names.add(variable.name)
     for item in items:
@@ -163,5 +179,7 @@ def check_declarations(variables, items) -> StateSchema:
         names.add(item["name"])
     if len(names) != len(variables) + len(items):
         raise StoryRuleError("Two variables or items of the story share a name.")
-    return StateSchema(variables={document["name"]: variable_from_document(document) for document in variables},
-                       items=frozenset(item["name"] for item in items))
+    return StateSchema(
+        variables={document["name"]: variable_from_document(document) for document in variables},
+        items=frozenset(item["name"] for item in items),
+    )

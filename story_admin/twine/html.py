@@ -24,9 +24,12 @@ class _TwineHTMLReader(HTMLParser):
         attributes = {name: value or "" for name, value in attrs}
         if tag == "tw-storydata":
             self._story = TwineStory(
-                name=attributes.get("name", ""), ifid=attributes.get("ifid", "").upper(),
-                format=attributes.get("format", ""), format_version=attributes.get("format-version", ""),
-                zoom=_float(attributes.get("zoom"), 1.0))
+                name=attributes.get("name", ""),
+                ifid=attributes.get("ifid", "").upper(),
+                format=attributes.get("format", ""),
+                format_version=attributes.get("format-version", ""),
+                zoom=_float(attributes.get("zoom"), 1.0),
+            )
             self._pids, self._startnode = {}, attributes.get("startnode", "")
         elif self._story is None:
             return
@@ -34,9 +37,12 @@ class _TwineHTMLReader(HTMLParser):
             name = attributes.get("name", "")
             if not name:
                 raise TwineFormatError(f"Passage {attributes.get('pid', '?')} of “{self._story.name}” has no name.")
-            self._passage = Passage(name=name, tags=attributes.get("tags", "").split(),
-                                    position=_pair(attributes.get("position"), name),
-                                    size=_pair(attributes.get("size"), name))
+            self._passage = Passage(
+                name=name,
+                tags=attributes.get("tags", "").split(),
+                position=_pair(attributes.get("position"), name),
+                size=_pair(attributes.get("size"), name),
+            )
             self._pids[attributes.get("pid", "")] = name
             self._start_capture("passage")
         elif tag == "tw-tag" and attributes.get("name"):
@@ -94,21 +100,32 @@ def write_twine_archive(stories: list[TwineStory]) -> str:
 def write_story_element(story: TwineStory) -> str:
     pids = {passage.name: str(number) for number, passage in enumerate(story.html_passages, start=1)}
     attributes = {
-        "name": story.name, "startnode": pids.get(story.start, ""), "creator": CREATOR,
-        "creator-version": CREATOR_VERSION, "format": story.format or DEFAULT_FORMAT,
-        "format-version": story.format_version or DEFAULT_FORMAT_VERSION, "ifid": story.ifid, "options": "",
-        "tags": "", "zoom": f"{story.zoom:g}",
+        "name": story.name,
+        "startnode": pids.get(story.start, ""),
+        "creator": CREATOR,
+        "creator-version": CREATOR_VERSION,
+        "format": story.format or DEFAULT_FORMAT,
+        "format-version": story.format_version or DEFAULT_FORMAT_VERSION,
+        "ifid": story.ifid,
+        "options": "",
+        "tags": "",
+        "zoom": f"{story.zoom:g}",
     }
-    parts = [f"<tw-storydata {_attributes(attributes)} hidden>",
-             f'<style role="stylesheet" id="twine-user-stylesheet" type="text/twine-css">{story.stylesheet}</style>',
-             f'<script role="script" id="twine-user-script" type="text/twine-javascript">{story.script}</script>']
-    parts += [f"<tw-tag {_attributes({'name': tag, 'color': color})}></tw-tag>"
-              for tag, color in story.tag_colors.items()]
+    parts = [
+        f"<tw-storydata {_attributes(attributes)} hidden>",
+        f'<style role="stylesheet" id="twine-user-stylesheet" type="text/twine-css">{story.stylesheet}</style>',
+        f'<script role="script" id="twine-user-script" type="text/twine-javascript">{story.script}</script>',
+    ]
+    parts += [
+        f"<tw-tag {_attributes({'name': tag, 'color': color})}></tw-tag>" for tag, color in story.tag_colors.items()
+    ]
     for passage in story.html_passages:
         position = passage.position or (0.0, 0.0)
         size = passage.size or PASSAGE_SIZE
-        parts.append(f"<tw-passagedata {_attributes({'pid': pids[passage.name], 'name': passage.name, 'tags': ' '.join(passage.tags), 'position': f'{position[0]:g},{position[1]:g}', 'size': f'{size[0]:g},{size[1]:g}'})}>"
-                     f"{escape(passage.text, quote=True)}</tw-passagedata>")
+        parts.append(
+            f"<tw-passagedata {_attributes({'pid': pids[passage.name], 'name': passage.name, 'tags': ' '.join(passage.tags), 'position': f'{position[0]:g},{position[1]:g}', 'size': f'{size[0]:g},{size[1]:g}'})}>"
+            f"{escape(passage.text, quote=True)}</tw-passagedata>"
+        )
     parts.append("</tw-storydata>")
     return "".join(parts)
 

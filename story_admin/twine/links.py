@@ -47,14 +47,14 @@ def _spans(text: str) -> Iterator[tuple[int, int]]:
 
 
 def links_in(text: str) -> list[Link]:
-    return [parse_link(text[start + 2:end - 2]) for start, end in _spans(text)]
+    return [parse_link(text[start + 2 : end - 2]) for start, end in _spans(text)]
 
 
 def without_links(text: str) -> str:
     """`text` with each link replaced by its label."""
     out, index = [], 0
     for start, end in _spans(text):
-        out += [text[index:start], parse_link(text[start + 2:end - 2]).label]
+        out += [text[index:start], parse_link(text[start + 2 : end - 2]).label]
         index = end
     out.append(text[index:])
     return "".join(out)

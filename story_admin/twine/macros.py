@@ -44,7 +44,7 @@ class PassageLink:
 
 @dataclass
 class PassageState:
-    text: str                                   # with the state taken out; links and kept markup stay
+    text: str  # with the state taken out; links and kept markup stay
     effects: list = field(default_factory=list)
     links: list[PassageLink] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
@@ -52,14 +52,14 @@ class PassageState:
 
 @dataclass
 class _Token:
-    kind: str                   # text, link, macro, block
+    kind: str  # text, link, macro, block
     raw: str
     name: str = ""
     args: str = ""
     closing: bool = False
     link: Link | None = None
-    hook: list | None = None    # Harlowe: the tokens of the hook attached to the macro
-    sections: list = field(default_factory=list)   # blocks: [(args or None for else, tokens)]
+    hook: list | None = None  # Harlowe: the tokens of the hook attached to the macro
+    sections: list = field(default_factory=list)  # blocks: [(args or None for else, tokens)]
 
 
 def _name(name: str) -> str:
@@ -68,6 +68,7 @@ def _name(name: str) -> str:
 
 
 # Scanning ------------------------------------------------------------------
+
 
 def _link_end(text: str, start: int, line_end: int) -> int:
     close = text.find("]]", start + 3, line_end)
@@ -122,13 +123,18 @@ def _sugarcube_tokens(text: str) -> list[_Token]:
                 line_end = _line_end(text, start)
             end = _link_end(text, start, line_end)
             if end != -1:
-                token = _Token("link", text[start:end], link=parse_link(text[start + 2:end - 2]))
+                token = _Token("link", text[start:end], link=parse_link(text[start + 2 : end - 2]))
         else:
             match = SUGARCUBE_MACRO.match(text, start)
             end = _quoted_end(text, match.end(), ">>") if match else -1
             if end != -1:
-                token = _Token("macro", text[start:end], name=match.group(2).lower(),
-                               args=text[match.end():end - 2].strip(), closing=bool(match.group(1)))
+                token = _Token(
+                    "macro",
+                    text[start:end],
+                    name=match.group(2).lower(),
+                    args=text[match.end() : end - 2].strip(),
+                    closing=bool(match.group(1)),
+                )
         if token is None:
             index = start + 2
             continue
@@ -150,12 +156,15 @@ def _sugarcube_blocks(tokens: list[_Token]) -> list[_Token]:
         return frames[-1][0].sections[-1][1] if frames else out
 
     for token in tokens:
-        if token.kind == "macro" and not token.closing and token.name in ("if", "link") \
-                and len(frames) < MAX_NESTING:
-            frames.append((_Token("block", "", name=token.name, args=token.args, sections=[(token.args, [])]),
-                           [token]))
-        elif frames and token.kind == "macro" and not token.closing and frames[-1][0].name == "if" \
-                and token.name in ("elseif", "else"):
+        if token.kind == "macro" and not token.closing and token.name in ("if", "link") and len(frames) < MAX_NESTING:
+            frames.append((_Token("block", "", name=token.name, args=token.args, sections=[(token.args, [])]), [token]))
+        elif (
+            frames
+            and token.kind == "macro"
+            and not token.closing
+            and frames[-1][0].name == "if"
+            and token.name in ("elseif", "else")
+        ):
             frames[-1][0].sections.append((token.args if token.name == "elseif" else None, []))
             frames[-1][1].append(token)
         elif frames and token.kind == "macro" and token.closing and token.name == frames[-1][0].name:
@@ -197,17 +206,20 @@ def _harlowe_tokens(text: str, depth: int = 0) -> list[_Token]:
                 line_end = _line_end(text, start)
             end = _link_end(text, start, line_end)
             if end != -1:
-                token = _Token("link", text[start:end], link=parse_link(text[start + 2:end - 2]))
+                token = _Token("link", text[start:end], link=parse_link(text[start + 2 : end - 2]))
         else:
             end = parens.get(start, -1)
             if end != -1:
-                token = _Token("macro", "", name=_name(macro.group(1)), args=text[macro.end():end - 1].strip())
+                token = _Token("macro", "", name=_name(macro.group(1)), args=text[macro.end() : end - 1].strip())
                 if text.startswith("[", end) and not text.startswith("[[", end) or text.startswith("[[[", end):
                     hook_end = brackets.get(end, -1)
                     if hook_end != -1:
-                        hook = text[end + 1:hook_end - 1]
-                        token.hook = _harlowe_tokens(hook, depth + 1) if depth < MAX_NESTING \
+                        hook = text[end + 1 : hook_end - 1]
+                        token.hook = (
+                            _harlowe_tokens(hook, depth + 1)
+                            if depth < MAX_NESTING
                             else [_Token("text", hook), _Token("macro", "", name="too deep")]
+                        )
                         end = hook_end
                 token.raw = text[start:end]
         if token is None:
@@ -267,8 +279,8 @@ def _harlowe_chains(tokens: list[_Token]) -> list[_Token]:
                 last -= 1
             if last >= 0 and out[last].kind == "block" and out[last].sections[-1][0] is not None:
                 block = out[last]
-                between = "".join(part.raw for part in out[last + 1:])
-                del out[last + 1:]
+                between = "".join(part.raw for part in out[last + 1 :])
+                del out[last + 1 :]
                 block.raw += between + token.raw
                 block.sections.append((token.args if token.name == "elseif" else None, token.hook))
                 continue
@@ -277,6 +289,7 @@ def _harlowe_chains(tokens: list[_Token]) -> list[_Token]:
 
 
 # Reading -------------------------------------------------------------------
+
 
 class _Reader:
     def __init__(self, dialect: str, condition_of: ConditionOf, statements_of: StatementsOf):
@@ -318,8 +331,11 @@ class _Reader:
         return token.raw
 
     def _is_setter(self, token: _Token) -> bool:
-        return token.hook is None and not token.closing and token.name in (("set", "put") if self.harlowe
-                                                                          else ("set", "run"))
+        return (
+            token.hook is None
+            and not token.closing
+            and token.name in (("set", "put") if self.harlowe else ("set", "run"))
+        )
 
     def _keep(self, token: _Token) -> None:
         self.state.kept.append(_shortened(token.raw))
@@ -348,8 +364,9 @@ class _Reader:
             return None
         reason = self._locked_reason(block)
         if reason is not None:
-            link = self._plain_link(block.sections[0][1][_link_index(block.sections[0][1])],
-                                    _all_of(outer, conditions[0]))
+            link = self._plain_link(
+                block.sections[0][1][_link_index(block.sections[0][1])], _all_of(outer, conditions[0])
+            )
             link.locked_reason = reason
             return [link]
         links = []
@@ -409,8 +426,11 @@ class _Reader:
                 return None if effects is None else PassageLink(names[0], names[1], dict(condition), effects)
             if token.name == "link" and len(names) == 1:
                 *setters, last = [t for t in body if t.kind != "text" or t.raw.strip()] or [None]
-                target = _strings(last.args) if last is not None and last.kind == "macro" \
-                    and last.name == "goto" and last.hook is None else None
+                target = (
+                    _strings(last.args)
+                    if last is not None and last.kind == "macro" and last.name == "goto" and last.hook is None
+                    else None
+                )
                 effects = self._setters_only(setters)
                 if target and len(target) == 1 and effects is not None:
                     return PassageLink(names[0], target[0], dict(condition), effects)
@@ -515,14 +535,21 @@ def passage_tokens(text: str, *, dialect: str) -> list[_Token]:
     return _harlowe_tokens(text) if dialect == HARLOWE else _sugarcube_tokens(text)
 
 
-def read_passage(text: str, *, dialect: str, condition_of: ConditionOf, statements_of: StatementsOf,
-                 tokens: list[_Token] | None = None) -> PassageState:
+def read_passage(
+    text: str,
+    *,
+    dialect: str,
+    condition_of: ConditionOf,
+    statements_of: StatementsOf,
+    tokens: list[_Token] | None = None,
+) -> PassageState:
     """What in `text` is story state, and the text left (`dialect`: SUGARCUBE or HARLOWE)."""
     tokens = passage_tokens(text, dialect=dialect) if tokens is None else tokens
     return _Reader(dialect, condition_of, statements_of).read(tokens)
 
 
 # Writing -------------------------------------------------------------------
+
 
 def _setter_macro(writer: ScriptWriter, effect: dict) -> str:
     statement = writer.statement(effect)
@@ -552,8 +579,11 @@ def write_link(writer: ScriptWriter, link: PassageLink) -> str:
     line = link_markup(link.label, link.target)
     if link.effects:
         setter = "; ".join(writer.statement(effect) for effect in link.effects)
-        line = f"[[{link.label}->{link.target}][{setter}]]" if link.label != link.target \
+        line = (
+            f"[[{link.label}->{link.target}][{setter}]]"
+            if link.label != link.target
             else f"[[{link.target}][{setter}]]"
+        )
     if not link.condition:
         return line
     reason = f"<<else>>{link.locked_reason}" if link.locked_reason else ""

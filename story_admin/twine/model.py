@@ -4,8 +4,20 @@ import uuid
 from dataclasses import dataclass, field
 
 SCRIPT_TAG, STYLESHEET_TAG, STARTUP_TAG = "script", "stylesheet", "startup"
-SPECIAL_NAMES = {"StoryTitle", "StoryData", "StoryInit", "StoryMenu", "StoryCaption", "StoryBanner",
-                 "StoryAuthor", "StorySubtitle", "PassageReady", "PassageDone", "PassageHeader", "PassageFooter"}
+SPECIAL_NAMES = {
+    "StoryTitle",
+    "StoryData",
+    "StoryInit",
+    "StoryMenu",
+    "StoryCaption",
+    "StoryBanner",
+    "StoryAuthor",
+    "StorySubtitle",
+    "PassageReady",
+    "PassageDone",
+    "PassageHeader",
+    "PassageFooter",
+}
 
 
 class TwineFormatError(ValueError):
@@ -53,15 +65,21 @@ class TwineStory:
     @property
     def special_passages(self) -> list[Passage]:
         """Passages kept aside (StoryInit, scripts, stylesheets…); StoryTitle and StoryData are read, not kept."""
-        return [passage for passage in self.passages
-                if self._is_special(passage) and passage.name not in ("StoryTitle", "StoryData")]
+        return [
+            passage
+            for passage in self.passages
+            if self._is_special(passage) and passage.name not in ("StoryTitle", "StoryData")
+        ]
 
     @property
     def html_passages(self) -> list[Passage]:
         """What a Twine 2 HTML file holds as passages: not StoryTitle/StoryData, nor the script and stylesheet
         passages, which go into its <script> and <style> elements."""
-        return [passage for passage in self.passages if passage.name not in ("StoryTitle", "StoryData")
-                and not {SCRIPT_TAG, STYLESHEET_TAG} & set(passage.tags)]
+        return [
+            passage
+            for passage in self.passages
+            if passage.name not in ("StoryTitle", "StoryData") and not {SCRIPT_TAG, STYLESHEET_TAG} & set(passage.tags)
+        ]
 
 
 def new_ifid() -> str:

@@ -92,9 +92,24 @@ H_COUNT: /\(\s*count\s*:/i
 
 _PARSER = Lark(GRAMMAR, start=["start_expr", "start_statements"], parser="lalr")
 
-COMPARISONS = {"is": "==", "eq": "==", "==": "==", "===": "==", "isnot": "!=", "neq": "!=", "!=": "!=",
-               "!==": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=", ">": ">", ">=": ">=", "<": "<",
-               "<=": "<="}
+COMPARISONS = {
+    "is": "==",
+    "eq": "==",
+    "==": "==",
+    "===": "==",
+    "isnot": "!=",
+    "neq": "!=",
+    "!=": "!=",
+    "!==": "!=",
+    "gt": ">",
+    "gte": ">=",
+    "lt": "<",
+    "lte": "<=",
+    ">": ">",
+    ">=": ">=",
+    "<": "<",
+    "<=": "<=",
+}
 
 
 class NotSimple(ValueError):
@@ -104,6 +119,7 @@ class NotSimple(ValueError):
 @dataclass(frozen=True)
 class _Roll:
     """Dice met in an expression: (count, sides, sign) terms and a constant."""
+
     terms: tuple = ()
     constant: int = 0
 
@@ -248,8 +264,13 @@ def _assignment(name: str, value) -> dict:
     if name == ITEMS_VARIABLE:
         if isinstance(value, _DataSet) and not value.names:
             return {"reset_items": True}
-        if isinstance(value, tuple) and value[0] == "it" and isinstance(value[2], _DataSet) \
-                and len(value[2].names) == 1 and value[1] in "+-":
+        if (
+            isinstance(value, tuple)
+            and value[0] == "it"
+            and isinstance(value[2], _DataSet)
+            and len(value[2].names) == 1
+            and value[1] in "+-"
+        ):
             return {"gain" if value[1] == "+" else "lose": value[2].names[0]}
         raise NotSimple("items")
     return {"set": [name, _plain(_with_it(value, name))]}
@@ -262,8 +283,11 @@ def _with_it(value, name: str):
     if isinstance(value, tuple) and value and value[0] == "it":
         _, operator, right = value
         right = _plain(right)
-        return {operator: flatten(operator, [{"var": name}, right])} if operator in "+*" \
+        return (
+            {operator: flatten(operator, [{"var": name}, right])}
+            if operator in "+*"
             else {operator: [{"var": name}, right]}
+        )
     if isinstance(value, dict):
         return {key: _with_it(operands, name) for key, operands in value.items()}
     if isinstance(value, list):
@@ -289,8 +313,10 @@ def _truthy(value):
 def _dice_sum(left, operator: str, right) -> _Roll:
     def as_roll(value, sign: int) -> _Roll:
         if isinstance(value, _Roll):
-            return _Roll(tuple((count, sides, term_sign * sign) for count, sides, term_sign in value.terms),
-                         value.constant * sign)
+            return _Roll(
+                tuple((count, sides, term_sign * sign) for count, sides, term_sign in value.terms),
+                value.constant * sign,
+            )
         if isinstance(value, int) and not isinstance(value, bool):
             return _Roll((), value * sign)
         raise NotSimple("dice")
@@ -313,7 +339,7 @@ def _inventory(token) -> None:
 def _unquoted(token) -> str:
     text = str(token)
     if text.startswith("'"):
-        text = '"' + text[1:-1].replace('\\\'', "'").replace('"', '\\"') + '"'
+        text = '"' + text[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
     return json.loads(text)
 
 
@@ -376,10 +402,14 @@ class ScriptWriter:
             return f"${operands}"
         if operator == "in":
             item = json.dumps(operands[0], ensure_ascii=False)
-            return f"${ITEMS_VARIABLE} contains {item}" if self.harlowe \
-                else f"${ITEMS_VARIABLE}.includes({item})"
-        if operator == ">" and self.harlowe and isinstance(operands[0], dict) \
-                and isinstance(operands[0].get("var"), list) and operands[1] == 0:
+            return f"${ITEMS_VARIABLE} contains {item}" if self.harlowe else f"${ITEMS_VARIABLE}.includes({item})"
+        if (
+            operator == ">"
+            and self.harlowe
+            and isinstance(operands[0], dict)
+            and isinstance(operands[0].get("var"), list)
+            and operands[1] == 0
+        ):
             return f"(history:) contains {self._title(operands[0]['var'])}"
         if operator == "!":
             operand = operands[0] if isinstance(operands, list) and len(operands) == 1 else operands
@@ -387,8 +417,12 @@ class ScriptWriter:
         elif operator == "-" and len(operands) == 1:
             text = f"-{self._expression(operands[0])}"
         else:
-            symbol = {"==": "is", "===": "is", "!=": "is not" if self.harlowe else "isnot",
-                      "!==": "is not" if self.harlowe else "isnot"}.get(operator, operator)
+            symbol = {
+                "==": "is",
+                "===": "is",
+                "!=": "is not" if self.harlowe else "isnot",
+                "!==": "is not" if self.harlowe else "isnot",
+            }.get(operator, operator)
             text = f" {symbol} ".join(self._expression(operand) for operand in operands)
         return text if top else f"({text})"
 

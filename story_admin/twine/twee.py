@@ -16,8 +16,10 @@ def parse_twee(text: str) -> tuple[TwineStory, list[str]]:
         if line.startswith("::"):
             passage = _header(line[2:], number, warnings)
             if passage.name in headers:
-                raise TwineFormatError(f"Line {number}: a second passage is named “{passage.name}” "
-                                       f"(the first is on line {headers[passage.name]}).")
+                raise TwineFormatError(
+                    f"Line {number}: a second passage is named “{passage.name}” "
+                    f"(the first is on line {headers[passage.name]})."
+                )
             headers[passage.name] = number
             passages.append((passage, []))
         elif passages:
@@ -81,8 +83,10 @@ def _header(rest: str, number: int, warnings: list[str]) -> Passage:
         except (ValueError, AttributeError):
             warnings.append(f"Line {number}: the metadata of “{name}” is not valid JSON; it was ignored.")
     elif index < len(rest) and rest[index:].strip():
-        raise TwineFormatError(f"Line {number}: unexpected “{rest[index:].strip()}” after the passage name "
-                               f"(escape [ ] {{ }} in names with a backslash).")
+        raise TwineFormatError(
+            f"Line {number}: unexpected “{rest[index:].strip()}” after the passage name "
+            f"(escape [ ] {{ }} in names with a backslash)."
+        )
     return passage
 
 
@@ -119,13 +123,22 @@ def escape_header(value: str) -> str:
 
 
 def write_twee(story: TwineStory) -> str:
-    data = {"ifid": story.ifid, "format": story.format, "format-version": story.format_version,
-            "start": story.start, "tag-colors": story.tag_colors, "zoom": story.zoom}
+    data = {
+        "ifid": story.ifid,
+        "format": story.format,
+        "format-version": story.format_version,
+        "start": story.start,
+        "tag-colors": story.tag_colors,
+        "zoom": story.zoom,
+    }
     data = {key: value for key, value in data.items() if value not in ("", {}, None)}
     chunks = [f":: StoryTitle\n{story.name}", f":: StoryData\n{json.dumps(data, indent=2, ensure_ascii=False)}"]
     passages = list(story.passages)
     # Read from an HTML file, the story JavaScript and stylesheet are no passages: in Twee they are.
-    for text, tag, name in ((story.script, "script", "Story JavaScript"), (story.stylesheet, "stylesheet", "Story Stylesheet")):
+    for text, tag, name in (
+        (story.script, "script", "Story JavaScript"),
+        (story.stylesheet, "stylesheet", "Story Stylesheet"),
+    ):
         if text.strip() and not any(tag in passage.tags for passage in passages):
             passages.append(Passage(name=name, text=text, tags=[tag]))
     for passage in passages:

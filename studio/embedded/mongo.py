@@ -45,7 +45,7 @@ from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
 logger = logging.getLogger(__name__)
 
 IN_GROUP_SIZE = 50
-TRANSACTION_LIFETIME_SECONDS = 60   # mongod's transactionLifetimeLimitSeconds default
+TRANSACTION_LIFETIME_SECONDS = 60  # mongod's transactionLifetimeLimitSeconds default
 TRANSACTION_POLL_SECONDS = 0.002
 BUSY_ENGINE = "active transaction bound to another session"
 # Handshake and monitoring commands read no data, so they never wait for another session's transaction:
@@ -76,9 +76,7 @@ def _translate_membership_in_groups(field, values, *, negated, **options):
     if len(values) <= IN_GROUP_SIZE:
         return _original_translate_membership(field, values, negated=negated, **options)
     fragments = [
-        _original_translate_membership(
-            field, values[start : start + IN_GROUP_SIZE], negated=negated, **options
-        )
+        _original_translate_membership(field, values[start : start + IN_GROUP_SIZE], negated=negated, **options)
         for start in range(0, len(values), IN_GROUP_SIZE)
     ]
     joiner = " AND " if negated else " OR "
@@ -110,14 +108,19 @@ async def _command_insert_as_one_batch(self, spec, *, session=None):
             documents,
             ordered=admin._normalize_ordered_from_command(spec.get("ordered")),
             bypass_document_validation=command_boolean(
-                spec.get("bypassDocumentValidation", False), "bypassDocumentValidation", numeric=True),
+                spec.get("bypassDocumentValidation", False), "bypassDocumentValidation", numeric=True
+            ),
             session=session,
         )
     except BulkWriteError as error:
         details = error.details or {}
         failures = [
-            WriteErrorEntry(index=entry["index"], errmsg=entry["errmsg"], code=entry.get("code"),
-                            details={key: value for key, value in entry.items() if key not in WRITE_ERROR_KEYS})
+            WriteErrorEntry(
+                index=entry["index"],
+                errmsg=entry["errmsg"],
+                code=entry.get("code"),
+                details={key: value for key, value in entry.items() if key not in WRITE_ERROR_KEYS},
+            )
             for entry in details.get("writeErrors", [])
         ]
         result = WriteCommandResult(count=details.get("nInserted", 0), write_errors=failures or None)
@@ -136,9 +139,7 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
     """
 
     def _validate_document_against_unique_indexes(self, *args, scan_payload_id=False, **kwargs):
-        return super()._validate_document_against_unique_indexes(
-            *args, scan_payload_id=False, **kwargs
-        )
+        return super()._validate_document_against_unique_indexes(*args, scan_payload_id=False, **kwargs)
 
     def _can_use_dedicated_reader(self, context) -> bool:
         """Reads share the engine's connection, as mongoeco does for in-memory databases.
@@ -213,7 +214,7 @@ class TransactionTurns:
 
     def __init__(self, engine: SQLiteEngine):
         self.engine = engine
-        self.owner = None           # the ClientSession whose transaction is open, once seen
+        self.owner = None  # the ClientSession whose transaction is open, once seen
         self.owner_since = 0.0
 
     def blocked(self, session) -> bool:
@@ -237,8 +238,9 @@ class TransactionTurns:
         owner = self.owner
         if owner is None or time.monotonic() - self.owner_since < TRANSACTION_LIFETIME_SECONDS:
             return
-        logger.warning("Aborting a transaction open for more than %s s (its client is gone?)",
-                       TRANSACTION_LIFETIME_SECONDS)
+        logger.warning(
+            "Aborting a transaction open for more than %s s (its client is gone?)", TRANSACTION_LIFETIME_SECONDS
+        )
         self.owner = None
         if owner.transaction_active:
             owner.abort_transaction()
@@ -287,7 +289,8 @@ def refuse_exposed_bind(host: str, *, allow_remote: bool) -> None:
         raise ExposedBindError(
             f"The embedded MongoDB has no authentication, so it listens on this machine only (127.0.0.1, ::1 or "
             f"localhost), not on “{host}”. Use MONGODB_URI for a server other machines reach (with a password), "
-            f"or set EMBEDDED_ALLOW_REMOTE_BIND=true if this network is yours alone.")
+            f"or set EMBEDDED_ALLOW_REMOTE_BIND=true if this network is yours alone."
+        )
 
 
 def build_server(*, path: Path, host: str, port: int, allow_remote: bool = False) -> EmbeddedMongoServer:

@@ -35,7 +35,8 @@ def apply_errors(form, error: StoryError) -> None:
     """A domain refusal shown on the form: each field error beside its field, else the message above it, each
     with the refusal's code (`ErrorCode`). The one place where the studio turns a domain error into form errors."""
     for field, errors in error.field_errors.items():
-        form.add_error(field if field in form.fields else None,
-                       [ValidationError(message, code=error.code) for message in errors])
+        form.add_error(
+            field if field in form.fields else None, [ValidationError(message, code=error.code) for message in errors]
+        )
     if not error.field_errors:
         form.add_error(None, ValidationError(error.message, code=error.code))

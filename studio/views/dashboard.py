@@ -17,8 +17,9 @@ from .access import apply_errors, author_required, editable_story
 class StoryForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    language = forms.ChoiceField(choices=NARRATION_LANGUAGES, initial="fr",
-                                 help_text="The language narration reads the story in.")
+    language = forms.ChoiceField(
+        choices=NARRATION_LANGUAGES, initial="fr", help_text="The language narration reads the story in."
+    )
 
 
 class ImportForm(forms.Form):
@@ -29,9 +30,16 @@ def _page(request, form=None, import_form=None, status=200):
     stories = list(selectors.stories_for_author(request.user).select_related("author"))
     summaries = selectors.summarize_stories(stories)
     cards = [(story, summaries[story.pk]) for story in stories]
-    return render(request, "studio/dashboard.html", {
-        "cards": cards, "form": form or StoryForm(), "import_form": import_form or ImportForm(),
-    }, status=status)
+    return render(
+        request,
+        "studio/dashboard.html",
+        {
+            "cards": cards,
+            "form": form or StoryForm(),
+            "import_form": import_form or ImportForm(),
+        },
+        status=status,
+    )
 
 
 @author_required
@@ -69,8 +77,11 @@ def delete_story(request, story_id):
         services.delete_scenario(editor=request.user, scenario=story)
         messages.success(request, f"“{story.title}” deleted with its scenes, choices, media and players' progress.")
         return redirect("studio:dashboard")
-    return render(request, "studio/confirm_delete.html", {"story": story, "summary": selectors.summarize_stories(
-        [story])[story.pk]})
+    return render(
+        request,
+        "studio/confirm_delete.html",
+        {"story": story, "summary": selectors.summarize_stories([story])[story.pk]},
+    )
 
 
 @author_required

@@ -37,8 +37,11 @@ def _play_url(story, scenario, path: list[dict], seed: int = 1) -> str:
 
 
 def _state_text(state: dict, schema) -> str:
-    parts = [f"{name} = {str(value).lower() if isinstance(value, bool) else value}"
-             for name, value in (state.get("variables") or {}).items() if name in schema.variables]
+    parts = [
+        f"{name} = {str(value).lower() if isinstance(value, bool) else value}"
+        for name, value in (state.get("variables") or {}).items()
+        if name in schema.variables
+    ]
     if state.get("items"):
         parts.append("carrying " + ", ".join(state["items"]))
     return "; ".join(parts)
@@ -57,23 +60,45 @@ def endings(request, story_id):
         return render(request, "studio/endings.html", context)
     analysis = story_analysis(scenario, story=story)
     if not analysis.ready:
-        context.update(pending=True, states_so_far=analysis.states_so_far, failed=analysis.failed,
-                       max_states=settings.ANALYSIS_MAX_STATES)
+        context.update(
+            pending=True,
+            states_so_far=analysis.states_so_far,
+            failed=analysis.failed,
+            max_states=settings.ANALYSIS_MAX_STATES,
+        )
         return render(request, "studio/endings.html", context)
     document, schema = analysis.document, schema_of(scenario)
     rows = []
     for ending in document["endings"]:
-        path = [{"scene": _scene(story, step["scene"]),
-                 "choice": story.choices_by_id.get(ObjectId(step["choice"])) if step["choice"] else None,
-                 "state": _state_text(step["state"], schema)} for step in ending["path"]]
-        rows.append({**ending, "scene": _scene(story, ending["scene"]), "path": path,
-                     "percent": None if ending["probability"] is None else ending["probability"] * 100,
-                     "error_percent": ending["probabilityError"] * 100,
-                     "play_url": _play_url(story, scenario, ending["path"]) if ending["path"] else None})
+        path = [
+            {
+                "scene": _scene(story, step["scene"]),
+                "choice": story.choices_by_id.get(ObjectId(step["choice"])) if step["choice"] else None,
+                "state": _state_text(step["state"], schema),
+            }
+            for step in ending["path"]
+        ]
+        rows.append(
+            {
+                **ending,
+                "scene": _scene(story, ending["scene"]),
+                "path": path,
+                "percent": None if ending["probability"] is None else ending["probability"] * 100,
+                "error_percent": ending["probabilityError"] * 100,
+                "play_url": _play_url(story, scenario, ending["path"]) if ending["path"] else None,
+            }
+        )
     problems = [{**problem, "scene": _scene(story, problem["scene"])} for problem in document["problems"]]
-    coverage = [{**row, "scene": _scene(story, row["scene"]), "percent": row["share"] * 100}
-                for row in document["coverage"]["scenes"]]
-    context.update(analysis=document, endings=rows, problems=problems, coverage=coverage,
-                   unreached=[row["scene"] for row in coverage if not row["visits"]],
-                   players=document["coverage"]["players"])
+    coverage = [
+        {**row, "scene": _scene(story, row["scene"]), "percent": row["share"] * 100}
+        for row in document["coverage"]["scenes"]
+    ]
+    context.update(
+        analysis=document,
+        endings=rows,
+        problems=problems,
+        coverage=coverage,
+        unreached=[row["scene"] for row in coverage if not row["visits"]],
+        players=document["coverage"]["players"],
+    )
     return render(request, "studio/endings.html", context)

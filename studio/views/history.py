@@ -14,9 +14,11 @@ from .access import author_required, editable_story
 
 def history_context(request, scenario) -> dict:
     """What the undo and redo buttons show: the label of the step each would take."""
-    return {"scenario": scenario,
-            "undo_step": history.next_undo(editor=request.user, scenario=scenario),
-            "redo_step": history.next_redo(editor=request.user, scenario=scenario)}
+    return {
+        "scenario": scenario,
+        "undo_step": history.next_undo(editor=request.user, scenario=scenario),
+        "redo_step": history.next_redo(editor=request.user, scenario=scenario),
+    }
 
 
 @author_required

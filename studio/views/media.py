@@ -14,11 +14,15 @@ from story_admin.models import MediaKind
 from .access import author_required, editable_story
 from .scenes import _scene
 
+
 def _media(request, scenario, scene, status=200):
     slots = scene_media(scene)
-    response = render(request, "studio/partials/media.html",
-                      {"scenario": scenario, "scene": scene, "slots": slots, "pending": any_pending(slots)},
-                      status=status)
+    response = render(
+        request,
+        "studio/partials/media.html",
+        {"scenario": scenario, "scene": scene, "slots": slots, "pending": any_pending(slots)},
+        status=status,
+    )
     return response if request.htmx else redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
 
 
@@ -49,8 +53,14 @@ def _kind(request) -> str:
 @author_required
 @require_POST
 def generate(request, story_id, scene_id):
-    return _act(request, story_id, scene_id, lambda scene: request_generation(
-        requester=request.user, kind=_kind(request), scene=scene, prompt=request.POST.get("prompt", "")))
+    return _act(
+        request,
+        story_id,
+        scene_id,
+        lambda scene: request_generation(
+            requester=request.user, kind=_kind(request), scene=scene, prompt=request.POST.get("prompt", "")
+        ),
+    )
 
 
 @author_required
@@ -68,5 +78,9 @@ def upload(request, story_id, scene_id):
 @author_required
 @require_POST
 def remove(request, story_id, scene_id):
-    return _act(request, story_id, scene_id,
-                lambda scene: services.update_scene(editor=request.user, scene=scene, **{_kind(request): None}))
+    return _act(
+        request,
+        story_id,
+        scene_id,
+        lambda scene: services.update_scene(editor=request.user, scene=scene, **{_kind(request): None}),
+    )

@@ -19,8 +19,9 @@ CHOICES_PER_PAGE = 50
 
 
 class RangeForm(forms.Form):
-    since = forms.DateField(label="Players who started from", required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label="Players who started from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     until = forms.DateField(label="to (included)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
@@ -33,8 +34,10 @@ class RangeForm(forms.Form):
     def moments(self) -> tuple[datetime | None, datetime | None]:
         """The range as moments in UTC: from the start of `since` to the end of `until` (the next midnight)."""
         since, until = self.cleaned_data.get("since"), self.cleaned_data.get("until")
-        return (datetime.combine(since, time(), UTC) if since else None,
-                datetime.combine(until + timedelta(days=1), time(), UTC) if until else None)
+        return (
+            datetime.combine(since, time(), UTC) if since else None,
+            datetime.combine(until + timedelta(days=1), time(), UTC) if until else None,
+        )
 
 
 def reading_time(seconds: float | None) -> str:
@@ -58,8 +61,9 @@ def _figures(request, story_id):
         return scenario, form, None
     since, until = form.moments() if form.is_bound else (None, None)
     try:
-        analytics = story_analytics(user=request.user, scenario=scenario, since=since, until=until,
-                                    story=selectors.load_story(scenario))
+        analytics = story_analytics(
+            user=request.user, scenario=scenario, since=since, until=until, story=selectors.load_story(scenario)
+        )
     except StoryError as error:
         form.add_error(None, error.message)
         return scenario, form, None
@@ -74,8 +78,9 @@ def players(request, story_id):
         choices = Paginator(analytics.choices, CHOICES_PER_PAGE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        context.update(choices=choices, range_query=query.urlencode(),
-                       median_time=reading_time(analytics.median_seconds_to_ending))
+        context.update(
+            choices=choices, range_query=query.urlencode(), median_time=reading_time(analytics.median_seconds_to_ending)
+        )
     status = 400 if form.errors else 200
     return render(request, "studio/players.html", context, status=status)
 
@@ -84,8 +89,11 @@ def players(request, story_id):
 def players_csv(request, story_id):
     scenario, form, analytics = _figures(request, story_id)
     if analytics is None:
-        return HttpResponse(" ".join(message for errors in form.errors.values() for message in errors), status=400,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            " ".join(message for errors in form.errors.values() for message in errors),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     response = HttpResponse(analytics_csv(analytics), content_type="text/csv; charset=utf-8")
     name = slugify(scenario.title) or "story"
     response["Content-Disposition"] = f'attachment; filename="{name}-players.csv"'

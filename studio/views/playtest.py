@@ -58,8 +58,11 @@ def _with_what_if(base: str, query) -> str:
     """The address once the author's "what if" value or next roll is added (from the state panel's forms)."""
     query = query.copy()
     if "what_if" in query:
-        query.appendlist("set", f"{query.pop('what_if')[0]}:{query.pop('what_if_name', [''])[0]}="
-                                f"{query.pop('what_if_value', [''])[0].strip()}")
+        query.appendlist(
+            "set",
+            f"{query.pop('what_if')[0]}:{query.pop('what_if_name', [''])[0]}="
+            f"{query.pop('what_if_value', [''])[0].strip()}",
+        )
     if "fix_roll" in query:
         step = query.pop("fix_roll")[0]
         query.appendlist("roll", f"{int(step) + 1 if step.isdigit() else step}:{query.pop('next_roll', [''])[0]}")
@@ -102,14 +105,18 @@ def play(request, story_id):
     requested = _object_ids(request.GET.get("scene", ""))
     start = story.scenes_by_id.get(requested[0]) if requested else story.start_scene
     if start is None:
-        return render(request, "studio/play.html", {"scenario": scenario, "scene": None},
-                      status=404 if requested else 200)
+        return render(
+            request, "studio/play.html", {"scenario": scenario, "scene": None}, status=404 if requested else 200
+        )
     steps = _object_ids(request.GET.get("steps", ""))
     sets, rolls = request.GET.getlist("set"), request.GET.getlist("roll")
-    address = PlayAddress(base, seed=seed, steps=steps, sets=sets, rolls=rolls, scene=requested[0] if requested else None)
+    address = PlayAddress(
+        base, seed=seed, steps=steps, sets=sets, rolls=rolls, scene=requested[0] if requested else None
+    )
     schema = schema_of(scenario)
-    here = replay(story, schema, seed=seed, choice_ids=steps, overrides=_overrides(sets), rolls=_rolls(rolls),
-                  start=start)
+    here = replay(
+        story, schema, seed=seed, choice_ids=steps, overrides=_overrides(sets), rolls=_rolls(rolls), start=start
+    )
     names = SceneNames(story)
     step = len(here.taken)
     rows = []
@@ -117,14 +124,34 @@ def play(request, story_id):
         if choice.to_scene_id not in story.scenes_by_id:
             continue
         verdict = availability(choice, schema, here.state)
-        rows.append({"choice": choice, "verdict": verdict, "condition": names.condition(choice.condition or {}),
-                     "url": address.url(steps=[*steps[:step], choice.pk])})
-    return render(request, "studio/play.html", {
-        "scenario": scenario, "scene": here.scene, "rows": rows, "broken": here.broken, "steps": step,
-        "back": address.url(steps=steps[:step - 1]) if step else None,
-        "restart": address.url(steps=[], sets=[], rolls=[]),
-        "reroll": address.url(steps=steps[:step], seed=secrets.randbelow(10**6)),
-        "state": here.state, "variables": list(schema.variables.values()), "has_state": not schema.is_empty,
-        "step": step, "seed": seed, "steps_text": ",".join(map(str, steps[:step])), "sets": sets, "rolls": rolls,
-        "from_scene": requested[0] if requested else "",
-    })
+        rows.append(
+            {
+                "choice": choice,
+                "verdict": verdict,
+                "condition": names.condition(choice.condition or {}),
+                "url": address.url(steps=[*steps[:step], choice.pk]),
+            }
+        )
+    return render(
+        request,
+        "studio/play.html",
+        {
+            "scenario": scenario,
+            "scene": here.scene,
+            "rows": rows,
+            "broken": here.broken,
+            "steps": step,
+            "back": address.url(steps=steps[: step - 1]) if step else None,
+            "restart": address.url(steps=[], sets=[], rolls=[]),
+            "reroll": address.url(steps=steps[:step], seed=secrets.randbelow(10**6)),
+            "state": here.state,
+            "variables": list(schema.variables.values()),
+            "has_state": not schema.is_empty,
+            "step": step,
+            "seed": seed,
+            "steps_text": ",".join(map(str, steps[:step])),
+            "sets": sets,
+            "rolls": rolls,
+            "from_scene": requested[0] if requested else "",
+        },
+    )

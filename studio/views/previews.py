@@ -14,8 +14,10 @@ from .access import author_required, editable_story
 @author_required
 def previews(request, story_id):
     scenario = editable_story(request, story_id)
-    links = [(link, request.build_absolute_uri(f"/read/preview/{link.token}/"))
-             for link in selectors.preview_links_of(request.user, scenario)]
+    links = [
+        (link, request.build_absolute_uri(f"/read/preview/{link.token}/"))
+        for link in selectors.preview_links_of(request.user, scenario)
+    ]
     return render(request, "studio/previews.html", {"scenario": scenario, "links": links})
 
 

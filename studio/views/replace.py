@@ -27,20 +27,25 @@ def find_and_replace(request, story_id):
         values = form.cleaned_data
         try:
             if request.method == "POST":
-                count = replace.replace_all(editor=request.user, scenario=scenario, token=request.POST.get("token", ""),
-                                            **values)
-                messages.success(request, f"Replaced {count} occurrence{'s' if count != 1 else ''} of "
-                                          f"“{values['find']}”. Undo takes it back in one step.")
+                count = replace.replace_all(
+                    editor=request.user, scenario=scenario, token=request.POST.get("token", ""), **values
+                )
+                messages.success(
+                    request,
+                    f"Replaced {count} occurrence{'s' if count != 1 else ''} of "
+                    f"“{values['find']}”. Undo takes it back in one step.",
+                )
                 return redirect("studio:story", story_id=scenario.pk)
-            context["preview"] = replace.preview_replace(editor=request.user, scenario=scenario,
-                                                         find=values["find"], case_sensitive=values["case_sensitive"])
+            context["preview"] = replace.preview_replace(
+                editor=request.user, scenario=scenario, find=values["find"], case_sensitive=values["case_sensitive"]
+            )
         except StoryError as error:
             apply_errors(form, error)
             status = 400
             if request.method == "POST":
-                context["preview"] = replace.preview_replace(editor=request.user, scenario=scenario,
-                                                             find=values["find"],
-                                                             case_sensitive=values["case_sensitive"])
+                context["preview"] = replace.preview_replace(
+                    editor=request.user, scenario=scenario, find=values["find"], case_sensitive=values["case_sensitive"]
+                )
     elif data is not None:
         status = 400
     return render(request, "studio/replace.html", context, status=status)

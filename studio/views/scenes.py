@@ -26,13 +26,20 @@ ENDINGS = [("", "Not an ending")] + [(kind, label) for kind, label in EndingKind
 
 class SceneForm(forms.Form):
     title = forms.CharField(max_length=200, label="Scene title")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False, label="Scene text",
-                           help_text="[[Take the lantern->The cave]] becomes a choice when the text is saved.")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        label="Scene text",
+        help_text="[[Take the lantern->The cave]] becomes a choice when the text is saved.",
+    )
     ending = forms.ChoiceField(choices=ENDINGS, required=False, label="Ending")
     is_start_scene = forms.BooleanField(required=False, label="Start of the story")
     effects_text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}), required=False, label="Effects on arrival",
-        help_text='One per line, with the story\'s variables and items: gold += 5, gain "lantern", luck = 2d6.')
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        required=False,
+        label="Effects on arrival",
+        help_text='One per line, with the story\'s variables and items: gold += 5, gain "lantern", luck = 2d6.',
+    )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -54,9 +61,11 @@ class ChoiceForm(forms.Form):
     """A choice with its target picked by title (a combobox over the story's scenes)."""
 
     text = forms.CharField(max_length=500, label="Label")
-    to_scene = forms.CharField(label="Leads to", widget=forms.TextInput(attrs={
-        "list": "scene-options", "autocomplete": "off"}),
-        help_text="Type to search the scenes by title.")
+    to_scene = forms.CharField(
+        label="Leads to",
+        widget=forms.TextInput(attrs={"list": "scene-options", "autocomplete": "off"}),
+        help_text="Type to search the scenes by title.",
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "choice_%s")  # its "text" must not share the scene form's id_text
@@ -65,9 +74,14 @@ class ChoiceForm(forms.Form):
 
 
 class NewChoiceForm(forms.Form):
-    choice = forms.CharField(max_length=800, label="New choice", widget=forms.TextInput(attrs={
-        "placeholder": "Take the lantern -> The cave", "autocomplete": "off", "enterkeyhint": "done"}),
-        help_text="Words of the choice -> title of a scene; a new title adds that scene.")
+    choice = forms.CharField(
+        max_length=800,
+        label="New choice",
+        widget=forms.TextInput(
+            attrs={"placeholder": "Take the lantern -> The cave", "autocomplete": "off", "enterkeyhint": "done"}
+        ),
+        help_text="Words of the choice -> title of a scene; a new title adds that scene.",
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "new_%s")
@@ -105,35 +119,65 @@ def story_changed(response, *scenes):
     return response
 
 
-def _panel(request, scenario, scene, form=None, choice_form=None, new_choice_form=None, status=200, changed=(),
-           notice="", notice_at="", typed_row=None):
+def _panel(
+    request,
+    scenario,
+    scene,
+    form=None,
+    choice_form=None,
+    new_choice_form=None,
+    status=200,
+    changed=(),
+    notice="",
+    notice_at="",
+    typed_row=None,
+):
     """The scene panel; `notice` (a confirmation) shows beside the control `notice_at` names."""
     context = map_context(scenario, selected=scene)
     story = context["story"]
     scene = story.scenes_by_id[scene.pk]
     names = SceneNames(story)
-    context.update({
-        "scene": scene, "choices": story.choices_from(scene),
-        "first_titles": selectors.scene_titles_matching(scenario_id=scenario.pk, query=""),
-        "scene_problems": [problem for problem in context["problems"] if problem.scene_id == scene.pk],
-        "form": form or SceneForm(initial={"title": scene.title, "text": scene.text,
-                                           "ending": scene.ending_kind if scene.is_end_scene else "",
-                                           "is_start_scene": scene.is_start_scene,
-                                           "effects_text": names.effects(scene.effects) or "",
-                                           "version": version_of(scene)}),
-        "choice_rows": [(choice, {"condition": names.condition(choice.condition or {}),
-                                  "effects": names.effects(choice.effects),
-                                  "target": story.scenes_by_id[choice.to_scene_id].title
-                                  if choice.to_scene_id in story.scenes_by_id else "",
-                                  "typed": typed_row if typed_row and typed_row["pk"] == choice.pk else None})
-                        for choice in story.choices_from(scene)],
-        "has_state": bool(scenario.variables or scenario.items),
-        "choice_form": choice_form or ChoiceForm(),
-        "new_choice_form": new_choice_form or NewChoiceForm(),
-        "notice": notice, "notice_at": notice_at,
-        "notice_row": notice_at.removeprefix("choice-") if notice_at.startswith("choice-") else "",
-        "slots": (slots := scene_media(scene)), "pending": any_pending(slots),
-    })
+    context.update(
+        {
+            "scene": scene,
+            "choices": story.choices_from(scene),
+            "first_titles": selectors.scene_titles_matching(scenario_id=scenario.pk, query=""),
+            "scene_problems": [problem for problem in context["problems"] if problem.scene_id == scene.pk],
+            "form": form
+            or SceneForm(
+                initial={
+                    "title": scene.title,
+                    "text": scene.text,
+                    "ending": scene.ending_kind if scene.is_end_scene else "",
+                    "is_start_scene": scene.is_start_scene,
+                    "effects_text": names.effects(scene.effects) or "",
+                    "version": version_of(scene),
+                }
+            ),
+            "choice_rows": [
+                (
+                    choice,
+                    {
+                        "condition": names.condition(choice.condition or {}),
+                        "effects": names.effects(choice.effects),
+                        "target": story.scenes_by_id[choice.to_scene_id].title
+                        if choice.to_scene_id in story.scenes_by_id
+                        else "",
+                        "typed": typed_row if typed_row and typed_row["pk"] == choice.pk else None,
+                    },
+                )
+                for choice in story.choices_from(scene)
+            ],
+            "has_state": bool(scenario.variables or scenario.items),
+            "choice_form": choice_form or ChoiceForm(),
+            "new_choice_form": new_choice_form or NewChoiceForm(),
+            "notice": notice,
+            "notice_at": notice_at,
+            "notice_row": notice_at.removeprefix("choice-") if notice_at.startswith("choice-") else "",
+            "slots": (slots := scene_media(scene)),
+            "pending": any_pending(slots),
+        }
+    )
     if names.effects(scene.effects) is None:  # effects stored in a form the studio cannot print: kept, not shown
         context["form"].fields.pop("effects_text", None)
     template = "studio/partials/scene_panel.html" if request.htmx else "studio/scene_page.html"
@@ -161,13 +205,15 @@ def scene_panel(request, story_id, scene_id):
         if "effects_text" not in request.POST:  # not shown: effects stored in a form the studio cannot print
             changes.pop("effects_text")
         try:
-            scene, added = update_scene_with_links(editor=request.user, scene=scene,
-                                                   expected_version=form.cleaned_data["version"] or None, **changes)
+            scene, added = update_scene_with_links(
+                editor=request.user, scene=scene, expected_version=form.cleaned_data["version"] or None, **changes
+            )
         except StoryError as error:
             apply_errors(form, error)
         else:
-            return _saved(request, scenario, scene, f"“{scene.title}” saved.", "scene",
-                          [scene, *(link.target for link in added)])
+            return _saved(
+                request, scenario, scene, f"“{scene.title}” saved.", "scene", [scene, *(link.target for link in added)]
+            )
     return _panel(request, scenario, scene, form=form, status=refused(request))
 
 
@@ -184,22 +230,34 @@ def autosave(request, story_id, scene_id):
     scene = _scene(scenario, scene_id)
     changes = {name: request.POST[name] for name in ("title", "text") if name in request.POST}
     try:
-        scene, added = update_scene_with_links(editor=request.user, scene=scene,
-                                               expected_version=request.POST.get("version") or None, **changes)
+        scene, added = update_scene_with_links(
+            editor=request.user, scene=scene, expected_version=request.POST.get("version") or None, **changes
+        )
     except NotFound as error:
         return JsonResponse({"error": error.message, "retry": False}, status=404)
     except StoryError as error:
         if error.message == STALE_SCENE:
             theirs = Scene.objects.filter(pk=scene.pk).first()
-            return JsonResponse({"error": "Saved elsewhere (another tab or author) since you opened it.",
-                                 "theirs": {"title": theirs.title, "text": theirs.text, "version": version_of(theirs)}},
-                                status=409)
+            return JsonResponse(
+                {
+                    "error": "Saved elsewhere (another tab or author) since you opened it.",
+                    "theirs": {"title": theirs.title, "text": theirs.text, "version": version_of(theirs)},
+                },
+                status=409,
+            )
         fields = dict(error.field_errors) or {"title": [error.message]}
         labels = {"title": "Scene title", "text": "Scene text"}
         said = " ".join(f"{labels.get(name, name)}: {' '.join(messages)}" for name, messages in fields.items())
         return JsonResponse({"error": said, "fields": fields, "retry": False}, status=422)
-    response = JsonResponse({"version": version_of(scene), "title": scene.title, "text": scene.text,
-                             "links": len(added), "scenes": [str(scene.pk), *(str(link.target.pk) for link in added)]})
+    response = JsonResponse(
+        {
+            "version": version_of(scene),
+            "title": scene.title,
+            "text": scene.text,
+            "links": len(added),
+            "scenes": [str(scene.pk), *(str(link.target.pk) for link in added)],
+        }
+    )
     return story_changed(response, scene, *(link.target for link in added))
 
 
@@ -208,8 +266,11 @@ def scene_titles(request, story_id):
     """The target picker's options: at most 20 scene titles matching what was typed (for thousands of scenes)."""
     scenario = editable_story(request, story_id)
     query = request.GET.get("to_scene") or request.GET.get("q") or ""
-    return render(request, "studio/partials/scene_options.html",
-                  {"titles": selectors.scene_titles_matching(scenario_id=scenario.pk, query=query)})
+    return render(
+        request,
+        "studio/partials/scene_options.html",
+        {"titles": selectors.scene_titles_matching(scenario_id=scenario.pk, query=query)},
+    )
 
 
 @author_required
@@ -235,8 +296,9 @@ def move_scene(request, story_id, scene_id):
     """Store a scene's new place on the map (sent by map.js when a drag ends)."""
     scenario = editable_story(request, story_id)
     try:
-        services.move_scene(editor=request.user, scene=_scene(scenario, scene_id),
-                            x=request.POST.get("x"), y=request.POST.get("y"))
+        services.move_scene(
+            editor=request.user, scene=_scene(scenario, scene_id), x=request.POST.get("x"), y=request.POST.get("y")
+        )
     except StoryError as error:
         return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
     return render(request, "studio/partials/map.html", map_context(scenario))
@@ -253,9 +315,14 @@ def _target(scenario, value) -> Scene:
         scene = None
     scene = scene or selectors.scene_by_title(scenario_id=scenario.pk, title=value)
     if scene is None:
-        raise StoryRuleError(f"No scene of this story is called “{value}”.",
-                             field_errors={"to_scene": [f"No scene is called “{value}”: pick one from the list, "
-                                                        "or use “New choice” to add a new scene."]})
+        raise StoryRuleError(
+            f"No scene of this story is called “{value}”.",
+            field_errors={
+                "to_scene": [
+                    f"No scene is called “{value}”: pick one from the list, or use “New choice” to add a new scene."
+                ]
+            },
+        )
     scene.scenario = scenario
     return scene
 
@@ -269,8 +336,9 @@ def add_choice(request, story_id, scene_id):
     if form.is_valid():
         try:
             target = _target(scenario, form.cleaned_data["to_scene"])
-            services.create_choice(editor=request.user, from_scene=scene, to_scene=target,
-                                   text=form.cleaned_data["text"])
+            services.create_choice(
+                editor=request.user, from_scene=scene, to_scene=target, text=form.cleaned_data["text"]
+            )
         except StoryError as error:
             apply_errors(form, error)
         else:
@@ -291,8 +359,11 @@ def add_choice_text(request, story_id, scene_id):
         except StoryError as error:
             apply_errors(form, error)
         else:
-            message = (f"New scene “{added.target.title}” added, linked by “{added.choice.text}”."
-                       if added.created_scene else f"“{added.choice.text}” now leads to “{added.target.title}”.")
+            message = (
+                f"New scene “{added.target.title}” added, linked by “{added.choice.text}”."
+                if added.created_scene
+                else f"“{added.choice.text}” now leads to “{added.target.title}”."
+            )
             return _saved(request, scenario, scene, message, "new-choice", [scene, added.target])
     return _panel(request, scenario, scene, new_choice_form=form, status=refused(request))
 
@@ -315,23 +386,37 @@ def edit_choice(request, story_id, scene_id, choice_id):
     changed = [scene]
     try:
         if request.POST.get("move") in ("up", "down"):
-            services.reorder_choice(editor=request.user, choice=choice, offset=-1 if request.POST["move"] == "up" else 1)
+            services.reorder_choice(
+                editor=request.user, choice=choice, offset=-1 if request.POST["move"] == "up" else 1
+            )
         else:
             state = {name: request.POST[name] for name in CHOICE_STATE_FIELDS if name in request.POST}
             target = _target(scenario, request.POST.get("to_scene", ""))
             before = Scene(pk=choice.to_scene_id)
-            services.update_choice(editor=request.user, choice=choice, text=request.POST.get("text", ""),
-                                   to_scene=target, **state)
+            services.update_choice(
+                editor=request.user, choice=choice, text=request.POST.get("text", ""), to_scene=target, **state
+            )
             changed += [before, target]
     except StoryError as error:
         if not request.htmx:
             messages.error(request, error.message)
             return redirect("studio:scene", story_id=scenario.pk, scene_id=scene.pk)
-        typed = {"pk": choice.pk, "text": request.POST.get("text", ""), "to_scene": request.POST.get("to_scene", ""),
-                 "field": next(iter(error.field_errors), "")}
+        typed = {
+            "pk": choice.pk,
+            "text": request.POST.get("text", ""),
+            "to_scene": request.POST.get("to_scene", ""),
+            "field": next(iter(error.field_errors), ""),
+        }
         said = next(iter(error.field_errors.values()), [error.message])[0]
-        return _panel(request, scenario, scene, status=422, notice=said, notice_at=f"choice-{choice.pk}",
-                      typed_row=typed if "move" not in request.POST else None)
+        return _panel(
+            request,
+            scenario,
+            scene,
+            status=422,
+            notice=said,
+            notice_at=f"choice-{choice.pk}",
+            typed_row=typed if "move" not in request.POST else None,
+        )
     return _saved(request, scenario, scene, f"Choice “{choice.text}” saved.", f"choice-{choice.pk}", changed)
 
 

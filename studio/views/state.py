@@ -52,10 +52,18 @@ def _initial(text: str, kind: str):
 
 
 def _page(request, scenario, *, variable_form=None, item_form=None, status=200):
-    return render(request, "studio/state.html", {
-        "scenario": scenario, "variables": scenario.variables or [], "items": scenario.items or [],
-        "variable_form": variable_form or VariableForm(), "item_form": item_form or ItemForm(),
-    }, status=status)
+    return render(
+        request,
+        "studio/state.html",
+        {
+            "scenario": scenario,
+            "variables": scenario.variables or [],
+            "items": scenario.items or [],
+            "variable_form": variable_form or VariableForm(),
+            "item_form": item_form or ItemForm(),
+        },
+        status=status,
+    )
 
 
 @author_required
@@ -95,25 +103,34 @@ def _changed_variable(request, scenario, name):
     if not form.is_valid():
         raise StoryError(" ".join(" ".join(errors) for errors in form.errors.values()))
     values = form.declaration()
-    return state.update_variable(editor=request.user, scenario=scenario, name=name, new_name=values.pop("name"),
-                                 **values)
+    return state.update_variable(
+        editor=request.user, scenario=scenario, name=name, new_name=values.pop("name"), **values
+    )
 
 
 @author_required
 @require_POST
 def edit_variable(request, story_id, name):
     scenario = editable_story(request, story_id)
-    return _then_back(request, scenario, lambda: _changed_variable(request, scenario, name),
-                      done=lambda variable: f"Variable “{variable.name}” saved.", failed=f"“{name}” was not changed: ")
+    return _then_back(
+        request,
+        scenario,
+        lambda: _changed_variable(request, scenario, name),
+        done=lambda variable: f"Variable “{variable.name}” saved.",
+        failed=f"“{name}” was not changed: ",
+    )
 
 
 @author_required
 @require_POST
 def delete_variable(request, story_id, name):
     scenario = editable_story(request, story_id)
-    return _then_back(request, scenario, lambda: state.delete_variable(editor=request.user, scenario=scenario,
-                                                                      name=name),
-                      done=lambda _: f"Variable “{name}” deleted.")
+    return _then_back(
+        request,
+        scenario,
+        lambda: state.delete_variable(editor=request.user, scenario=scenario, name=name),
+        done=lambda _: f"Variable “{name}” deleted.",
+    )
 
 
 @author_required
@@ -136,18 +153,31 @@ def add_item(request, story_id):
 @require_POST
 def edit_item(request, story_id, name):
     scenario = editable_story(request, story_id)
-    return _then_back(request, scenario, lambda: state.update_item(
-        editor=request.user, scenario=scenario, name=name, new_name=request.POST.get("name"),
-        description=request.POST.get("description")),
-        done=lambda item: f"Item “{item['name']}” saved.", failed=f"“{name}” was not changed: ")
+    return _then_back(
+        request,
+        scenario,
+        lambda: state.update_item(
+            editor=request.user,
+            scenario=scenario,
+            name=name,
+            new_name=request.POST.get("name"),
+            description=request.POST.get("description"),
+        ),
+        done=lambda item: f"Item “{item['name']}” saved.",
+        failed=f"“{name}” was not changed: ",
+    )
 
 
 @author_required
 @require_POST
 def delete_item(request, story_id, name):
     scenario = editable_story(request, story_id)
-    return _then_back(request, scenario, lambda: state.delete_item(editor=request.user, scenario=scenario, name=name),
-                      done=lambda _: f"Item “{name}” deleted.")
+    return _then_back(
+        request,
+        scenario,
+        lambda: state.delete_item(editor=request.user, scenario=scenario, name=name),
+        done=lambda _: f"Item “{name}” deleted.",
+    )
 
 
 @author_required
@@ -156,9 +186,9 @@ def check_text(request, story_id):
     """Live validation of a condition or effects field while the author types: {"ok": true} or the refusal."""
     scenario = editable_story(request, story_id)
     try:
-        state.check_state_text(scenario=scenario, field=request.POST.get("field", ""),
-                                     text=request.POST.get("text", ""))
+        state.check_state_text(
+            scenario=scenario, field=request.POST.get("field", ""), text=request.POST.get("text", "")
+        )
     except StoryError as error:
         return JsonResponse({"ok": False, "message": error.message})
     return JsonResponse({"ok": True, "message": ""})
-

@@ -31,26 +31,46 @@ def map_context(scenario, selected=None):
     flagged = {problem.scene_id for problem in problems if problem.scene_id}
     left = min((scene.position_x for scene in story.scenes), default=0) - MARGIN
     top = min((scene.position_y for scene in story.scenes), default=0) - MARGIN
-    cards = [{"scene": scene, "x": scene.position_x - left, "y": scene.position_y - top,
-              "flagged": scene.pk in flagged} for scene in story.scenes]
+    cards = [
+        {"scene": scene, "x": scene.position_x - left, "y": scene.position_y - top, "flagged": scene.pk in flagged}
+        for scene in story.scenes
+    ]
     where = {card["scene"].pk: card for card in cards}
-    arrows = [_arrow(choice, where[choice.from_scene_id], where[choice.to_scene_id])
-              for choice in story.choices if choice.to_scene_id in where and choice.from_scene_id in where]
+    arrows = [
+        _arrow(choice, where[choice.from_scene_id], where[choice.to_scene_id])
+        for choice in story.choices
+        if choice.to_scene_id in where and choice.from_scene_id in where
+    ]
     width = max((card["x"] for card in cards), default=0) + CARD_WIDTH + MARGIN
     height = max((card["y"] for card in cards), default=0) + CARD_HEIGHT + MARGIN
     not_playable = scenario.is_published and any(problem.blocks_publishing for problem in problems)
-    return {"story": story, "scenario": scenario, "problems": problems, "not_playable": not_playable,
-            "cards": cards, "arrows": arrows,
-            "width": width, "height": height, "card_width": CARD_WIDTH, "card_height": CARD_HEIGHT,
-            "origin_x": left, "origin_y": top, "selected": selected}
+    return {
+        "story": story,
+        "scenario": scenario,
+        "problems": problems,
+        "not_playable": not_playable,
+        "cards": cards,
+        "arrows": arrows,
+        "width": width,
+        "height": height,
+        "card_width": CARD_WIDTH,
+        "card_height": CARD_HEIGHT,
+        "origin_x": left,
+        "origin_y": top,
+        "selected": selected,
+    }
 
 
 def _arrow(choice, origin, target) -> dict:
     """From the side of the origin card that faces the target to the facing side of the target."""
     forward = target["x"] >= origin["x"]
-    return {"choice": choice,
-            "x1": origin["x"] + (CARD_WIDTH if forward else 0), "y1": origin["y"] + CARD_HEIGHT / 2,
-            "x2": target["x"] + (0 if forward else CARD_WIDTH), "y2": target["y"] + CARD_HEIGHT / 2}
+    return {
+        "choice": choice,
+        "x1": origin["x"] + (CARD_WIDTH if forward else 0),
+        "y1": origin["y"] + CARD_HEIGHT / 2,
+        "x2": target["x"] + (0 if forward else CARD_WIDTH),
+        "y2": target["y"] + CARD_HEIGHT / 2,
+    }
 
 
 @author_required
@@ -62,8 +82,11 @@ def story_map(request, story_id):
     if query:
         needle = query.casefold()
         context["query"] = query
-        context["matches"] = [scene for scene in context["story"].scenes
-                              if needle in scene.title.casefold() or needle in scene.text.casefold()]
+        context["matches"] = [
+            scene
+            for scene in context["story"].scenes
+            if needle in scene.title.casefold() or needle in scene.text.casefold()
+        ]
     return render(request, "studio/story_map.html", context)
 
 
@@ -80,7 +103,7 @@ HINT_LENGTH = 60
 def _hint(text: str | None) -> str:
     """A state rule as the card or arrow shows it: on one line, cut to HINT_LENGTH characters."""
     line = "; ".join(part.strip() for part in (text or "").splitlines() if part.strip())
-    return line if len(line) <= HINT_LENGTH else line[:HINT_LENGTH - 1] + "…"
+    return line if len(line) <= HINT_LENGTH else line[: HINT_LENGTH - 1] + "…"
 
 
 def map_document(scenario) -> dict:
@@ -96,32 +119,59 @@ def map_document(scenario) -> dict:
         outgoing[choice.from_scene_id] = outgoing.get(choice.from_scene_id, 0) + 1
         incoming[choice.to_scene_id] = incoming.get(choice.to_scene_id, 0) + 1
     names = SceneNames(story)
-    scenes = [{
-        "id": str(scene.pk), "title": scene.title, "x": scene.position_x, "y": scene.position_y,
-        "effects": _hint(names.effects(scene.effects)) if scene.effects else "",
-        "start": scene.is_start_scene, "ending": scene.is_end_scene,
-        "ending_kind": scene.get_ending_kind_display() if scene.ending_kind else "",
-        "tags": list(scene.tags or []), "group": scene.group, "problems": by_scene.get(str(scene.pk), []),
-        "out": outgoing.get(scene.pk, 0), "in": incoming.get(scene.pk, 0),
-        "url": reverse("studio:scene", args=[scenario.pk, scene.pk]),
-    } for scene in story.scenes]
+    scenes = [
+        {
+            "id": str(scene.pk),
+            "title": scene.title,
+            "x": scene.position_x,
+            "y": scene.position_y,
+            "effects": _hint(names.effects(scene.effects)) if scene.effects else "",
+            "start": scene.is_start_scene,
+            "ending": scene.is_end_scene,
+            "ending_kind": scene.get_ending_kind_display() if scene.ending_kind else "",
+            "tags": list(scene.tags or []),
+            "group": scene.group,
+            "problems": by_scene.get(str(scene.pk), []),
+            "out": outgoing.get(scene.pk, 0),
+            "in": incoming.get(scene.pk, 0),
+            "url": reverse("studio:scene", args=[scenario.pk, scene.pk]),
+        }
+        for scene in story.scenes
+    ]
     known = {scene.pk for scene in story.scenes}
-    choices = [{"id": str(choice.pk), "from": str(choice.from_scene_id), "to": str(choice.to_scene_id),
-                "label": choice.text, "conditioned": bool(choice.condition),
-                "condition": _hint(names.condition(choice.condition)) if choice.condition else "",
-                "effects": _hint(names.effects(choice.effects)) if choice.effects else ""}
-               for choice in story.choices if choice.from_scene_id in known and choice.to_scene_id in known]
-    return {"story": str(scenario.pk), "scenes": scenes, "choices": choices,
-            "problems": [{"message": problem.message, "scene": str(problem.scene_id) if problem.scene_id else None}
-                         for problem in problems]}
+    choices = [
+        {
+            "id": str(choice.pk),
+            "from": str(choice.from_scene_id),
+            "to": str(choice.to_scene_id),
+            "label": choice.text,
+            "conditioned": bool(choice.condition),
+            "condition": _hint(names.condition(choice.condition)) if choice.condition else "",
+            "effects": _hint(names.effects(choice.effects)) if choice.effects else "",
+        }
+        for choice in story.choices
+        if choice.from_scene_id in known and choice.to_scene_id in known
+    ]
+    return {
+        "story": str(scenario.pk),
+        "scenes": scenes,
+        "choices": choices,
+        "problems": [
+            {"message": problem.message, "scene": str(problem.scene_id) if problem.scene_id else None}
+            for problem in problems
+        ],
+    }
 
 
 @author_required
 def problems(request, story_id):
     """The problems list alone: the map page fetches it again after an edit made outside the panel (map, undo)."""
     scenario = editable_story(request, story_id)
-    return render(request, "studio/partials/problems.html",
-                  {"scenario": scenario, "problems": story_problems(selectors.load_story(scenario))})
+    return render(
+        request,
+        "studio/partials/problems.html",
+        {"scenario": scenario, "problems": story_problems(selectors.load_story(scenario))},
+    )
 
 
 @author_required
@@ -158,6 +208,7 @@ def _in_story(model, scenario, value):
 
 def _reads(what: str):
     """A map view whose body, when unreadable, gets one refusal in words: “<what> could not be read.”"""
+
     def decorate(view):
         @wraps(view)
         def reading(request, story_id):
@@ -165,7 +216,9 @@ def _reads(what: str):
                 return view(request, story_id)
             except _Unreadable:
                 return _refusal(f"{what} could not be read. Reload the page and try again.")
+
         return reading
+
     return decorate
 
 
@@ -202,11 +255,19 @@ def link(request, story_id):
         # Two steps of the history (the scene, then the choice): the services each write in their own
         # transaction, and the backend cannot nest them.
         if target is None:
-            target = services.create_scene(editor=request.user, scenario=scenario,
-                                           title=services.free_scene_title(scenario_id=scenario.pk),
-                                           position_x=data.get("x"), position_y=data.get("y"))
-        choice = services.create_choice(editor=request.user, from_scene=origin, to_scene=target,
-                                        text=(data.get("label") or "").strip() or "Continue")
+            target = services.create_scene(
+                editor=request.user,
+                scenario=scenario,
+                title=services.free_scene_title(scenario_id=scenario.pk),
+                position_x=data.get("x"),
+                position_y=data.get("y"),
+            )
+        choice = services.create_choice(
+            editor=request.user,
+            from_scene=origin,
+            to_scene=target,
+            text=(data.get("label") or "").strip() or "Continue",
+        )
     except StoryError as error:
         return _refusal(error.message)
     return JsonResponse({"choice": str(choice.pk), "scene": str(target.pk)}, status=201)
@@ -245,8 +306,10 @@ def group(request, story_id):
     return JsonResponse({"changed": changed, "name": name.strip()})
 
 
-HEAT_LAYERS = {"playthroughs": "Share of random playthroughs that visit each scene",
-               "stops": "Real players who stopped at each scene"}
+HEAT_LAYERS = {
+    "playthroughs": "Share of random playthroughs that visit each scene",
+    "stops": "Real players who stopped at each scene",
+}
 
 
 @author_required
@@ -259,16 +322,26 @@ def heat(request, story_id):
     if layer == "stops":
         stops = analytics.drop_off_by_scene(user=request.user, scenario=scenario)
         total = sum(stops.values())
-        return JsonResponse({"ready": True, "scenes": {str(pk): count / total for pk, count in stops.items()},
-                             "legend": f"{HEAT_LAYERS[layer]} ({total} in all); darker is more." if total
-                             else "No real player has stopped anywhere yet."})
+        return JsonResponse(
+            {
+                "ready": True,
+                "scenes": {str(pk): count / total for pk, count in stops.items()},
+                "legend": f"{HEAT_LAYERS[layer]} ({total} in all); darker is more."
+                if total
+                else "No real player has stopped anywhere yet.",
+            }
+        )
     story = selectors.load_story(scenario)
     analysis = story_analysis(scenario, story=story)
     if not analysis.ready:
-        return JsonResponse({"ready": False, "legend": "The playthroughs are still being run: try again shortly.",
-                             "scenes": {}})
+        return JsonResponse(
+            {"ready": False, "legend": "The playthroughs are still being run: try again shortly.", "scenes": {}}
+        )
     coverage = analysis.document["coverage"]
-    return JsonResponse({"ready": True,
-                         "legend": f"{HEAT_LAYERS[layer]} ({coverage['players']} playthroughs); darker is more.",
-                         "scenes": {str(row["scene"]): row["share"] for row in coverage["scenes"]}})
-
+    return JsonResponse(
+        {
+            "ready": True,
+            "legend": f"{HEAT_LAYERS[layer]} ({coverage['players']} playthroughs); darker is more.",
+            "scenes": {str(row["scene"]): row["share"] for row in coverage["scenes"]},
+        }
+    )

@@ -18,8 +18,12 @@ class StorySettingsForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Description")
     language = forms.ChoiceField(label="Language", help_text="The language narration reads the story in.")
     tags = forms.CharField(max_length=500, required=False, label="Tags", help_text="Separated by commas.")
-    cover = forms.FileField(required=False, label="Cover image", help_text="PNG, JPEG, WebP or GIF.",
-                            widget=forms.FileInput(attrs={"accept": "image/*"}))
+    cover = forms.FileField(
+        required=False,
+        label="Cover image",
+        help_text="PNG, JPEG, WebP or GIF.",
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+    )
     remove_cover = forms.BooleanField(required=False, label="Remove the cover")
 
     def __init__(self, *args, language: str = "", **kwargs):
@@ -32,30 +36,56 @@ class StorySettingsForm(forms.Form):
 def _page(request, scenario, form, status=200):
     if not scenario.cover_image_id:
         form.fields.pop("remove_cover", None)
-    return render(request, "studio/story_settings.html", {
-        "scenario": scenario, "form": form, "review": selectors.review_publishing(scenario),
-    }, status=status)
+    return render(
+        request,
+        "studio/story_settings.html",
+        {
+            "scenario": scenario,
+            "form": form,
+            "review": selectors.review_publishing(scenario),
+        },
+        status=status,
+    )
 
 
 @author_required
 def story_settings(request, story_id):
     scenario = editable_story(request, story_id)
     if request.method != "POST":
-        return _page(request, scenario, StorySettingsForm(language=scenario.language, initial={
-            "title": scenario.title, "description": scenario.description, "language": scenario.language,
-            "tags": ", ".join(scenario.tags)}))
+        return _page(
+            request,
+            scenario,
+            StorySettingsForm(
+                language=scenario.language,
+                initial={
+                    "title": scenario.title,
+                    "description": scenario.description,
+                    "language": scenario.language,
+                    "tags": ", ".join(scenario.tags),
+                },
+            ),
+        )
     form = StorySettingsForm(request.POST, request.FILES, language=scenario.language)
     if form.is_valid():
         fields = form.cleaned_data
         try:
             with transaction.atomic():
-                services.update_scenario(editor=request.user, scenario=scenario, title=fields["title"],
-                                         description=fields["description"], language=fields["language"],
-                                         tags=fields["tags"],
-                                         **({"cover_image": None} if fields["remove_cover"] else {}))
+                services.update_scenario(
+                    editor=request.user,
+                    scenario=scenario,
+                    title=fields["title"],
+                    description=fields["description"],
+                    language=fields["language"],
+                    tags=fields["tags"],
+                    **({"cover_image": None} if fields["remove_cover"] else {}),
+                )
                 if fields["cover"]:
-                    set_cover_upload(editor=request.user, scenario=scenario, filename=fields["cover"].name,
-                                     data=fields["cover"].read())
+                    set_cover_upload(
+                        editor=request.user,
+                        scenario=scenario,
+                        filename=fields["cover"].name,
+                        data=fields["cover"].read(),
+                    )
         except StoryError as error:
             apply_errors(form, error)
         else:

@@ -21,8 +21,10 @@ MP3 = (b"\xff\xfb\x90\x64" + b"\x00" * 413) * 40
 def recorded_answer(audio: bytes) -> str:
     """What the endpoint answers: an anti-JSON prefix, then the audio in base64 in a JSON array."""
     compact = {"separators": (",", ":")}
-    payload = json.dumps([["wrb.fr", "jQ1olc", json.dumps([base64.b64encode(audio).decode()], **compact), None,
-                           None, None, "generic"]], **compact)
+    payload = json.dumps(
+        [["wrb.fr", "jQ1olc", json.dumps([base64.b64encode(audio).decode()], **compact), None, None, None, "generic"]],
+        **compact,
+    )
     return f")]}}'\n\n{len(payload)}\n{payload}\n"
 
 

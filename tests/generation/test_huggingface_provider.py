@@ -63,8 +63,9 @@ def hugging_face():
 
 
 def provider(server, waits):
-    return HuggingFaceImageProvider(base_url=server.url, model="acme/painter", token="hf_test",
-                                    sleep=waits.append, timeout=5)
+    return HuggingFaceImageProvider(
+        base_url=server.url, model="acme/painter", token="hf_test", sleep=waits.append, timeout=5
+    )
 
 
 def test_image_bytes_come_back_with_the_model(hugging_face):
@@ -121,8 +122,9 @@ def test_no_token_is_a_clear_error():
 
 def test_timeouts_are_retried(hugging_face):
     waits = []
-    unreachable = HuggingFaceImageProvider(base_url="http://127.0.0.1:9/models", token="t", sleep=waits.append,
-                                           timeout=0.5, max_attempts=3)
+    unreachable = HuggingFaceImageProvider(
+        base_url="http://127.0.0.1:9/models", token="t", sleep=waits.append, timeout=0.5, max_attempts=3
+    )
     with pytest.raises(TransientProviderError, match="did not answer"):
         unreachable.generate(MediaRequest(prompt="x"))
     assert len(waits) == 2

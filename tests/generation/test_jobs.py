@@ -18,8 +18,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def scene(db):
     scenario = ScenarioFactory(title="Le phare", language="fr", is_published=True)
-    return SceneFactory(scenario=scenario, title="La tempête", text="La mer cogne contre l'île.",
-                        is_start_scene=True, is_end_scene=True, ending_kind="happy")
+    return SceneFactory(
+        scenario=scenario,
+        title="La tempête",
+        text="La mer cogne contre l'île.",
+        is_start_scene=True,
+        is_end_scene=True,
+        ending_kind="happy",
+    )
 
 
 def test_narration_end_to_end_with_espeak(rq_redis, settings, scene, client):
@@ -56,8 +62,9 @@ def test_a_failed_regeneration_keeps_the_previous_media(rq_redis, settings, scen
     first = request_generation(requester=scene.scenario.author, kind="sound", scene=scene)
     run_worker("sound")
     services.update_scene(editor=scene.scenario.author, scene=Scene.objects.get(pk=scene.pk), text="")
-    again = request_generation(requester=scene.scenario.author, kind="sound", scene=Scene.objects.get(pk=scene.pk),
-                               prompt=" ")
+    again = request_generation(
+        requester=scene.scenario.author, kind="sound", scene=Scene.objects.get(pk=scene.pk), prompt=" "
+    )
     run_worker("sound")
     again.refresh_from_db()
     assert again.status == "failed" and again.error == "There is no text to narrate."
@@ -84,10 +91,18 @@ def test_unreachable_redis_is_a_clear_error_and_the_scene_is_saved(settings, sce
 
     import json
 
-    response = client.post("/graphql/", json.dumps({"query": """mutation($s: ID!) { updateScene(sceneId: $s,
+    response = client.post(
+        "/graphql/",
+        json.dumps(
+            {
+                "query": """mutation($s: ID!) { updateScene(sceneId: $s,
         input: {title: "Renamed", autoGenerateSound: true}) { success message scene { title } } }""",
-                                                    "variables": {"s": str(scene.pk)}}),
-                           content_type="application/json", HTTP_AUTHORIZATION=f"JWT {get_token(scene.scenario.author)}")
+                "variables": {"s": str(scene.pk)},
+            }
+        ),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"JWT {get_token(scene.scenario.author)}",
+    )
     payload = response.json()["data"]["updateScene"]
     assert payload["success"] and payload["scene"]["title"] == "Renamed"
     assert "job queue cannot be reached" in payload["message"]
@@ -98,8 +113,9 @@ def test_an_author_has_a_generation_quota_per_minute(rq_redis, settings, scene):
     settings.GENERATION_PER_MINUTE = 3
     for _ in range(3):
         request_generation(requester=scene.scenario.author, kind="image", scene=scene)
-    with pytest.raises(StoryRuleError, match="You asked for 3 media in a minute, the most one author may: "
-                                             "try again in a minute."):
+    with pytest.raises(
+        StoryRuleError, match="You asked for 3 media in a minute, the most one author may: try again in a minute."
+    ):
         request_generation(requester=scene.scenario.author, kind="image", scene=scene)
     assert Asset.objects.filter(scene=scene).count() == 3
 

@@ -32,26 +32,31 @@ def test_default_storage_is_gridfs_and_round_trips():
 
 
 def test_upload_an_image_reads_its_dimensions(scene):
-    asset = attach_upload(editor=scene.scenario.author, scene=scene, kind="image", filename="gate.png",
-                          data=png_bytes(64, 48))
+    asset = attach_upload(
+        editor=scene.scenario.author, scene=scene, kind="image", filename="gate.png", data=png_bytes(64, 48)
+    )
     assert (asset.width, asset.height, asset.mime_type, asset.status) == (64, 48, "image/png", "ready")
     assert Scene.objects.get(pk=scene.pk).image_id == asset.pk
     assert default_storage.size(asset.file.name) == asset.file_size
 
 
 def test_upload_a_narration_reads_its_duration(scene):
-    asset = attach_upload(editor=scene.scenario.author, scene=scene, kind="sound", filename="voice.wav",
-                          data=wav_bytes(1.5))
+    asset = attach_upload(
+        editor=scene.scenario.author, scene=scene, kind="sound", filename="voice.wav", data=wav_bytes(1.5)
+    )
     assert asset.duration == pytest.approx(1.5) and asset.mime_type == "audio/wav"
     assert Scene.objects.get(pk=scene.pk).sound_id == asset.pk
 
 
-@pytest.mark.parametrize("kind, data, message", [
-    ("image", b"GIF89a not really" * 3, "damaged"),
-    ("image", b"plain text pretending to be a png", "not an image"),
-    ("sound", png_bytes(), "not audio"),
-    ("image", b"", "empty"),
-])
+@pytest.mark.parametrize(
+    "kind, data, message",
+    [
+        ("image", b"GIF89a not really" * 3, "damaged"),
+        ("image", b"plain text pretending to be a png", "not an image"),
+        ("sound", png_bytes(), "not audio"),
+        ("image", b"", "empty"),
+    ],
+)
 def test_bad_files_are_refused_and_nothing_is_stored(scene, kind, data, message):
     with pytest.raises(StoryRuleError, match=message):
         attach_upload(editor=scene.scenario.author, scene=scene, kind=kind, filename="photo.png", data=data)
@@ -98,13 +103,20 @@ def test_upload_asset_over_graphql_multipart(client, scene):
     from graphql_jwt.shortcuts import get_token
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    operations = {"query": 'mutation($scene: ID!, $file: Upload!) { uploadAsset(sceneId: $scene, kind: "image", '
-                           "file: $file) { success message asset { mongoId url dimensions mimeType } } }",
-                  "variables": {"scene": str(scene.pk), "file": None}}
-    response = client.post("/graphql/", {
-        "operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]}),
-        "0": SimpleUploadedFile("gate.png", png_bytes(32, 16), content_type="image/png"),
-    }, HTTP_AUTHORIZATION=f"JWT {get_token(scene.scenario.author)}")
+    operations = {
+        "query": 'mutation($scene: ID!, $file: Upload!) { uploadAsset(sceneId: $scene, kind: "image", '
+        "file: $file) { success message asset { mongoId url dimensions mimeType } } }",
+        "variables": {"scene": str(scene.pk), "file": None},
+    }
+    response = client.post(
+        "/graphql/",
+        {
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["variables.file"]}),
+            "0": SimpleUploadedFile("gate.png", png_bytes(32, 16), content_type="image/png"),
+        },
+        HTTP_AUTHORIZATION=f"JWT {get_token(scene.scenario.author)}",
+    )
     payload = response.json()["data"]["uploadAsset"]
     assert payload["success"], payload
     assert payload["asset"]["dimensions"] == "32x16" and payload["asset"]["url"].startswith("http://testserver/media/")
@@ -139,18 +151,28 @@ def test_media_is_served_unsniffable_and_sandboxed(client, scene):
     assert image["Content-Type"] == "image/png" and "Content-Disposition" not in image
 
 
-@pytest.mark.parametrize("mime_type, content", [
-    ("text/html", b"<html><script>fetch('/graphql/')</script></html>"),
-    ("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
-    ("application/javascript", b"alert(1)"),
-])
+@pytest.mark.parametrize(
+    "mime_type, content",
+    [
+        ("text/html", b"<html><script>fetch('/graphql/')</script></html>"),
+        ("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("application/javascript", b"alert(1)"),
+    ],
+)
 def test_stored_pages_and_scripts_are_served_as_downloads_never_as_pages(client, scene, mime_type, content):
     # Assets stored before the checks (old backups) may carry any type: none may run on our origin.
     scene.scenario.is_published = True
     scene.scenario.save()
     name = default_storage.save("backups/old.html", ContentFile(content))
-    Asset.objects.create(type="image", name="old", file=name, mime_type=mime_type, scenario=scene.scenario,
-                         uploaded_by=scene.scenario.author, status="ready")
+    Asset.objects.create(
+        type="image",
+        name="old",
+        file=name,
+        mime_type=mime_type,
+        scenario=scene.scenario,
+        uploaded_by=scene.scenario.author,
+        status="ready",
+    )
     response = client.get(f"/media/{name}")
     assert response.status_code == 200 and response.content == content
     assert response["Content-Type"] == "application/octet-stream"
@@ -159,14 +181,22 @@ def test_stored_pages_and_scripts_are_served_as_downloads_never_as_pages(client,
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
-@pytest.mark.parametrize("width, height, message", [
-    (12_000, 12_000, "12000 × 12000 pixels (144 megapixels): images may have at most 40 megapixels"),
-    (100_000, 100_000, "images may have at most 40 megapixels"),  # 10 gigapixels: Pillow's own guard trips first
-])
+@pytest.mark.parametrize(
+    "width, height, message",
+    [
+        (12_000, 12_000, "12000 × 12000 pixels (144 megapixels): images may have at most 40 megapixels"),
+        (100_000, 100_000, "images may have at most 40 megapixels"),  # 10 gigapixels: Pillow's own guard trips first
+    ],
+)
 def test_images_over_the_pixel_cap_are_refused_from_their_header(scene, width, height, message):
     with pytest.raises(StoryRuleError, match=re.escape(message)):
-        attach_upload(editor=scene.scenario.author, scene=scene, kind="image", filename="huge.png",
-                      data=png_declaring(width, height))
+        attach_upload(
+            editor=scene.scenario.author,
+            scene=scene,
+            kind="image",
+            filename="huge.png",
+            data=png_declaring(width, height),
+        )
     assert not Asset.objects.exists() and default_storage.listdir("scenes") == ([], [])
 
 
@@ -182,13 +212,20 @@ def test_a_huge_image_over_graphql_is_a_clear_refusal(client, scene):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from graphql_jwt.shortcuts import get_token
 
-    operations = {"query": 'mutation($scene: ID!, $file: Upload!) { uploadAsset(sceneId: $scene, kind: "image", '
-                           "file: $file) { success code message asset { mongoId } } }",
-                  "variables": {"scene": str(scene.pk), "file": None}}
-    response = client.post("/graphql/", {
-        "operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]}),
-        "0": SimpleUploadedFile("huge.png", png_declaring(100_000, 100_000), content_type="image/png"),
-    }, HTTP_AUTHORIZATION=f"JWT {get_token(scene.scenario.author)}")
+    operations = {
+        "query": 'mutation($scene: ID!, $file: Upload!) { uploadAsset(sceneId: $scene, kind: "image", '
+        "file: $file) { success code message asset { mongoId } } }",
+        "variables": {"scene": str(scene.pk), "file": None},
+    }
+    response = client.post(
+        "/graphql/",
+        {
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["variables.file"]}),
+            "0": SimpleUploadedFile("huge.png", png_declaring(100_000, 100_000), content_type="image/png"),
+        },
+        HTTP_AUTHORIZATION=f"JWT {get_token(scene.scenario.author)}",
+    )
     body = response.json()
     assert "errors" not in body, body
     payload = body["data"]["uploadAsset"]

@@ -24,7 +24,8 @@ def duration_of(data: bytes) -> float:
 def test_a_clip_of_the_asked_length(tiny_model):
     notes = []
     result = musicgen.MusicGenProvider(model=tiny_model).generate(
-        MediaRequest(prompt="stormy sea at night", duration=2.0), progress=lambda fraction, note: notes.append(fraction))
+        MediaRequest(prompt="stormy sea at night", duration=2.0), progress=lambda fraction, note: notes.append(fraction)
+    )
     assert duration_of(result.data) == pytest.approx(2.0, abs=0.02)
     assert (result.provider, result.model) == ("musicgen", tiny_model)
     assert notes[0] > 0 and notes[-1] == 1.0 and notes == sorted(notes)

@@ -74,12 +74,23 @@ def test_killed_worker_leaves_the_asset_retried_then_ready(rq_redis, settings):
     scene = SceneFactory(scenario=ScenarioFactory(is_published=True), title="Cliff")
     asset = request_generation(requester=scene.scenario.author, kind="image", scene=scene)
 
-    environment = {**os.environ, "MONGODB_URI": connection.settings_dict["HOST"],
-                   "MONGODB_DB_NAME": connection.settings_dict["NAME"], "REDIS_URL": rq_redis,
-                   "HUGGINGFACE_API_URL": server.url, "HUGGINGFACE_API_TOKEN": "hf_test", "LOG_LEVEL": "WARNING"}
-    worker = subprocess.Popen([sys.executable, "manage.py", "rqworker", "image", "--burst"], cwd=ROOT,
-                              env=environment, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    environment = {
+        **os.environ,
+        "MONGODB_URI": connection.settings_dict["HOST"],
+        "MONGODB_DB_NAME": connection.settings_dict["NAME"],
+        "REDIS_URL": rq_redis,
+        "HUGGINGFACE_API_URL": server.url,
+        "HUGGINGFACE_API_TOKEN": "hf_test",
+        "LOG_LEVEL": "WARNING",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "rqworker", "image", "--burst"],
+        cwd=ROOT,
+        env=environment,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     horses = []
     try:
         assert server.first_request.wait(60), "the worker never called the image service"

@@ -62,13 +62,15 @@ def build_world() -> World:
         start = SceneFactory(scenario=story, title="Start", is_start_scene=True)
         end = SceneFactory(scenario=story, title="End", is_end_scene=True, ending_kind="happy")
         choice = ChoiceFactory(from_scene=start, to_scene=end, text="Finish")
-        image = AssetFactory(scenario=story, uploaded_by=story.author, type=AssetType.IMAGE,
-                             status=AssetStatus.READY)
+        image = AssetFactory(scenario=story, uploaded_by=story.author, type=AssetType.IMAGE, status=AssetStatus.READY)
         start.image = image
         start.save()
         documents += [start, end, choice, image]
-    documents.append(PlayerProgress.objects.create(user=player, scenario=published,
-                                                   current_scene=published.scenes.get(title="Start")))
+    documents.append(
+        PlayerProgress.objects.create(
+            user=player, scenario=published, current_scene=published.scenes.get(title="Start")
+        )
+    )
     world = World(tokens={"anonymous": None, "player": get_token(player), "author": get_token(author)})
     for document in documents:
         hex_id = str(document.pk)
@@ -79,8 +81,9 @@ def build_world() -> World:
 def register_scalars(world: World) -> None:
     """Strategies for our scalars; IDs are mostly real ones, sometimes junk."""
     text = st.text(max_size=40)
-    schemathesis.graphql.scalar("ID", st.one_of(st.sampled_from(world.ids), text, st.just(str(ObjectId())))
-                                .map(nodes.String))
+    schemathesis.graphql.scalar(
+        "ID", st.one_of(st.sampled_from(world.ids), text, st.just(str(ObjectId()))).map(nodes.String)
+    )
     json_objects = st.dictionaries(st.text(max_size=8), st.one_of(st.integers(), st.text(max_size=8)), max_size=3)
     schemathesis.graphql.scalar("JSONString", st.one_of(text, json_objects.map(json.dumps)).map(nodes.String))
     schemathesis.graphql.scalar("GenericScalar", st.one_of(text.map(nodes.String), st.integers().map(nodes.Int)))
@@ -122,8 +125,10 @@ def _difference(before: dict, after: dict) -> str:
         new = {str(document["_id"]): document for document in after.get(name, [])}
         added = [new[key].get("filename", key) for key in new.keys() - old.keys()]
         removed = [old[key].get("filename", key) for key in old.keys() - new.keys()]
-        lines.append(f"{name}: added {added[:5]}, removed {removed[:5]}, "
-                     f"{sum(1 for key in new.keys() & old.keys() if new[key] != old[key])} changed")
+        lines.append(
+            f"{name}: added {added[:5]}, removed {removed[:5]}, "
+            f"{sum(1 for key in new.keys() & old.keys() if new[key] != old[key])} changed"
+        )
     return "; ".join(lines)
 
 
@@ -147,8 +152,11 @@ def check(operation, role: str, query: str, response, before: dict, after: dict)
         raise FuzzFailure(f"{where}, an error without a message: {text[:500]}")
     if operation.definition.root_type.name == "QUERY" and before != after:
         raise FuzzFailure(f"{where}, a query changed {_difference(before, after)}")
-    if operation.definition.root_type.name == "MUTATION" and _refused(operation, response.status_code, body) \
-            and before != after:
+    if (
+        operation.definition.root_type.name == "MUTATION"
+        and _refused(operation, response.status_code, body)
+        and before != after
+    ):
         raise FuzzFailure(f"{where}, refused but changed {_difference(before, after)}: {text[:300]}")
 
 
@@ -158,21 +166,38 @@ class Tally:
     failures: list[str] = field(default_factory=list)
 
 
-def fuzz_operation(operation, world: World, baseline: dict, *, role: str, mode: GenerationMode,
-                   max_examples: int, tally: Tally, derandomize: bool = True, shrink: bool = True) -> None:
+def fuzz_operation(
+    operation,
+    world: World,
+    baseline: dict,
+    *,
+    role: str,
+    mode: GenerationMode,
+    max_examples: int,
+    tally: Tally,
+    derandomize: bool = True,
+    shrink: bool = True,
+) -> None:
     """Run `max_examples` generated calls of one operation; FuzzFailure on the first bad one."""
     client = Client()
     headers = {"HTTP_AUTHORIZATION": f"JWT {world.tokens[role]}"} if world.tokens[role] else {}
     phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
 
-    @hypothesis_settings(max_examples=max_examples, deadline=None, database=None, derandomize=derandomize,
-                         phases=phases, suppress_health_check=list(HealthCheck))
+    @hypothesis_settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        derandomize=derandomize,
+        phases=phases,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         tally.examples += 1
         before = snapshot()
-        response = client.post("/graphql/", json.dumps({"query": case.body}), content_type="application/json",
-                               **headers)
+        response = client.post(
+            "/graphql/", json.dumps({"query": case.body}), content_type="application/json", **headers
+        )
         after = snapshot()
         try:
             check(operation, role, case.body, response, before, after)

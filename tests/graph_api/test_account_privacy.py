@@ -38,24 +38,37 @@ def test_a_name_less_account_is_shown_by_its_role(gql, published):
 
 def test_an_author_finds_only_their_own_account(gql, author, player):
     gql.as_user(author)
-    assert gql.data("{ allUsers { mongoId email } }")["allUsers"] == [{"mongoId": str(author.pk), "email": author.email}]
+    assert gql.data("{ allUsers { mongoId email } }")["allUsers"] == [
+        {"mongoId": str(author.pk), "email": author.email}
+    ]
     assert gql.data("query($id: ID!) { userById(userId: $id) { email } }", {"id": str(player.pk)}) == {"userById": None}
-    assert gql.data("query($e: String!) { userByEmail(email: $e) { email } }", {"e": player.email}) == {"userByEmail": None}
+    assert gql.data("query($e: String!) { userByEmail(email: $e) { email } }", {"e": player.email}) == {
+        "userByEmail": None
+    }
     assert gql.data("query($e: String!) { userByEmail(email: $e) { email } }", {"e": "nobody@example.com"}) == {
-        "userByEmail": None}
-    node = gql("query($id: ID!) { node(id: $id) { ... on UserType { email } } }",
-               {"id": to_global_id("UserType", str(player.pk))})
+        "userByEmail": None
+    }
+    node = gql(
+        "query($id: ID!) { node(id: $id) { ... on UserType { email } } }",
+        {"id": to_global_id("UserType", str(player.pk))},
+    )
     assert node["data"] == {"node": None} and node["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
 def test_a_superuser_lists_every_account(gql, superuser, author, player):
     gql.as_user(superuser)
     assert {user["email"] for user in gql.data("{ allUsers { email } }")["allUsers"]} == {
-        superuser.email, author.email, player.email}
+        superuser.email,
+        author.email,
+        player.email,
+    }
     assert gql.data("query($e: String!) { userByEmail(email: $e) { mongoId } }", {"e": player.email}) == {
-        "userByEmail": {"mongoId": str(player.pk)}}
-    node = gql.data("query($id: ID!) { node(id: $id) { ... on UserType { email } } }",
-                    {"id": to_global_id("UserType", str(player.pk))})
+        "userByEmail": {"mongoId": str(player.pk)}
+    }
+    node = gql.data(
+        "query($id: ID!) { node(id: $id) { ... on UserType { email } } }",
+        {"id": to_global_id("UserType", str(player.pk))},
+    )
     assert node == {"node": {"email": player.email}}
 
 
@@ -77,7 +90,9 @@ def test_sign_up_then_sign_in_still_works_for_a_new_email(gql):
     created = gql.data("""mutation { createUser(input: {email: "p9@example.com", password: "Lecture-du-soir-7"}) {
         user { mongoId email } } }""")["createUser"]["user"]
     assert created["email"] == "p9@example.com"
-    signed_in = gql.data('mutation { login(email: "p9@example.com", password: "Lecture-du-soir-7") { token user { mongoId } } }')
+    signed_in = gql.data(
+        'mutation { login(email: "p9@example.com", password: "Lecture-du-soir-7") { token user { mongoId } } }'
+    )
     assert signed_in["login"]["user"]["mongoId"] == created["mongoId"]
 
 
@@ -93,6 +108,8 @@ def test_an_author_sees_no_email_of_the_players_of_their_story(gql, author):
 
     start = Scene.objects.create(scenario=story, title="Start", text="Go.", is_start_scene=True)
     PlayerProgress.objects.create(user=reader, scenario=story, current_scene=start)
-    by_story = gql.as_user(author).data("query($id: ID!) { progressByScenario(scenarioId: $id) { userId { email displayName } } }",
-                                        {"id": str(story.pk)})["progressByScenario"]
+    by_story = gql.as_user(author).data(
+        "query($id: ID!) { progressByScenario(scenarioId: $id) { userId { email displayName } } }",
+        {"id": str(story.pk)},
+    )["progressByScenario"]
     assert by_story == [{"userId": {"email": "", "displayName": "Ada Reader"}}]

@@ -27,14 +27,16 @@ def test_deep_queries_are_refused(gql):
 
 def test_pages_are_capped_at_one_hundred(gql, author):
     scenario = build_story(author, 3, published=True)
-    result = gql("query($id: ID!) { scenario(id: $id) { scenes(first: 500) { edges { node { title } } } } }",
-                 {"id": str(scenario.pk)})
+    result = gql(
+        "query($id: ID!) { scenario(id: $id) { scenes(first: 500) { edges { node { title } } } } }",
+        {"id": str(scenario.pk)},
+    )
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "at most 100 scenes" in result["errors"][0]["message"]
 
 
 def test_unknown_ids_are_not_found(gql):
-    result = gql("{ scenarioById(scenarioId: \"not-an-id\") { title } }")
+    result = gql('{ scenarioById(scenarioId: "not-an-id") { title } }')
     assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert result["errors"][0]["message"] == "No story has the id “not-an-id”."
 
@@ -42,39 +44,60 @@ def test_unknown_ids_are_not_found(gql):
 def test_relay_global_ids_are_accepted(gql, author):
     scenario = build_story(author, 2, published=True)
     global_id = gql.data("{ allScenarios { id } }")["allScenarios"][0]["id"]
-    assert gql.data("query($id: ID!) { scenarioById(scenarioId: $id) { mongoId } }",
-                    {"id": global_id})["scenarioById"]["mongoId"] == str(scenario.pk)
+    assert gql.data("query($id: ID!) { scenarioById(scenarioId: $id) { mongoId } }", {"id": global_id})["scenarioById"][
+        "mongoId"
+    ] == str(scenario.pk)
 
 
 def test_refused_mutation_reports_field_errors_and_writes_nothing(gql, author):
-    result = gql.as_user(author).data('mutation { createScenario(input: {title: "  "}) '
-                                      "{ success code message errors { field messages } scenario { title } } }")
+    result = gql.as_user(author).data(
+        'mutation { createScenario(input: {title: "  "}) '
+        "{ success code message errors { field messages } scenario { title } } }"
+    )
     payload = result["createScenario"]
     assert payload["success"] is False and payload["code"] == "BAD_USER_INPUT"
     assert payload["errors"][0]["field"] == "title" and payload["scenario"] is None
 
 
 def test_each_field_error_carries_a_typed_code(gql, author):
-    result = gql.as_user(author).data('mutation { createScenario(input: {title: "  "}) '
-                                      "{ success code errors { field code } } }")
-    assert result["createScenario"] == {"success": False, "code": "BAD_USER_INPUT",
-                                        "errors": [{"field": "title", "code": "BAD_USER_INPUT"}]}
+    result = gql.as_user(author).data(
+        'mutation { createScenario(input: {title: "  "}) { success code errors { field code } } }'
+    )
+    assert result["createScenario"] == {
+        "success": False,
+        "code": "BAD_USER_INPUT",
+        "errors": [{"field": "title", "code": "BAD_USER_INPUT"}],
+    }
     codes = gql.data('{ __type(name: "ErrorCode") { kind enumValues { name } } }')["__type"]
     assert codes["kind"] == "ENUM" and {value["name"] for value in codes["enumValues"]} == {
-        "BAD_USER_INPUT", "NOT_FOUND", "FORBIDDEN", "UNAUTHENTICATED", "SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR"}
+        "BAD_USER_INPUT",
+        "NOT_FOUND",
+        "FORBIDDEN",
+        "UNAUTHENTICATED",
+        "SERVICE_UNAVAILABLE",
+        "INTERNAL_SERVER_ERROR",
+    }
 
 
 def test_json_string_inputs_accept_strings_and_objects(gql, author):
     scenario = create_scenario(author=author, title="Json")
     gql.as_user(author)
-    scene = gql.data('mutation($s: ID!) { createScene(input: {scenarioId: $s, title: "A", text: "a"}) '
-                     "{ scene { mongoId } } }", {"s": str(scenario.pk)})["createScene"]["scene"]["mongoId"]
+    scene = gql.data(
+        'mutation($s: ID!) { createScene(input: {scenarioId: $s, title: "A", text: "a"}) { scene { mongoId } } }',
+        {"s": str(scenario.pk)},
+    )["createScene"]["scene"]["mongoId"]
     for condition in ('"{\\"key\\": 1}"', "{key: 1}"):
-        made = gql.data('mutation($a: ID!) { createChoice(input: {fromSceneId: $a, toSceneId: $a, text: "Loop", '
-                        f"condition: {condition}}}) {{ choice {{ condition }} }} }}", {"a": scene})
+        made = gql.data(
+            'mutation($a: ID!) { createChoice(input: {fromSceneId: $a, toSceneId: $a, text: "Loop", '
+            f"condition: {condition}}}) {{ choice {{ condition }} }} }}",
+            {"a": scene},
+        )
         assert json.loads(made["createChoice"]["choice"]["condition"]) == {"key": 1}
-    broken = gql.post('mutation($a: ID!, $c: JSONString) { createChoice(input: {fromSceneId: $a, toSceneId: $a, '
-                      'text: "L", condition: $c}) { success } }', {"a": scene, "c": "{oops"})
+    broken = gql.post(
+        "mutation($a: ID!, $c: JSONString) { createChoice(input: {fromSceneId: $a, toSceneId: $a, "
+        'text: "L", condition: $c}) { success } }',
+        {"a": scene, "c": "{oops"},
+    )
     assert "Not valid JSON" in broken.json()["errors"][0]["message"]
 
 
@@ -87,8 +110,9 @@ def test_internal_errors_show_no_internals_without_debug(rf, monkeypatch):
     monkeypatch.setattr(queries.selectors, "readable_stories", broken)
     with override_settings(DEBUG=False):
         view = StoryGraphQLView.as_endpoint()
-        request = rf.post("/graphql/", json.dumps({"query": "{ allScenarios { title } }"}),
-                          content_type="application/json")
+        request = rf.post(
+            "/graphql/", json.dumps({"query": "{ allScenarios { title } }"}), content_type="application/json"
+        )
         body = json.loads(view(request).content)
     assert body["errors"][0]["message"] == "Internal server error"
     assert "secret" not in json.dumps(body) and "Traceback" not in json.dumps(body)
@@ -97,17 +121,21 @@ def test_internal_errors_show_no_internals_without_debug(rf, monkeypatch):
 def test_introspection_is_off_in_production(rf):
     with override_settings(GRAPHQL_INTROSPECTION=False, GRAPHIQL=False):
         view = StoryGraphQLView.as_endpoint()
-        request = rf.post("/graphql/", json.dumps({"query": "{ __schema { types { name } } }"}),
-                          content_type="application/json")
+        request = rf.post(
+            "/graphql/", json.dumps({"query": "{ __schema { types { name } } }"}), content_type="application/json"
+        )
         response = view(request)
     assert response.status_code == 400
     assert "introspection" in json.loads(response.content)["errors"][0]["message"].lower()
 
 
 def test_cors_allows_the_react_app_with_the_authorization_header(client):
-    response = client.options("/graphql/", HTTP_ORIGIN="http://localhost:3000",
-                              HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
-                              HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type")
+    response = client.options(
+        "/graphql/",
+        HTTP_ORIGIN="http://localhost:3000",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+    )
     assert response["Access-Control-Allow-Origin"] == "http://localhost:3000"
     assert "authorization" in response["Access-Control-Allow-Headers"].lower()
 
@@ -147,12 +175,16 @@ def multipart(operations: str):
     """A multipart GraphQL request of `operations` and one small file, as Apollo's upload link sends it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return {"operations": operations, "map": json.dumps({"0": ["variables.file"]}),
-            "0": SimpleUploadedFile("cave.twee", b":: Start\nHello.")}
+    return {
+        "operations": operations,
+        "map": json.dumps({"0": ["variables.file"]}),
+        "0": SimpleUploadedFile("cave.twee", b":: Start\nHello."),
+    }
 
 
-UPLOAD = json.dumps({"query": "mutation($file: Upload!) { importStory(file: $file) { success message } }",
-                     "variables": {"file": None}})
+UPLOAD = json.dumps(
+    {"query": "mutation($file: Upload!) { importStory(file: $file) { success message } }", "variables": {"file": None}}
+)
 
 
 @pytest.mark.parametrize("token", [None, "not.a.token"])
@@ -168,8 +200,9 @@ def test_anonymous_multipart_is_refused_before_its_body_is_parsed(client, rq_red
     for operations in (UPLOAD, padding):
         response = client.post("/graphql/", multipart(operations), **headers)
         assert response.status_code == 401
-        assert response.json() == {"errors": [{"message": "Authentication required",
-                                               "extensions": {"code": "UNAUTHENTICATED"}}]}
+        assert response.json() == {
+            "errors": [{"message": "Authentication required", "extensions": {"code": "UNAUTHENTICATED"}}]
+        }
 
 
 def test_a_signed_in_users_multipart_operations_have_the_json_cap(client, author, rq_redis):
@@ -181,5 +214,6 @@ def test_a_signed_in_users_multipart_operations_have_the_json_cap(client, author
     assert response.status_code == 413
     assert response.json()["errors"][0] == {
         "message": "The operations of this upload are larger than 1024 KB (only its files may be larger).",
-        "extensions": {"code": "BAD_USER_INPUT"}}
+        "extensions": {"code": "BAD_USER_INPUT"},
+    }
     assert client.post("/graphql/", multipart(UPLOAD), **auth).json()["data"]["importStory"]["success"] is True

@@ -20,13 +20,16 @@ ME = "{ me { email } myProgress { mongoId } }"
 
 
 def refused(result):
-    return [error["message"] for error in result["errors"]] == ["Authentication required"] and \
-        result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    return [error["message"] for error in result["errors"]] == ["Authentication required"] and result["errors"][0][
+        "extensions"
+    ]["code"] == "UNAUTHENTICATED"
 
 
 def test_login_token_authenticates(gql, player):
-    token = gql.data('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token success } }',
-                     {"e": player.email.upper(), "p": PASSWORD})["login"]["token"]
+    token = gql.data(
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token success } }",
+        {"e": player.email.upper(), "p": PASSWORD},
+    )["login"]["token"]
     assert gql.data(ME, token=token)["me"]["email"] == player.email
 
 
@@ -36,8 +39,12 @@ def test_wrong_password_is_a_business_refusal(gql, player):
 
 
 def test_bearer_prefix_is_not_the_contract(gql, player):
-    response = gql.client.post("/graphql/", json.dumps({"query": ME}), content_type="application/json",
-                               HTTP_AUTHORIZATION=f"Bearer {get_token(player)}")
+    response = gql.client.post(
+        "/graphql/",
+        json.dumps({"query": ME}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {get_token(player)}",
+    )
     assert refused(response.json())
 
 
@@ -156,16 +163,28 @@ def now():
 def test_a_token_signed_with_the_key_once_written_in_the_source_is_refused(gql, superuser):
     """The report's forgery: HS256 {"email": <superuser>, "origIat": now} with the old fixed key."""
     assert settings.SECRET_KEY != OLD_SOURCE_KEY
-    for payload in ({"email": superuser.email, "origIat": now()},
-                    {"sub": str(superuser.pk), "tokenVersion": superuser.token_version, "email": superuser.email,
-                     "exp": now() + 600, "origIat": now()}):
+    for payload in (
+        {"email": superuser.email, "origIat": now()},
+        {
+            "sub": str(superuser.pk),
+            "tokenVersion": superuser.token_version,
+            "email": superuser.email,
+            "exp": now() + 600,
+            "origIat": now(),
+        },
+    ):
         assert refused(gql(ME, token=forge(payload, key=OLD_SOURCE_KEY)))
 
 
 @pytest.mark.parametrize("missing", ["exp", "origIat"])
 def test_a_token_without_exp_or_orig_iat_is_refused(gql, player, missing):
-    payload = {"sub": str(player.pk), "tokenVersion": player.token_version, "email": player.email,
-               "exp": now() + 600, "origIat": now()}
+    payload = {
+        "sub": str(player.pk),
+        "tokenVersion": player.token_version,
+        "email": player.email,
+        "exp": now() + 600,
+        "origIat": now(),
+    }
     del payload[missing]
     assert refused(gql(ME, token=forge(payload)))
     assert gql(ME, token=forge({**payload, missing: now() + 600}))["data"]["me"]["email"] == player.email
@@ -180,13 +199,16 @@ def test_a_token_of_the_old_email_only_shape_is_refused(gql, player):
 
 def token_refused(result):
     """verifyToken and refreshToken say why a token is refused, with the UNAUTHENTICATED code."""
-    return result["data"] == {next(iter(result["data"])): None} and \
-        [error["extensions"]["code"] for error in result["errors"]] == ["UNAUTHENTICATED"]
+    return result["data"] == {next(iter(result["data"])): None} and [
+        error["extensions"]["code"] for error in result["errors"]
+    ] == ["UNAUTHENTICATED"]
 
 
 def test_tokens_name_the_account_by_id_and_token_version(gql, player):
-    payload = gql.data("mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { payload } }",
-                       {"u": player.email, "p": PASSWORD})["tokenAuth"]["payload"]
+    payload = gql.data(
+        "mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) { payload } }",
+        {"u": player.email, "p": PASSWORD},
+    )["tokenAuth"]["payload"]
     assert payload["sub"] == str(player.pk) and payload["tokenVersion"] == player.token_version
     assert payload["exp"] - payload["origIat"] == 3600
     assert payload["email"] == player.email  # kept for the clients that read it; never used to find the account
@@ -218,8 +240,12 @@ def test_a_hash_upgrade_at_sign_in_keeps_the_tokens(gql, player):
 
 def test_an_email_change_refuses_old_tokens_and_hands_a_new_one(gql, player):
     old = login(gql, player)["token"]
-    changed = gql.data("""mutation($id: ID!) { updateUser(userId: $id, input: {email: "new-address@example.com"}) {
-        success token user { email } } }""", {"id": str(player.pk)}, token=old)["updateUser"]
+    changed = gql.data(
+        """mutation($id: ID!) { updateUser(userId: $id, input: {email: "new-address@example.com"}) {
+        success token user { email } } }""",
+        {"id": str(player.pk)},
+        token=old,
+    )["updateUser"]
     assert changed["success"] and changed["user"]["email"] == "new-address@example.com"
     assert refused(gql(ME, token=old))
     assert gql.data(ME, token=changed["token"])["me"]["email"] == "new-address@example.com"
@@ -249,15 +275,21 @@ def test_a_token_kept_across_an_email_change_never_becomes_the_next_owner_of_the
         success user { mongoId } } }"""
     attacker_id = gql.data(sign_up, {"e": "victim@example.com"})["createUser"]["user"]["mongoId"]
     kept = gql.data(LOGIN, {"e": "victim@example.com", "p": "Lecture-du-soir-7"})["login"]["token"]
-    moved = gql.data("""mutation($id: ID!) { updateUser(userId: $id, input: {email: "attacker@example.com"}) {
-        success token } }""", {"id": attacker_id}, token=kept)["updateUser"]
+    moved = gql.data(
+        """mutation($id: ID!) { updateUser(userId: $id, input: {email: "attacker@example.com"}) {
+        success token } }""",
+        {"id": attacker_id},
+        token=kept,
+    )["updateUser"]
     assert moved["success"]
     victim_id = gql.data(sign_up, {"e": "victim@example.com"})["createUser"]["user"]["mongoId"]
     assert victim_id != attacker_id
 
     assert refused(gql(ME, token=kept))
     assert gql.data("{ me { mongoId email } }", token=moved["token"])["me"] == {
-        "mongoId": attacker_id, "email": "attacker@example.com"}
+        "mongoId": attacker_id,
+        "email": "attacker@example.com",
+    }
 
 
 def test_failed_sign_ins_lock_out_the_address_that_failed_not_the_owner(gql, player):
@@ -265,8 +297,12 @@ def test_failed_sign_ins_lock_out_the_address_that_failed_not_the_owner(gql, pla
     from story_admin.models import LoginThrottle
 
     def sign_in(password, address):
-        response = gql.client.post("/graphql/", json.dumps({"query": LOGIN, "variables": {"e": player.email, "p": password}}),
-                                   content_type="application/json", REMOTE_ADDR=address)
+        response = gql.client.post(
+            "/graphql/",
+            json.dumps({"query": LOGIN, "variables": {"e": player.email, "p": password}}),
+            content_type="application/json",
+            REMOTE_ADDR=address,
+        )
         return response.json()["data"]["login"]
 
     for _ in range(10):

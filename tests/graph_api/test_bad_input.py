@@ -16,8 +16,10 @@ def error_of(result):
     return result["errors"][0]["extensions"].get("code"), result["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("bad_id", ["6b065c2d83e3392c53d13639", "not base64", to_global_id("PositionType", "1"),
-                                    to_global_id("NoSuchType", "1"), ""])
+@pytest.mark.parametrize(
+    "bad_id",
+    ["6b065c2d83e3392c53d13639", "not base64", to_global_id("PositionType", "1"), to_global_id("NoSuchType", "1"), ""],
+)
 def test_node_with_an_id_it_cannot_use_is_not_found(gql, bad_id):
     assert error_of(gql(NODE, {"id": bad_id})) == ("NOT_FOUND", f"No object has the id “{bad_id}”.")
 
@@ -40,8 +42,10 @@ def test_media_of_a_draft_is_hidden_from_everyone_but_its_editors(gql, author, o
     for reader in (None, other_author):
         gql.as_user(reader)
         assert error_of(gql(NODE, {"id": node_id}))[0] in {"NOT_FOUND"}
-        assert error_of(gql("query($id: ID!) { assetById(assetId: $id) { name } }", {"id": str(asset.pk)}))[0] \
+        assert (
+            error_of(gql("query($id: ID!) { assetById(assetId: $id) { name } }", {"id": str(asset.pk)}))[0]
             == "NOT_FOUND"
+        )
         assert gql.data("{ publicAssets { name } allAssets { name } }") == {"publicAssets": [], "allAssets": []}
     assert gql.as_user(author).data(NODE, {"id": node_id})["node"]["name"] == "Spoiler"
     draft.is_published = True
@@ -49,48 +53,74 @@ def test_media_of_a_draft_is_hidden_from_everyone_but_its_editors(gql, author, o
     assert gql.as_user(None).data("{ publicAssets { name } }") == {"publicAssets": [{"name": "Spoiler"}]}
 
 
-@pytest.mark.parametrize("token, message", [(None, "Send the token to verify."), ("", "Send the token to verify."),
-                                            ("junk", "Error decoding signature")])
+@pytest.mark.parametrize(
+    "token, message",
+    [(None, "Send the token to verify."), ("", "Send the token to verify."), ("junk", "Error decoding signature")],
+)
 def test_verify_token_refuses_bad_tokens_clearly(gql, token, message):
     result = gql("mutation($token: String) { verifyToken(token: $token) { payload } }", {"token": token})
     assert error_of(result) == ("UNAUTHENTICATED", message)
 
 
 def test_json_strings_that_are_not_json_are_bad_input(gql, author):
-    response = gql.as_user(author).post('mutation { createAsset(input: {name: "n", type: "image", filename: "f.png", '
-                                        'url: "", metadata: "{oops"}) { success } }')
+    response = gql.as_user(author).post(
+        'mutation { createAsset(input: {name: "n", type: "image", filename: "f.png", '
+        'url: "", metadata: "{oops"}) { success } }'
+    )
     assert response.status_code == 400
     message = response.json()["errors"][0]["message"]
     assert "Not valid JSON: Expecting property name enclosed in double quotes (at character 1)." in message
 
 
-@pytest.mark.parametrize("document, variables", [
-    ('mutation($s: ID!) { uploadAsset(sceneId: $s, kind: "image", file: "picture.png") { success } }', {}),
-    ('mutation($s: ID!, $f: Upload!) { uploadAsset(sceneId: $s, kind: "image", file: $f) { success } }',
-     {"f": "picture.png"}),
-])
+@pytest.mark.parametrize(
+    "document, variables",
+    [
+        ('mutation($s: ID!) { uploadAsset(sceneId: $s, kind: "image", file: "picture.png") { success } }', {}),
+        (
+            'mutation($s: ID!, $f: Upload!) { uploadAsset(sceneId: $s, kind: "image", file: $f) { success } }',
+            {"f": "picture.png"},
+        ),
+    ],
+)
 def test_a_file_sent_as_text_is_refused_with_how_to_send_it(gql, author, document, variables):
     response = gql.as_user(author).post(document, {"s": "6b065c2d83e3392c53d13639", **variables})
     assert response.status_code in {200, 400}
     assert "Send the file as a part of a multipart request" in response.json()["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(document.cookie)", " JavaScript:alert(1)", "java\tscript:alert(1)",
-                                 "data:text/html,<script>alert(1)</script>", "vbscript:msgbox", "//evil.example/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        " JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox",
+        "//evil.example/x",
+    ],
+)
 def test_asset_addresses_other_than_http_are_refused_on_the_url_field(gql, author, url):
     from story_admin.models import Asset
 
     created = gql.as_user(author).data(
-        "mutation($url: String!) { createAsset(input: {name: \"Clip\", type: \"video\", filename: \"clip.mp4\", "
-        "url: $url}) { success code message errors { field messages } asset { mongoId } } }", {"url": url})
+        'mutation($url: String!) { createAsset(input: {name: "Clip", type: "video", filename: "clip.mp4", '
+        "url: $url}) { success code message errors { field messages } asset { mongoId } } }",
+        {"url": url},
+    )
     assert created["createAsset"] == {
-        "success": False, "code": "BAD_USER_INPUT", "asset": None,
+        "success": False,
+        "code": "BAD_USER_INPUT",
+        "asset": None,
         "message": "An asset's url must be a web address starting with http:// or https://.",
-        "errors": [{"field": "url", "messages": ["Enter an address starting with http:// or https://."]}]}
+        "errors": [{"field": "url", "messages": ["Enter an address starting with http:// or https://."]}],
+    }
     assert not Asset.objects.exists()
     asset = AssetFactory(uploaded_by=author, type="video", url="https://example.com/clip.mp4")
-    updated = gql.data("mutation($id: ID!, $url: String) { updateAsset(assetId: $id, input: {url: $url}) "
-                       "{ success code errors { field } } }", {"id": str(asset.pk), "url": url})
+    updated = gql.data(
+        "mutation($id: ID!, $url: String) { updateAsset(assetId: $id, input: {url: $url}) "
+        "{ success code errors { field } } }",
+        {"id": str(asset.pk), "url": url},
+    )
     assert updated["updateAsset"] == {"success": False, "code": "BAD_USER_INPUT", "errors": [{"field": "url"}]}
     assert Asset.objects.get(pk=asset.pk).url == "https://example.com/clip.mp4"
 
@@ -98,6 +128,8 @@ def test_asset_addresses_other_than_http_are_refused_on_the_url_field(gql, autho
 def test_http_and_https_asset_addresses_are_accepted(gql, author):
     for url in ("https://cdn.example.com/clip.mp4", "http://localhost:8000/media/x.png"):
         created = gql.as_user(author).data(
-            "mutation($url: String!) { createAsset(input: {name: \"Clip\", type: \"video\", filename: \"c.mp4\", "
-            "url: $url}) { success asset { url } } }", {"url": url})["createAsset"]
+            'mutation($url: String!) { createAsset(input: {name: "Clip", type: "video", filename: "c.mp4", '
+            "url: $url}) { success asset { url } } }",
+            {"url": url},
+        )["createAsset"]
         assert created == {"success": True, "asset": {"url": url}}

@@ -21,8 +21,9 @@ def test_the_later_of_two_saves_is_refused(gql, author):
     second = gql.data(SAVE, {"id": str(scene.pk), "text": "Editor two", "version": version})["updateScene"]
     assert not second["success"] and "saved elsewhere" in second["message"]
     assert Scene.objects.get(pk=scene.pk).text == "Editor one"
-    third = gql.data(SAVE, {"id": str(scene.pk), "text": "Editor two, merged",
-                            "version": first["scene"]["version"]})["updateScene"]
+    third = gql.data(SAVE, {"id": str(scene.pk), "text": "Editor two, merged", "version": first["scene"]["version"]})[
+        "updateScene"
+    ]
     assert third["success"] and Scene.objects.get(pk=scene.pk).text == "Editor two, merged"
 
 
@@ -65,8 +66,12 @@ def test_two_saves_over_the_same_version_at_the_same_instant_one_wins(gql, autho
     for round_ in range(20):
         version = gql.data(READ, {"id": str(scene.pk)})["sceneById"]["version"]
         texts = [f"Round {round_}, editor {editor}" for editor in (1, 2)]
-        answers = [answer["updateScene"] for answer in _at_the_same_instant(
-            [(author, SAVE, {"id": str(scene.pk), "text": text, "version": version}) for text in texts])]
+        answers = [
+            answer["updateScene"]
+            for answer in _at_the_same_instant(
+                [(author, SAVE, {"id": str(scene.pk), "text": text, "version": version}) for text in texts]
+            )
+        ]
         won = [text for text, answer in zip(texts, answers) if answer["success"]]
         assert len(won) == 1, answers
         lost = next(answer for answer in answers if not answer["success"])
@@ -86,13 +91,23 @@ def test_two_choices_at_the_same_instant_one_step_is_recorded(gql, author, playe
 
     scenario = ScenarioFactory(author=author, is_published=True)
     start = SceneFactory(scenario=scenario, title="Crossroads", is_start_scene=True)
-    choices = [Choice.objects.create(scenario=scenario, from_scene=start, text=f"Road {n}",
-                                     to_scene=SceneFactory(scenario=scenario, title=f"Road {n}"))
-               for n in (1, 2)]
+    choices = [
+        Choice.objects.create(
+            scenario=scenario,
+            from_scene=start,
+            text=f"Road {n}",
+            to_scene=SceneFactory(scenario=scenario, title=f"Road {n}"),
+        )
+        for n in (1, 2)
+    ]
     for _ in range(20):
         services.start_progress(player=player, scenario=scenario, restart=True)
-        answers = [answer["makeChoice"] for answer in _at_the_same_instant(
-            [(player, CHOOSE, {"story": str(scenario.pk), "choice": str(choice.pk)}) for choice in choices])]
+        answers = [
+            answer["makeChoice"]
+            for answer in _at_the_same_instant(
+                [(player, CHOOSE, {"story": str(scenario.pk), "choice": str(choice.pk)}) for choice in choices]
+            )
+        ]
         won = [choice for choice, answer in zip(choices, answers) if answer["success"]]
         assert len(won) == 1, answers
         lost = next(answer for answer in answers if not answer["success"])["message"]

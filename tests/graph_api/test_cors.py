@@ -12,8 +12,12 @@ VITE = "http://localhost:5173"
 
 
 def preflight(client, origin):
-    return client.options("/graphql/", HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
-                          HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization,content-type")
+    return client.options(
+        "/graphql/",
+        HTTP_ORIGIN=origin,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization,content-type",
+    )
 
 
 @pytest.mark.parametrize("origin", [VITE, "http://127.0.0.1:5173", "http://localhost:3000", "http://127.0.0.1:3000"])
@@ -33,5 +37,7 @@ def test_production_allows_only_the_configured_origins():
     assert manage("shell", "--no-imports", "-c", printed, **production).stdout.strip() == "[]"
     development = manage("shell", "--no-imports", "-c", printed, CORS_ALLOWED_ORIGINS="")  # as env.example has it
     assert "http://localhost:5173" in development.stdout
-    configured = manage("shell", "--no-imports", "-c", printed, **production, CORS_ALLOWED_ORIGINS="https://editor.example.com")
+    configured = manage(
+        "shell", "--no-imports", "-c", printed, **production, CORS_ALLOWED_ORIGINS="https://editor.example.com"
+    )
     assert configured.stdout.strip() == "['https://editor.example.com']"

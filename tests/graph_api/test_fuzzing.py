@@ -7,8 +7,16 @@ anonymous, player and author. bench/fuzz_graphql.py runs the same checks with mo
 import pytest
 from schemathesis import GenerationMode
 
-from tests.graph_api.fuzzing import ROLES, FuzzFailure, Tally, build_world, fuzz_operation, operations, \
-    register_scalars, snapshot
+from tests.graph_api.fuzzing import (
+    ROLES,
+    FuzzFailure,
+    Tally,
+    build_world,
+    fuzz_operation,
+    operations,
+    register_scalars,
+    snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,9 @@ def private_media(author):
     """A's draft image and narration, with A's private scene text as their prompt."""
     draft = ScenarioFactory(author=author, title="A's draft")
     image = AssetFactory(uploaded_by=author, scenario=draft, is_public=False, prompt="A's secret scene text")
-    sound = AssetFactory(uploaded_by=author, scenario=draft, type=AssetType.SOUND, is_public=False,
-                         prompt="A's secret narration")
+    sound = AssetFactory(
+        uploaded_by=author, scenario=draft, type=AssetType.SOUND, is_public=False, prompt="A's secret narration"
+    )
     return image, sound
 
 
@@ -45,18 +46,23 @@ def test_another_authors_private_media_cannot_be_attached(gql, other_author, pri
 def test_the_owner_still_attaches_their_own_media(gql, author, private_media):
     image, sound = private_media
     scene = SceneFactory(scenario=image.scenario)
-    answer = gql.as_user(author).data(UPDATE, {"scene": str(scene.pk), "image": str(image.pk),
-                                               "sound": str(sound.pk)})["updateScene"]
+    answer = gql.as_user(author).data(UPDATE, {"scene": str(scene.pk), "image": str(image.pk), "sound": str(sound.pk)})[
+        "updateScene"
+    ]
     assert answer["success"] and answer["scene"]["imageId"]["prompt"] == "A's secret scene text"
     assert Scene.objects.get(pk=scene.pk).sound_id == sound.pk
 
 
-@pytest.mark.parametrize("document, field", [
-    ('mutation($id: ID!) { updateAsset(assetId: $id, input: {name: "Mine"}) { success code } }', "updateAsset"),
-    ("mutation($id: ID!) { deleteAsset(assetId: $id) { success code } }", "deleteAsset"),
-])
-def test_asset_mutations_answer_not_found_for_an_asset_one_may_not_see(gql, other_author, private_media, document,
-                                                                       field):
+@pytest.mark.parametrize(
+    "document, field",
+    [
+        ('mutation($id: ID!) { updateAsset(assetId: $id, input: {name: "Mine"}) { success code } }', "updateAsset"),
+        ("mutation($id: ID!) { deleteAsset(assetId: $id) { success code } }", "deleteAsset"),
+    ],
+)
+def test_asset_mutations_answer_not_found_for_an_asset_one_may_not_see(
+    gql, other_author, private_media, document, field
+):
     image, _ = private_media
     answer = gql.as_user(other_author).data(document, {"id": str(image.pk)})[field]
     assert (answer["success"], answer["code"]) == (False, "NOT_FOUND")
@@ -76,7 +82,9 @@ def test_generated_media_is_private_until_a_published_story_uses_it(gql, author,
         assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND", result
         assert "secret" not in str(result)
         assert gql.as_user(reader).data("{ allAssets { prompt } publicAssets { prompt } }") == {
-            "allAssets": [], "publicAssets": []}
+            "allAssets": [],
+            "publicAssets": [],
+        }
     assert gql.as_user(author).data(ASSET, {"id": asset_id})["assetById"]["prompt"] == "A secret door"
 
     story = ScenarioFactory(author=author)

@@ -49,9 +49,20 @@ MAKE_CHOICE = """mutation MakeChoice($scenarioId: ID!, $choiceId: ID!) {
 
 def editor_scene(scenario_id, title, text, order, *, start=False, end=False):
     """The scene form of the editor: every field, media and generation flags included."""
-    return {"scenarioId": scenario_id, "title": title, "text": text, "order": order, "isStartScene": start,
-            "isEndScene": end, "imageId": None, "soundId": None, "musicId": None,
-            "autoGenerateImage": False, "autoGenerateSound": False, "autoGenerateMusic": False}
+    return {
+        "scenarioId": scenario_id,
+        "title": title,
+        "text": text,
+        "order": order,
+        "isStartScene": start,
+        "isEndScene": end,
+        "imageId": None,
+        "soundId": None,
+        "musicId": None,
+        "autoGenerateImage": False,
+        "autoGenerateSound": False,
+        "autoGenerateMusic": False,
+    }
 
 
 def test_the_old_editor_session_as_it_really_sends(gql, author):
@@ -61,8 +72,9 @@ def test_the_old_editor_session_as_it_really_sends(gql, author):
     # Opening the "new story" page sends GetScenarioById without its variable: a 400, as the old backend.
     assert gql.post(GET_SCENARIO, {}, operation_name="GetScenarioById").status_code == 400
 
-    created = gql.data(CREATE_SCENARIO, {"input": {
-        "title": "Le phare", "description": "Une nuit de tempête.", "isPublished": True}})["createScenario"]
+    created = gql.data(
+        CREATE_SCENARIO, {"input": {"title": "Le phare", "description": "Une nuit de tempête.", "isPublished": True}}
+    )["createScenario"]
     assert created["success"], created
     assert created["scenario"]["isPublished"]
     assert created["message"] == "Story created. Not yet playable: The story has no scenes yet: add a first scene."
@@ -73,13 +85,20 @@ def test_the_old_editor_session_as_it_really_sends(gql, author):
     tower = gql.data(CREATE_SCENE, {"input": editor_scene(story_id, "La tour", "Un escalier.", 1)})
     assert gate["createScene"]["success"] and tower["createScene"]["success"]
     gate_id, tower_id = gate["createScene"]["scene"]["mongoId"], tower["createScene"]["scene"]["mongoId"]
-    link = gql.data(CREATE_CHOICE, {"input": {"fromSceneId": gate_id, "toSceneId": tower_id,
-                                              "text": "Monter", "condition": "{}", "order": 0}})["createChoice"]
+    link = gql.data(
+        CREATE_CHOICE,
+        {"input": {"fromSceneId": gate_id, "toSceneId": tower_id, "text": "Monter", "condition": "{}", "order": 0}},
+    )["createChoice"]
     assert link["success"], link
 
     # Saved again while "La tour" is a dead end and there is no ending.
-    saved = gql.data(UPDATE_SCENARIO, {"scenarioId": story_id, "input": {
-        "title": "Le phare", "description": "Une nuit de tempête, un gardien.", "isPublished": True}})["updateScenario"]
+    saved = gql.data(
+        UPDATE_SCENARIO,
+        {
+            "scenarioId": story_id,
+            "input": {"title": "Le phare", "description": "Une nuit de tempête, un gardien.", "isPublished": True},
+        },
+    )["updateScenario"]
     assert saved["success"], saved
     assert saved["message"] == "Story saved."
     assert saved["problems"] == []
@@ -97,21 +116,38 @@ def test_the_old_editor_session_as_it_really_sends(gql, author):
 
 def test_the_old_postman_collection_order(gql, author):
     author_token = gql.token = gql.data(LOGIN, {"email": author.email, "password": PASSWORD})["login"]["token"]
-    created = gql.data(CREATE_SCENARIO, {"input": {
-        "title": "La cave", "description": "A Postman story", "isPublished": True}})["createScenario"]
+    created = gql.data(
+        CREATE_SCENARIO, {"input": {"title": "La cave", "description": "A Postman story", "isPublished": True}}
+    )["createScenario"]
     assert created["success"] and created["scenario"]["isPublished"]
     story_id = created["scenario"]["mongoId"]
-    updated = gql.data(UPDATE_SCENARIO, {"scenarioId": story_id, "input": {
-        "description": "Five rooms and a door", "isPublished": True}})["updateScenario"]
+    updated = gql.data(
+        UPDATE_SCENARIO,
+        {"scenarioId": story_id, "input": {"description": "Five rooms and a door", "isPublished": True}},
+    )["updateScenario"]
     assert updated["success"] and "Not yet playable" in updated["message"]
 
-    stairs = gql.data(CREATE_SCENE, {"input": {"scenarioId": story_id, "title": "L'escalier",
-                                               "text": "Une lampe grésille.", "isStartScene": True}})
-    door = gql.data(CREATE_SCENE, {"input": {"scenarioId": story_id, "title": "La porte", "text": "Elle s'ouvre.",
-                                             "order": 1, "isEndScene": True}})
+    stairs = gql.data(
+        CREATE_SCENE,
+        {"input": {"scenarioId": story_id, "title": "L'escalier", "text": "Une lampe grésille.", "isStartScene": True}},
+    )
+    door = gql.data(
+        CREATE_SCENE,
+        {
+            "input": {
+                "scenarioId": story_id,
+                "title": "La porte",
+                "text": "Elle s'ouvre.",
+                "order": 1,
+                "isEndScene": True,
+            }
+        },
+    )
     stairs_id, door_id = stairs["createScene"]["scene"]["mongoId"], door["createScene"]["scene"]["mongoId"]
-    choice = gql.data(CREATE_CHOICE, {"input": {"fromSceneId": stairs_id, "toSceneId": door_id,
-                                                "text": "Pousser la porte", "condition": "{}"}})["createChoice"]
+    choice = gql.data(
+        CREATE_CHOICE,
+        {"input": {"fromSceneId": stairs_id, "toSceneId": door_id, "text": "Pousser la porte", "condition": "{}"}},
+    )["createChoice"]
     assert choice["success"]
 
     # The collection signs its player up with an example password: refused on purpose, the rule named.
@@ -120,15 +156,17 @@ def test_the_old_postman_collection_order(gql, author):
     assert not weak["createUser"]["success"]
     assert "too common" in weak["createUser"]["message"]
     gql.token = None
-    assert gql.data(sign_up, {"input": {"email": "player@example.com", "password": "Lecture-du-soir-7"}}
-                    )["createUser"]["success"]
+    assert gql.data(sign_up, {"input": {"email": "player@example.com", "password": "Lecture-du-soir-7"}})["createUser"][
+        "success"
+    ]
     player = gql.data(LOGIN, {"email": "player@example.com", "password": "Lecture-du-soir-7"})["login"]["token"]
     published = gql.data("{ allScenarios(publishedOnly: true) { title } }", token=player)["allScenarios"]
     assert published == [{"title": "La cave"}]
     started = gql.data(START, {"scenarioId": story_id}, token=player)["startScenario"]
     assert started["success"] and started["progress"]["currentSceneId"]["title"] == "L'escalier"
-    ended = gql.data(MAKE_CHOICE, {"scenarioId": story_id, "choiceId": choice["choice"]["mongoId"]},
-                     token=player)["makeChoice"]
+    ended = gql.data(MAKE_CHOICE, {"scenarioId": story_id, "choiceId": choice["choice"]["mongoId"]}, token=player)[
+        "makeChoice"
+    ]
     assert ended["success"] and ended["progress"]["isCompleted"]
 
     assert gql.data(DELETE_SCENARIO, {"scenarioId": story_id}, token=author_token)["deleteScenario"]["success"]
@@ -141,22 +179,35 @@ def test_a_player_meets_a_published_story_that_cannot_be_played_yet(gql, author,
     unfinished_id = unfinished["scenario"]["mongoId"]
     start = gql.data(CREATE_SCENE, {"input": {"scenarioId": unfinished_id, "title": "Le quai", "text": "..."}})
     dead_end = gql.data(CREATE_SCENE, {"input": {"scenarioId": unfinished_id, "title": "Le brouillard", "text": "..."}})
-    way = gql.data(CREATE_CHOICE, {"input": {"fromSceneId": start["createScene"]["scene"]["mongoId"],
-                                             "toSceneId": dead_end["createScene"]["scene"]["mongoId"],
-                                             "text": "Avancer"}})["createChoice"]["choice"]["mongoId"]
+    way = gql.data(
+        CREATE_CHOICE,
+        {
+            "input": {
+                "fromSceneId": start["createScene"]["scene"]["mongoId"],
+                "toSceneId": dead_end["createScene"]["scene"]["mongoId"],
+                "text": "Avancer",
+            }
+        },
+    )["createChoice"]["choice"]["mongoId"]
 
     gql.as_user(player)
     opened = gql(GET_SCENARIO, {"scenarioId": empty["scenario"]["mongoId"]})
     assert "errors" not in opened and opened["data"]["scenarioById"]["scenesList"] == []
     refused = gql.data(START, {"scenarioId": empty["scenario"]["mongoId"]})["startScenario"]
-    assert refused == {"success": False, "code": "BAD_USER_INPUT", "progress": None,
-                       "message": "“Bientôt” has no start scene yet, so it cannot be played."}
+    assert refused == {
+        "success": False,
+        "code": "BAD_USER_INPUT",
+        "progress": None,
+        "message": "“Bientôt” has no start scene yet, so it cannot be played.",
+    }
 
     assert gql.data(START, {"scenarioId": unfinished_id})["startScenario"]["success"]
     stuck = gql.data(MAKE_CHOICE, {"scenarioId": unfinished_id, "choiceId": way})["makeChoice"]
     assert stuck["success"]
-    assert stuck["message"] == ("Choice made. There is no way on from here yet: the author has not finished this "
-                                "part of the story. Go back, or restart.")
+    assert stuck["message"] == (
+        "Choice made. There is no way on from here yet: the author has not finished this "
+        "part of the story. Go back, or restart."
+    )
     assert stuck["progress"]["currentSceneId"] == {"title": "Le brouillard", "isEndScene": False, "choices": []}
 
 
@@ -176,7 +227,9 @@ def test_publish_scenario_stays_strict_and_lists_what_blocks_it(gql, author):
     assert published["success"] and published["scenario"]["isPublished"]
     assert published["problems"] == []
     assert [(warning["code"], warning["scene"]) for warning in published["warnings"]] == [
-        ("dead_end", {"title": "Seule"}), ("no_ending", None)]
+        ("dead_end", {"title": "Seule"}),
+        ("no_ending", None),
+    ]
     assert published["message"].startswith("Story published. Players may still meet: “Seule” is a dead end")
 
 

@@ -21,50 +21,110 @@ def draft(author):
 
 @pytest.fixture
 def people(player, author, other_author, superuser):
-    return {"anonymous": None, "player": player, "owner": author, "other_author": other_author,
-            "superuser": superuser}
+    return {"anonymous": None, "player": player, "owner": author, "other_author": other_author, "superuser": superuser}
 
 
 def ids(draft):
     start = Scene.objects.get(scenario=draft, title="Start")
-    return {"story": str(draft.pk), "start": str(start.pk),
-            "end": str(Scene.objects.get(scenario=draft, title="End").pk),
-            "choice": str(Choice.objects.get(scenario=draft).pk)}
+    return {
+        "story": str(draft.pk),
+        "start": str(start.pk),
+        "end": str(Scene.objects.get(scenario=draft, title="End").pk),
+        "choice": str(Choice.objects.get(scenario=draft).pk),
+    }
 
 
 # (name, document, variables from ids, field, expected outcome for each role in ROLES order)
 OK, UNAUTH, FORBIDDEN, NOT_FOUND = "ok", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"
 MATRIX = [
-    ("read the draft", "query($story: ID!) { scenarioById(scenarioId: $story) { title } }", "scenarioById",
-     [NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK]),
-    ("create a story", 'mutation { createScenario(input: {title: "New"}) { success code scenario { title } } }',
-     "createScenario", [UNAUTH, FORBIDDEN, OK, OK, OK]),
-    ("rename the story", 'mutation($story: ID!) { updateScenario(scenarioId: $story, input: {title: "Renamed"}) '
-     "{ success code } }", "updateScenario", [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK]),
-    ("publish the story", "mutation($story: ID!) { publishScenario(scenarioId: $story) { success code } }",
-     "publishScenario", [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK]),
-    ("add a scene", 'mutation($story: ID!) { createScene(input: {scenarioId: $story, title: "X", text: "x"}) '
-     "{ success code } }", "createScene", [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK]),
-    ("edit a scene", 'mutation($start: ID!) { updateScene(sceneId: $start, input: {title: "Y"}) { success code } }',
-     "updateScene", [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK]),
-    ("link scenes", 'mutation($end: ID!, $start: ID!) { createChoice(input: {fromSceneId: $end, toSceneId: $start, '
-     'text: "Again"}) { success code } }', "createChoice", [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK]),
-    ("relabel a choice", 'mutation($choice: ID!) { updateChoice(choiceId: $choice, input: {text: "Z"}) '
-     "{ success code } }", "updateChoice", [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK]),
-    ("delete a choice", "mutation($choice: ID!) { deleteChoice(choiceId: $choice) { success code } }",
-     "deleteChoice", [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK]),
-    ("delete a scene", "mutation($end: ID!) { deleteScene(sceneId: $end) { success code } }", "deleteScene",
-     [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK]),
-    ("delete the story", "mutation($story: ID!) { deleteScenario(scenarioId: $story) { success code } }",
-     "deleteScenario", [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK]),
-    ("play the draft", "mutation($story: ID!) { startScenario(scenarioId: $story) { success code } }",
-     "startScenario", [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK]),
-    ("create an author", 'mutation { createUser(input: {email: "new@example.com", password: "Tres-long-42!", '
-     'role: "admin"}) { success code } }', "createUser", [FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK]),
+    (
+        "read the draft",
+        "query($story: ID!) { scenarioById(scenarioId: $story) { title } }",
+        "scenarioById",
+        [NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK],
+    ),
+    (
+        "create a story",
+        'mutation { createScenario(input: {title: "New"}) { success code scenario { title } } }',
+        "createScenario",
+        [UNAUTH, FORBIDDEN, OK, OK, OK],
+    ),
+    (
+        "rename the story",
+        'mutation($story: ID!) { updateScenario(scenarioId: $story, input: {title: "Renamed"}) { success code } }',
+        "updateScenario",
+        [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK],
+    ),
+    (
+        "publish the story",
+        "mutation($story: ID!) { publishScenario(scenarioId: $story) { success code } }",
+        "publishScenario",
+        [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK],
+    ),
+    (
+        "add a scene",
+        'mutation($story: ID!) { createScene(input: {scenarioId: $story, title: "X", text: "x"}) { success code } }',
+        "createScene",
+        [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK],
+    ),
+    (
+        "edit a scene",
+        'mutation($start: ID!) { updateScene(sceneId: $start, input: {title: "Y"}) { success code } }',
+        "updateScene",
+        [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK],
+    ),
+    (
+        "link scenes",
+        "mutation($end: ID!, $start: ID!) { createChoice(input: {fromSceneId: $end, toSceneId: $start, "
+        'text: "Again"}) { success code } }',
+        "createChoice",
+        [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK],
+    ),
+    (
+        "relabel a choice",
+        'mutation($choice: ID!) { updateChoice(choiceId: $choice, input: {text: "Z"}) { success code } }',
+        "updateChoice",
+        [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK],
+    ),
+    (
+        "delete a choice",
+        "mutation($choice: ID!) { deleteChoice(choiceId: $choice) { success code } }",
+        "deleteChoice",
+        [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK],
+    ),
+    (
+        "delete a scene",
+        "mutation($end: ID!) { deleteScene(sceneId: $end) { success code } }",
+        "deleteScene",
+        [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK],
+    ),
+    (
+        "delete the story",
+        "mutation($story: ID!) { deleteScenario(scenarioId: $story) { success code } }",
+        "deleteScenario",
+        [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK],
+    ),
+    (
+        "play the draft",
+        "mutation($story: ID!) { startScenario(scenarioId: $story) { success code } }",
+        "startScenario",
+        [UNAUTH, FORBIDDEN, OK, FORBIDDEN, OK],
+    ),
+    (
+        "create an author",
+        'mutation { createUser(input: {email: "new@example.com", password: "Tres-long-42!", '
+        'role: "admin"}) { success code } }',
+        "createUser",
+        [FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK],
+    ),
     ("list accounts", "{ allUsers { email } }", "allUsers", [UNAUTH, FORBIDDEN, OK, OK, OK]),
     ("my progress", "{ myProgress { mongoId } }", "myProgress", [UNAUTH, OK, OK, OK, OK]),
-    ("generate an image", 'mutation { generateAsset(type: "image", name: "Door") { success code asset { status } } }',
-     "generateAsset", [UNAUTH, FORBIDDEN, OK, OK, OK]),
+    (
+        "generate an image",
+        'mutation { generateAsset(type: "image", name: "Door") { success code asset { status } } }',
+        "generateAsset",
+        [UNAUTH, FORBIDDEN, OK, OK, OK],
+    ),
 ]
 
 

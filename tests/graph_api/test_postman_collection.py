@@ -25,8 +25,11 @@ def test_every_operation_validates_against_the_schema():
     for item in requests():
         document = parse(item["request"]["body"]["graphql"]["query"])
         assert validate(schema.graphql_schema, document) == [], item["name"]
-        operations |= {selection.name.value for definition in document.definitions
-                       for selection in definition.selection_set.selections}
+        operations |= {
+            selection.name.value
+            for definition in document.definitions
+            for selection in definition.selection_set.selections
+        }
     mutations = set(schema.graphql_schema.mutation_type.fields)
     multipart = {"uploadAsset", "importStory"}  # file uploads need a multipart body, not a GraphQL one
     assert mutations <= operations | multipart, f"not in the collection: {mutations - operations}"
@@ -44,8 +47,11 @@ def test_collection_runs_top_to_bottom(client, rq_redis):
     variables["authorPassword"] = "Demo-password-42"
     for item in requests():
         request = item["request"]
-        headers = {"HTTP_" + header["key"].upper().replace("-", "_"): substitute(header["value"], variables)
-                   for header in request["header"] if header["key"] == "Authorization"}
+        headers = {
+            "HTTP_" + header["key"].upper().replace("-", "_"): substitute(header["value"], variables)
+            for header in request["header"]
+            if header["key"] == "Authorization"
+        }
         graphql = request["body"]["graphql"]
         body = {"query": graphql["query"], "variables": json.loads(substitute(graphql["variables"], variables))}
         response = client.post("/graphql/", json.dumps(body), content_type="application/json", **headers)

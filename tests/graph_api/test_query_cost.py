@@ -37,8 +37,12 @@ def tangled(author):
     """A published story of 13 scenes where every scene links to all the others."""
     story = ScenarioFactory(author=author, is_published=True)
     scenes = [SceneFactory(scenario=story, is_start_scene=n == 0) for n in range(13)]
-    Choice.objects.bulk_create(Choice(scenario=story, from_scene=one, to_scene=other, text="Go")
-                               for one in scenes for other in scenes if one is not other)
+    Choice.objects.bulk_create(
+        Choice(scenario=story, from_scene=one, to_scene=other, text="Go")
+        for one in scenes
+        for other in scenes
+        if one is not other
+    )
     return story
 
 
@@ -67,8 +71,11 @@ def test_aliases_in_fragments_are_counted_where_they_are_spread(gql):
 
 
 def test_the_whole_story_and_every_contract_query_stay_under_the_limit(gql, tangled):
-    documents = {item["name"]: item["request"]["body"]["graphql"]["query"]
-                 for folder in COLLECTION["item"] for item in folder["item"]}
+    documents = {
+        item["name"]: item["request"]["body"]["graphql"]["query"]
+        for folder in COLLECTION["item"]
+        for item in folder["item"]
+    }
     costs = {name: cost_of(document) for name, document in documents.items()}
     assert max(costs.values()) < settings.GRAPHQL_MAX_COST / 4, costs
     whole_story = documents["scenario (whole story, by id)"]

@@ -49,7 +49,11 @@ def test_graphiql_in_the_browser_keeps_working_with_the_csrf_token(browser, auth
 
 
 def test_a_jwt_still_works_from_any_origin(author, rq_redis):
-    result = post(Client(enforce_csrf_checks=True), CREATE, HTTP_ORIGIN="http://localhost:5173",
-                  HTTP_AUTHORIZATION=f"JWT {get_token(author)}")
+    result = post(
+        Client(enforce_csrf_checks=True),
+        CREATE,
+        HTTP_ORIGIN="http://localhost:5173",
+        HTTP_AUTHORIZATION=f"JWT {get_token(author)}",
+    )
     assert result["data"]["createScenario"]["success"]
     assert Scenario.objects.get().author == author

@@ -31,12 +31,25 @@ def dice_story(author):
     home = SceneFactory(scenario=story, title="Home", is_end_scene=True)
     vault = SceneFactory(scenario=story, title="Vault", is_end_scene=True)
     Choice.objects.create(scenario=story, from_scene=table, to_scene=dice, text="Throw")
-    Choice.objects.create(scenario=story, from_scene=dice, to_scene=jackpot, text="Collect", order=0,
-                          condition=parse_condition("luck == 12"))
-    Choice.objects.create(scenario=story, from_scene=dice, to_scene=home, text="Go home", order=1,
-                          condition=parse_condition("luck < 12"))
-    Choice.objects.create(scenario=story, from_scene=table, to_scene=vault, text="Open the vault", order=2,
-                          condition=parse_condition('has("key")'))
+    Choice.objects.create(
+        scenario=story,
+        from_scene=dice,
+        to_scene=jackpot,
+        text="Collect",
+        order=0,
+        condition=parse_condition("luck == 12"),
+    )
+    Choice.objects.create(
+        scenario=story, from_scene=dice, to_scene=home, text="Go home", order=1, condition=parse_condition("luck < 12")
+    )
+    Choice.objects.create(
+        scenario=story,
+        from_scene=table,
+        to_scene=vault,
+        text="Open the vault",
+        order=2,
+        condition=parse_condition('has("key")'),
+    )
     return story
 
 
@@ -51,15 +64,20 @@ def test_the_author_gets_endings_chances_paths_problems_and_coverage(gql, author
     assert endings["Vault"] == {**endings["Vault"], "reachable": False, "probability": 0.0, "path": []}
     path = endings["Jackpot"]["path"]
     assert [(step["scene"]["title"], step["choice"] and step["choice"]["text"]) for step in path] == [
-        ("Table", None), ("Dice", "Throw"), ("Jackpot", "Collect")]
+        ("Table", None),
+        ("Dice", "Throw"),
+        ("Jackpot", "Collect"),
+    ]
     assert json.loads(path[-1]["state"])["variables"] == {"luck": 12}
     codes = {(problem["code"], problem["scene"] and problem["scene"]["title"]) for problem in analysis["problems"]}
     assert {("ENDING_UNREACHABLE", "Vault"), ("ITEM_NEVER_GAINED", None)} <= codes
     coverage = {row["scene"]["title"]: row for row in analysis["coverage"]}
     assert coverage["Table"]["share"] == 1.0 and coverage["Vault"]["visits"] == 0
     # the same codes in the story's problems list
-    listed = {(problem["code"], problem["scene"] and problem["scene"]["title"])
-              for problem in gql.data(PROBLEMS, {"id": str(dice_story.pk)})["scenario"]["problems"]}
+    listed = {
+        (problem["code"], problem["scene"] and problem["scene"]["title"])
+        for problem in gql.data(PROBLEMS, {"id": str(dice_story.pk)})["scenario"]["problems"]
+    }
     assert ("ENDING_UNREACHABLE", "Vault") in listed and ("ITEM_NEVER_GAINED", None) in listed
 
 

@@ -16,18 +16,19 @@ ANALYTICS = """query($id: ID!, $since: DateTime, $until: DateTime) {
     choices { choice { text } shown taken share } } }"""
 
 
-
-
 def test_the_author_gets_the_figures_of_real_players(gql, author, cellar):
     gql.as_user(author)
     figures = gql.data(ANALYTICS, {"id": str(cellar.scenario.pk)})["storyAnalytics"]
-    assert {name: figures[name] for name in ("started", "finished", "medianSecondsToEnding", "medianScenesVisited",
-                                             "dropOffDays")} == {
-        "started": 9, "finished": 5, "medianSecondsToEnding": 300.0, "medianScenesVisited": 2.0, "dropOffDays": 7}
+    assert {
+        name: figures[name]
+        for name in ("started", "finished", "medianSecondsToEnding", "medianScenesVisited", "dropOffDays")
+    } == {"started": 9, "finished": 5, "medianSecondsToEnding": 300.0, "medianScenesVisited": 2.0, "dropOffDays": 7}
     assert figures["completionRate"] == pytest.approx(5 / 9)
-    assert figures["endings"] == [{"scene": {"title": "Garden"}, "count": 2, "share": 0.4},
-                                  {"scene": {"title": "Vault"}, "count": 2, "share": 0.4},
-                                  {"scene": {"title": "Trap"}, "count": 1, "share": 0.2}]
+    assert figures["endings"] == [
+        {"scene": {"title": "Garden"}, "count": 2, "share": 0.4},
+        {"scene": {"title": "Vault"}, "count": 2, "share": 0.4},
+        {"scene": {"title": "Trap"}, "count": 1, "share": 0.2},
+    ]
     assert sorted((row["scene"]["title"], row["count"]) for row in figures["dropOff"]) == [("Cellar", 1), ("Hall", 1)]
     choices = {row["choice"]["text"]: (row["shown"], row["taken"], row["share"]) for row in figures["choices"]}
     assert choices["Go down"] == (6, 3, 0.5)
@@ -37,9 +38,14 @@ def test_the_author_gets_the_figures_of_real_players(gql, author, cellar):
 
 def test_a_date_range_selects_the_players_who_started_in_it(gql, author, cellar):
     gql.as_user(author)
-    figures = gql.data(ANALYTICS, {"id": str(cellar.scenario.pk),
-                                   "since": (cellar.now - timedelta(days=11)).isoformat(),
-                                   "until": (cellar.now - timedelta(days=2, hours=12)).isoformat()})["storyAnalytics"]
+    figures = gql.data(
+        ANALYTICS,
+        {
+            "id": str(cellar.scenario.pk),
+            "since": (cellar.now - timedelta(days=11)).isoformat(),
+            "until": (cellar.now - timedelta(days=2, hours=12)).isoformat(),
+        },
+    )["storyAnalytics"]
     assert (figures["started"], figures["finished"], figures["completionRate"]) == (5, 3, 0.6)
     assert figures["medianSecondsToEnding"] == 500.0
     assert [row["scene"]["title"] for row in figures["dropOff"]] == ["Cellar"]
@@ -53,16 +59,23 @@ def test_a_range_without_offset_is_read_as_utc(gql, author, cellar):
 
 def test_a_backwards_range_is_refused_with_a_message(gql, author, cellar):
     gql.as_user(author)
-    result = gql(ANALYTICS, {"id": str(cellar.scenario.pk), "since": cellar.now.isoformat(),
-                             "until": (cellar.now - timedelta(days=1)).isoformat()})
+    result = gql(
+        ANALYTICS,
+        {
+            "id": str(cellar.scenario.pk),
+            "since": cellar.now.isoformat(),
+            "until": (cellar.now - timedelta(days=1)).isoformat(),
+        },
+    )
     assert result["data"]["storyAnalytics"] is None
     assert result["errors"][0]["message"] == "The end of the range must come after its start."
 
 
 def test_the_csv_is_there_for_spreadsheets(gql, author, cellar):
     gql.as_user(author)
-    text = gql.data("query($id: ID!) { storyAnalytics(scenarioId: $id) { csv } }",
-                    {"id": str(cellar.scenario.pk)})["storyAnalytics"]["csv"]
+    text = gql.data("query($id: ID!) { storyAnalytics(scenarioId: $id) { csv } }", {"id": str(cellar.scenario.pk)})[
+        "storyAnalytics"
+    ]["csv"]
     assert "Players who started,9\r\n" in text and "Start,Open the door," in text
 
 

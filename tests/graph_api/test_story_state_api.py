@@ -21,8 +21,10 @@ UPDATE_SCENE = """mutation($id: ID!, $input: UpdateSceneInput!) { updateScene(sc
 PROGRESS = """progress { mongoId state currentSceneId { title }
     availableChoices { available reason choice { mongoId text } } history { sceneId { title } state } }"""
 START = "mutation($story: ID!) { startScenario(scenarioId: $story) { success message " + PROGRESS + " } }"
-MAKE_CHOICE = ("mutation($story: ID!, $choice: ID!) { makeChoice(scenarioId: $story, choiceId: $choice) { "
-               "success message code " + PROGRESS + " } }")
+MAKE_CHOICE = (
+    "mutation($story: ID!, $choice: ID!) { makeChoice(scenarioId: $story, choiceId: $choice) { "
+    "success message code " + PROGRESS + " } }"
+)
 
 
 @pytest.fixture
@@ -37,16 +39,33 @@ def cave(author):
 def test_an_author_declares_state_and_writes_conditions_and_effects_as_text(gql, author, cave):
     story, hall, well, treasure = cave
     gql.as_user(author)
-    gold = gql.data(DECLARE_VARIABLE, {"story": str(story.pk), "input": {
-        "name": "gold", "kind": "number", "initial": 2, "minimum": 0}})["declareVariable"]
-    assert gold["success"] and gold["variable"] == {"name": "gold", "kind": "number", "initial": "2",
-                                                    "minimum": 0.0, "maximum": None, "visible": True}
+    gold = gql.data(
+        DECLARE_VARIABLE,
+        {"story": str(story.pk), "input": {"name": "gold", "kind": "number", "initial": 2, "minimum": 0}},
+    )["declareVariable"]
+    assert gold["success"] and gold["variable"] == {
+        "name": "gold",
+        "kind": "number",
+        "initial": "2",
+        "minimum": 0.0,
+        "maximum": None,
+        "visible": True,
+    }
     assert gql.data(DECLARE_ITEM, {"story": str(story.pk), "input": {"name": "rope"}})["declareItem"]["success"]
 
-    made = gql.data(CREATE_CHOICE, {"input": {
-        "fromSceneId": str(well.pk), "toSceneId": str(treasure.pk), "text": "Climb down",
-        "conditionText": 'has("rope") and gold >= 3 and visited("Hall")', "lockedReason": "You need a rope and 3 gold.",
-        "effectsText": "gold -= 3"}})["createChoice"]
+    made = gql.data(
+        CREATE_CHOICE,
+        {
+            "input": {
+                "fromSceneId": str(well.pk),
+                "toSceneId": str(treasure.pk),
+                "text": "Climb down",
+                "conditionText": 'has("rope") and gold >= 3 and visited("Hall")',
+                "lockedReason": "You need a rope and 3 gold.",
+                "effectsText": "gold -= 3",
+            }
+        },
+    )["createChoice"]
     assert made["success"], made
     choice = made["choice"]
     assert choice["conditionText"] == 'has("rope") and gold >= 3 and visited("Hall")'
@@ -56,25 +75,33 @@ def test_an_author_declares_state_and_writes_conditions_and_effects_as_text(gql,
     scene = gql.data(UPDATE_SCENE, {"id": str(hall.pk), "input": {"effectsText": 'gold += 1\ngain "rope"'}})
     assert scene["updateScene"]["scene"]["effectsText"] == 'gold += 1\ngain "rope"'
 
-    read = gql.data("""query($id: ID!) { scenario(id: $id) { variables { name kind initial visible } items { name }
-        scenesList { title effects choices { conditionText effects } } } }""", {"id": str(story.pk)})["scenario"]
+    read = gql.data(
+        """query($id: ID!) { scenario(id: $id) { variables { name kind initial visible } items { name }
+        scenesList { title effects choices { conditionText effects } } } }""",
+        {"id": str(story.pk)},
+    )["scenario"]
     assert read["variables"] == [{"name": "gold", "kind": "number", "initial": "2", "visible": True}]
     assert read["items"] == [{"name": "rope"}]
 
 
-@pytest.mark.parametrize("text, field, message", [
-    ("gold >=", "conditionText", "Cannot read “gold >=” at column 8"),
-    ("torch > 1", "conditionText", "Unknown variable “torch”"),
-    ('has("sword")', "conditionText", "Unknown item “sword”"),
-    ('visited("Nowhere")', "conditionText", "No scene of this story is titled “Nowhere”."),
-])
+@pytest.mark.parametrize(
+    "text, field, message",
+    [
+        ("gold >=", "conditionText", "Cannot read “gold >=” at column 8"),
+        ("torch > 1", "conditionText", "Unknown variable “torch”"),
+        ('has("sword")', "conditionText", "Unknown item “sword”"),
+        ('visited("Nowhere")', "conditionText", "No scene of this story is titled “Nowhere”."),
+    ],
+)
 def test_a_bad_condition_is_refused_on_its_field_and_nothing_is_written(gql, author, cave, text, field, message):
     story, hall, well, treasure = cave
     gql.as_user(author)
     gql.data(DECLARE_VARIABLE, {"story": str(story.pk), "input": {"name": "gold", "kind": "number"}})
     before = database_snapshot()
-    refused = gql.data(CREATE_CHOICE, {"input": {"fromSceneId": str(well.pk), "toSceneId": str(treasure.pk),
-                                                 "text": "Go", "conditionText": text}})["createChoice"]
+    refused = gql.data(
+        CREATE_CHOICE,
+        {"input": {"fromSceneId": str(well.pk), "toSceneId": str(treasure.pk), "text": "Go", "conditionText": text}},
+    )["createChoice"]
     assert not refused["success"] and refused["code"] == "BAD_USER_INPUT"
     assert refused["message"].startswith(message)
     assert refused["errors"][0]["field"] == field
@@ -87,25 +114,45 @@ def test_a_player_gets_the_state_and_only_the_choices_they_may_take(gql, author,
     gql.data(DECLARE_VARIABLE, {"story": str(story.pk), "input": {"name": "gold", "kind": "number", "initial": 2}})
     gql.data(UPDATE_SCENE, {"id": str(hall.pk), "input": {"effectsText": "gold += 1"}})
     down = Choice.objects.create(scenario=story, from_scene=hall, to_scene=well, text="Go down")
-    locked = gql.data(CREATE_CHOICE, {"input": {"fromSceneId": str(hall.pk), "toSceneId": str(treasure.pk),
-                                                "text": "Buy the map", "conditionText": "gold >= 5",
-                                                "lockedReason": "The map costs 5 gold."}})["createChoice"]["choice"]
-    gql.data(CREATE_CHOICE, {"input": {"fromSceneId": str(hall.pk), "toSceneId": str(treasure.pk),
-                                       "text": "Secret door", "conditionText": "gold > 100"}})
+    locked = gql.data(
+        CREATE_CHOICE,
+        {
+            "input": {
+                "fromSceneId": str(hall.pk),
+                "toSceneId": str(treasure.pk),
+                "text": "Buy the map",
+                "conditionText": "gold >= 5",
+                "lockedReason": "The map costs 5 gold.",
+            }
+        },
+    )["createChoice"]["choice"]
+    gql.data(
+        CREATE_CHOICE,
+        {
+            "input": {
+                "fromSceneId": str(hall.pk),
+                "toSceneId": str(treasure.pk),
+                "text": "Secret door",
+                "conditionText": "gold > 100",
+            }
+        },
+    )
 
     gql.as_user(player)
     started = gql.data(START, {"story": str(story.pk)})["startScenario"]["progress"]
     assert started["state"] == '{"variables": {"gold": 3}, "items": [], "visits": {"%s": 1}}' % hall.pk
     assert started["availableChoices"] == [
         {"available": True, "reason": None, "choice": {"mongoId": str(down.pk), "text": "Go down"}},
-        {"available": False, "reason": "The map costs 5 gold.", "choice": {"mongoId": locked["mongoId"],
-                                                                          "text": "Buy the map"}},
+        {
+            "available": False,
+            "reason": "The map costs 5 gold.",
+            "choice": {"mongoId": locked["mongoId"], "text": "Buy the map"},
+        },
     ]
 
     before = database_snapshot()
     refused = gql.data(MAKE_CHOICE, {"story": str(story.pk), "choice": locked["mongoId"]})["makeChoice"]
-    assert refused == {"success": False, "message": "The map costs 5 gold.", "code": "BAD_USER_INPUT",
-                       "progress": None}
+    assert refused == {"success": False, "message": "The map costs 5 gold.", "code": "BAD_USER_INPUT", "progress": None}
     progress_id = started["mongoId"]
     record = """mutation($input: RecordProgressInput!) { recordProgress(input: $input) { success message } }"""
     direct = gql.data(record, {"input": {"progressId": progress_id, "sceneId": str(treasure.pk)}})["recordProgress"]
@@ -116,8 +163,11 @@ def test_a_player_gets_the_state_and_only_the_choices_they_may_take(gql, author,
     assert moved["currentSceneId"] == {"title": "Well"}
     assert [entry["sceneId"]["title"] for entry in moved["history"]] == ["Hall", "Well"]
     assert moved["history"][0]["state"] == started["state"]
-    back = gql.data("""mutation($id: ID!) { goBackInHistory(progressId: $id, stepsBack: 1) {
-        success progress { state } } }""", {"id": progress_id})["goBackInHistory"]
+    back = gql.data(
+        """mutation($id: ID!) { goBackInHistory(progressId: $id, stepsBack: 1) {
+        success progress { state } } }""",
+        {"id": progress_id},
+    )["goBackInHistory"]
     assert back["progress"]["state"] == started["state"]
     assert PlayerProgress.objects.get(pk=progress_id).state["variables"] == {"gold": 3}
     assert Scene.objects.get(pk=hall.pk).effects == [{"set": ["gold", {"+": [{"var": "gold"}, 1]}]}]

@@ -28,7 +28,6 @@ def demo(db):
     return story
 
 
-
 @pytest.fixture
 def phone(browser, live_server):
     """A page 360 px wide (a small phone), on the live server."""

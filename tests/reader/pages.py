@@ -3,10 +3,14 @@
 import html
 import re
 
-CHOICE = re.compile(r'<input type="hidden" name="choice" value="(?P<id>[0-9a-f]{24})">\s*'
-                    r'<button type="submit" class="choice">(?P<text>[^<]*)</button>')
-LOCKED = re.compile(r'<button type="button" class="choice" disabled aria-describedby="reason-[0-9a-f]{24}">'
-                    r'(?P<text>[^<]*)</button>\s*<span class="reason" id="reason-[0-9a-f]{24}">(?P<reason>[^<]*)</span>')
+CHOICE = re.compile(
+    r'<input type="hidden" name="choice" value="(?P<id>[0-9a-f]{24})">\s*'
+    r'<button type="submit" class="choice">(?P<text>[^<]*)</button>'
+)
+LOCKED = re.compile(
+    r'<button type="button" class="choice" disabled aria-describedby="reason-[0-9a-f]{24}">'
+    r'(?P<text>[^<]*)</button>\s*<span class="reason" id="reason-[0-9a-f]{24}">(?P<reason>[^<]*)</span>'
+)
 
 
 def choices_on(page: str) -> dict[str, str]:

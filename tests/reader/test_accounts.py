@@ -32,8 +32,10 @@ def test_signing_in_keeps_the_guests_path_in_the_players_one_progress_and_resume
     older = services.start_progress(player=player, scenario=demo)  # started long ago on another device
     guest_plays(client, demo, ["Descendre vers la lueur de la crique", "Aider à tirer la barque"])
 
-    answer = client.post(f"{reverse('reader:signin')}?next={reverse('reader:play', args=[demo.slug])}",
-                         {"email": player.email, "password": PASSWORD})
+    answer = client.post(
+        f"{reverse('reader:signin')}?next={reverse('reader:play', args=[demo.slug])}",
+        {"email": player.email, "password": PASSWORD},
+    )
     assert answer["Location"] == reverse("reader:play", args=[demo.slug])
 
     kept = PlayerProgress.objects.filter(user=player, scenario=demo)
@@ -81,8 +83,10 @@ def test_password_reset_by_email_end_to_end(client, player):
     link = re.search(r"http://testserver(/read/account/reset/\S+/)", mail.outbox[0].body)[1]
     form = client.get(link, follow=True)
     assert "Choose a new password" in form.content.decode()
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "lighthouse keeper 1911",
-                                                   "new_password2": "lighthouse keeper 1911"})
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "lighthouse keeper 1911", "new_password2": "lighthouse keeper 1911"},
+    )
     assert done["Location"] == reverse("reader:password_reset_complete")
     refused = client.post(reverse("reader:signin"), {"email": player.email, "password": PASSWORD})
     assert "Wrong email or password." in refused.content.decode()
@@ -97,8 +101,16 @@ def test_password_reset_by_email_end_to_end(client, player):
 
 def test_my_stories_lists_progress_and_endings_found(client, demo, player):
     client.force_login(player)
-    guest_plays(client, demo, ["Monter réparer la lanterne", "Pousser la porte de la chambre de veille",
-                               "Refermer le registre et monter", "Allumer le feu de secours à la main"])
+    guest_plays(
+        client,
+        demo,
+        [
+            "Monter réparer la lanterne",
+            "Pousser la porte de la chambre de veille",
+            "Refermer le registre et monter",
+            "Allumer le feu de secours à la main",
+        ],
+    )
     page = client.get(reverse("reader:my_stories")).content.decode()
     assert "Le Gardien du phare" in page and "At an ending" in page and "1 of 4 endings found" in page
 

@@ -17,15 +17,19 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("READER_SCREENSHOTS", "/tmp/reader-screenshots"))
 START, BACK = "form[action$='/start/'] button", "form[action$='/back/'] button"
-TO_THE_EMERGENCY_LIGHT = ["Monter réparer la lanterne", "Pousser la porte de la chambre de veille",
-                          "Refermer le registre et monter", "Allumer le feu de secours à la main"]
+TO_THE_EMERGENCY_LIGHT = [
+    "Monter réparer la lanterne",
+    "Pousser la porte de la chambre de veille",
+    "Refermer le registre et monter",
+    "Allumer le feu de secours à la main",
+]
 
 # htmx settles a swap a few milliseconds after it: focus moves then.
 FOCUS_ON_THE_TEXT = "() => document.activeElement && document.activeElement.id === 'scene-text'"
 
 
 def click_choice(page, label):
-    page.click(f"#scene button.choice:text-is(\"{label}\")")
+    page.click(f'#scene button.choice:text-is("{label}")')
 
 
 def test_a_guest_plays_to_an_ending_with_javascript(page, demo):
@@ -39,7 +43,8 @@ def test_a_guest_plays_to_an_ending_with_javascript(page, demo):
         page.wait_for_function("t => document.querySelector('#scene-title').innerText !== t", arg=title)
         page.wait_for_function(FOCUS_ON_THE_TEXT)
         assert page.inner_text("#announce") == page.inner_text("#scene-title") + (
-            ". The end." if label == TO_THE_EMERGENCY_LIGHT[-1] else "")
+            ". The end." if label == TO_THE_EMERGENCY_LIGHT[-1] else ""
+        )
     assert page.evaluate("window.sameDocument") is True  # htmx swapped the scenes, no page was reloaded
     assert page.url.endswith(reverse("reader:play", args=[demo.slug]))
     assert "1 of 4 endings found" in page.inner_text(".ending")
@@ -64,8 +69,13 @@ def test_without_javascript_the_same_clicks_reach_the_ending(browser, live_serve
 def musical(author):
     """A published story whose two scenes play music."""
     story = services.create_scenario(author=author, title="Chanson", language="en")
-    music = Asset.objects.create(type=AssetType.MUSIC, name="Sea shanty", url="/static/reader/missing-shanty.ogg",
-                                 uploaded_by=author, scenario=story)
+    music = Asset.objects.create(
+        type=AssetType.MUSIC,
+        name="Sea shanty",
+        url="/static/reader/missing-shanty.ogg",
+        uploaded_by=author,
+        scenario=story,
+    )
     first = services.create_scene(editor=author, scenario=story, title="Verse", text="Sing.", is_start_scene=True)
     second = services.create_scene(editor=author, scenario=story, title="Chorus", text="Louder.", is_end_scene=True)
     Scene.objects.filter(scenario=story).update(music=music)
@@ -118,8 +128,11 @@ def reader_pages(live_server, demo, client_page):
     yield "play-locked-choice-and-state", reverse("reader:play", args=[demo.slug])
     client_page.click(BACK)
     client_page.wait_for_selector("#scene-title:has-text('escalier')")
-    for label in ["Pousser la porte de la chambre de veille", "Refermer le registre et monter",
-                  "Allumer le feu de secours à la main"]:
+    for label in [
+        "Pousser la porte de la chambre de veille",
+        "Refermer le registre et monter",
+        "Allumer le feu de secours à la main",
+    ]:
         click_choice(client_page, label)
         client_page.wait_for_load_state("networkidle")
         client_page.wait_for_timeout(200)
@@ -132,16 +145,19 @@ def reader_pages(live_server, demo, client_page):
 def test_every_reader_page_passes_axe_and_is_shot_at_its_width(browser, live_server, demo, language, width):
     SHOTS.mkdir(parents=True, exist_ok=True)
     axe, problems = Axe(), {}
-    with browser_page(browser, live_server.url, width=width, height=900 if width > 400 else 740,
-                      locale=language) as page:
+    with browser_page(
+        browser, live_server.url, width=width, height=900 if width > 400 else 740, locale=language
+    ) as page:
         for name, path in reader_pages(live_server, demo, page):
             if not page.url.endswith(path):
                 page.goto(path)
             page.wait_for_load_state("networkidle")
             violations = axe.run(page).response["violations"]
-            serious = [f"{violation['id']} ({violation['impact']}): "
-                       f"{[node['target'] for node in violation['nodes']][:3]}"
-                       for violation in violations if violation["impact"] in ("serious", "critical")]
+            serious = [
+                f"{violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']][:3]}"
+                for violation in violations
+                if violation["impact"] in ("serious", "critical")
+            ]
             if serious:
                 problems[name] = serious
             if width == 360:

@@ -11,12 +11,20 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def shelf(author):
     cover = AssetFactory(uploaded_by=author, name="Sea", url="https://example.com/sea.png")
-    sea = ScenarioFactory(author=author, title="The Sea Wall", description="Storm waves and a keeper.", language="en",
-                          tags=["storm", "short"], is_published=True, cover_image=cover)
+    sea = ScenarioFactory(
+        author=author,
+        title="The Sea Wall",
+        description="Storm waves and a keeper.",
+        language="en",
+        tags=["storm", "short"],
+        is_published=True,
+        cover_image=cover,
+    )
     SceneFactory(scenario=sea, text=" ".join(["word"] * 450), is_start_scene=True)
     SceneFactory(scenario=sea, text="The end.", is_end_scene=True)
-    forest = ScenarioFactory(author=author, title="La forêt", description="Des arbres.", language="fr",
-                             tags=["conte"], is_published=True)
+    forest = ScenarioFactory(
+        author=author, title="La forêt", description="Des arbres.", language="fr", tags=["conte"], is_published=True
+    )
     SceneFactory(scenario=forest, text="Il était une fois.", is_start_scene=True)
     ScenarioFactory(author=author, title="Secret draft", language="en", tags=["storm"])
     return sea, forest
@@ -42,7 +50,9 @@ def test_search_and_filters(client, shelf):
     assert "La forêt" in only_french and "The Sea Wall" not in only_french and "1 story" in only_french
     tagged = library(client, tag="storm")
     assert "The Sea Wall" in tagged and "La forêt" not in tagged and "Secret draft" not in tagged
-    assert '<option value="conte">conte</option>' in tagged and '<option value="storm" selected>storm</option>' in tagged
+    assert (
+        '<option value="conte">conte</option>' in tagged and '<option value="storm" selected>storm</option>' in tagged
+    )
 
 
 def test_empty_states(client, db):

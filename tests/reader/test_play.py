@@ -10,8 +10,12 @@ from tests.reader.pages import choices_on, locked_on
 pytestmark = pytest.mark.django_db
 
 # The demo story's path to its neutral ending: oil in the watch room, then the emergency light.
-TO_THE_EMERGENCY_LIGHT = ["Monter réparer la lanterne", "Pousser la porte de la chambre de veille",
-                          "Refermer le registre et monter", "Allumer le feu de secours à la main"]
+TO_THE_EMERGENCY_LIGHT = [
+    "Monter réparer la lanterne",
+    "Pousser la porte de la chambre de veille",
+    "Refermer le registre et monter",
+    "Allumer le feu de secours à la main",
+]
 
 
 def play_path(client, story, labels):
@@ -50,8 +54,9 @@ def test_a_guest_plays_the_demo_story_to_an_ending_with_plain_form_posts(client,
 def test_a_locked_choice_is_shown_disabled_with_the_authors_reason_and_the_state_panel_shows_the_oil(client, demo):
     start(client, demo)
     page = play_path(client, demo, ["Monter réparer la lanterne", "Continuer jusqu'à la lanterne"])
-    assert locked_on(page) == {"Allumer le feu de secours à la main":
-                               "La lampe à pétrole est vide : il faudrait de l'huile."}
+    assert locked_on(page) == {
+        "Allumer le feu de secours à la main": "La lampe à pétrole est vide : il faudrait de l'huile."
+    }
     assert "Your stats and inventory" in page
     assert "<dt>huile</dt><dd>0</dd>" in page
     assert "chance" not in page.split("Your stats and inventory")[1]  # a hidden variable stays hidden
@@ -67,7 +72,7 @@ def test_back_and_restart_keep_the_endings_found(client, demo):
     start(client, demo)
     play_path(client, demo, TO_THE_EMERGENCY_LIGHT)
     back = client.post(reverse("reader:back", args=[demo.slug]), follow=True).content.decode()
-    assert "<h1 id=\"scene-title\">La lanterne</h1>" in back
+    assert '<h1 id="scene-title">La lanterne</h1>' in back
     client.post(reverse("reader:restart", args=[demo.slug]))
     page = client.get(reverse("reader:play", args=[demo.slug])).content.decode()
     assert "La tempête" in page and "Back</button>" not in page
@@ -78,8 +83,11 @@ def test_back_and_restart_keep_the_endings_found(client, demo):
 def test_htmx_gets_the_scene_alone_with_its_announcement(client, demo):
     start(client, demo)
     page = client.get(reverse("reader:play", args=[demo.slug])).content.decode()
-    answer = client.post(reverse("reader:choose", args=[demo.slug]),
-                         {"choice": choices_on(page)["Monter réparer la lanterne"]}, HTTP_HX_REQUEST="true")
+    answer = client.post(
+        reverse("reader:choose", args=[demo.slug]),
+        {"choice": choices_on(page)["Monter réparer la lanterne"]},
+        HTTP_HX_REQUEST="true",
+    )
     body = answer.content.decode()
     assert answer.status_code == 200 and "<html" not in body
     assert body.lstrip().startswith('<div id="announce"') and 'hx-swap-oob="true"' in body
@@ -107,7 +115,8 @@ def test_the_api_continues_what_a_signed_in_player_played_in_the_reader(client, 
     choice = demo.choices.get(to_scene=veille)
     answer = gql.as_user(player).data(
         "mutation($s: ID!, $c: ID!) { makeChoice(scenarioId: $s, choiceId: $c) { success message } }",
-        {"s": str(demo.pk), "c": str(choice.pk)})
+        {"s": str(demo.pk), "c": str(choice.pk)},
+    )
     assert answer["makeChoice"]["success"] is True, answer
     page = client.get(reverse("reader:play", args=[demo.slug])).content.decode()
     assert "La chambre de veille" in page and "<dt>huile</dt><dd>1</dd>" in page

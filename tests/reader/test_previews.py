@@ -84,7 +84,9 @@ def test_the_author_creates_and_revokes_links_from_the_studio(client, draft, aut
     client.force_login(author)
     client.post(reverse("studio:revoke_preview", args=[draft.pk, link.pk]))
     assert PreviewLink.objects.get(pk=link.pk).revoked_at is not None
-    assert f"/read/preview/{link.token}/" not in client.get(reverse("studio:previews", args=[draft.pk])).content.decode()
+    assert (
+        f"/read/preview/{link.token}/" not in client.get(reverse("studio:previews", args=[draft.pk])).content.decode()
+    )
 
 
 def test_a_previewed_drafts_media_is_served_through_its_link_only(client, draft, author):

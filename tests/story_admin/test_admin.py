@@ -78,8 +78,14 @@ def test_story_page_lists_problems_with_links_to_scenes(author_client, story):
 def test_create_story_through_the_admin(author_client, author):
     response = author_client.post(
         reverse("admin:story_admin_scenario_add"),
-        {"title": "Nouvelle histoire", "description": "", "language": "fr", "tags": "mer,nuit",
-         "scenes-TOTAL_FORMS": "0", "scenes-INITIAL_FORMS": "0"},
+        {
+            "title": "Nouvelle histoire",
+            "description": "",
+            "language": "fr",
+            "tags": "mer,nuit",
+            "scenes-TOTAL_FORMS": "0",
+            "scenes-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302, response.text
     created = Scenario.objects.get(title="Nouvelle histoire")
@@ -90,8 +96,15 @@ def test_publishing_a_broken_story_shows_why(author_client, author):
     scenario = ScenarioFactory(author=author, title="Empty")
     response = author_client.post(
         reverse("admin:story_admin_scenario_change", args=[scenario.pk]),
-        {"title": "Empty", "description": "", "language": "en", "tags": "", "is_published": "on",
-         "scenes-TOTAL_FORMS": "0", "scenes-INITIAL_FORMS": "0"},
+        {
+            "title": "Empty",
+            "description": "",
+            "language": "en",
+            "tags": "",
+            "is_published": "on",
+            "scenes-TOTAL_FORMS": "0",
+            "scenes-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 200
     assert "cannot be published yet" in response.text
@@ -102,8 +115,15 @@ def test_a_story_the_old_editor_published_can_still_be_edited_in_the_admin(autho
     scenario = ScenarioFactory(author=author, title="Empty", is_published=True)
     response = author_client.post(
         reverse("admin:story_admin_scenario_change", args=[scenario.pk]),
-        {"title": "Empty", "description": "Soon", "language": "en", "tags": "", "is_published": "on",
-         "scenes-TOTAL_FORMS": "0", "scenes-INITIAL_FORMS": "0"},
+        {
+            "title": "Empty",
+            "description": "Soon",
+            "language": "en",
+            "tags": "",
+            "is_published": "on",
+            "scenes-TOTAL_FORMS": "0",
+            "scenes-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302
     assert Scenario.objects.get(pk=scenario.pk).description == "Soon"
@@ -111,8 +131,14 @@ def test_a_story_the_old_editor_published_can_still_be_edited_in_the_admin(autho
 
 def scene_form(scene, **overrides):
     data = {
-        "title": scene.title, "text": scene.text, "order": scene.order, "ending_kind": scene.ending_kind,
-        "position_x": 0, "position_y": 0, "choices-TOTAL_FORMS": "0", "choices-INITIAL_FORMS": "0",
+        "title": scene.title,
+        "text": scene.text,
+        "order": scene.order,
+        "ending_kind": scene.ending_kind,
+        "position_x": 0,
+        "position_y": 0,
+        "choices-TOTAL_FORMS": "0",
+        "choices-INITIAL_FORMS": "0",
     }
     for flag in ("is_start_scene", "is_end_scene"):
         if getattr(scene, flag):
@@ -125,9 +151,16 @@ def test_scene_form_adds_a_choice_inline(author_client, story):
     start, end = story.scenes.get(title="Start"), story.scenes.get(title="End")
     response = author_client.post(
         reverse("admin:story_admin_scene_change", args=[start.pk]),
-        scene_form(start, **{"choices-TOTAL_FORMS": "1", "choices-0-text": "Jump",
-                             "choices-0-to_scene": str(end.pk), "choices-0-order": "3",
-                             "choices-0-condition": "{}"}),
+        scene_form(
+            start,
+            **{
+                "choices-TOTAL_FORMS": "1",
+                "choices-0-text": "Jump",
+                "choices-0-to_scene": str(end.pk),
+                "choices-0-order": "3",
+                "choices-0-condition": "{}",
+            },
+        ),
     )
     assert response.status_code == 302, response.text
     assert Choice.objects.get(text="Jump").to_scene == end
@@ -140,9 +173,16 @@ def test_choice_target_is_limited_to_the_same_story(author_client, story, author
     assert "Elsewhere" not in page
     response = author_client.post(
         reverse("admin:story_admin_scene_change", args=[start.pk]),
-        scene_form(start, **{"choices-TOTAL_FORMS": "1", "choices-0-text": "Portal",
-                             "choices-0-to_scene": str(elsewhere.pk), "choices-0-order": "0",
-                             "choices-0-condition": "{}"}),
+        scene_form(
+            start,
+            **{
+                "choices-TOTAL_FORMS": "1",
+                "choices-0-text": "Portal",
+                "choices-0-to_scene": str(elsewhere.pk),
+                "choices-0-order": "0",
+                "choices-0-condition": "{}",
+            },
+        ),
     )
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
@@ -161,9 +201,7 @@ def test_scene_form_shows_rule_errors_next_to_the_field(author_client, story):
 
 
 def test_delete_story_from_the_admin_removes_its_scenes(author_client, story):
-    response = author_client.post(
-        reverse("admin:story_admin_scenario_delete", args=[story.pk]), {"post": "yes"}
-    )
+    response = author_client.post(reverse("admin:story_admin_scenario_delete", args=[story.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Scene.objects.filter(scenario_id=story.pk).exists()
 
@@ -186,9 +224,17 @@ def test_old_assets_with_script_addresses_are_listed_without_a_link(author_clien
 
 
 def test_the_admin_refuses_a_script_address_next_to_the_url_field(author_client):
-    response = author_client.post(reverse("admin:story_admin_asset_add"), {
-        "type": "video", "name": "Clip", "filename": "clip.mp4", "url": "javascript:alert(1)", "metadata": "{}",
-        "is_public": "on"})
+    response = author_client.post(
+        reverse("admin:story_admin_asset_add"),
+        {
+            "type": "video",
+            "name": "Clip",
+            "filename": "clip.mp4",
+            "url": "javascript:alert(1)",
+            "metadata": "{}",
+            "is_public": "on",
+        },
+    )
     assert response.status_code == 200 and "starting with http:// or https://" in response.text
     assert not Asset.objects.filter(name="Clip").exists()
 
@@ -204,22 +250,40 @@ def test_superuser_manages_users(client, superuser, player):
 
 def test_superuser_adds_an_author_through_the_admin_add_form(client, superuser):
     client.force_login(superuser)
-    response = client.post(reverse("admin:story_admin_user_add"), {
-        "email": "New.Author@Example.COM", "role": Role.AUTHOR,
-        "password1": "a long passphrase 42", "password2": "a long passphrase 42", "_save": "Save"})
+    response = client.post(
+        reverse("admin:story_admin_user_add"),
+        {
+            "email": "New.Author@Example.COM",
+            "role": Role.AUTHOR,
+            "password1": "a long passphrase 42",
+            "password2": "a long passphrase 42",
+            "_save": "Save",
+        },
+    )
     created = User.objects.get(email="new.author@example.com")  # the service normalises emails
-    assert response.status_code == 302 and response["Location"] == reverse("admin:story_admin_user_change",
-                                                                           args=[created.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "admin:story_admin_user_change", args=[created.pk]
+    )
     assert created.role == Role.AUTHOR and created.check_password("a long passphrase 42")
-    assert client.post(reverse("admin:login"), {"username": "new.author@example.com",
-                                                "password": "a long passphrase 42"}).status_code == 302
+    assert (
+        client.post(
+            reverse("admin:login"), {"username": "new.author@example.com", "password": "a long passphrase 42"}
+        ).status_code
+        == 302
+    )
 
 
 def test_adding_a_user_with_a_taken_email_is_refused_next_to_the_field(client, superuser, player):
     client.force_login(superuser)
-    response = client.post(reverse("admin:story_admin_user_add"), {
-        "email": player.email, "role": Role.PLAYER,
-        "password1": "a long passphrase 42", "password2": "a long passphrase 42"})
+    response = client.post(
+        reverse("admin:story_admin_user_add"),
+        {
+            "email": player.email,
+            "role": Role.PLAYER,
+            "password1": "a long passphrase 42",
+            "password2": "a long passphrase 42",
+        },
+    )
     assert response.status_code == 200
     assert "already exists" in response.text or "Already registered" in response.text
     assert User.objects.filter(email=player.email).count() == 1
@@ -231,8 +295,11 @@ def test_regenerate_media_action_queues_narration(author_client, story, rq_redis
     from story_admin.models import Asset
 
     scenes = list(story.scenes.all())
-    response = author_client.post(reverse("admin:story_admin_scene_changelist"), {
-        "action": "regenerate_narration", "_selected_action": [str(scene.pk) for scene in scenes]}, follow=True)
+    response = author_client.post(
+        reverse("admin:story_admin_scene_changelist"),
+        {"action": "regenerate_narration", "_selected_action": [str(scene.pk) for scene in scenes]},
+        follow=True,
+    )
     assert "Narration queued for 3 scenes" in response.text
     assert Asset.objects.filter(scenario=story, type="sound", status="queued").count() == 3
     assert django_rq.get_queue("sound").count == 3
@@ -279,16 +346,25 @@ def test_hostile_content_is_shown_as_text_in_the_admin(author_client, author):
 
     story = ScenarioFactory(author=author, title="<script>alert(4)</script>")
     SceneFactory(scenario=story, title="<img src=x onerror=alert(5)>", is_start_scene=True)
-    for url in (reverse("admin:story_admin_scenario_changelist"),
-                reverse("admin:story_admin_scenario_change", args=[story.pk]),
-                reverse("admin:story_admin_scene_changelist")):
+    for url in (
+        reverse("admin:story_admin_scenario_changelist"),
+        reverse("admin:story_admin_scenario_change", args=[story.pk]),
+        reverse("admin:story_admin_scene_changelist"),
+    ):
         page = author_client.get(url).text
         assert "<script>alert(4)" not in page and "<img src=x onerror" not in page, url
 
 
 def _choice_form(choice, **overrides):
-    data = {"from_scene": str(choice.from_scene_id), "to_scene": str(choice.to_scene_id), "text": choice.text,
-            "order": choice.order, "locked_reason": choice.locked_reason, "condition_text": "", "effects_text": ""}
+    data = {
+        "from_scene": str(choice.from_scene_id),
+        "to_scene": str(choice.to_scene_id),
+        "text": choice.text,
+        "order": choice.order,
+        "locked_reason": choice.locked_reason,
+        "condition_text": "",
+        "effects_text": "",
+    }
     data.update(overrides)
     return data
 
@@ -299,8 +375,10 @@ def test_the_admin_shows_and_edits_conditions_and_effects_as_authors_write_them(
     declare_variable(editor=author, scenario=story, name="gold", kind="number", initial=5)
     door = Choice.objects.get(text="Open the door")
     url = reverse("admin:story_admin_choice_change", args=[door.pk])
-    response = author_client.post(url, _choice_form(door, condition_text="gold >= 10",
-                                                    effects_text="gold -= 10", locked_reason="You need 10 gold."))
+    response = author_client.post(
+        url,
+        _choice_form(door, condition_text="gold >= 10", effects_text="gold -= 10", locked_reason="You need 10 gold."),
+    )
     assert response.status_code == 302
     door.refresh_from_db()
     assert door.condition == {">=": [{"var": "gold"}, 10]}
@@ -309,16 +387,18 @@ def test_the_admin_shows_and_edits_conditions_and_effects_as_authors_write_them(
     assert 'value="gold &gt;= 10"' in page and "gold -= 10" in page
 
     middle = story.scenes.get(title="Middle")
-    response = author_client.post(reverse("admin:story_admin_scene_change", args=[middle.pk]),
-                                  scene_form(middle, effects_text="gold += 3"))
+    response = author_client.post(
+        reverse("admin:story_admin_scene_change", args=[middle.pk]), scene_form(middle, effects_text="gold += 3")
+    )
     assert response.status_code == 302
     assert "gold += 3" in author_client.get(reverse("admin:story_admin_scene_change", args=[middle.pk])).text
 
 
 def test_a_condition_naming_an_unknown_variable_is_refused_next_to_its_field_and_changes_nothing(author_client, story):
     door = Choice.objects.get(text="Open the door")
-    response = author_client.post(reverse("admin:story_admin_choice_change", args=[door.pk]),
-                                  _choice_form(door, condition_text="silver >= 10"))
+    response = author_client.post(
+        reverse("admin:story_admin_choice_change", args=[door.pk]), _choice_form(door, condition_text="silver >= 10")
+    )
     assert response.status_code == 200
     assert "silver" in response.text and "errorlist" in response.text
     door.refresh_from_db()
@@ -327,8 +407,9 @@ def test_a_condition_naming_an_unknown_variable_is_refused_next_to_its_field_and
 
 def test_a_domain_refusal_in_the_admin_carries_its_code_on_the_field(author_client, story):
     door = Choice.objects.get(text="Open the door")
-    response = author_client.post(reverse("admin:story_admin_choice_change", args=[door.pk]),
-                                  _choice_form(door, condition_text="silver >= 10"))
+    response = author_client.post(
+        reverse("admin:story_admin_choice_change", args=[door.pk]), _choice_form(door, condition_text="silver >= 10")
+    )
     refusals = response.context["adminform"].form.errors.as_data()["condition_text"]
     assert [refusal.code for refusal in refusals] == ["BAD_USER_INPUT"]
 

@@ -22,10 +22,18 @@ def ending(analysis, title):
 def test_a_key_locked_behind_its_own_door_leaves_the_vault_unreachable_and_says_which_condition():
     story = story_in_memory(
         items=["key"],
-        scenes=[{"title": "Hall"}, {"title": "Vault", "effects": 'gain "key"'}, {"title": "Treasure", "end": True},
-                {"title": "Exit", "end": True}],
-        choices=[("Hall", "Vault", "Open the vault", 'has("key")'), ("Vault", "Treasure", "Take it"),
-                 ("Hall", "Exit", "Leave")])
+        scenes=[
+            {"title": "Hall"},
+            {"title": "Vault", "effects": 'gain "key"'},
+            {"title": "Treasure", "end": True},
+            {"title": "Exit", "end": True},
+        ],
+        choices=[
+            ("Hall", "Vault", "Open the vault", 'has("key")'),
+            ("Vault", "Treasure", "Take it"),
+            ("Hall", "Exit", "Leave"),
+        ],
+    )
     analysis = analyse(story, playthroughs=0)
     assert analysis.complete
     problems = {problem.code: problem for problem in analysis.problems}
@@ -42,7 +50,8 @@ def test_a_softlock_after_a_failed_roll_is_stuck_with_its_path_and_its_chance():
     story = story_in_memory(
         variables=[{"name": "roll", "kind": "number", "initial": 0}],
         scenes=[{"title": "Gate"}, {"title": "Wall", "effects": "roll = 1d6"}, {"title": "Top", "end": True}],
-        choices=[("Gate", "Wall", "Climb"), ("Wall", "Top", "Pull up", "roll >= 3")])
+        choices=[("Gate", "Wall", "Climb"), ("Wall", "Top", "Pull up", "roll >= 3")],
+    )
     analysis = analyse(story, playthroughs=0)
     stuck = [problem for problem in analysis.problems if problem.code == "STUCK"]
     assert len(stuck) == 1 and stuck[0].scene_id == story.scenes[1].pk
@@ -53,10 +62,18 @@ def test_a_softlock_after_a_failed_roll_is_stuck_with_its_path_and_its_chance():
 def test_an_ending_only_a_one_in_36_roll_reaches_has_probability_one_in_36_exactly():
     story = story_in_memory(
         variables=[{"name": "luck", "kind": "number", "initial": 0}],
-        scenes=[{"title": "Table"}, {"title": "Dice", "effects": "luck = 2d6"}, {"title": "Jackpot", "end": True},
-                {"title": "Home", "end": True}],
-        choices=[("Table", "Dice", "Throw"), ("Dice", "Jackpot", "Collect", "luck == 12"),
-                 ("Dice", "Home", "Go home", "luck < 12")])
+        scenes=[
+            {"title": "Table"},
+            {"title": "Dice", "effects": "luck = 2d6"},
+            {"title": "Jackpot", "end": True},
+            {"title": "Home", "end": True},
+        ],
+        choices=[
+            ("Table", "Dice", "Throw"),
+            ("Dice", "Jackpot", "Collect", "luck == 12"),
+            ("Dice", "Home", "Go home", "luck < 12"),
+        ],
+    )
     analysis = analyse(story, playthroughs=2000, seed=3)
     jackpot = ending(analysis, "Jackpot")
     assert jackpot.exact and jackpot.reachable
@@ -74,7 +91,8 @@ def test_a_variable_never_set_a_variable_never_read_and_an_item_never_gained():
         variables=[{"name": "courage", **FLAG}, {"name": "gold", "kind": "number", "initial": 0, "visible": False}],
         items=["lamp"],
         scenes=[{"title": "Road", "effects": "gold += 1"}, {"title": "Inn", "end": True}],
-        choices=[("Road", "Inn", "Rest", "not courage")])
+        choices=[("Road", "Inn", "Rest", "not courage")],
+    )
     problems = analyse(story, playthroughs=0).problems
     by_code = {problem.code: problem.message for problem in problems}
     assert "“courage” is never set" in by_code["VARIABLE_NEVER_SET"]
@@ -86,11 +104,20 @@ def test_a_variable_never_set_a_variable_never_read_and_an_item_never_gained():
 def test_a_loop_a_player_cannot_leave():
     story = story_in_memory(
         variables=[{"name": "lost", **FLAG}],
-        scenes=[{"title": "Forest"}, {"title": "Clearing", "effects": "lost = true"}, {"title": "Thicket"},
-                {"title": "Village", "end": True}],
-        choices=[("Forest", "Clearing", "Wander"), ("Forest", "Village", "Take the road"),
-                 ("Clearing", "Thicket", "On"), ("Thicket", "Clearing", "Back"),
-                 ("Thicket", "Village", "Out", "not lost")])
+        scenes=[
+            {"title": "Forest"},
+            {"title": "Clearing", "effects": "lost = true"},
+            {"title": "Thicket"},
+            {"title": "Village", "end": True},
+        ],
+        choices=[
+            ("Forest", "Clearing", "Wander"),
+            ("Forest", "Village", "Take the road"),
+            ("Clearing", "Thicket", "On"),
+            ("Thicket", "Clearing", "Back"),
+            ("Thicket", "Village", "Out", "not lost"),
+        ],
+    )
     analysis = analyse(story, playthroughs=0)
     loops = [problem for problem in analysis.problems if problem.code == "INESCAPABLE_LOOP"]
     assert len(loops) == 1 and "“Clearing”" in loops[0].message and "“Wander”" in loops[0].message
@@ -100,15 +127,24 @@ def test_a_loop_a_player_cannot_leave():
 def test_the_cap_is_honoured_and_reported_and_nothing_is_invented():
     story = story_in_memory(
         variables=[{"name": "steps", "kind": "number", "initial": 0}],
-        scenes=[{"title": "Road", "effects": "steps += 1"}, {"title": "Far", "end": True},
-                {"title": "Never", "end": True}],
-        choices=[("Road", "Road", "Walk on"), ("Road", "Far", "Stop", "steps > 100"),
-                 ("Road", "Never", "Give up", "steps < 0")])
+        scenes=[
+            {"title": "Road", "effects": "steps += 1"},
+            {"title": "Far", "end": True},
+            {"title": "Never", "end": True},
+        ],
+        choices=[
+            ("Road", "Road", "Walk on"),
+            ("Road", "Far", "Stop", "steps > 100"),
+            ("Road", "Never", "Give up", "steps < 0"),
+        ],
+    )
     analysis = analyse(story, max_states=30, playthroughs=200)
     assert not analysis.complete and analysis.states_explored == 30
     assert analysis.summary == "stopped after 30 states (the cap is 30)"
-    assert not any(problem.code in {"ENDING_UNREACHABLE", "CHOICE_NEVER_AVAILABLE", "CONDITION_ALWAYS_FALSE"}
-                   for problem in analysis.problems)
+    assert not any(
+        problem.code in {"ENDING_UNREACHABLE", "CHOICE_NEVER_AVAILABLE", "CONDITION_ALWAYS_FALSE"}
+        for problem in analysis.problems
+    )
     far = ending(analysis, "Far")
     assert not far.exact and far.probability_error > 0
 
@@ -116,7 +152,8 @@ def test_the_cap_is_honoured_and_reported_and_nothing_is_invented():
 def test_a_story_without_state_gives_exactly_the_graph_problems():
     story = story_in_memory(
         scenes=[{"title": "A"}, {"title": "B"}, {"title": "C", "end": True}, {"title": "D"}],
-        choices=[("A", "B", "On"), ("A", "C", "End")])
+        choices=[("A", "B", "On"), ("A", "C", "End")],
+    )
     assert codes(story_problems(story)) == ["dead_end", "dead_end", "unreachable"]
 
 
@@ -124,10 +161,17 @@ def test_the_problems_list_says_when_its_state_check_stopped_and_invents_nothing
     settings.ANALYSIS_PROBLEMS_MAX_STATES = 10
     story = story_in_memory(
         variables=[{"name": "steps", "kind": "number", "initial": 0}],
-        scenes=[{"title": "Road", "effects": "steps += 1"}, {"title": "Far", "end": True},
-                {"title": "Never", "end": True}],
-        choices=[("Road", "Road", "Walk on"), ("Road", "Far", "Stop", "steps > 100"),
-                 ("Road", "Never", "Give up", "steps < 0")])
+        scenes=[
+            {"title": "Road", "effects": "steps += 1"},
+            {"title": "Far", "end": True},
+            {"title": "Never", "end": True},
+        ],
+        choices=[
+            ("Road", "Road", "Walk on"),
+            ("Road", "Far", "Stop", "steps > 100"),
+            ("Road", "Never", "Give up", "steps < 0"),
+        ],
+    )
     problems = story_problems(story)
     assert codes(problems) == ["ANALYSIS_INCOMPLETE"]
     assert "stopped after 10 states" in next(p.message for p in problems if p.code == "ANALYSIS_INCOMPLETE")

@@ -18,8 +18,6 @@ from tests.players import cellar_story, insert_progress, progress_document
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_figures")]
 
 
-
-
 def by_title(rows, attribute="scene"):
     return {getattr(row, attribute).title if attribute == "scene" else row.choice.text: row for row in rows}
 
@@ -29,13 +27,16 @@ def test_the_summary_counts_real_players_only(author, cellar):
     assert (analytics.started, analytics.finished) == (9, 5)
     assert analytics.completion_rate == pytest.approx(5 / 9)
     assert analytics.median_seconds_to_ending == 300  # of 60, 120, 300, 500, 700
-    assert analytics.median_scenes_visited == 2       # of 1, 2, 2, 2, 2, 3, 3, 4, 4
+    assert analytics.median_scenes_visited == 2  # of 1, 2, 2, 2, 2, 3, 3, 4, 4
 
 
 def test_each_ending_with_how_many_reached_it(author, cellar):
     endings = story_analytics(user=author, scenario=cellar.scenario).endings
     assert [(row.scene.title, row.count, row.share) for row in endings] == [
-        ("Garden", 2, 0.4), ("Vault", 2, 0.4), ("Trap", 1, 0.2)]
+        ("Garden", 2, 0.4),
+        ("Vault", 2, 0.4),
+        ("Trap", 1, 0.2),
+    ]
 
 
 def test_drop_off_counts_players_who_stopped_for_the_set_days(author, cellar, settings):
@@ -44,35 +45,54 @@ def test_drop_off_counts_players_who_stopped_for_the_set_days(author, cellar, se
     # the author's own play stopped at Hall 29 days ago and is not counted.
     assert sorted((row.scene.title, row.count) for row in analytics.drop_off) == [("Cellar", 1), ("Hall", 1)]
     assert drop_off_by_scene(user=author, scenario=cellar.scenario) == {
-        cellar.scenes["Hall"].pk: 1, cellar.scenes["Cellar"].pk: 1}
+        cellar.scenes["Hall"].pk: 1,
+        cellar.scenes["Cellar"].pk: 1,
+    }
     settings.ANALYTICS_DROP_OFF_DAYS = 1
     analytics = story_analytics(user=author, scenario=cellar.scenario)
     assert sorted((row.scene.title, row.count) for row in analytics.drop_off) == [
-        ("Cellar", 1), ("Hall", 2), ("Start", 1)]
+        ("Cellar", 1),
+        ("Hall", 2),
+        ("Start", 1),
+    ]
 
 
 def test_each_choice_taken_by_the_share_of_players_who_saw_it(author, cellar):
     choices = by_title(story_analytics(user=author, scenario=cellar.scenario).choices, "choice")
     assert {text: (row.shown, row.taken) for text, row in choices.items()} == {
-        "Open the door": (9, 6), "Walk away": (9, 2), "Go down": (6, 3), "Try the key": (6, 2),
-        "Jump": (3, 1), "Climb back": (3, 1)}
+        "Open the door": (9, 6),
+        "Walk away": (9, 2),
+        "Go down": (6, 3),
+        "Try the key": (6, 2),
+        "Jump": (3, 1),
+        "Climb back": (3, 1),
+    }
     assert choices["Open the door"].share == pytest.approx(6 / 9)
     assert choices["Go down"].share == 0.5
 
 
 def test_a_date_range_keeps_the_players_who_started_in_it(author, cellar):
-    analytics = story_analytics(user=author, scenario=cellar.scenario, since=cellar.now - timedelta(days=11),
-                                until=cellar.now - timedelta(days=2, hours=12))
+    analytics = story_analytics(
+        user=author,
+        scenario=cellar.scenario,
+        since=cellar.now - timedelta(days=11),
+        until=cellar.now - timedelta(days=2, hours=12),
+    )
     # P3 (10 days ago), P5 (9), P7 (5), P9 (4), P8 (3)
     assert (analytics.started, analytics.finished, analytics.completion_rate) == (5, 3, 0.6)
     assert analytics.median_seconds_to_ending == 500  # of 120, 500, 700
-    assert analytics.median_scenes_visited == 3       # of 2, 2, 3, 4, 4
+    assert analytics.median_scenes_visited == 3  # of 2, 2, 3, 4, 4
     assert [(row.scene.title, row.count) for row in analytics.endings] == [("Garden", 1), ("Vault", 1), ("Trap", 1)]
     assert [(row.scene.title, row.count) for row in analytics.drop_off] == [("Cellar", 1)]
     choices = by_title(analytics.choices, "choice")
     assert {text: (row.shown, row.taken) for text, row in choices.items()} == {
-        "Open the door": (5, 4), "Walk away": (5, 1), "Go down": (4, 3), "Try the key": (4, 1),
-        "Jump": (3, 1), "Climb back": (3, 1)}
+        "Open the door": (5, 4),
+        "Walk away": (5, 1),
+        "Go down": (4, 3),
+        "Try the key": (4, 1),
+        "Jump": (3, 1),
+        "Climb back": (3, 1),
+    }
     since_only = story_analytics(user=author, scenario=cellar.scenario, since=cellar.now - timedelta(days=4, hours=1))
     assert since_only.started == 3  # P9, P8, P6
     until_only = story_analytics(user=author, scenario=cellar.scenario, until=cellar.now - timedelta(days=14))
@@ -122,8 +142,17 @@ def test_the_csv_holds_the_same_tables(author, cellar):
 def test_the_figures_are_kept_briefly(author, cellar, settings):
     settings.ANALYTICS_CACHE_SECONDS = 30
     story_analytics(user=author, scenario=cellar.scenario)
-    insert_progress([progress_document(scenario=cellar.scenario, user_id=ObjectId(), path=[],
-                                       start=cellar.scenes["Start"], started_at=cellar.now)])
+    insert_progress(
+        [
+            progress_document(
+                scenario=cellar.scenario,
+                user_id=ObjectId(),
+                path=[],
+                start=cellar.scenes["Start"],
+                started_at=cellar.now,
+            )
+        ]
+    )
     with counting() as commands:
         assert story_analytics(user=author, scenario=cellar.scenario).started == 9
     assert "aggregate player_progress" not in commands
@@ -135,8 +164,18 @@ def test_the_commands_sent_do_not_grow_with_the_players(author):
     scenario, scenes, choices = cellar_story(author)
 
     def add_players(count):
-        insert_progress([progress_document(scenario=scenario, user_id=ObjectId(), path=[choices["Open the door"]],
-                                           start=scenes["Start"], started_at=timezone.now()) for _ in range(count)])
+        insert_progress(
+            [
+                progress_document(
+                    scenario=scenario,
+                    user_id=ObjectId(),
+                    path=[choices["Open the door"]],
+                    start=scenes["Start"],
+                    started_at=timezone.now(),
+                )
+                for _ in range(count)
+            ]
+        )
 
     add_players(3)
     with counting() as few:
@@ -151,4 +190,7 @@ def test_the_commands_sent_do_not_grow_with_the_players(author):
 def test_the_pipelines_use_the_analytics_index(author, cellar):
     indexes = connection.get_collection("player_progress").index_information()
     assert [key for key, _direction in indexes["progress_analytics"]["key"]] == [
-        "scenario_id", "is_preview", "created_at"]
+        "scenario_id",
+        "is_preview",
+        "created_at",
+    ]

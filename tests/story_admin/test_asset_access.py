@@ -33,8 +33,9 @@ def asset_with_file(owner, scenario=None, content=b"A's picture bytes", **fields
 
 @pytest.fixture
 def private_image(author):
-    return asset_with_file(author, ScenarioFactory(author=author, title="A's draft"), is_public=False,
-                           prompt="A's secret scene text")
+    return asset_with_file(
+        author, ScenarioFactory(author=author, title="A's draft"), is_public=False, prompt="A's secret scene text"
+    )
 
 
 @pytest.mark.parametrize("write", ["update", "create"])

@@ -25,15 +25,25 @@ pytestmark = pytest.mark.django_db
 def illustrated(story, author):
     start = story.scenes.get(title="Start")
     attach_upload(editor=author, scene=start, kind="image", filename="cellar.png", data=png_bytes(30, 20))
-    attach_upload(editor=author, scene=Scene.objects.get(pk=start.pk), kind="sound", filename="v.wav",
-                  data=wav_bytes(1.0))
+    attach_upload(
+        editor=author, scene=Scene.objects.get(pk=start.pk), kind="sound", filename="v.wav", data=wav_bytes(1.0)
+    )
     return story
 
 
 def shape(scenario):
     story = load_story(scenario)
-    scenes = sorted((s.title, s.text, s.is_start_scene, s.is_end_scene, s.image.name if s.image else None,
-                     s.sound.name if s.sound else None) for s in story.scenes)
+    scenes = sorted(
+        (
+            s.title,
+            s.text,
+            s.is_start_scene,
+            s.is_end_scene,
+            s.image.name if s.image else None,
+            s.sound.name if s.sound else None,
+        )
+        for s in story.scenes
+    )
     links = sorted((c.from_scene.title, c.to_scene.title, c.text) for c in story.choices)
     return scenes, links
 
@@ -54,7 +64,8 @@ def test_import_as_a_copy_gives_new_ids_same_graph_same_media(illustrated, autho
     assert copy.pk != illustrated.pk and copy.slug != illustrated.slug
     assert shape(copy) == shape(illustrated)
     assert not set(Scene.objects.filter(scenario=copy).values_list("pk", flat=True)) & set(
-        Scene.objects.filter(scenario=illustrated).values_list("pk", flat=True))
+        Scene.objects.filter(scenario=illustrated).values_list("pk", flat=True)
+    )
     image = Scene.objects.get(scenario=copy, title="Start").image
     assert image.scenario_id == copy.pk and default_storage.open(image.file.name).read() == png_bytes(30, 20)
 
@@ -69,14 +80,24 @@ def test_restore_over_a_deleted_story_keeps_its_ids(illustrated, author):
     assert restored.pk == original_id and shape(restored) == before
 
 
-@pytest.mark.parametrize("mangle, message", [
-    (lambda files: {"notes.txt": b"hi"}, "no story.json"),
-    (lambda files: {**files, "story.json": b"{oops"}, "not valid JSON"),
-    (lambda files: {**files, "story.json": json.dumps({**json.loads(files["story.json"]), "version": 9}).encode()},
-     "version 9"),
-    (lambda files: {name: data for name, data in files.items() if not name.startswith("media/")},
-     "does not contain it"),
-])
+@pytest.mark.parametrize(
+    "mangle, message",
+    [
+        (lambda files: {"notes.txt": b"hi"}, "no story.json"),
+        (lambda files: {**files, "story.json": b"{oops"}, "not valid JSON"),
+        (
+            lambda files: {
+                **files,
+                "story.json": json.dumps({**json.loads(files["story.json"]), "version": 9}).encode(),
+            },
+            "version 9",
+        ),
+        (
+            lambda files: {name: data for name, data in files.items() if not name.startswith("media/")},
+            "does not contain it",
+        ),
+    ],
+)
 def test_bad_backups_are_refused_and_write_nothing(illustrated, author, mangle, message):
     original = zipfile.ZipFile(io.BytesIO(export_backup(editor=author, scenario=illustrated).content))
     files = mangle({name: original.read(name) for name in original.namelist()})
@@ -106,8 +127,7 @@ def test_backup_round_trip_through_commands(illustrated, author, tmp_path, capsy
     assert Scenario.objects.filter(title="The Cellar").count() == 2
 
 
-def test_a_restore_whose_ids_belong_to_other_documents_is_refused_and_writes_nothing(illustrated, author,
-                                                                                      other_author):
+def test_a_restore_whose_ids_belong_to_other_documents_is_refused_and_writes_nothing(illustrated, author, other_author):
     """A backup whose story id is free but whose scenes' ids are another author's: a clear refusal."""
     original = zipfile.ZipFile(io.BytesIO(export_backup(editor=author, scenario=illustrated).content))
     document = json.loads(original.read("story.json"))
@@ -152,24 +172,35 @@ def refused(author, data: bytes, message: str) -> None:
     assert default_storage.listdir("backups") == ([], [])
 
 
-@pytest.mark.parametrize("mime_type, content", [
-    ("text/html", b"<html><script>fetch('/graphql/', {method: 'POST'})</script></html>"),
-    ("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
-    ("image/png", b"<html>a page named as a png</html>"),
-])
+@pytest.mark.parametrize(
+    "mime_type, content",
+    [
+        ("text/html", b"<html><script>fetch('/graphql/', {method: 'POST'})</script></html>"),
+        ("image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        ("image/png", b"<html>a page named as a png</html>"),
+    ],
+)
 def test_a_backup_asset_that_is_not_really_an_image_is_refused(illustrated, author, mime_type, content):
     files = with_image_file(backup_files(illustrated, author), content, mime_type=mime_type, name="Cellar door")
-    refused(author, zipped(files), "The backup's image asset “Cellar door” \\(media/.*\\) is refused: This file is "
-                                   "not an image")
+    refused(
+        author,
+        zipped(files),
+        "The backup's image asset “Cellar door” \\(media/.*\\) is refused: This file is not an image",
+    )
 
 
 def test_a_backup_assets_type_and_size_are_read_from_its_bytes(illustrated, author):
-    files = with_image_file(backup_files(illustrated, author), png_bytes(30, 20), mime_type="text/html",
-                            file_size=1, width=9999)
+    files = with_image_file(
+        backup_files(illustrated, author), png_bytes(30, 20), mime_type="text/html", file_size=1, width=9999
+    )
     copy = import_backup(author=author, data=zipped(files))
     image = Scene.objects.get(scenario=copy, title="Start").image
-    assert (image.mime_type, image.file_size, image.width, image.height) == ("image/png", len(png_bytes(30, 20)),
-                                                                             30, 20)
+    assert (image.mime_type, image.file_size, image.width, image.height) == (
+        "image/png",
+        len(png_bytes(30, 20)),
+        30,
+        20,
+    )
     assert image.file.name.endswith(".png")
 
 
@@ -205,10 +236,13 @@ def test_a_member_lying_about_its_declared_size_is_refused(illustrated, author):
     refused(author, lying, "damaged or encrypted and cannot be read")
 
 
-@pytest.mark.parametrize("name, content", [
-    ("media/inner.zip", zipped({"a.txt": b"a"})),
-    ("media/inner.png", zipped({"a.txt": b"a"})),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("media/inner.zip", zipped({"a.txt": b"a"})),
+        ("media/inner.png", zipped({"a.txt": b"a"})),
+    ],
+)
 def test_archives_inside_a_backup_are_refused(illustrated, author, name, content):
     files = backup_files(illustrated, author)
     if name.endswith(".zip"):
@@ -235,11 +269,15 @@ def test_a_backup_over_the_upload_cap_is_refused(illustrated, author, settings):
 def test_a_backup_asset_with_a_script_address_is_refused(illustrated, author):
     files = backup_files(illustrated, author)
     document = json.loads(files["story.json"])
-    document["assets"].append({"id": "6b065c2d83e3392c53d13639", "type": "video", "name": "Clip",
-                               "url": "javascript:alert(1)", "file": None})
-    refused(author, zipped({**files, "story.json": json.dumps(document).encode()}),
-            "The backup's asset “Clip” has the address “javascript:alert\\(1\\)”: an asset's url must start with "
-            "http:// or https://")
+    document["assets"].append(
+        {"id": "6b065c2d83e3392c53d13639", "type": "video", "name": "Clip", "url": "javascript:alert(1)", "file": None}
+    )
+    refused(
+        author,
+        zipped({**files, "story.json": json.dumps(document).encode()}),
+        "The backup's asset “Clip” has the address “javascript:alert\\(1\\)”: an asset's url must start with "
+        "http:// or https://",
+    )
 
 
 def test_a_story_json_nested_too_deeply_is_refused(author):
@@ -256,9 +294,15 @@ def stateful(author):
     state.declare_item(editor=author, scenario=story, name="brass key")
     quay = SceneFactory(scenario=story, title="Quay", is_start_scene=True, effects=parse_effects("oil += 1"))
     vault = SceneFactory(scenario=story, title="Vault", is_end_scene=True)
-    Choice.objects.create(scenario=story, from_scene=quay, to_scene=vault, text="Open",
-                          condition=parse_condition(f'has("brass key") and not visited("{vault.pk}")'),
-                          locked_reason="It is locked.", effects=parse_effects('lose "brass key"'))
+    Choice.objects.create(
+        scenario=story,
+        from_scene=quay,
+        to_scene=vault,
+        text="Open",
+        condition=parse_condition(f'has("brass key") and not visited("{vault.pk}")'),
+        locked_reason="It is locked.",
+        effects=parse_effects('lose "brass key"'),
+    )
     return Scenario.objects.get(pk=story.pk)
 
 
@@ -299,5 +343,8 @@ def test_a_backup_whose_effects_name_an_undeclared_variable_is_refused(stateful,
     files = backup_files(stateful, author)
     document = json.loads(files["story.json"])
     document["scenario"]["variables"] = []
-    refused(author, zipped({**files, "story.json": json.dumps(document).encode()}),
-            "The backup's the effects of scene “Quay” is refused: Unknown variable “oil”")
+    refused(
+        author,
+        zipped({**files, "story.json": json.dumps(document).encode()}),
+        "The backup's the effects of scene “Quay” is refused: Unknown variable “oil”",
+    )

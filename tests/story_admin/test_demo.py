@@ -47,12 +47,13 @@ def test_the_demo_story_uses_state_and_no_player_can_be_stuck(player):
 
     progress = services.start_progress(player=player, scenario=scenario)
     for label in ("Monter réparer la lanterne", "Continuer jusqu'à la lanterne"):
-        progress = services.choose(player=player, progress=progress,
-                                   choice=Choice.objects.get(scenario=scenario, text=label))
+        progress = services.choose(
+            player=player, progress=progress, choice=Choice.objects.get(scenario=scenario, text=label)
+        )
     story = load_story(scenario)
     from story_admin.selectors import choices_for_player
 
     shown = [(verdict.choice.text, verdict.available) for verdict in choices_for_player(progress, story)]
     assert ("Allumer le feu de secours à la main", False) in shown  # no oil yet
-    assert sum(available for _, available in shown) == 1            # the signals, to one ending or the other
+    assert sum(available for _, available in shown) == 1  # the signals, to one ending or the other
     assert 2 <= progress.state["variables"]["chance"] <= 12

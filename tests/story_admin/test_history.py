@@ -15,10 +15,13 @@ def scene(story, title):
 
 def stored(story):
     """Everything an undo must put back, as plain values."""
-    scenes = sorted((s.pk, s.title, s.text, s.position_x, s.position_y, s.is_start_scene, s.is_end_scene,
-                     s.ending_kind, s.group) for s in Scene.objects.filter(scenario=story))
-    choices = sorted((c.pk, c.from_scene_id, c.to_scene_id, c.text, c.order) for c in
-                     Choice.objects.filter(scenario=story))
+    scenes = sorted(
+        (s.pk, s.title, s.text, s.position_x, s.position_y, s.is_start_scene, s.is_end_scene, s.ending_kind, s.group)
+        for s in Scene.objects.filter(scenario=story)
+    )
+    choices = sorted(
+        (c.pk, c.from_scene_id, c.to_scene_id, c.text, c.order) for c in Choice.objects.filter(scenario=story)
+    )
     return scenes, choices
 
 
@@ -34,32 +37,53 @@ def round_trip(author, story, label):
 
 
 EDITS = {
-    "rename": (lambda a, s: services.update_scene(editor=a, scene=scene(s, "Middle"), title="La crique"),
-               "rename “Middle”"),
-    "text": (lambda a, s: services.update_scene(editor=a, scene=scene(s, "Middle"), text="Waves."),
-             "edit the text of “Middle”"),
-    "move": (lambda a, s: services.move_scene(editor=a, scene=scene(s, "Middle"), x=400, y=-30),
-             "move “Middle”"),
-    "start": (lambda a, s: services.set_start_scene(editor=a, scene=scene(s, "Middle")),
-              "make “Middle” the start"),
-    "ending": (lambda a, s: services.update_scene(editor=a, scene=scene(s, "Middle"), is_end_scene=True,
-                                                  ending_kind="tragic"), "change the ending of “Middle”"),
+    "rename": (
+        lambda a, s: services.update_scene(editor=a, scene=scene(s, "Middle"), title="La crique"),
+        "rename “Middle”",
+    ),
+    "text": (
+        lambda a, s: services.update_scene(editor=a, scene=scene(s, "Middle"), text="Waves."),
+        "edit the text of “Middle”",
+    ),
+    "move": (lambda a, s: services.move_scene(editor=a, scene=scene(s, "Middle"), x=400, y=-30), "move “Middle”"),
+    "start": (lambda a, s: services.set_start_scene(editor=a, scene=scene(s, "Middle")), "make “Middle” the start"),
+    "ending": (
+        lambda a, s: services.update_scene(editor=a, scene=scene(s, "Middle"), is_end_scene=True, ending_kind="tragic"),
+        "change the ending of “Middle”",
+    ),
     "create scene": (lambda a, s: services.create_scene(editor=a, scenario=s, title="Attic"), "add scene “Attic”"),
     "delete scene": (lambda a, s: services.delete_scene(editor=a, scene=scene(s, "Middle")), "delete “Middle”"),
-    "create choice": (lambda a, s: services.create_choice(editor=a, from_scene=scene(s, "End"),
-                                                          to_scene=scene(s, "Start"), text="Again"),
-                      "add choice “Again”"),
-    "edit choice": (lambda a, s: services.update_choice(editor=a, choice=Choice.objects.get(text="Go down"),
-                                                        text="Climb down"), "edit choice “Climb down”"),
-    "delete choice": (lambda a, s: services.delete_choice(editor=a, choice=Choice.objects.get(text="Go down")),
-                      "delete choice “Go down”"),
+    "create choice": (
+        lambda a, s: services.create_choice(
+            editor=a, from_scene=scene(s, "End"), to_scene=scene(s, "Start"), text="Again"
+        ),
+        "add choice “Again”",
+    ),
+    "edit choice": (
+        lambda a, s: services.update_choice(editor=a, choice=Choice.objects.get(text="Go down"), text="Climb down"),
+        "edit choice “Climb down”",
+    ),
+    "delete choice": (
+        lambda a, s: services.delete_choice(editor=a, choice=Choice.objects.get(text="Go down")),
+        "delete choice “Go down”",
+    ),
     "tidy up": (lambda a, s: services.tidy_up(editor=a, scenario=s), "tidy up"),
-    "group": (lambda a, s: services.group_scenes(editor=a, scenario=s, name=" Chapter 1 ",
-                                                  scene_ids=[scene(s, "Start").pk, scene(s, "Middle").pk]),
-              "group “Chapter 1”"),
-    "replace": (lambda a, s: replace.replace_all(
-        editor=a, scenario=s, find="o", replacement="0",
-        token=replace.preview_replace(editor=a, scenario=s, find="o").token), "replace “o” with “0”"),
+    "group": (
+        lambda a, s: services.group_scenes(
+            editor=a, scenario=s, name=" Chapter 1 ", scene_ids=[scene(s, "Start").pk, scene(s, "Middle").pk]
+        ),
+        "group “Chapter 1”",
+    ),
+    "replace": (
+        lambda a, s: replace.replace_all(
+            editor=a,
+            scenario=s,
+            find="o",
+            replacement="0",
+            token=replace.preview_replace(editor=a, scenario=s, find="o").token,
+        ),
+        "replace “o” with “0”",
+    ),
 }
 
 
@@ -187,8 +211,7 @@ def test_replace_is_one_step_and_refused_over_a_newer_save(author, story):
         replace.replace_all(editor=author, scenario=story, find="door", replacement="gate", token=preview.token)
     assert stored(story) == before
     preview = replace.preview_replace(editor=author, scenario=story, find="door")
-    assert replace.replace_all(editor=author, scenario=story, find="door", replacement="gate",
-                               token=preview.token) == 2
+    assert replace.replace_all(editor=author, scenario=story, find="door", replacement="gate", token=preview.token) == 2
     assert scene(story, "Middle").text == "A gate, saved since."
     assert Choice.objects.filter(text="Open the gate").exists()
     history.undo(editor=author, scenario=story)
@@ -219,14 +242,14 @@ def test_grouping_refuses_what_it_cannot_do_and_changes_nothing(author, story):
     stranger = services.create_scene(editor=author, scenario=other, title="Elsewhere")
     before = stored(story)
     for scene_ids, name, message in (
-            ([], "Chapter", "Select scenes of this story to group."),
-            ([scene(story, "Start").pk, stranger.pk], "Chapter", "no longer in the story"),
-            (["not an id"], "Chapter", "could not be read"),
-            ([scene(story, "Start").pk], "x" * 61, "at most 60 characters")):
+        ([], "Chapter", "Select scenes of this story to group."),
+        ([scene(story, "Start").pk, stranger.pk], "Chapter", "no longer in the story"),
+        (["not an id"], "Chapter", "could not be read"),
+        ([scene(story, "Start").pk], "x" * 61, "at most 60 characters"),
+    ):
         with pytest.raises(StoryRuleError, match=message):
             services.group_scenes(editor=author, scenario=story, scene_ids=scene_ids, name=name)
     assert stored(story) == before
     steps = EditStep.objects.count()
     assert services.group_scenes(editor=author, scenario=story, scene_ids=[scene(story, "Start").pk], name="") == 0
     assert EditStep.objects.count() == steps  # nothing changed: no step to undo
-

@@ -45,8 +45,10 @@ FOREST_CHOICES = [
 ]
 
 # key, title, author, scenes, choices, published, day written
-STORIES = (("castle", "Le château", "claire", CASTLE, CASTLE_CHOICES, True, 12),
-           ("forest", "La forêt", "bruno", FOREST, FOREST_CHOICES, False, 14))
+STORIES = (
+    ("castle", "Le château", "claire", CASTLE, CASTLE_CHOICES, True, 12),
+    ("forest", "La forêt", "bruno", FOREST, FOREST_CHOICES, False, 14),
+)
 
 
 def day(number: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -77,76 +79,158 @@ class OldBackend:
 
     def build(self):
         db, ids = self.db, self.ids
-        users = [("claire", "Claire.Martin@Example.COM", "admin", "vieux-secret-1"),
-                 ("bruno", "bruno@example.com", "admin", "vieux-secret-2"),
-                 ("lea", "lea@example.com", "player", "clé-été-ça-1"),
-                 ("malo", "malo@example.com", "player", "joueur-secret-2"),
-                 ("nina", "nina@example.com", "player", "joueuse-secret-3")]
-        db.users.insert_many([
-            {"_id": self.new_id(key, day(n), day(n, 12)), "email": email, "password": password(secret), "role": role,
-             "first_name": key.title(), "last_name": "Dupont", "created_at": day(n), "updated_at": day(n, 12)}
-            for n, (key, email, role, secret) in enumerate(users)
-        ])
+        users = [
+            ("claire", "Claire.Martin@Example.COM", "admin", "vieux-secret-1"),
+            ("bruno", "bruno@example.com", "admin", "vieux-secret-2"),
+            ("lea", "lea@example.com", "player", "clé-été-ça-1"),
+            ("malo", "malo@example.com", "player", "joueur-secret-2"),
+            ("nina", "nina@example.com", "player", "joueuse-secret-3"),
+        ]
+        db.users.insert_many(
+            [
+                {
+                    "_id": self.new_id(key, day(n), day(n, 12)),
+                    "email": email,
+                    "password": password(secret),
+                    "role": role,
+                    "first_name": key.title(),
+                    "last_name": "Dupont",
+                    "created_at": day(n),
+                    "updated_at": day(n, 12),
+                }
+                for n, (key, email, role, secret) in enumerate(users)
+            ]
+        )
         # Five assets of every type the old backend allowed; "Brume" is music stored as sound, "Cloche"
         # serves one story as narration and the other as music, the video is used by no scene.
-        assets = [("portail", "image", "Portail", "portail.png", {"width": 1024, "height": 768, "format": "png"}),
-                  ("voix", "sound", "Voix de la cour", "cour.mp3", {"duration": 12, "type": "speech"}),
-                  ("brume", "sound", "Brume", "brume.wav", {"duration": 15, "type": "music"}),
-                  ("cloche", "sound", "Cloche", "cloche.mp3", {"duration": 3}),
-                  ("film", "video", "Film", "film.mp4", {"width": 640, "height": 360, "duration": 30.5}),
-                  ("clairiere", "image", "Clairière", "clairiere.png", {"width": 512, "height": 512})]
-        db.assets.insert_many([
-            {"_id": self.new_id(key, day(5 + n), day(5 + n, 6)), "type": kind, "name": name, "filename": filename,
-             "url": f"/media/assets/{filename}", "file_size": 1000 + n, "mime_type": "application/octet-stream",
-             "metadata": metadata, "uploaded_by": ids["bruno" if key == "clairiere" else "claire"], "is_public": True,
-             "created_at": day(5 + n), "updated_at": day(5 + n, 6)}
-            for n, (key, kind, name, filename, metadata) in enumerate(assets)
-        ])
-        media = {"Le portail": {"image_id": "portail"}, "La cour": {"sound_id": "voix", "music_id": "brume"},
-                 "La tour": {"sound_id": "cloche", "music_id": "brume"}, "La lisière": {"music_id": "cloche"},
-                 "La clairière": {"image_id": "clairiere"}}
+        assets = [
+            ("portail", "image", "Portail", "portail.png", {"width": 1024, "height": 768, "format": "png"}),
+            ("voix", "sound", "Voix de la cour", "cour.mp3", {"duration": 12, "type": "speech"}),
+            ("brume", "sound", "Brume", "brume.wav", {"duration": 15, "type": "music"}),
+            ("cloche", "sound", "Cloche", "cloche.mp3", {"duration": 3}),
+            ("film", "video", "Film", "film.mp4", {"width": 640, "height": 360, "duration": 30.5}),
+            ("clairiere", "image", "Clairière", "clairiere.png", {"width": 512, "height": 512}),
+        ]
+        db.assets.insert_many(
+            [
+                {
+                    "_id": self.new_id(key, day(5 + n), day(5 + n, 6)),
+                    "type": kind,
+                    "name": name,
+                    "filename": filename,
+                    "url": f"/media/assets/{filename}",
+                    "file_size": 1000 + n,
+                    "mime_type": "application/octet-stream",
+                    "metadata": metadata,
+                    "uploaded_by": ids["bruno" if key == "clairiere" else "claire"],
+                    "is_public": True,
+                    "created_at": day(5 + n),
+                    "updated_at": day(5 + n, 6),
+                }
+                for n, (key, kind, name, filename, metadata) in enumerate(assets)
+            ]
+        )
+        media = {
+            "Le portail": {"image_id": "portail"},
+            "La cour": {"sound_id": "voix", "music_id": "brume"},
+            "La tour": {"sound_id": "cloche", "music_id": "brume"},
+            "La lisière": {"music_id": "cloche"},
+            "La clairière": {"image_id": "clairiere"},
+        }
         for story, story_title, author, titles, choices, published, offset in STORIES:
             scene_ids = [self.new_id(title, day(offset, 1, n), day(offset, 2, n)) for n, title in enumerate(titles)]
             choice_ids = {text: self.new_id(text, day(offset, 3, n)) for n, (_, _, text, _) in enumerate(choices)}
-            db.scenarios.insert_one({
-                "_id": self.new_id(story, day(offset), day(offset, 20)), "title": story_title,
-                "description": "Une histoire en français.", "author_id": ids[author],
-                "scenes": scene_ids, "is_published": published, "created_at": day(offset),
-                "updated_at": day(offset, 20)})
-            db.scenes.insert_many([
-                {"_id": ids[title], "scenario_id": ids[story], "title": title, "text": f"Vous êtes à {title}.",
-                 "order": n, **{field: ids[asset] for field, asset in media.get(title, {}).items()},
-                 "choices": [choice_ids[text] for origin, _, text, _ in choices if origin == title],
-                 "is_start_scene": n == 0, "is_end_scene": not any(origin == title for origin, *_ in choices),
-                 "created_at": day(offset, 1, n), "updated_at": day(offset, 2, n)}
-                for n, title in enumerate(titles)
-            ])
-            db.choices.insert_many([
-                {"_id": choice_ids[text], "from_scene_id": ids[origin], "to_scene_id": ids[target], "text": text,
-                 "condition": condition, "order": n, "created_at": day(offset, 3, n)}
-                for n, (origin, target, text, condition) in enumerate(choices)
-            ])
+            db.scenarios.insert_one(
+                {
+                    "_id": self.new_id(story, day(offset), day(offset, 20)),
+                    "title": story_title,
+                    "description": "Une histoire en français.",
+                    "author_id": ids[author],
+                    "scenes": scene_ids,
+                    "is_published": published,
+                    "created_at": day(offset),
+                    "updated_at": day(offset, 20),
+                }
+            )
+            db.scenes.insert_many(
+                [
+                    {
+                        "_id": ids[title],
+                        "scenario_id": ids[story],
+                        "title": title,
+                        "text": f"Vous êtes à {title}.",
+                        "order": n,
+                        **{field: ids[asset] for field, asset in media.get(title, {}).items()},
+                        "choices": [choice_ids[text] for origin, _, text, _ in choices if origin == title],
+                        "is_start_scene": n == 0,
+                        "is_end_scene": not any(origin == title for origin, *_ in choices),
+                        "created_at": day(offset, 1, n),
+                        "updated_at": day(offset, 2, n),
+                    }
+                    for n, title in enumerate(titles)
+                ]
+            )
+            db.choices.insert_many(
+                [
+                    {
+                        "_id": choice_ids[text],
+                        "from_scene_id": ids[origin],
+                        "to_scene_id": ids[target],
+                        "text": text,
+                        "condition": condition,
+                        "order": n,
+                        "created_at": day(offset, 3, n),
+                    }
+                    for n, (origin, target, text, condition) in enumerate(choices)
+                ]
+            )
         # History as move_to_scene wrote it: the scene *left*, the choice taken, when; never the current scene.
-        self.progress("lea_castle", "lea", "castle", "La cour", [
-            ("Le portail", "Traverser le pont", day(20, 10, 1), {"timestamp": "2024-03-21T10:01:00Z"}),
-            ("Les douves", "Nager jusqu'à la cour", day(20, 10, 4), {})])
+        self.progress(
+            "lea_castle",
+            "lea",
+            "castle",
+            "La cour",
+            [
+                ("Le portail", "Traverser le pont", day(20, 10, 1), {"timestamp": "2024-03-21T10:01:00Z"}),
+                ("Les douves", "Nager jusqu'à la cour", day(20, 10, 4), {}),
+            ],
+        )
         self.progress("malo_castle", "malo", "castle", "Le portail", [])
-        self.progress("nina_castle", "nina", "castle", "Le donjon", [
-            ("Le portail", "Escalader le mur", day(20, 11, 1), {}),
-            ("La cour", "Monter à la tour", day(20, 11, 2), {}),
-            ("La tour", "Entrer au donjon", day(20, 11, 3), {"device": "phone"})], completed=day(20, 11, 3))
-        self.progress("lea_forest", "lea", "forest", "Le sentier", [
-            ("La lisière", "Suivre le sentier", day(21, 9, 5), {})])
+        self.progress(
+            "nina_castle",
+            "nina",
+            "castle",
+            "Le donjon",
+            [
+                ("Le portail", "Escalader le mur", day(20, 11, 1), {}),
+                ("La cour", "Monter à la tour", day(20, 11, 2), {}),
+                ("La tour", "Entrer au donjon", day(20, 11, 3), {"device": "phone"}),
+            ],
+            completed=day(20, 11, 3),
+        )
+        self.progress(
+            "lea_forest", "lea", "forest", "Le sentier", [("La lisière", "Suivre le sentier", day(21, 9, 5), {})]
+        )
         return self
 
     def progress(self, key, player, story, current, steps, completed=None):
-        self.db.player_progress.insert_one({
-            "_id": self.new_id(key, day(20, 9), day(22)), "user_id": self.ids[player], "scenario_id": self.ids[story],
-            "current_scene_id": self.ids[current],
-            "history": [{"scene_id": self.ids[left], "choice_id": self.ids[choice], "timestamp": at,
-                         "metadata": metadata} for left, choice, at, metadata in steps],
-            "is_completed": completed is not None, **({"completed_at": completed} if completed else {}),
-            "total_time_spent": 60 * len(steps), "created_at": day(20, 9), "updated_at": day(22)})
+        self.db.player_progress.insert_one(
+            {
+                "_id": self.new_id(key, day(20, 9), day(22)),
+                "user_id": self.ids[player],
+                "scenario_id": self.ids[story],
+                "current_scene_id": self.ids[current],
+                "history": [
+                    {"scene_id": self.ids[left], "choice_id": self.ids[choice], "timestamp": at, "metadata": metadata}
+                    for left, choice, at, metadata in steps
+                ],
+                "is_completed": completed is not None,
+                **({"completed_at": completed} if completed else {}),
+                "total_time_spent": 60 * len(steps),
+                "created_at": day(20, 9),
+                "updated_at": day(22),
+            }
+        )
 
 
 @pytest.fixture
@@ -191,18 +275,23 @@ def progress_of(gql, user, story_title):
 
 def test_first_run_imports_everything_and_says_what_it_converted(imported):
     _, old, output = imported
-    for line in ("users: 5 imported, 0 already there", "scenarios: 2 imported", "assets: 6 imported",
-                 "scenes: 12 imported", "choices: 13 imported", "player_progress: 4 imported",
-                 "language: “fr” set on 2 imported stories",
-                 "map: 12 scenes of 2 stories laid out left to right, as Tidy up does",
-                 "history: 4 progress records converted from “scenes left” to "
-                 "“the start, then each scene arrived at”",
-                 "dates: created_at and updated_at of the old backend kept on 42 documents",
-                 "music: 1 stored as sound but used by scenes as music, now typed music: “Brume”",
-                 "assets: 4 tied to the story whose scenes use them",
-                 "sizes: width, height or duration filled from metadata on 6 assets",
-                 f"asset “Cloche” ({old.ids['cloche']}) is used both as narration and as music: kept as narration",
-                 f"asset “Cloche” ({old.ids['cloche']}) is used by scenes of 2 stories: shared, tied to no story"):
+    for line in (
+        "users: 5 imported, 0 already there",
+        "scenarios: 2 imported",
+        "assets: 6 imported",
+        "scenes: 12 imported",
+        "choices: 13 imported",
+        "player_progress: 4 imported",
+        "language: “fr” set on 2 imported stories",
+        "map: 12 scenes of 2 stories laid out left to right, as Tidy up does",
+        "history: 4 progress records converted from “scenes left” to “the start, then each scene arrived at”",
+        "dates: created_at and updated_at of the old backend kept on 42 documents",
+        "music: 1 stored as sound but used by scenes as music, now typed music: “Brume”",
+        "assets: 4 tied to the story whose scenes use them",
+        "sizes: width, height or duration filled from metadata on 6 assets",
+        f"asset “Cloche” ({old.ids['cloche']}) is used both as narration and as music: kept as narration",
+        f"asset “Cloche” ({old.ids['cloche']}) is used by scenes of 2 stories: shared, tied to no story",
+    ):
         assert line in output, output
     assert "skipped" not in output
 
@@ -221,8 +310,9 @@ def test_texts_flags_and_conditions_come_across(imported, gql):
     story = gql.as_user(User.objects.get(pk=old.ids["claire"])).data(STORY, {"id": str(old.ids["castle"])})
     scenes = story["scenarioById"]["scenesList"]
     assert [scene["title"] for scene in scenes] == CASTLE
-    assert {choice["text"]: json.loads(choice["condition"]) for scene in scenes for choice in scene["choices"]} == \
-        {text: condition for _, _, text, condition in CASTLE_CHOICES}
+    assert {choice["text"]: json.loads(choice["condition"]) for scene in scenes for choice in scene["choices"]} == {
+        text: condition for _, _, text, condition in CASTLE_CHOICES
+    }
     stored = {scene.title: scene for scene in Scene.objects.filter(scenario_id=old.ids["castle"])}
     assert stored["Le portail"].is_start_scene and stored["Le donjon"].is_end_scene
     assert stored["La cour"].text == "Vous êtes à La cour."
@@ -233,11 +323,17 @@ def test_go_back_lands_on_the_scene_before_and_percentages_count_the_current_sce
     lea = User.objects.get(pk=old.ids["lea"])
     progress = progress_of(gql, lea, "Le château")
     assert [entry["sceneId"]["title"] for entry in progress["history"]] == ["Le portail", "Les douves", "La cour"]
-    assert [entry["choiceId"] and entry["choiceId"]["text"] for entry in progress["history"]] == \
-        [None, "Traverser le pont", "Nager jusqu'à la cour"]
+    assert [entry["choiceId"] and entry["choiceId"]["text"] for entry in progress["history"]] == [
+        None,
+        "Traverser le pont",
+        "Nager jusqu'à la cour",
+    ]
     # Each step keeps the moment and metadata of the move that arrived there; the start is when the player began.
-    assert [entry["timestamp"] for entry in progress["history"]] == \
-        [iso(day(20, 9)), iso(day(20, 10, 1)), iso(day(20, 10, 4))]
+    assert [entry["timestamp"] for entry in progress["history"]] == [
+        iso(day(20, 9)),
+        iso(day(20, 10, 1)),
+        iso(day(20, 10, 4)),
+    ]
     assert progress["history"][1]["metadata"] == '{"timestamp": "2024-03-21T10:01:00Z"}'
     assert progress["progressPercentage"] == 50.0  # 3 of 6 scenes, the current one included
 
@@ -245,11 +341,16 @@ def test_go_back_lands_on_the_scene_before_and_percentages_count_the_current_sce
     assert back["success"] and back["progress"]["currentSceneId"]["title"] == "Les douves"
     assert back["progress"]["progressPercentage"] == 33.3
 
-    moved = gql.data(RECORD, {"id": progress["mongoId"], "scene": str(old.ids["La cour"]),
-                              "choice": str(old.ids["Nager jusqu'à la cour"])})["recordProgress"]
+    moved = gql.data(
+        RECORD,
+        {"id": progress["mongoId"], "scene": str(old.ids["La cour"]), "choice": str(old.ids["Nager jusqu'à la cour"])},
+    )["recordProgress"]
     assert moved["success"], moved["message"]
-    assert [entry["sceneId"]["title"] for entry in moved["progress"]["history"]] == \
-        ["Le portail", "Les douves", "La cour"]
+    assert [entry["sceneId"]["title"] for entry in moved["progress"]["history"]] == [
+        "Le portail",
+        "Les douves",
+        "La cour",
+    ]
     assert moved["progress"]["progressPercentage"] == 50.0
 
 
@@ -266,8 +367,12 @@ def test_a_progress_the_old_backend_left_at_the_start_cannot_go_back_past_it(imp
 def test_a_completed_progress_stays_completed_until_the_player_goes_back(imported, gql):
     _, old, _ = imported
     progress = progress_of(gql, User.objects.get(pk=old.ids["nina"]), "Le château")
-    assert [entry["sceneId"]["title"] for entry in progress["history"]] == \
-        ["Le portail", "La cour", "La tour", "Le donjon"]
+    assert [entry["sceneId"]["title"] for entry in progress["history"]] == [
+        "Le portail",
+        "La cour",
+        "La tour",
+        "Le donjon",
+    ]
     assert progress["isCompleted"] and progress["completedAt"] == iso(day(20, 11, 3))
     assert progress["progressPercentage"] == 66.7
     back = gql.data(GO_BACK, {"id": progress["mongoId"], "steps": 1})["goBackInHistory"]["progress"]
@@ -290,8 +395,14 @@ def test_every_document_keeps_its_old_dates(imported, gql):
     assets = gql.as_user(User.objects.get(pk=old.ids["bruno"])).data(ASSETS)["allAssets"]
     assert len(assets) == 6
     for asset in assets:
-        key = {"Portail": "portail", "Voix de la cour": "voix", "Brume": "brume", "Cloche": "cloche", "Film": "film",
-               "Clairière": "clairiere"}[asset["name"]]
+        key = {
+            "Portail": "portail",
+            "Voix de la cour": "voix",
+            "Brume": "brume",
+            "Cloche": "cloche",
+            "Film": "film",
+            "Clairière": "clairiere",
+        }[asset["name"]]
         assert (asset["createdAt"], asset["updatedAt"]) == tuple(map(iso, old.dates[old.ids[key]]))
 
     progress = progress_of(gql, User.objects.get(pk=old.ids["lea"]), "Le château")
@@ -303,10 +414,18 @@ def test_music_is_typed_music_and_sizes_come_from_the_old_metadata(imported, gql
     bruno = User.objects.get(pk=old.ids["bruno"])  # sees the castle's assets (published) and his draft's
     assets = {asset["name"]: asset for asset in gql.as_user(bruno).data(ASSETS)["allAssets"]}
     assert {name: asset["type"] for name, asset in assets.items()} == {
-        "Portail": "image", "Voix de la cour": "sound", "Brume": "music", "Cloche": "sound", "Film": "video",
-        "Clairière": "image"}
-    assert (assets["Portail"]["width"], assets["Portail"]["height"], assets["Portail"]["dimensions"]) == \
-        (1024, 768, "1024x768")
+        "Portail": "image",
+        "Voix de la cour": "sound",
+        "Brume": "music",
+        "Cloche": "sound",
+        "Film": "video",
+        "Clairière": "image",
+    }
+    assert (assets["Portail"]["width"], assets["Portail"]["height"], assets["Portail"]["dimensions"]) == (
+        1024,
+        768,
+        "1024x768",
+    )
     assert (assets["Film"]["width"], assets["Film"]["height"], assets["Film"]["duration"]) == (640, 360, "30.5")
     stored = Asset.objects.get(pk=old.ids["brume"])
     assert (stored.duration, stored.width, stored.height) == (15.0, None, None)
@@ -327,8 +446,10 @@ def test_imported_stories_are_laid_out_as_tidy_up_lays_them_out(imported, gql):
     # Tidy up finds nothing to move: the importer used its layout.
     previous = tidy_up(editor=claire, scenario=Scenario.objects.get(pk=old.ids["castle"]))
     assert previous == {str(old.ids[title]): xy for title, xy in position.items()}
-    assert {scene.title: (scene.position_x, scene.position_y)
-            for scene in Scene.objects.filter(scenario_id=old.ids["castle"])} == position
+    assert {
+        scene.title: (scene.position_x, scene.position_y)
+        for scene in Scene.objects.filter(scenario_id=old.ids["castle"])
+    } == position
 
 
 def test_the_language_given_is_set_on_every_story(imported, gql):
@@ -339,8 +460,7 @@ def test_the_language_given_is_set_on_every_story(imported, gql):
 
 
 @pytest.mark.parametrize(("language_code", "expected"), [("en-us", "en"), ("fr-fr", "fr")])
-def test_without_language_the_projects_primary_language_is_set(old_backend, capsys, settings, language_code,
-                                                                expected):
+def test_without_language_the_projects_primary_language_is_set(old_backend, capsys, settings, language_code, expected):
     uri, _ = old_backend
     settings.LANGUAGE_CODE = language_code
     output = import_veh(uri, capsys)
@@ -361,8 +481,9 @@ def test_deleting_an_imported_story_deletes_its_assets_not_shared_ones(imported,
     claire, lea = User.objects.get(pk=old.ids["claire"]), User.objects.get(pk=old.ids["lea"])
     # Visibility follows the story, as for assets made here: the draft forest's picture is hidden from players.
     assert "Clairière" not in {asset["name"] for asset in gql.as_user(lea).data(ASSETS)["allAssets"]}
-    deleted = gql.as_user(claire).data("mutation($id: ID!) { deleteScenario(scenarioId: $id) { success message } }",
-                                       {"id": str(old.ids["castle"])})["deleteScenario"]
+    deleted = gql.as_user(claire).data(
+        "mutation($id: ID!) { deleteScenario(scenarioId: $id) { success message } }", {"id": str(old.ids["castle"])}
+    )["deleteScenario"]
     assert deleted["success"], deleted["message"]
     bruno = User.objects.get(pk=old.ids["bruno"])
     assert {asset["name"] for asset in gql.as_user(bruno).data(ASSETS)["allAssets"]} == {"Cloche", "Film", "Clairière"}
@@ -378,16 +499,25 @@ def test_a_second_run_adds_nothing_and_converts_nothing_again(imported, capsys, 
     before = database_snapshot()
 
     output = import_veh(uri, capsys, "--language", "fr")
-    for line in ("users: 0 imported, 5 already there", "scenarios: 0 imported, 2 already there",
-                 "assets: 0 imported, 6 already there", "scenes: 0 imported, 12 already there",
-                 "choices: 0 imported, 13 already there", "player_progress: 0 imported, 4 already there",
-                 "map: 0 scenes of 0 stories laid out", "history: 0 progress records converted",
-                 "dates: created_at and updated_at of the old backend kept on 0 documents"):
+    for line in (
+        "users: 0 imported, 5 already there",
+        "scenarios: 0 imported, 2 already there",
+        "assets: 0 imported, 6 already there",
+        "scenes: 0 imported, 12 already there",
+        "choices: 0 imported, 13 already there",
+        "player_progress: 0 imported, 4 already there",
+        "map: 0 scenes of 0 stories laid out",
+        "history: 0 progress records converted",
+        "dates: created_at and updated_at of the old backend kept on 0 documents",
+    ):
         assert line in output, output
     assert database_snapshot() == before
     assert progress_of(gql, lea, "Le château")["history"] == history
-    assert (Scene.objects.get(pk=old.ids["La tour"]).position_x, Choice.objects.count(),
-            PlayerProgress.objects.count()) == (999, 13, 4)
+    assert (
+        Scene.objects.get(pk=old.ids["La tour"]).position_x,
+        Choice.objects.count(),
+        PlayerProgress.objects.count(),
+    ) == (999, 13, 4)
 
 
 def test_unreachable_old_database_is_a_clear_error():

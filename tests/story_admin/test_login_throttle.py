@@ -21,8 +21,7 @@ def fail(user, times):
 
 
 def age_last_failure(user, seconds):
-    LoginThrottle.objects.filter(email=user.email).update(
-        last_failure_at=timezone.now() - timedelta(seconds=seconds))
+    LoginThrottle.objects.filter(email=user.email).update(last_failure_at=timezone.now() - timedelta(seconds=seconds))
 
 
 def test_a_few_failures_change_nothing():
@@ -55,7 +54,7 @@ def test_many_failures_lock_the_email_for_a_while():
 
 def test_burst_over_graphql_gets_the_message(gql_client):
     user = UserFactory()
-    query = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { success message } }'
+    query = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { success message } }"
     messages = [gql_client(query, {"e": user.email, "p": "wrong"})["data"]["login"]["message"] for _ in range(6)]
     assert messages[:3] == ["Wrong email or password."] * 3
     assert all("before trying again" in message for message in messages[3:])
@@ -145,18 +144,26 @@ def test_x_forwarded_for_is_ignored_unless_a_proxy_is_declared(settings):
     user = UserFactory()
     for number in range(10):  # a new forged X-Forwarded-For each time, from one real address
         with pytest.raises(StoryRuleError, match="Wrong email or password"):
-            sign_in(request=from_address("203.0.113.7", HTTP_X_FORWARDED_FOR=f"10.0.0.{number}"),
-                    email=user.email, password="wrong")
+            sign_in(
+                request=from_address("203.0.113.7", HTTP_X_FORWARDED_FOR=f"10.0.0.{number}"),
+                email=user.email,
+                password="wrong",
+            )
         age_last_failure(user, 120)
     with pytest.raises(StoryRuleError, match="try again in 15 minutes"):
-        sign_in(request=from_address("203.0.113.7", HTTP_X_FORWARDED_FOR="10.0.0.99"), email=user.email,
-                password=PASSWORD)
+        sign_in(
+            request=from_address("203.0.113.7", HTTP_X_FORWARDED_FOR="10.0.0.99"), email=user.email, password=PASSWORD
+        )
 
     settings.TRUSTED_PROXY_COUNT = 1  # behind one proxy: its REMOTE_ADDR is the proxy, the client is what it appended
     proxy = "10.1.1.1"
-    assert login_throttle.client_address(from_address(proxy, HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")) == "203.0.113.7"
+    assert (
+        login_throttle.client_address(from_address(proxy, HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")) == "203.0.113.7"
+    )
     assert login_throttle.client_address(from_address(proxy)) == proxy
-    assert sign_in(request=from_address(proxy, HTTP_X_FORWARDED_FOR="198.51.100.20"), email=user.email,
-                   password=PASSWORD) == user
+    assert (
+        sign_in(request=from_address(proxy, HTTP_X_FORWARDED_FOR="198.51.100.20"), email=user.email, password=PASSWORD)
+        == user
+    )
     with pytest.raises(StoryRuleError, match="try again in"):
         sign_in(request=from_address(proxy, HTTP_X_FORWARDED_FOR="203.0.113.7"), email=user.email, password=PASSWORD)

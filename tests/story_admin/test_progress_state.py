@@ -20,21 +20,30 @@ pytestmark = pytest.mark.django_db
 def vault(author):
     """Quay (+2 oil) → Tower (gain the brass key; roll 2d6 into luck) → Vault (needs the key, 3 oil) | Cliff."""
     story = ScenarioFactory(author=author, title="Le phare", is_published=True)
-    declarations.declare_variable(editor=author, scenario=story, name="oil", kind="number", initial=1, minimum=0,
-                                  maximum=5)
+    declarations.declare_variable(
+        editor=author, scenario=story, name="oil", kind="number", initial=1, minimum=0, maximum=5
+    )
     declarations.declare_variable(editor=author, scenario=story, name="luck", kind="number", initial=0)
     declarations.declare_item(editor=author, scenario=story, name="brass key")
     quay = SceneFactory(scenario=story, title="Quay", is_start_scene=True, effects=parse_effects("oil += 2"))
     tower = SceneFactory(scenario=story, title="Tower", effects=parse_effects('gain "brass key"; luck = 2d6'))
     vault = SceneFactory(scenario=story, title="Vault", is_end_scene=True, ending_kind="secret")
     cliff = SceneFactory(scenario=story, title="Cliff", is_end_scene=True, ending_kind="tragic")
-    Choice.objects.create(scenario=story, from_scene=quay, to_scene=tower, text="Climb", effects=parse_effects(
-        "oil -= 1"))
-    Choice.objects.create(scenario=story, from_scene=tower, to_scene=vault, text="Open the vault", order=0,
-                          condition=parse_condition('has("brass key") and oil >= 3'),
-                          locked_reason="You need the key and oil for the lamp.")
-    Choice.objects.create(scenario=story, from_scene=tower, to_scene=cliff, text="Jump", order=1,
-                          condition=parse_condition("luck > 12"))  # never: hidden, no reason given
+    Choice.objects.create(
+        scenario=story, from_scene=quay, to_scene=tower, text="Climb", effects=parse_effects("oil -= 1")
+    )
+    Choice.objects.create(
+        scenario=story,
+        from_scene=tower,
+        to_scene=vault,
+        text="Open the vault",
+        order=0,
+        condition=parse_condition('has("brass key") and oil >= 3'),
+        locked_reason="You need the key and oil for the lamp.",
+    )
+    Choice.objects.create(
+        scenario=story, from_scene=tower, to_scene=cliff, text="Jump", order=1, condition=parse_condition("luck > 12")
+    )  # never: hidden, no reason given
     Choice.objects.create(scenario=story, from_scene=tower, to_scene=quay, text="Go down", order=2)
     return Scenario.objects.get(pk=story.pk)
 
@@ -45,8 +54,10 @@ def choice(story, text):
 
 def shown(progress):
     story = selectors.load_story(progress.scenario)
-    return [(verdict.choice.text, verdict.available, verdict.reason)
-            for verdict in selectors.choices_for_player(progress, story)]
+    return [
+        (verdict.choice.text, verdict.available, verdict.reason)
+        for verdict in selectors.choices_for_player(progress, story)
+    ]
 
 
 def test_a_player_starts_with_the_declared_values_and_the_start_scenes_effects(vault, player):
@@ -69,8 +80,10 @@ def test_effects_apply_on_the_choice_then_on_arrival_and_each_step_keeps_its_sta
 def test_a_choice_whose_condition_fails_is_refused_with_the_authors_reason_and_changes_nothing(vault, player):
     progress = services.start_progress(player=player, scenario=vault)
     progress = services.choose(player=player, progress=progress, choice=choice(vault, "Climb"))
-    assert shown(progress) == [("Open the vault", False, "You need the key and oil for the lamp."),
-                               ("Go down", True, "")]
+    assert shown(progress) == [
+        ("Open the vault", False, "You need the key and oil for the lamp."),
+        ("Go down", True, ""),
+    ]
     before = database_snapshot()
     with pytest.raises(StoryRuleError, match="You need the key and oil for the lamp."):
         services.choose(player=player, progress=progress, choice=choice(vault, "Open the vault"))
@@ -83,7 +96,7 @@ def test_a_choice_whose_condition_fails_is_refused_with_the_authors_reason_and_c
 
 def test_meeting_the_condition_opens_the_choice(vault, player):
     progress = services.start_progress(player=player, scenario=vault)
-    for label in ("Climb", "Go down", "Climb"):   # oil 3 → 2, back at the quay +2 → 4 (max 5), climb → 3
+    for label in ("Climb", "Go down", "Climb"):  # oil 3 → 2, back at the quay +2 → 4 (max 5), climb → 3
         progress = services.choose(player=player, progress=progress, choice=choice(vault, label))
     assert progress.state["variables"]["oil"] == 3
     assert ("Open the vault", True, "") in shown(progress)

@@ -282,9 +282,12 @@ def test_links_in_a_scenes_text_become_choices_or_nothing(story, author):
     scene, added = update_scene_with_links(editor=author, scene=start, text=text)
     assert scene.text == Scene.objects.get(pk=start.pk).text == "You may leave now.\nKeep  this spacing "
     assert [(link.choice.text, link.target.title, link.created_scene) for link in added] == [
-        ("leave", "End", False), ("Attic", "Attic", True)]
+        ("leave", "End", False),
+        ("Attic", "Attic", True),
+    ]
     before = database_snapshot()
     with pytest.raises(StoryRuleError):  # stale: no choice and no scene added either
-        update_scene_with_links(editor=author, scene=Scene.objects.get(pk=start.pk), expected_version="0",
-                                text="[[Cave]]")
+        update_scene_with_links(
+            editor=author, scene=Scene.objects.get(pk=start.pk), expected_version="0", text="[[Cave]]"
+        )
     assert database_snapshot() == before

@@ -30,8 +30,12 @@ def graph(scenario):
 
 
 def test_link_forms():
-    assert links_in("[[a->B]] [[C<-d]] [[e|F]] [[G]]") == [Link("a", "B"), Link("d", "C"), Link("e", "F"),
-                                                           Link("G", "G")]
+    assert links_in("[[a->B]] [[C<-d]] [[e|F]] [[G]]") == [
+        Link("a", "B"),
+        Link("d", "C"),
+        Link("e", "F"),
+        Link("G", "G"),
+    ]
     assert prose_of("You can [[go->Left]] now.\n[[Back]]\n") == "You can go now."
 
 
@@ -47,8 +51,9 @@ class CountedText(str):
         return found
 
 
-@pytest.mark.parametrize("text", ["[[a]]" * 10_000 + "!", "[[" * 10_000 + "a]", "[[a" * 10_000,
-                                  ("[[a]] " * 1_000 + "\n") * 10])
+@pytest.mark.parametrize(
+    "text", ["[[a]]" * 10_000 + "!", "[[" * 10_000 + "a]", "[[a" * 10_000, ("[[a]] " * 1_000 + "\n") * 10]
+)
 def test_link_scan_reads_each_character_a_few_times_at_most(text):
     CountedText.read = 0
     links_in(CountedText(text))
@@ -59,10 +64,13 @@ def test_ten_thousand_links_on_one_line_import_in_a_bounded_run(tmp_path):
     # The report's ReDoS: `"[[a]]" * 25 + "!"` took 3.4 s under the old regex, x2.5 per extra link.
     twee = tmp_path / "many.twee"
     twee.write_text(":: Start\n" + "[[a]]" * 10_000 + "!\n[[b]] and [[c]]\n")
-    script = ("import sys; from story_admin.twine.links import prose_of; "
-              "print(len(prose_of(open(sys.argv[1]).read().split('\\n', 1)[1])))")
-    done = subprocess.run([sys.executable, "-c", script, str(twee)], capture_output=True, text=True, timeout=60,
-                          cwd=ROOT)
+    script = (
+        "import sys; from story_admin.twine.links import prose_of; "
+        "print(len(prose_of(open(sys.argv[1]).read().split('\\n', 1)[1])))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(twee)], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(len("a" * 10_000 + "!\nb and c"))
 
@@ -91,8 +99,11 @@ def test_import_twee_with_every_link_form_and_escape(author):
     assert (scenes["Lake"].is_end_scene, scenes["Lake"].ending_kind, scenes["Lake"].tags) == (True, "happy", [])
     assert scenes["A [strange] door {ajar}"].tags == ["odd]tag"]
     assert graph(scenario) == {
-        ("Entrance", "Tunnel", "Go in"), ("Entrance", "Lake", "Walk to the lake"),
-        ("Entrance", "Outside", "Leave"), ("Tunnel", "Entrance", "turn back"), ("Tunnel", "Lake", "Lake"),
+        ("Entrance", "Tunnel", "Go in"),
+        ("Entrance", "Lake", "Walk to the lake"),
+        ("Entrance", "Outside", "Leave"),
+        ("Tunnel", "Entrance", "turn back"),
+        ("Tunnel", "Lake", "Lake"),
     }
 
 
@@ -124,8 +135,10 @@ def test_round_trip_keeps_graph_titles_texts_positions_and_start(author, fmt):
     before, after = load_story(demo), load_story(report.scenario)
 
     def shape(story):
-        return sorted((s.title, s.text, s.position_x, s.position_y, s.is_start_scene, s.is_end_scene, s.ending_kind)
-                      for s in story.scenes)
+        return sorted(
+            (s.title, s.text, s.position_x, s.position_y, s.is_start_scene, s.is_end_scene, s.ending_kind)
+            for s in story.scenes
+        )
 
     assert shape(after) == shape(before)
     assert graph(report.scenario) == graph(demo)
@@ -164,18 +177,24 @@ def test_html_export_is_a_twine_archive(author):
     assert '<tw-tag name="dark" color="purple"></tw-tag>' in html
 
 
-@pytest.mark.parametrize("filename, text, message", [
-    ("bad.twee", "Hello\n:: Start\nHi", "Line 1: text before the first passage header"),
-    ("bad.twee", ":: A\nx\n:: B\ny\n:: A\nz", "Line 5: a second passage is named “A” (the first is on line 1)"),
-    ("bad.twee", ":: A [open\nx", "Line 1: the tag block of “A” is not closed"),
-    ("bad.twee", ":: StoryData\n{\"start\": \"Nowhere\"}\n:: A\nx", "no passage has that name"),
-    ("bad.twee", "\n\n", "No passage found"),
-    ("bad.html", "<html><body>No story</body></html>", "No <tw-storydata> element"),
-    ("bad.html", '<tw-storydata name="S"><tw-passagedata pid="1" name="P" position="left">x</tw-passagedata>'
-                 "</tw-storydata>", "Passage “P”: position/size “left” is not two numbers"),
-    ("long.twee", ":: " + "T" * 300 + "\nx", "Cannot import passage “TTTT"),
-    ("data.bin", "", "expected a Twee file"),
-])
+@pytest.mark.parametrize(
+    "filename, text, message",
+    [
+        ("bad.twee", "Hello\n:: Start\nHi", "Line 1: text before the first passage header"),
+        ("bad.twee", ":: A\nx\n:: B\ny\n:: A\nz", "Line 5: a second passage is named “A” (the first is on line 1)"),
+        ("bad.twee", ":: A [open\nx", "Line 1: the tag block of “A” is not closed"),
+        ("bad.twee", ':: StoryData\n{"start": "Nowhere"}\n:: A\nx', "no passage has that name"),
+        ("bad.twee", "\n\n", "No passage found"),
+        ("bad.html", "<html><body>No story</body></html>", "No <tw-storydata> element"),
+        (
+            "bad.html",
+            '<tw-storydata name="S"><tw-passagedata pid="1" name="P" position="left">x</tw-passagedata></tw-storydata>',
+            "Passage “P”: position/size “left” is not two numbers",
+        ),
+        ("long.twee", ":: " + "T" * 300 + "\nx", "Cannot import passage “TTTT"),
+        ("data.bin", "", "expected a Twee file"),
+    ],
+)
 def test_bad_files_name_the_fault_and_import_nothing(author, filename, text, message):
     with pytest.raises(StoryRuleError, match=re.escape(message)):
         import_text(author, text, filename)
@@ -194,9 +213,11 @@ def test_broken_links_are_reported_not_imported(author):
 
 
 def test_a_failing_story_in_an_archive_imports_none(author):
-    archive = ('<tw-storydata name="Good"><tw-passagedata pid="1" name="P">x</tw-passagedata></tw-storydata>\n\n'
-               '<tw-storydata name="Bad"><tw-passagedata pid="1" name="' + "L" * 300 + '">x</tw-passagedata>'
-               "</tw-storydata>\n\n")
+    archive = (
+        '<tw-storydata name="Good"><tw-passagedata pid="1" name="P">x</tw-passagedata></tw-storydata>\n\n'
+        '<tw-storydata name="Bad"><tw-passagedata pid="1" name="' + "L" * 300 + '">x</tw-passagedata>'
+        "</tw-storydata>\n\n"
+    )
     with pytest.raises(StoryRuleError):
         import_text(author, archive, "library.html")
     assert not Scenario.objects.exists()
@@ -209,20 +230,37 @@ def test_import_and_export_over_graphql(client, author):
     from graphql_jwt.shortcuts import get_token
 
     auth = {"HTTP_AUTHORIZATION": f"JWT {get_token(author)}"}
-    operations = {"query": "mutation($file: Upload!) { importStory(file: $file) { success message "
-                           "specialPassages warnings scenarios { mongoId title } } }", "variables": {"file": None}}
-    response = client.post("/graphql/", {"operations": json.dumps(operations),
-                                         "map": json.dumps({"0": ["variables.file"]}),
-                                         "0": SimpleUploadedFile("cave.twee", CAVE.encode())}, **auth)
+    operations = {
+        "query": "mutation($file: Upload!) { importStory(file: $file) { success message "
+        "specialPassages warnings scenarios { mongoId title } } }",
+        "variables": {"file": None},
+    }
+    response = client.post(
+        "/graphql/",
+        {
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["variables.file"]}),
+            "0": SimpleUploadedFile("cave.twee", CAVE.encode()),
+        },
+        **auth,
+    )
     payload = response.json()["data"]["importStory"]
     assert payload["success"] and payload["specialPassages"] == ["StoryInit", "Style"]
     story_id = payload["scenarios"][0]["mongoId"]
 
-    exported = client.post("/graphql/", json.dumps({
-        "query": "mutation($id: ID!) { exportStory(scenarioId: $id, format: \"html\") { success filename content } }",
-        "variables": {"id": story_id}}), content_type="application/json", **auth).json()["data"]["exportStory"]
+    exported = client.post(
+        "/graphql/",
+        json.dumps(
+            {
+                "query": 'mutation($id: ID!) { exportStory(scenarioId: $id, format: "html") { success filename content } }',
+                "variables": {"id": story_id},
+            }
+        ),
+        content_type="application/json",
+        **auth,
+    ).json()["data"]["exportStory"]
     assert exported["success"] and exported["filename"] == "the-cave.html"
-    assert exported["content"].startswith("<tw-storydata name=\"The Cave\"")
+    assert exported["content"].startswith('<tw-storydata name="The Cave"')
 
 
 def test_management_commands_round_trip(author, tmp_path, capsys):

@@ -102,10 +102,17 @@ def readable(scenario):
     titles = {str(scene.pk): scene.title for scene in story.scenes}
     title_of = titles.get
     scenes = {scene.title: effects_text(scene.effects, scene_title_of=title_of) for scene in story.scenes}
-    choices = sorted((choice.from_scene.title, choice.text, story.scenes_by_id[choice.to_scene_id].title,
-                      condition_text(choice.condition, scene_title_of=title_of),
-                      effects_text(choice.effects, scene_title_of=title_of), choice.locked_reason)
-                     for choice in story.choices)
+    choices = sorted(
+        (
+            choice.from_scene.title,
+            choice.text,
+            story.scenes_by_id[choice.to_scene_id].title,
+            condition_text(choice.condition, scene_title_of=title_of),
+            effects_text(choice.effects, scene_title_of=title_of),
+            choice.locked_reason,
+        )
+        for choice in story.choices
+    )
     return scenes, choices
 
 
@@ -116,26 +123,37 @@ def declarations(scenario):
 def test_sugarcube_macros_become_state(author):
     report = imported(author, SUGARCUBE)
     scenario = report.scenario
-    assert declarations(scenario) == ([("gold", "number", 5), ("hasKey", "flag", False), ("name", "text", "Ann"),
-                                       ("luck", "number", 0)], ["lantern"])
+    assert declarations(scenario) == (
+        [("gold", "number", 5), ("hasKey", "flag", False), ("name", "text", "Ann"), ("luck", "number", 0)],
+        ["lantern"],
+    )
     scenes, choices = readable(scenario)
-    assert scenes == {"Gate": "gold += 5", "Shop": 'hasKey = true\ngain "lantern"', "Temple": "gold = gold * 2",
-                      "Vault": "", "Home": ""}
-    assert choices == sorted([
-        ("Gate", "Buy the key", "Shop", "gold >= 10", "", "You need 10 gold."),
-        ("Gate", "Open the vault", "Vault", "hasKey", "", ""),
-        ("Gate", "Bribe the guard", "Vault", "not hasKey and gold > 3", "gold -= 3", ""),
-        ("Gate", "Go home", "Home", "not hasKey and not gold > 3", "", ""),
-        ("Gate", "Pray", "Temple", "", "luck = 2d6", ""),
-        ("Shop", "Back to the gate", "Gate", 'visited("Temple") and name == "Ann"', "", ""),
-        ("Shop", "Temple", "Temple", 'has("lantern")', "", ""),
-        ("Temple", "Gate", "Gate", "", "", ""),
-    ])
+    assert scenes == {
+        "Gate": "gold += 5",
+        "Shop": 'hasKey = true\ngain "lantern"',
+        "Temple": "gold = gold * 2",
+        "Vault": "",
+        "Home": "",
+    }
+    assert choices == sorted(
+        [
+            ("Gate", "Buy the key", "Shop", "gold >= 10", "", "You need 10 gold."),
+            ("Gate", "Open the vault", "Vault", "hasKey", "", ""),
+            ("Gate", "Bribe the guard", "Vault", "not hasKey and gold > 3", "gold -= 3", ""),
+            ("Gate", "Go home", "Home", "not hasKey and not gold > 3", "", ""),
+            ("Gate", "Pray", "Temple", "", "luck = 2d6", ""),
+            ("Shop", "Back to the gate", "Gate", 'visited("Temple") and name == "Ann"', "", ""),
+            ("Shop", "Temple", "Temple", 'has("lantern")', "", ""),
+            ("Temple", "Gate", "Gate", "", "", ""),
+        ]
+    )
     gate = Scene.objects.get(scenario=scenario, title="Gate")
     # What was not read as state stays in the text, and the report names it with its passage.
     assert gate.text == 'A heavy gate. You have $gold gold.\n<<audio "rain" play>>'
-    assert ("Passage “Gate” keeps as text what was not read as story state: $gold (printed in the text); "
-            '<<audio "rain" play>>.') in report.warnings
+    assert (
+        "Passage “Gate” keeps as text what was not read as story state: $gold (printed in the text); "
+        '<<audio "rain" play>>.'
+    ) in report.warnings
     assert any(w.startswith("Passage “StoryInit” keeps as text") and "<<script>>" in w for w in report.warnings)
     assert "Story state read from its macros: 4 variables, 1 item." in report.summary
 
@@ -145,46 +163,59 @@ def test_harlowe_macros_become_state(author):
     scenario = report.scenario
     assert report.special_passages == ["Setup"]
     assert not Scene.objects.filter(scenario=scenario, title="Setup").exists()
-    assert declarations(scenario) == ([("gold", "number", 5), ("rope", "flag", False), ("buckets", "number", 0),
-                                       ("roll", "number", 0)], ["coin"])
+    assert declarations(scenario) == (
+        [("gold", "number", 5), ("rope", "flag", False), ("buckets", "number", 0), ("roll", "number", 0)],
+        ["coin"],
+    )
     scenes, choices = readable(scenario)
     assert scenes == {"Well": "gold += 5\nbuckets = 2\nroll = 1d6", "Bottom": 'gain "coin"', "Road": ""}
-    assert choices == sorted([
-        ("Well", "Climb down", "Bottom", "gold >= 10", "", "You need 10 gold for a rope."),
-        ("Well", "Swing", "Bottom", "rope == true", "", ""),
-        ("Well", "Pay the boy", "Bottom", "not rope == true and gold > 2", "", ""),
-        ("Well", "Buy a rope", "Well", "not rope", "rope = true\ngold -= 3", ""),
-        ("Well", "Walk away", "Road", "", "", ""),
-        ("Bottom", "Up", "Well", 'has("coin") and visited("Well")', "", ""),
-    ])
+    assert choices == sorted(
+        [
+            ("Well", "Climb down", "Bottom", "gold >= 10", "", "You need 10 gold for a rope."),
+            ("Well", "Swing", "Bottom", "rope == true", "", ""),
+            ("Well", "Pay the boy", "Bottom", "not rope == true and gold > 2", "", ""),
+            ("Well", "Buy a rope", "Well", "not rope", "rope = true\ngold -= 3", ""),
+            ("Well", "Walk away", "Road", "", "", ""),
+            ("Bottom", "Up", "Well", 'has("coin") and visited("Well")', "", ""),
+        ]
+    )
     assert Scene.objects.get(scenario=scenario, title="Well").text == 'A dark well.\n(display: "Footer")'
-    assert "Passage “Well” keeps as text what was not read as story state: (display: \"Footer\")." in report.warnings
+    assert 'Passage “Well” keeps as text what was not read as story state: (display: "Footer").' in report.warnings
 
 
 def test_what_is_not_understood_stays_as_text_and_its_links_stay_choices(author):
-    text = (":: StoryData\n{\"format\": \"SugarCube\"}\n:: A\n<<if $x>>Some words [[B]]<</if>>\n"
-            "<<set $y to $player.name>>\n<<if $z is 1>><<set $w to 2>>[[C]]<</if>>\n<<if true>>[[B]]<</if>>\n"
-            ":: B\nb\n:: C\nc\n")
+    text = (
+        ':: StoryData\n{"format": "SugarCube"}\n:: A\n<<if $x>>Some words [[B]]<</if>>\n'
+        "<<set $y to $player.name>>\n<<if $z is 1>><<set $w to 2>>[[C]]<</if>>\n<<if true>>[[B]]<</if>>\n"
+        ":: B\nb\n:: C\nc\n"
+    )
     report = imported(author, text)
     a = Scene.objects.get(scenario=report.scenario, title="A")
-    assert a.text == ("<<if $x>>Some words B<</if>>\n<<set $y to $player.name>>\n<<if $z is 1>><<set $w to 2>>C<</if>>"
-                      "\n<<if true>>B<</if>>")
+    assert a.text == (
+        "<<if $x>>Some words B<</if>>\n<<set $y to $player.name>>\n<<if $z is 1>><<set $w to 2>>C<</if>>"
+        "\n<<if true>>B<</if>>"
+    )
     assert a.effects == []
     assert sorted(Choice.objects.filter(scenario=report.scenario).values_list("text", "condition")) == [
-        ("B", {}), ("B", {}), ("C", {})]
+        ("B", {}),
+        ("B", {}),
+        ("C", {}),
+    ]
     [warning] = [w for w in report.warnings if w.startswith("Passage “A”")]
     assert "<<if $x>>Some words [[B]]<</if>>" in warning and "<<set $y to $player.name>>" in warning
     assert "<<if $z is 1>><<set $w to 2>>[[C]]<</if>>" in warning
 
 
 def test_a_kind_conflict_keeps_the_macro_as_text(author):
-    text = (":: StoryData\n{\"format\": \"SugarCube\"}\n:: StoryInit\n<<set $gold to 5>>\n"
-            ":: A\n<<set $gold to \"lots\">>\n<<if $gold > 2>>[[B]]<</if>>\n:: B\nb\n")
+    text = (
+        ':: StoryData\n{"format": "SugarCube"}\n:: StoryInit\n<<set $gold to 5>>\n'
+        ':: A\n<<set $gold to "lots">>\n<<if $gold > 2>>[[B]]<</if>>\n:: B\nb\n'
+    )
     report = imported(author, text)
     a = Scene.objects.get(scenario=report.scenario, title="A")
     assert a.text == '<<set $gold to "lots">>' and a.effects == []
     assert condition_text(Choice.objects.get(scenario=report.scenario).condition) == "gold > 2"
-    assert any('Passage “A”' in w and '<<set $gold to "lots">>' in w for w in report.warnings)
+    assert any("Passage “A”" in w and '<<set $gold to "lots">>' in w for w in report.warnings)
 
 
 def state_of_story(scenario):
@@ -226,8 +257,10 @@ def test_the_demo_story_round_trips_its_state_in_sugarcube_and_harlowe(author, s
 def test_exported_sugarcube_reads_as_sugarcube(author):
     scenario = imported(author, SUGARCUBE).scenario
     twee = export_story(editor=author, scenario=scenario, format="twee").content.decode()
-    assert ":: StoryInit\n<<set $gold to 5>>\n<<set $hasKey to false>>\n<<set $name to \"Ann\">>\n" \
-           "<<set $luck to 0>>\n<<set $items to []>>\n<<script>>console.log(\"kept\");<</script>>" in twee
+    assert (
+        ':: StoryInit\n<<set $gold to 5>>\n<<set $hasKey to false>>\n<<set $name to "Ann">>\n'
+        '<<set $luck to 0>>\n<<set $items to []>>\n<<script>>console.log("kept");<</script>>' in twee
+    )
     assert "<<if $gold >= 10>>[[Buy the key->Shop]]<<else>>You need 10 gold.<</if>>" in twee
     assert "<<if (not $hasKey) and ($gold > 3)>>[[Bribe the guard->Vault][$gold -= 3]]<</if>>" in twee
     assert "[[Pray->Temple][$luck to random(1, 6) + random(1, 6)]]" in twee
@@ -250,8 +283,15 @@ def test_script_stylesheet_and_init_passages_are_written_back(author):
     assert ":: StoryInit {" in again and "<<set $gold to 5>>" in again
 
 
-ADVERSARIAL = ['"[[a]]" * 10_000 + "!"', '"(if: $x)[" * 5_000', '"(a:" * 10_000', '"(a:)[" * 10_000',
-               '"<<if $x>>" * 5_000', '\'<<a "\' * 5_000 + ">>"', '"<<if $x>>[[a]]" * 3_000 + "<</if>>" * 3_000']
+ADVERSARIAL = [
+    '"[[a]]" * 10_000 + "!"',
+    '"(if: $x)[" * 5_000',
+    '"(a:" * 10_000',
+    '"(a:)[" * 10_000',
+    '"<<if $x>>" * 5_000',
+    '\'<<a "\' * 5_000 + ">>"',
+    '"<<if $x>>[[a]]" * 3_000 + "<</if>>" * 3_000',
+]
 
 
 @pytest.mark.parametrize("dialect", ["sugarcube", "harlowe"])
@@ -263,24 +303,46 @@ def test_passages_built_to_be_slow_are_read_in_a_bounded_run(dialect):
 
     from tests.processes import ROOT
 
-    script = ("from story_admin.twine.macros import read_passage\n"
-              "from story_admin.twine.script import read_condition, read_statements\n"
-              "ids = lambda title: title\n"
-              f"for text in [{', '.join(ADVERSARIAL)}]:\n"
-              f"    read_passage(text, dialect='{dialect}',"
-              " condition_of=lambda s: read_condition(s, scene_id_of=ids),"
-              " statements_of=lambda s: read_statements(s, scene_id_of=ids))\n"
-              "print('done')\n")
+    script = (
+        "from story_admin.twine.macros import read_passage\n"
+        "from story_admin.twine.script import read_condition, read_statements\n"
+        "ids = lambda title: title\n"
+        f"for text in [{', '.join(ADVERSARIAL)}]:\n"
+        f"    read_passage(text, dialect='{dialect}',"
+        " condition_of=lambda s: read_condition(s, scene_id_of=ids),"
+        " statements_of=lambda s: read_statements(s, scene_id_of=ids))\n"
+        "print('done')\n"
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "done"
 
 
-CONDITIONS = ['gold >= 10', 'gold >= 10 and has("lantern")', 'not lamp_lit', 'lamp_lit == true', 'name != "Ann"',
-              'gold * 2 > stamina + 1', 'gold - 3 < 0 or not (lamp_lit and gold > 1)', 'visited("Cave")',
-              'visits("Cave") >= 2', '-gold < -3', 'gold % 2 == 0 and gold / 2 <= 4']
-EFFECTS = ["gold += 5", "gold -= 2", "gold = gold * 2 + 1", "toggle lamp_lit", 'gain "lantern"', 'lose "lantern"',
-           "luck = 2d6", "luck = 1d6+1d4-1", 'name = "Bob"', "lamp_lit = gold > 3"]
+CONDITIONS = [
+    "gold >= 10",
+    'gold >= 10 and has("lantern")',
+    "not lamp_lit",
+    "lamp_lit == true",
+    'name != "Ann"',
+    "gold * 2 > stamina + 1",
+    "gold - 3 < 0 or not (lamp_lit and gold > 1)",
+    'visited("Cave")',
+    'visits("Cave") >= 2',
+    "-gold < -3",
+    "gold % 2 == 0 and gold / 2 <= 4",
+]
+EFFECTS = [
+    "gold += 5",
+    "gold -= 2",
+    "gold = gold * 2 + 1",
+    "toggle lamp_lit",
+    'gain "lantern"',
+    'lose "lantern"',
+    "luck = 2d6",
+    "luck = 1d6+1d4-1",
+    'name = "Bob"',
+    "lamp_lit = gold > 3",
+]
 
 
 @pytest.mark.parametrize("dialect", ["sugarcube", "harlowe"])

@@ -17,12 +17,20 @@ SHOTS = os.environ.get("STUDIO_SCREENSHOTS")
 def story():
     author = AuthorFactory()
     scenario = ScenarioFactory(author=author, title="Le Gardien du phare")
-    door = SceneFactory(scenario=scenario, title="La porte du phare", text="La porte grince.", is_start_scene=True,
-                        position_x=0, position_y=0)
-    stairs = SceneFactory(scenario=scenario, title="L'escalier en colimaçon, qui monte vers la lanterne",
-                          position_x=320, position_y=0)
-    top = SceneFactory(scenario=scenario, title="La lanterne", is_end_scene=True, ending_kind="happy",
-                       position_x=640, position_y=100)
+    door = SceneFactory(
+        scenario=scenario,
+        title="La porte du phare",
+        text="La porte grince.",
+        is_start_scene=True,
+        position_x=0,
+        position_y=0,
+    )
+    stairs = SceneFactory(
+        scenario=scenario, title="L'escalier en colimaçon, qui monte vers la lanterne", position_x=320, position_y=0
+    )
+    top = SceneFactory(
+        scenario=scenario, title="La lanterne", is_end_scene=True, ending_kind="happy", position_x=640, position_y=100
+    )
     ChoiceFactory(from_scene=door, to_scene=stairs, text="Entrer")
     ChoiceFactory(from_scene=stairs, to_scene=top, text="Monter")
     ChoiceFactory(from_scene=stairs, to_scene=door, text="Redescendre")
@@ -59,6 +67,8 @@ def test_every_studio_page_passes_axe(page, story, width):
             page.screenshot(path=os.path.join(SHOTS, f"studio-{name}-{width}.png"), full_page=True)
         violations = axe.run(page, options=WCAG_22_AA).response["violations"]
         if violations:
-            found[name] = [(violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]][:3])
-                           for violation in violations]
+            found[name] = [
+                (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]][:3])
+                for violation in violations
+            ]
     assert not found, found

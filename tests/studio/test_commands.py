@@ -27,7 +27,13 @@ def test_embedded_redis_on_a_taken_port_says_so():
 
 
 def test_run_plan_starts_embedded_servers_only_when_no_external_one_is_set():
-    assert manage("run_plan", MONGODB_URI="", REDIS_URL="").stdout.split() == ["mongo", "redis", "web", "worker", "music"]
+    assert manage("run_plan", MONGODB_URI="", REDIS_URL="").stdout.split() == [
+        "mongo",
+        "redis",
+        "web",
+        "worker",
+        "music",
+    ]
     external = manage("run_plan", MONGODB_URI="mongodb://db.example.com/", REDIS_URL="redis://127.0.0.1:1/0")
     assert external.stdout.split() == ["web", "worker", "music"]
     assert "does not answer yet" in external.stderr
@@ -62,8 +68,9 @@ def test_embedded_mongo_refuses_to_listen_beyond_this_machine(tmp_path):
     from tests.processes import manage as run_manage
 
     for arguments, env in ((["--host", "0.0.0.0"], {}), ([], {"EMBEDDED_MONGO_HOST": "192.168.1.20"})):
-        result = run_manage("embedded_mongo", "--port", str(free_port()), "--path", str(tmp_path / "db.sqlite3"),
-                            *arguments, **env)
+        result = run_manage(
+            "embedded_mongo", "--port", str(free_port()), "--path", str(tmp_path / "db.sqlite3"), *arguments, **env
+        )
         assert result.returncode == 1, result.stdout
         assert "The embedded MongoDB has no authentication, so it listens on this machine only" in result.stderr
         assert "EMBEDDED_ALLOW_REMOTE_BIND=true" in result.stderr and "Traceback" not in result.stderr

@@ -22,10 +22,15 @@ def test_studio_and_admin_pages_allow_scripts_from_our_origin_only(client, autho
     scene = SceneFactory(scenario=story, title="Start", is_start_scene=True)
     pages = [reverse("studio:signin")]
     client.force_login(author)
-    pages += [reverse("studio:dashboard"), reverse("studio:story", args=[story.pk]),
-              reverse("studio:outline", args=[story.pk]), reverse("studio:play", args=[story.pk]) + "?seed=1",
-              reverse("studio:scene", args=[story.pk, scene.pk]), reverse("admin:index"),
-              reverse("admin:story_admin_asset_changelist")]
+    pages += [
+        reverse("studio:dashboard"),
+        reverse("studio:story", args=[story.pk]),
+        reverse("studio:outline", args=[story.pk]),
+        reverse("studio:play", args=[story.pk]) + "?seed=1",
+        reverse("studio:scene", args=[story.pk, scene.pk]),
+        reverse("admin:index"),
+        reverse("admin:story_admin_asset_changelist"),
+    ]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -50,8 +55,14 @@ INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/
 HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 
 
-@pytest.mark.parametrize("template", sorted(str(path.relative_to(ROOT)) for folder in ("studio", "story_admin")
-                                            for path in (ROOT / folder).rglob("templates/**/*.html")))
+@pytest.mark.parametrize(
+    "template",
+    sorted(
+        str(path.relative_to(ROOT))
+        for folder in ("studio", "story_admin")
+        for path in (ROOT / folder).rglob("templates/**/*.html")
+    ),
+)
 def test_templates_hold_nothing_the_policy_blocks(template):
     text = (ROOT / template).read_text()
     assert not INLINE_SCRIPT.search(text), "an inline <script>: move it to static/studio/"

@@ -70,7 +70,8 @@ def test_insert_many_keeps_per_document_errors_in_a_batch(client, ordered, inser
         collection.insert_many(batch, ordered=ordered)
     assert refused.value.details["nInserted"] == inserted
     assert [(error["index"], error["code"]) for error in refused.value.details["writeErrors"]] == [
-        (index, 11000) for index in failed_at]
+        (index, 11000) for index in failed_at
+    ]
     assert collection.count_documents({}) == inserted + 1
 
 
@@ -137,7 +138,11 @@ def test_other_sessions_wait_for_an_open_transaction_instead_of_failing(client, 
         collection.insert_one({"by": "second transaction"}, session=session)
     holder.join(10)
     assert sorted(document["by"] for document in collection.find({})) == [
-        "before", "plain write", "second transaction", "transaction"]
+        "before",
+        "plain write",
+        "second transaction",
+        "transaction",
+    ]
 
 
 def test_a_new_client_connects_and_pings_while_another_session_holds_a_transaction(embedded_mongo):
@@ -182,8 +187,8 @@ def test_parallel_edits_through_django_all_succeed():
         try:
             for n in range(10):
                 scene = services.create_scene(editor=author, scenario=story, title=f"Scene {n}")  # a transaction
-                services.move_scene(editor=author, scene=scene, x=n, y=n)                          # a plain write
-                assert Scene.objects.filter(scenario=story).count() == n + 1                       # a read
+                services.move_scene(editor=author, scene=scene, x=n, y=n)  # a plain write
+                assert Scene.objects.filter(scenario=story).count() == n + 1  # a read
         finally:
             connections.close_all()
 

@@ -28,12 +28,25 @@ def casino(author, rq_redis):
     home = SceneFactory(scenario=story, title="Home", is_end_scene=True, order=3)
     vault = SceneFactory(scenario=story, title="Vault", is_end_scene=True, order=4)
     Choice.objects.create(scenario=story, from_scene=table, to_scene=dice, text="Throw", order=0)
-    Choice.objects.create(scenario=story, from_scene=dice, to_scene=jackpot, text="Collect", order=0,
-                          condition=parse_condition("luck == 12"))
-    Choice.objects.create(scenario=story, from_scene=dice, to_scene=home, text="Go home", order=1,
-                          condition=parse_condition("luck < 12"))
-    Choice.objects.create(scenario=story, from_scene=table, to_scene=vault, text="Open the vault", order=1,
-                          condition=parse_condition('has("key")'))
+    Choice.objects.create(
+        scenario=story,
+        from_scene=dice,
+        to_scene=jackpot,
+        text="Collect",
+        order=0,
+        condition=parse_condition("luck == 12"),
+    )
+    Choice.objects.create(
+        scenario=story, from_scene=dice, to_scene=home, text="Go home", order=1, condition=parse_condition("luck < 12")
+    )
+    Choice.objects.create(
+        scenario=story,
+        from_scene=table,
+        to_scene=vault,
+        text="Open the vault",
+        order=1,
+        condition=parse_condition('has("key")'),
+    )
     return Scenario.objects.get(pk=story.pk)
 
 
@@ -105,7 +118,7 @@ def test_the_maps_problems_panel_lists_the_state_problems_linked_to_their_scene(
     response = studio.get(reverse("studio:story", args=[casino.pk]))
     html = response.content.decode()
     vault = casino.scenes.get(title="Vault")
-    panel = html[html.index('id="problems"'):]
+    panel = html[html.index('id="problems"') :]
     assert f'href="{reverse("studio:scene", args=[casino.pk, vault.pk])}"' in panel
     assert "No player can reach the ending “Vault”" in unescape(panel)
     assert "The item “key” is never gained" in unescape(panel)

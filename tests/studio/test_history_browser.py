@@ -1,6 +1,5 @@
 """Undo, redo and find-and-replace in headless Chromium on a live server: the journal outlives a reload."""
 
-
 import pytest
 
 from story_admin import services

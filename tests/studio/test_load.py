@@ -12,8 +12,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_short_load_run_has_no_failures_and_loses_no_acknowledged_write():
-    run = subprocess.run([sys.executable, "bench/load.py", "--users", "8", "--authors", "3", "--duration", "8"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=240)
+    run = subprocess.run(
+        [sys.executable, "bench/load.py", "--users", "8", "--authors", "3", "--duration", "8"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     summary = run.stdout.strip().splitlines()
     assert summary[-1].endswith("lost or different: 0")

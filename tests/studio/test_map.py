@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def story():
     author = AuthorFactory()
     scenario = ScenarioFactory(author=author, title="The well")
-    rim = SceneFactory(scenario=scenario, title="At the rim of the old well", is_start_scene=True,
-                       position_x=0, position_y=0)
+    rim = SceneFactory(
+        scenario=scenario, title="At the rim of the old well", is_start_scene=True, position_x=0, position_y=0
+    )
     bottom = SceneFactory(scenario=scenario, title="Bottom", position_x=300, position_y=0)
     light = SceneFactory(scenario=scenario, title="Light", is_end_scene=True, position_x=600, position_y=120)
     ChoiceFactory(from_scene=rim, to_scene=bottom, text="Climb down")
@@ -39,11 +40,14 @@ def map_page(page, story):
 
 def rendered(page, scene) -> dict:
     """Where a scene's card is on the page, in CSS pixels."""
-    return page.evaluate("""(id) => {
+    return page.evaluate(
+        """(id) => {
         const box = window.storyMap.getElementById(id).renderedBoundingBox();
         const map = document.getElementById('map').getBoundingClientRect();
         return {x: map.left + (box.x1 + box.x2) / 2, y: map.top + (box.y1 + box.y2) / 2, w: box.w, h: box.h};
-    }""", str(scene.pk))
+    }""",
+        str(scene.pk),
+    )
 
 
 def test_the_map_draws_every_scene_and_choice(map_page, story):
@@ -59,11 +63,14 @@ def view(page) -> dict:
 
 def model_point(page, x, y) -> dict:
     """The story coordinates under a page point."""
-    return page.evaluate("""([x, y]) => {
+    return page.evaluate(
+        """([x, y]) => {
         const map = document.getElementById('map').getBoundingClientRect();
         const cy = window.storyMap, zoom = cy.zoom(), pan = cy.pan();
         return {x: (x - map.left - pan.x) / zoom, y: (y - map.top - pan.y) / zoom};
-    }""", [x, y])
+    }""",
+        [x, y],
+    )
 
 
 def test_wheel_zoom_keeps_the_point_under_the_pointer(map_page, story):
@@ -107,8 +114,12 @@ def test_a_drag_at_zoom_half_saves_the_position_under_the_pointer(map_page, stor
 
 
 def test_a_refused_save_puts_the_card_back_and_says_why(map_page, story):
-    map_page.route("**/map/place/", lambda route: route.fulfill(
-        status=400, content_type="application/json", body=json.dumps({"error": "The story is locked for review."})))
+    map_page.route(
+        "**/map/place/",
+        lambda route: route.fulfill(
+            status=400, content_type="application/json", body=json.dumps({"error": "The story is locked for review."})
+        ),
+    )
     bottom = Scene.objects.get(scenario=story, title="Bottom")
     card = rendered(map_page, bottom)
     drag(map_page, card["x"], card["y"], 120, 90)
@@ -219,15 +230,20 @@ def test_tidy_up_lays_the_story_out_and_can_be_undone(map_page, story):
 
 
 def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page, story):
-    rim, bottom, light = (Scene.objects.get(scenario=story, title__startswith=title)
-                          for title in ("At the rim", "Bottom", "Light"))
-    map_page.evaluate(f"window.storyMap.getElementById('{rim.pk}').select();"
-                      f"window.storyMap.getElementById('{bottom.pk}').select()")
+    rim, bottom, light = (
+        Scene.objects.get(scenario=story, title__startswith=title) for title in ("At the rim", "Bottom", "Light")
+    )
+    map_page.evaluate(
+        f"window.storyMap.getElementById('{rim.pk}').select();window.storyMap.getElementById('{bottom.pk}').select()"
+    )
     map_page.fill("input[aria-label='Group name']", "Down the well")
     map_page.click("text=Group selected")
     map_page.wait_for_selector("#map-status:has-text('2 scenes in “Down the well”.')")
-    assert sorted(Scene.objects.filter(scenario=story).values_list("group", flat=True)) == ["", "Down the well",
-                                                                                           "Down the well"]
+    assert sorted(Scene.objects.filter(scenario=story).values_list("group", flat=True)) == [
+        "",
+        "Down the well",
+        "Down the well",
+    ]
     wait_until(map_page, "window.storyMap.nodes('.group').length === 1")
     assert "in the group “Down the well”" in map_page.locator(f"#map-scenes a[data-scene-id='{rim.pk}']").inner_text()
 
@@ -255,7 +271,9 @@ def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page
 def test_the_cards_can_be_coloured_by_random_playthroughs_visits(rq_redis, map_page, story):
     map_page.select_option("[data-map-heat]", "playthroughs")
     map_page.wait_for_selector("#map-status:has-text('Share of random playthroughs that visit each scene')")
-    heat = map_page.evaluate("Object.fromEntries(window.storyMap.nodes('.heated').map((n) => [n.data('title'), n.data('heat')]))")
+    heat = map_page.evaluate(
+        "Object.fromEntries(window.storyMap.nodes('.heated').map((n) => [n.data('title'), n.data('heat')]))"
+    )
     # Every playthrough starts at the rim: the deepest colour; all three cards are coloured.
     assert heat["At the rim of the old well"] == "rgb(201, 42, 42)" and len(heat) == 3
     map_page.select_option("[data-map-heat]", "")

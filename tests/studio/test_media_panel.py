@@ -34,8 +34,9 @@ def test_generate_narration_shows_progress_then_the_player(studio, scene, rq_red
     assert studio.get(asset.file.url).content[:4] == b"RIFF"
 
 
-def test_a_provider_not_set_up_is_disabled_in_words_an_author_understands(studio, scene, rq_redis, settings,
-                                                                           monkeypatch, caplog):
+def test_a_provider_not_set_up_is_disabled_in_words_an_author_understands(
+    studio, scene, rq_redis, settings, monkeypatch, caplog
+):
     settings.HUGGINGFACE_API_TOKEN = ""
     monkeypatch.setattr("generation.selectors._logged", set())
     media = reverse("studio:media", args=[scene.scenario_id, scene.pk])
@@ -45,8 +46,9 @@ def test_a_provider_not_set_up_is_disabled_in_words_an_author_understands(studio
     assert "HUGGINGFACE_API_TOKEN" not in page and "HUGGINGFACE_API_TOKEN" in caplog.text  # the detail: the log
 
     # Asked for anyway (an old page, the API): it fails, the detail goes to the asset (the admin), no Retry.
-    studio.post(reverse("studio:generate_media", args=[scene.scenario_id, scene.pk]), {"kind": "image"},
-                HTTP_HX_REQUEST="true")
+    studio.post(
+        reverse("studio:generate_media", args=[scene.scenario_id, scene.pk]), {"kind": "image"}, HTTP_HX_REQUEST="true"
+    )
     SimpleWorker([django_rq.get_queue("image")], connection=django_rq.get_connection("image")).work(burst=True)
     assert "HUGGINGFACE_API_TOKEN" in Asset.objects.get(scene=scene, type="image").error
     settings.HUGGINGFACE_API_TOKEN = "hf_now_set"
@@ -57,22 +59,31 @@ def test_a_provider_not_set_up_is_disabled_in_words_an_author_understands(studio
 
 def test_a_failure_that_may_pass_offers_a_retry(studio, scene, settings):
     settings.HUGGINGFACE_API_TOKEN = "hf_set"
-    Asset.objects.create(type="image", name="Gate (image)", uploaded_by=scene.scenario.author, scene=scene,
-                         scenario_id=scene.scenario_id, status="failed", error="Hugging Face did not answer: timeout")
+    Asset.objects.create(
+        type="image",
+        name="Gate (image)",
+        uploaded_by=scene.scenario.author,
+        scene=scene,
+        scenario_id=scene.scenario_id,
+        status="failed",
+        error="Hugging Face did not answer: timeout",
+    )
     page = studio.get(reverse("studio:media", args=[scene.scenario_id, scene.pk]), HTTP_HX_REQUEST="true").text
     assert "Generation failed: Hugging Face did not answer" in page and "Retry image" in page
 
 
 def test_upload_and_remove(studio, scene):
     url = reverse("studio:upload_media", args=[scene.scenario_id, scene.pk])
-    page = studio.post(url, {"kind": "image", "file": SimpleUploadedFile("g.png", png_bytes(12, 9))},
-                       HTTP_HX_REQUEST="true").text
+    page = studio.post(
+        url, {"kind": "image", "file": SimpleUploadedFile("g.png", png_bytes(12, 9))}, HTTP_HX_REQUEST="true"
+    ).text
     image = Scene.objects.get(pk=scene.pk).image
     assert (image.width, image.height) == (12, 9) and f'src="{image.file.url}"' in page
     bad = studio.post(url, {"kind": "image", "file": SimpleUploadedFile("g.png", b"text")}, HTTP_HX_REQUEST="true")
     assert bad.status_code == 422 and "not an image" in bad.text
-    studio.post(reverse("studio:remove_media", args=[scene.scenario_id, scene.pk]), {"field": "image"},
-                HTTP_HX_REQUEST="true")
+    studio.post(
+        reverse("studio:remove_media", args=[scene.scenario_id, scene.pk]), {"field": "image"}, HTTP_HX_REQUEST="true"
+    )
     assert Scene.objects.get(pk=scene.pk).image_id is None and Asset.objects.filter(pk=image.pk).exists()
 
 
@@ -88,5 +99,9 @@ def test_a_huge_image_upload_is_a_clear_refusal_not_a_500(studio, scene):
 
 def test_another_authors_scene_media_is_a_404(studio):
     theirs = SceneFactory()
-    assert studio.post(reverse("studio:generate_media", args=[theirs.scenario_id, theirs.pk]),
-                       {"kind": "sound"}).status_code == 404
+    assert (
+        studio.post(
+            reverse("studio:generate_media", args=[theirs.scenario_id, theirs.pk]), {"kind": "sound"}
+        ).status_code
+        == 404
+    )

@@ -27,8 +27,9 @@ pytestmark = pytest.mark.django_db
 def own_server(tmp_path):
     """Django's connection moved to a server process of its own, migrated; moved back afterwards."""
     port, path = free_port(), tmp_path / "db.sqlite3"
-    original = {key: dict(value) if isinstance(value, dict) else value
-                for key, value in connection.settings_dict.items()}
+    original = {
+        key: dict(value) if isinstance(value, dict) else value for key, value in connection.settings_dict.items()
+    }
     servers = [start_server(port, path)]
     connection.close_pool()
     connection.settings_dict["HOST"] = f"mongodb://127.0.0.1:{port}/"

@@ -38,8 +38,9 @@ def test_studio_and_api_answer_503_during_an_outage_and_recover(client, author, 
     client.force_login(author)
     with database_down:
         page = client.get(reverse("studio:story", args=[story.pk]))
-        api = client.post("/graphql/", json.dumps({"query": "{ allScenarios { title } }"}),
-                          content_type="application/json")
+        api = client.post(
+            "/graphql/", json.dumps({"query": "{ allScenarios { title } }"}), content_type="application/json"
+        )
     assert page.status_code == 503 and "The database is not answering" in page.text
     assert page["Retry-After"] == "5" and "Traceback" not in page.text
     error = api.json()["errors"][0]

@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db
 def story(author):
     scenario = ScenarioFactory(author=author, title="The Cellar")
     start = SceneFactory(scenario=scenario, title="Start", is_start_scene=True, order=0, position_x=0)
-    end = SceneFactory(scenario=scenario, title="End", is_end_scene=True, ending_kind="happy", order=1,
-                       position_x=300)
+    end = SceneFactory(scenario=scenario, title="End", is_end_scene=True, ending_kind="happy", order=1, position_x=300)
     Choice.objects.create(scenario=scenario, from_scene=start, to_scene=end, text="Open the door")
     return scenario
 
@@ -74,10 +73,13 @@ def test_create_story_errors_show_next_to_the_field(studio):
 def test_another_authors_story_is_a_404(studio):
     theirs = ScenarioFactory(title="Theirs")
     scene = SceneFactory(scenario=theirs)
-    for url in (reverse("studio:story", args=[theirs.pk]), reverse("studio:outline", args=[theirs.pk]),
-                reverse("studio:scene", args=[theirs.pk, scene.pk]),
-                reverse("studio:export_story", args=[theirs.pk, "twee"]),
-                reverse("studio:delete_story", args=[theirs.pk])):
+    for url in (
+        reverse("studio:story", args=[theirs.pk]),
+        reverse("studio:outline", args=[theirs.pk]),
+        reverse("studio:scene", args=[theirs.pk, scene.pk]),
+        reverse("studio:export_story", args=[theirs.pk, "twee"]),
+        reverse("studio:delete_story", args=[theirs.pk]),
+    ):
         assert studio.get(url).status_code == 404, url
     assert studio.post(reverse("studio:scene", args=[theirs.pk, scene.pk]), {"title": "Mine"}).status_code == 404
     assert Scene.objects.get(pk=scene.pk).title != "Mine"
@@ -110,8 +112,9 @@ def test_map_json_shows_each_scene_and_choice_state_rules_as_short_hints(studio,
 def test_map_place_moves_many_scenes_and_refuses_bad_positions(studio, story):
     scenes = list(Scene.objects.filter(scenario=story))
     url = reverse("studio:map_place", args=[story.pk])
-    saved = studio.post(url, {"positions": {str(scenes[0].pk): [10, 20], str(scenes[1].pk): [30, 40]}},
-                        content_type="application/json")
+    saved = studio.post(
+        url, {"positions": {str(scenes[0].pk): [10, 20], str(scenes[1].pk): [30, 40]}}, content_type="application/json"
+    )
     assert saved.status_code == 200 and saved.json() == {"saved": 2}
     assert (Scene.objects.get(pk=scenes[1].pk).position_x, Scene.objects.get(pk=scenes[1].pk).position_y) == (30, 40)
     refused = studio.post(url, {"positions": {str(scenes[0].pk): ["left", 0]}}, content_type="application/json")
@@ -140,10 +143,13 @@ def test_saving_a_scene_updates_the_problems(studio, story):
     url = reverse("studio:scene", args=[story.pk, start.pk])
     response = studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "is a dead end" in response.text
-    assert 'id="problems" hx-swap-oob="true"' not in response.text and 'id="map" hx-swap-oob="true"' not in response.text
+    assert (
+        'id="problems" hx-swap-oob="true"' not in response.text and 'id="map" hx-swap-oob="true"' not in response.text
+    )
     assert json.loads(response.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk)]}}
-    studio.post(url, {"title": "Start", "text": "Dark", "is_start_scene": "on", "ending": "tragic"},
-                HTTP_HX_REQUEST="true")
+    studio.post(
+        url, {"title": "Start", "text": "Dark", "is_start_scene": "on", "ending": "tragic"}, HTTP_HX_REQUEST="true"
+    )
     assert Scene.objects.get(pk=start.pk).ending_kind == "tragic"
 
 
@@ -160,24 +166,29 @@ def test_the_problems_list_is_fetched_again_after_an_edit_outside_the_panel(stud
 def test_a_label_typed_on_the_map_renames_the_choice_and_bad_ones_change_nothing(studio, story):
     choice = Choice.objects.filter(scenario=story).first()
     url = reverse("studio:map_label", args=[story.pk])
-    answer = studio.post(url, json.dumps({"choice": str(choice.pk), "label": "  Take the stairs "}),
-                         content_type="application/json")
+    answer = studio.post(
+        url, json.dumps({"choice": str(choice.pk), "label": "  Take the stairs "}), content_type="application/json"
+    )
     assert answer.status_code == 200 and answer.json() == {"choice": str(choice.pk), "label": "Take the stairs"}
     assert Choice.objects.get(pk=choice.pk).text == "Take the stairs"
     refused = studio.post(url, json.dumps({"choice": str(choice.pk), "label": "   "}), content_type="application/json")
     assert refused.status_code == 400 and refused.json()["error"]
     unreadable = studio.post(url, "{not json", content_type="application/json")
     assert unreadable.status_code == 400 and "could not be read" in unreadable.json()["error"]
-    gone = studio.post(url, json.dumps({"choice": "0123456789abcdef01234567", "label": "x"}),
-                       content_type="application/json")
+    gone = studio.post(
+        url, json.dumps({"choice": "0123456789abcdef01234567", "label": "x"}), content_type="application/json"
+    )
     assert gone.status_code == 404
     assert Choice.objects.get(pk=choice.pk).text == "Take the stairs"
 
 
 def test_scene_form_errors_keep_the_text(studio, story):
     start = Scene.objects.get(scenario=story, title="Start")
-    response = studio.post(reverse("studio:scene", args=[story.pk, start.pk]),
-                           {"title": "", "text": "My long paragraph"}, HTTP_HX_REQUEST="true")
+    response = studio.post(
+        reverse("studio:scene", args=[story.pk, start.pk]),
+        {"title": "", "text": "My long paragraph"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 422 and "This field is required" in response.text
     assert "My long paragraph" in response.text and Scene.objects.get(pk=start.pk).title == "Start"
 
@@ -194,8 +205,11 @@ def test_add_scene_and_connect_it(studio, story):
 def test_a_choice_cannot_lead_out_of_the_story(studio, story):
     start = Scene.objects.get(scenario=story, title="Start")
     elsewhere = SceneFactory(scenario=ScenarioFactory(author=story.author))
-    response = studio.post(reverse("studio:add_choice", args=[story.pk, start.pk]),
-                           {"text": "Portal", "to_scene": str(elsewhere.pk)}, HTTP_HX_REQUEST="true")
+    response = studio.post(
+        reverse("studio:add_choice", args=[story.pk, start.pk]),
+        {"text": "Portal", "to_scene": str(elsewhere.pk)},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 422 and "No scene is called" in response.text
     assert not Choice.objects.filter(text="Portal").exists()
 
@@ -243,8 +257,14 @@ def test_duplicate_and_delete_with_confirmation(studio, story):
 def test_hostile_content_is_shown_as_text(studio, author):
     story = ScenarioFactory(author=author, title="<script>alert(1)</script>")
     SceneFactory(scenario=story, title="<img src=x onerror=alert(2)>", is_start_scene=True)
-    pages = {url: studio.get(url).text for url in (reverse("studio:dashboard"), reverse("studio:story", args=[story.pk]),
-                                                reverse("studio:outline", args=[story.pk]))}
+    pages = {
+        url: studio.get(url).text
+        for url in (
+            reverse("studio:dashboard"),
+            reverse("studio:story", args=[story.pk]),
+            reverse("studio:outline", args=[story.pk]),
+        )
+    }
     for url, page in pages.items():
         assert "<script>alert(1)" not in page and "<img src=x" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, url
@@ -255,8 +275,9 @@ def test_hostile_content_is_shown_as_text(studio, author):
 
 def test_moving_a_scene_saves_it_and_redraws_the_map(studio, story):
     start = Scene.objects.get(scenario=story, title="Start")
-    response = studio.post(reverse("studio:move_scene", args=[story.pk, start.pk]), {"x": "120.5", "y": "-40"},
-                           HTTP_HX_REQUEST="true")
+    response = studio.post(
+        reverse("studio:move_scene", args=[story.pk, start.pk]), {"x": "120.5", "y": "-40"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and 'id="map-changed"' in response.text
     stored = Scene.objects.get(pk=start.pk)
     assert (stored.position_x, stored.position_y) == (120.5, -40)
@@ -345,16 +366,23 @@ def test_the_later_of_two_tabs_is_refused_and_keeps_its_text(studio, story):
     url = reverse("studio:scene", args=[story.pk, start.pk])
     panel = studio.get(url, HTTP_HX_REQUEST="true").text
     version = panel.split('name="version" value="', 1)[1].split('"', 1)[0]
-    first = studio.post(url, {"title": "Start", "text": "Tab one", "is_start_scene": "on", "version": version},
-                        HTTP_HX_REQUEST="true")
+    first = studio.post(
+        url, {"title": "Start", "text": "Tab one", "is_start_scene": "on", "version": version}, HTTP_HX_REQUEST="true"
+    )
     assert first.status_code == 200
-    second = studio.post(url, {"title": "Start", "text": "Tab two, long work", "is_start_scene": "on",
-                               "version": version}, HTTP_HX_REQUEST="true")
+    second = studio.post(
+        url,
+        {"title": "Start", "text": "Tab two, long work", "is_start_scene": "on", "version": version},
+        HTTP_HX_REQUEST="true",
+    )
     assert second.status_code == 422 and "saved elsewhere" in second.text and "Tab two, long work" in second.text
     assert Scene.objects.get(pk=start.pk).text == "Tab one"
     fresh = first.text.split('name="version" value="', 1)[1].split('"', 1)[0]
-    third = studio.post(url, {"title": "Start", "text": "Tab one again", "is_start_scene": "on", "version": fresh},
-                        HTTP_HX_REQUEST="true")
+    third = studio.post(
+        url,
+        {"title": "Start", "text": "Tab one again", "is_start_scene": "on", "version": fresh},
+        HTTP_HX_REQUEST="true",
+    )
     assert third.status_code == 200 and Scene.objects.get(pk=start.pk).text == "Tab one again"
 
 
@@ -375,7 +403,9 @@ def test_edit_and_reorder_choices(studio, story):
     assert (second.text, second.to_scene_id) == ("Wait a little", end.pk)
     panel = studio.post(url, {"move": "up"}, HTTP_HX_REQUEST="true").text
     assert list(Choice.objects.filter(from_scene=start).order_by("order").values_list("pk", flat=True)) == [
-        second.pk, first.pk]
+        second.pk,
+        first.pk,
+    ]
     assert panel.index("Wait a little") < panel.index("Open the door")
     refused = studio.post(url, {"text": "", "to_scene": str(end.pk)}, HTTP_HX_REQUEST="true")
     assert refused.status_code == 422 and "This field cannot be blank." in refused.text
@@ -403,8 +433,14 @@ def test_every_studio_form_needs_its_csrf_token(author, story):
 
 def test_hostile_content_in_play_test_and_exports(studio, author):
     story = ScenarioFactory(author=author, title="Evil")
-    SceneFactory(scenario=story, title="<b onmouseover=x>t</b>", text="<script>alert(3)</script>",
-                 is_start_scene=True, is_end_scene=True, ending_kind="happy")
+    SceneFactory(
+        scenario=story,
+        title="<b onmouseover=x>t</b>",
+        text="<script>alert(3)</script>",
+        is_start_scene=True,
+        is_end_scene=True,
+        ending_kind="happy",
+    )
     page = studio.get(reverse("studio:play", args=[story.pk]), follow=True).text
     assert "<script>alert(3)" not in page and "&lt;script&gt;alert(3)&lt;/script&gt;" in page
     html = studio.get(reverse("studio:export_story", args=[story.pk, "html"])).content.decode()
@@ -445,8 +481,11 @@ def test_publishing_a_clean_story_needs_no_confirmation(studio, story):
 def test_every_panel_edit_tells_the_map_which_scenes_changed(studio, story):
     start = Scene.objects.get(scenario=story, title="Start")
     other = SceneFactory(scenario=story, title="Cellar")
-    add = studio.post(reverse("studio:add_choice", args=[story.pk, start.pk]),
-                      {"text": "Go down", "to_scene": str(other.pk)}, HTTP_HX_REQUEST="true")
+    add = studio.post(
+        reverse("studio:add_choice", args=[story.pk, start.pk]),
+        {"text": "Go down", "to_scene": str(other.pk)},
+        HTTP_HX_REQUEST="true",
+    )
     assert json.loads(add.headers["HX-Trigger"]) == {"story-changed": {"scenes": [str(start.pk), str(other.pk)]}}
     assert 'id="map" hx-swap-oob="true"' not in add.text
     choice = Choice.objects.get(scenario=story, text="Go down")

@@ -23,8 +23,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "player", "owner", "other_author", "superuser")
 SIGN_IN, MISSING, ALLOWED = "sign in", "404", "allowed"
-EXPECTED = {"anonymous": SIGN_IN, "player": SIGN_IN, "owner": ALLOWED, "other_author": MISSING,
-            "superuser": ALLOWED}
+EXPECTED = {"anonymous": SIGN_IN, "player": SIGN_IN, "owner": ALLOWED, "other_author": MISSING, "superuser": ALLOWED}
 
 # (route name, method, URL arguments, form data); arguments and data name the story's documents.
 ROUTES = [
@@ -85,10 +84,20 @@ def world(rq_redis):
     choice = Choice.objects.create(scenario=story, from_scene=start, to_scene=end, text="Go")
     image = attach_upload(editor=owner, scene=start, kind="image", filename="start.png", data=png_bytes())
     link = create_preview_link(editor=owner, scenario=story)
-    people = {"anonymous": None, "player": UserFactory(), "owner": owner, "other_author": AuthorFactory(),
-              "superuser": AuthorFactory(is_superuser=True)}
-    ids = {"story": str(story.pk), "start": str(start.pk), "end": str(end.pk), "choice": str(choice.pk),
-           "link": str(link.pk)}
+    people = {
+        "anonymous": None,
+        "player": UserFactory(),
+        "owner": owner,
+        "other_author": AuthorFactory(),
+        "superuser": AuthorFactory(is_superuser=True),
+    }
+    ids = {
+        "story": str(story.pk),
+        "start": str(start.pk),
+        "end": str(end.pk),
+        "choice": str(choice.pk),
+        "link": str(link.pk),
+    }
     return {"people": people, "ids": ids, "story": story, "image": image}
 
 
@@ -119,8 +128,11 @@ def outcome(response) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name, method, arguments, data", ROUTES,
-                         ids=[f"{method} {name} {'/'.join(arguments)}" for name, method, arguments, _ in ROUTES])
+@pytest.mark.parametrize(
+    "name, method, arguments, data",
+    ROUTES,
+    ids=[f"{method} {name} {'/'.join(arguments)}" for name, method, arguments, _ in ROUTES],
+)
 def test_studio_route(world, role, name, method, arguments, data):
     ids = world["ids"]
     url = reverse(f"studio:{name}", args=[ids.get(argument, argument) for argument in arguments])

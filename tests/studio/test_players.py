@@ -18,8 +18,6 @@ from tests.players import cellar_story, insert_progress, progress_document
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_figures")]
 
 
-
-
 def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
@@ -32,8 +30,7 @@ def test_the_figures_of_real_players(studio, cellar):
     response = players_page(studio, cellar.scenario)
     assert response.status_code == 200
     page = text_of(response.content.decode())
-    assert ("Started 9 Finished 5 Completion 56 % Median time to an ending 5 min Median scenes visited 2"
-            in page)
+    assert "Started 9 Finished 5 Completion 56 % Median time to an ending 5 min Median scenes visited 2" in page
     assert "Garden 2 40 % Vault 2 40 % Trap 1 20 %" in page
     assert "no move for 7 days" in page
     assert "Hall 1 11 %" in page and "Cellar 1 11 %" in page
@@ -51,7 +48,8 @@ def test_a_date_range(studio, cellar):
     # started from the start of `since` to the end of `until`: P3, P5, P7, P9 and P8 (3 days ago, same day)
     assert "Started 5 Finished 3 Completion 60 %" in page
     assert f'href="{reverse("studio:players_csv", args=[cellar.scenario.pk])}?since={since}&amp;until={until}"' in (
-        response.content.decode())
+        response.content.decode()
+    )
 
 
 def test_a_backwards_range_is_refused_beside_its_field(studio, cellar):
@@ -108,9 +106,18 @@ def test_the_page_sends_the_same_commands_with_more_players(studio, author):
 
     def add_players(count, days_ago):
         started = timezone.now() - timedelta(days=days_ago)
-        insert_progress([progress_document(scenario=scenario, user_id=ObjectId(), start=scenes["Start"],
-                                           path=[choices["Open the door"], choices["Go down"]][:index % 3],
-                                           started_at=started) for index in range(count)])
+        insert_progress(
+            [
+                progress_document(
+                    scenario=scenario,
+                    user_id=ObjectId(),
+                    start=scenes["Start"],
+                    path=[choices["Open the door"], choices["Go down"]][: index % 3],
+                    started_at=started,
+                )
+                for index in range(count)
+            ]
+        )
 
     add_players(4, 10)
     with counting() as few:

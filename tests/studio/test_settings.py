@@ -6,8 +6,15 @@ from tests.processes import manage
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="False",
-                    SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="stories.example.com")
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="False",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="stories.example.com",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -22,13 +22,24 @@ def test_settings_are_saved_through_the_story_service(studio, author):
     url = reverse("studio:story_settings", args=[story.pk])
     page = studio.get(url).text
     assert '<option value="fr">Français</option>' in page and '<option value="de">Deutsch</option>' in page
-    response = studio.post(url, {"title": "Le puits", "description": "Une descente.", "language": "fr",
-                                 "tags": "horreur, court, horreur",
-                                 "cover": SimpleUploadedFile("cover.png", png_bytes(8, 6))})
+    response = studio.post(
+        url,
+        {
+            "title": "Le puits",
+            "description": "Une descente.",
+            "language": "fr",
+            "tags": "horreur, court, horreur",
+            "cover": SimpleUploadedFile("cover.png", png_bytes(8, 6)),
+        },
+    )
     assert response.status_code == 302
     story = Scenario.objects.get(pk=story.pk)
     assert (story.title, story.description, story.language, story.tags) == (
-        "Le puits", "Une descente.", "fr", ["horreur", "court"])
+        "Le puits",
+        "Une descente.",
+        "fr",
+        ["horreur", "court"],
+    )
     assert (story.cover_image.width, story.cover_image.height) == (8, 6)
     assert "Story settings saved." in studio.get(url).text
 
@@ -36,12 +47,16 @@ def test_settings_are_saved_through_the_story_service(studio, author):
 def test_a_refused_setting_shows_next_to_its_field_and_changes_nothing(studio, author):
     story = ScenarioFactory(author=author, title="Kept", language="en")
     url = reverse("studio:story_settings", args=[story.pk])
-    for data, field in (({"title": "", "language": "en"}, "title"), ({"title": "X", "language": "klingon"}, "language"),
-                        ({"title": "X", "language": "en", "cover": SimpleUploadedFile("c.png", b"text")}, "cover")):
+    for data, field in (
+        ({"title": "", "language": "en"}, "title"),
+        ({"title": "X", "language": "klingon"}, "language"),
+        ({"title": "X", "language": "en", "cover": SimpleUploadedFile("c.png", b"text")}, "cover"),
+    ):
         response = studio.post(url, data)
         assert response.status_code == 400
         assert f'aria-describedby="story_{field}_error' in response.text or (
-            f'id="story_{field}_error"' in response.text), field
+            f'id="story_{field}_error"' in response.text
+        ), field
     story = Scenario.objects.get(pk=story.pk)
     assert (story.title, story.cover_image_id) == ("Kept", None)
 

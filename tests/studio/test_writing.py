@@ -127,8 +127,10 @@ def test_refusals_show_in_place_with_debug_on_and_off(story, settings, debug):
 
     # A file that is not an image.
     page.click("text=Media: image, narration, music")
-    page.set_input_files("input[aria-label='Upload image']", files=[
-        {"name": "notes.png", "mimeType": "image/png", "buffer": b"just text"}])
+    page.set_input_files(
+        "input[aria-label='Upload image']",
+        files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"just text"}],
+    )
     page.click(".media-slot:has-text('Image') button:has-text('Upload')")
     page.wait_for_selector("#media .error, #media .message.error")
     assert "not an image" in page.locator("#media").inner_text()

@@ -15,8 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--author", required=True, help="email of the author who will own the stories")
-        parser.add_argument("--restore", action="store_true",
-                            help="restore a deleted story from its backup, with its original ids")
+        parser.add_argument(
+            "--restore", action="store_true", help="restore a deleted story from its backup, with its original ids"
+        )
 
     def handle(self, *args, file, author, restore, **options):
         owner = User.objects.filter(email=author.strip().lower()).first()

@@ -12,8 +12,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--uri", required=True, help="MongoDB URI of the old backend's database server")
         parser.add_argument("--db", required=True, help="database name of the old backend")
-        parser.add_argument("--language", help="language of the imported stories' texts, e.g. fr (the old "
-                            f"backend recorded none; default: LANGUAGE_CODE's, now “{default_language()}”)")
+        parser.add_argument(
+            "--language",
+            help="language of the imported stories' texts, e.g. fr (the old "
+            f"backend recorded none; default: LANGUAGE_CODE's, now “{default_language()}”)",
+        )
 
     def handle(self, *args, uri, db, language=None, **options):
         try:

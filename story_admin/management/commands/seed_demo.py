@@ -11,10 +11,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         story, password = ensure_demo()
         if password:
-            self.stdout.write(self.style.SUCCESS(
-                f"Demo author created. Sign in at http://127.0.0.1:8000/admin/ with\n"
-                f"    email:    {DEMO_EMAIL}\n    password: {password}\n"
-                f"(shown once; change it with `python manage.py changepassword {DEMO_EMAIL}`)"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo author created. Sign in at http://127.0.0.1:8000/admin/ with\n"
+                    f"    email:    {DEMO_EMAIL}\n    password: {password}\n"
+                    f"(shown once; change it with `python manage.py changepassword {DEMO_EMAIL}`)"
+                )
+            )
         else:
             self.stdout.write(f"Demo story “{story.title}” is ready (author: {DEMO_EMAIL}).")

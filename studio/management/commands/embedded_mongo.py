@@ -25,9 +25,9 @@ def exit_unless_stopped_within(seconds: float, *, exit=os._exit) -> threading.Ti
     acknowledged is already committed to the SQLite file (tests/studio/test_mongo_crash.py
     kills the server outright), so leaving is safe; hanging kept `make run` and the benches waiting.
     """
+
     def give_up():
-        logger.warning("Embedded MongoDB still closing after %s s: exiting now (committed data is on disk).",
-                       seconds)
+        logger.warning("Embedded MongoDB still closing after %s s: exiting now (committed data is on disk).", seconds)
         exit(1)
 
     timer = threading.Timer(seconds, give_up)
@@ -58,8 +58,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            asyncio.run(mongo.serve_forever(path=path, host=host, port=port, started=started,
-                                            allow_remote=settings.EMBEDDED_ALLOW_REMOTE_BIND))
+            asyncio.run(
+                mongo.serve_forever(
+                    path=path, host=host, port=port, started=started, allow_remote=settings.EMBEDDED_ALLOW_REMOTE_BIND
+                )
+            )
         except mongo.ExposedBindError as error:
             raise CommandError(str(error)) from None
         except OSError as error:
