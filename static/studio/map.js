@@ -153,6 +153,8 @@ const STYLE = [
     label: "data(collapsedLabel)", "border-width": 3}},
   {selector: "edge.meta", style: {"line-style": "dotted"}},
   {selector: "node.heated", style: {"background-color": "data(heat)", color: "data(heatText)"}},
+  {selector: "edge.heated", style: {"line-color": "data(heat)", "target-arrow-color": "data(heat)",
+                                    width: "data(heatWidth)"}},
 ];
 
 const viewKey = `studio-map-view:${root.dataset.story}:${root.dataset.user}`;
@@ -173,6 +175,8 @@ function updateLabels() {
 
 function renderList(doc) {
   const list = document.getElementById("map-scenes");
+  // A refresh after an edit rebuilds the list: the scene the keyboard was on keeps the focus.
+  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.sceneId : null;
   list.replaceChildren(...doc.scenes.map((scene) => {
     const item = document.createElement("li");
     const link = document.createElement("a");
@@ -186,13 +190,33 @@ function renderList(doc) {
     return item;
   }));
   window.htmx?.process(list);
+  if (focused) list.querySelector(`a[data-scene-id="${focused}"]`)?.focus({preventScroll: true});
+}
+
+// The page embeds the document it was rendered from (one read of the story to open the map); each refresh
+// after an edit fetches map.json.
+async function mapDocument() {
+  const embedded = document.getElementById("map-data");
+  if (embedded) {
+    embedded.remove();
+    return JSON.parse(embedded.textContent);
+  }
+  const response = await fetch(root.dataset.jsonUrl, {headers: {Accept: "application/json"}});
+  if (!response.ok) throw new Error(`map.json answered ${response.status}`);
+  return response.json();
 }
 
 let loaded = false;
 async function refresh() {
-  const response = await fetch(root.dataset.jsonUrl, {headers: {Accept: "application/json"}});
-  if (!response.ok) { say("The map could not be loaded. Reload the page.", true); return; }
-  const doc = await response.json();
+  let doc;
+  try {
+    doc = await mapDocument();
+  } catch (error) {
+    console.error("map: loading the story", error);
+    say("The map could not be loaded. Reload the page.", true);
+    return;
+  }
+  performance.mark("map-data");
   const selected = new Set(cy.$("node:selected").map((node) => node.id()));
   cy.batch(() => {
     cy.elements().not(".eh-handle, .eh-ghost, .eh-ghost-edge, .eh-preview").remove();
@@ -309,31 +333,66 @@ function toggleGroup(box) {
 }
 cy.on("dbltap", "node.group", (event) => toggleGroup(event.target));
 
-// Heat layers colour the cards by a figure of each scene (0 to 1): white is none, deep red the most.
-let heatLayer = "";
+// Heat layers colour the cards by a figure of each scene (0 to 1): white is none, deep red the most; where the layer
+// has a figure per choice, the arrows grow thicker and redder with it. The legend beside the menu shows the scale.
+// While the server is still working the figures out (a large story's playthroughs run as a job), it asks again.
+let heatLayer = "", heatTimer = 0;
 function heatColour(share) {
   const mix = (from, to) => Math.round(from + (to - from) * share);
   return `rgb(${mix(255, 201)}, ${mix(255, 42)}, ${mix(255, 42)})`;
 }
+function arrowColour(share) {
+  const mix = (from, to) => Math.round(from + (to - from) * share);
+  return `rgb(${mix(173, 201)}, ${mix(181, 42)}, ${mix(189, 42)})`;
+}
+function showHeatLegend(shown) {
+  const legend = document.querySelector("[data-map-heat-legend]");
+  if (legend) legend.hidden = !shown;
+}
+function clearHeat() {
+  cy.batch(() => {
+    cy.nodes("[url]").removeClass("heated");
+    cy.edges().removeClass("heated");
+  });
+}
 async function applyHeat() {
-  cy.nodes("[url]").removeClass("heated");
+  clearTimeout(heatTimer);
+  clearHeat();
+  showHeatLegend(false);
   if (!heatLayer) { say(""); return; }
+  const layer = heatLayer;
   let answer;
   try {
-    const response = await fetch(`${root.dataset.heatUrl}?layer=${encodeURIComponent(heatLayer)}`,
+    const response = await fetch(`${root.dataset.heatUrl}?layer=${encodeURIComponent(layer)}`,
                                  {headers: {Accept: "application/json"}});
     answer = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(answer.error || `The colouring could not be loaded (${response.status}).`);
   } catch (error) {
-    console.error("map: heat layer", heatLayer, error);
+    console.error("map: heat layer", layer, error);
     say(error instanceof TypeError ? "The server could not be reached: no colouring." : error.message, true);
     return;
   }
+  if (layer !== heatLayer) return;  // the author picked another colouring meanwhile
+  if (!answer.ready) {
+    say(answer.legend);
+    heatTimer = setTimeout(applyHeat, 2000);
+    return;
+  }
   const top = Math.max(0, ...Object.values(answer.scenes));
-  cy.batch(() => sceneNodes().forEach((node) => {
-    const share = top ? (answer.scenes[node.id()] || 0) / top : 0;
-    node.data({heat: heatColour(share), heatText: share > 0.6 ? "#fff" : "#212529"}).addClass("heated");
-  }));
+  const choices = answer.choices || {};
+  const topChoice = Math.max(0, ...Object.values(choices));
+  cy.batch(() => {
+    sceneNodes().forEach((node) => {
+      const share = top ? (answer.scenes[node.id()] || 0) / top : 0;
+      node.data({heat: heatColour(share), heatText: share > 0.6 ? "#fff" : "#212529"}).addClass("heated");
+    });
+    if (topChoice) cy.edges("[source]").forEach((edge) => {
+      if (edge.hasClass("meta")) return;  // a folded group's stand-in arrow: no choice of its own
+      const share = (choices[edge.id()] || 0) / topChoice;
+      edge.data({heat: arrowColour(share), heatWidth: 1 + share * 7}).addClass("heated");
+    });
+  });
+  showHeatLegend(true);
   say(answer.legend);
 }
 document.querySelector("[data-map-heat]")?.addEventListener("change", (event) => {
@@ -546,7 +605,24 @@ sceneList.addEventListener("keydown", (event) => {
 });
 
 const minimap = document.getElementById("map-minimap");
-if (cy.navigator && minimap) cy.navigator({container: "#map-minimap", viewLiveFramerate: 0, thumbnailEventFramerate: 10});
+if (cy.navigator && minimap) keepMinimapOffTheFrames(cy.navigator({container: "#map-minimap", viewLiveFramerate: 0}));
+
+// cytoscape-navigator redraws its thumbnail as a PNG of the whole story on every render of the map (at most every
+// rerenderDelay ms): at 2,000 scenes one PNG takes a few hundred ms, so while a card was dragged it took most frames.
+// Here the thumbnail is redrawn once the map has been still for a moment after its cards changed; the view's frame
+// on the minimap still follows every pan and zoom (the navigator's own zoom/pan listener).
+function keepMinimapOffTheFrames(navigator) {
+  const redraw = navigator._onRenderHandler;
+  if (typeof redraw !== "function") return;  // another navigator version: keep its own rhythm
+  cy.offRender(redraw);
+  let changed = true, timer = 0;
+  cy.on("add remove position data style", () => { changed = true; });
+  cy.onRender(() => {
+    if (!changed) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => { changed = false; redraw(); }, 300);
+  });
+}
 
 document.body.addEventListener("story-changed", () => refresh());
 document.body.addEventListener("htmx:oobAfterSwap", (event) => {

@@ -18,7 +18,7 @@ from story_admin.models import Choice, EndingKind, Scene
 from story_admin.state.schema import SceneNames
 
 from .access import apply_errors, author_required, editable_story
-from .story_map import map_context
+from .story_map import map_context, map_document
 
 
 ENDINGS = [("", "Not an ending")] + [(kind, label) for kind, label in EndingKind.choices if kind]
@@ -180,7 +180,11 @@ def _panel(
     )
     if names.effects(scene.effects) is None:  # effects stored in a form the studio cannot print: kept, not shown
         context["form"].fields.pop("effects_text", None)
-    template = "studio/partials/scene_panel.html" if request.htmx else "studio/scene_page.html"
+    if request.htmx:
+        template = "studio/partials/scene_panel.html"
+    else:
+        template = "studio/scene_page.html"
+        context["map_document"] = map_document(scenario, story=story, problems=context["problems"])
     response = render(request, template, context, status=status)
     return story_changed(response, *changed) if changed and request.htmx else response
 

@@ -78,6 +78,7 @@ def story_map(request, story_id):
     scenario = editable_story(request, story_id)
     context = map_context(scenario)
     context |= history_context(request, scenario)
+    context["map_document"] = map_document(scenario, story=context["story"], problems=context["problems"])
     query = request.GET.get("q", "").strip()
     if query:
         needle = query.casefold()
@@ -106,10 +107,13 @@ def _hint(text: str | None) -> str:
     return line if len(line) <= HINT_LENGTH else line[: HINT_LENGTH - 1] + "…"
 
 
-def map_document(scenario) -> dict:
-    """The whole story as map.js draws it: one request, from the same loader and selectors as the pages."""
-    story = selectors.load_story(scenario)
-    problems = story_problems(story)
+def map_document(scenario, *, story=None, problems=None) -> dict:
+    """The whole story as map.js draws it: map.json, from the same loader and selectors as the pages.
+
+    A full page embeds it from the story it loaded already (`story`, `problems`), so opening the map reads the
+    story once; map.json serves the refreshes after an edit."""
+    story = story or selectors.load_story(scenario)
+    problems = story_problems(story) if problems is None else problems
     by_scene = {}
     for problem in problems:
         if problem.scene_id:
@@ -314,7 +318,8 @@ HEAT_LAYERS = {
 
 @author_required
 def heat(request, story_id):
-    """A heat layer for the map's cards: {"ready": bool, "legend": text, "scenes": {id: 0..1}}."""
+    """A heat layer for the map: {"ready": bool, "legend": text, "scenes": {id: 0..1}, "choices": {id: 0..1}}; the
+    choices' shares only where the layer has them (the random playthroughs)."""
     scenario = editable_story(request, story_id)
     layer = request.GET.get("layer", "playthroughs")
     if layer not in HEAT_LAYERS:
@@ -341,7 +346,9 @@ def heat(request, story_id):
     return JsonResponse(
         {
             "ready": True,
-            "legend": f"{HEAT_LAYERS[layer]} ({coverage['players']} playthroughs); darker is more.",
+            "legend": f"{HEAT_LAYERS[layer]} ({coverage['players']} playthroughs); darker is more, "
+            "and a thicker arrow is a choice more of them took.",
             "scenes": {str(row["scene"]): row["share"] for row in coverage["scenes"]},
+            "choices": {str(row["choice"]): row["share"] for row in coverage["choices"]},
         }
     )

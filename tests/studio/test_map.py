@@ -6,6 +6,7 @@ import pytest
 
 from story_admin.models import Choice, Scene
 from tests.browsers import drag, wait_until
+from tests.processes import run_worker
 from tests.factories import PASSWORD, AuthorFactory, ChoiceFactory, ScenarioFactory, SceneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -210,6 +211,16 @@ def test_an_edit_elsewhere_refreshes_the_map_in_place(map_page, story):
     assert view(map_page) == {"zoom": 0.8, "pan": {"x": 10, "y": 20}}
 
 
+def test_a_refresh_keeps_the_keyboard_on_the_scene_it_was_on(map_page, story):
+    map_page.focus("#map-scenes a:has-text('Bottom')")
+    Scene.objects.filter(scenario=story, title="Light").update(title="The light")
+    map_page.evaluate("document.body.dispatchEvent(new CustomEvent('story-changed', {detail: {scenes: []}}))")
+    map_page.wait_for_selector("#map-scenes a:has-text('The light')")
+    assert map_page.evaluate("document.activeElement.textContent").startswith("Bottom, 2 choices leave")
+    map_page.keyboard.press("Enter")
+    map_page.wait_for_selector("#panel .scene-panel h2:has-text('Bottom')")
+
+
 def test_the_view_is_kept_across_reloads(map_page, story):
     map_page.evaluate("window.storyMap.viewport({zoom: 0.6, pan: {x: 33, y: 44}})")
     map_page.reload()
@@ -276,8 +287,26 @@ def test_the_cards_can_be_coloured_by_random_playthroughs_visits(rq_redis, map_p
     )
     # Every playthrough starts at the rim: the deepest colour; all three cards are coloured.
     assert heat["At the rim of the old well"] == "rgb(201, 42, 42)" and len(heat) == 3
+    # The arrows by the share of playthroughs that took them: every one climbs down, about half come back up.
+    widths = map_page.evaluate(
+        "Object.fromEntries(window.storyMap.edges('.heated').map((e) => [e.data('text'), e.data('heatWidth')]))"
+    )
+    assert widths["Climb down"] == 8 and 1 < widths["Back up"] < 8 and len(widths) == 3
+    assert map_page.locator("[data-map-heat-legend]").is_visible()
     map_page.select_option("[data-map-heat]", "")
-    wait_until(map_page, "window.storyMap.nodes('.heated').length === 0")
+    wait_until(map_page, "window.storyMap.elements('.heated').length === 0")
+    assert not map_page.locator("[data-map-heat-legend]").is_visible()
+
+
+def test_the_colouring_of_a_large_story_comes_when_its_playthroughs_job_is_done(rq_redis, map_page, settings):
+    settings.ANALYSIS_JOB_SCENES = 2  # this story's three scenes count as a large story: analysed by a job
+    map_page.select_option("[data-map-heat]", "playthroughs")
+    map_page.wait_for_selector("#map-status:has-text('The playthroughs are still being run')")
+    assert map_page.evaluate("window.storyMap.nodes('.heated').length") == 0
+    run_worker("default")
+    # The map asks again by itself and colours the cards once the job has stored its figures.
+    map_page.wait_for_selector("#map-status:has-text('Share of random playthroughs')", timeout=15_000)
+    assert map_page.evaluate("window.storyMap.nodes('.heated').length") == 3
 
 
 def test_an_unknown_colouring_is_refused(map_page, story):

@@ -95,6 +95,17 @@ def test_map_json_has_scenes_at_their_positions_and_choices(studio, story):
     assert document["choices"][0]["label"] and document["choices"][0]["conditioned"] is False
 
 
+def test_the_map_page_embeds_the_map_document_so_opening_the_map_reads_the_story_once(studio, story):
+    for url in (
+        reverse("studio:story", args=[story.pk]),
+        reverse("studio:scene", args=[story.pk, story.scenes.get(title="Start").pk]),
+    ):
+        page = studio.get(url).text
+        embedded = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', page, re.S)
+        assert embedded, url
+        assert json.loads(embedded.group(1)) == studio.get(reverse("studio:map_json", args=[story.pk])).json()
+
+
 def test_map_json_shows_each_scene_and_choice_state_rules_as_short_hints(studio, story, author):
     story_state.declare_variable(editor=author, scenario=story, name="gold", kind="number", initial=0)
     story_state.declare_item(editor=author, scenario=story, name="lantern")
