@@ -107,7 +107,7 @@ def measure(page, base, scenario, scenes):
     draws, pages, drawings = [], [], []
     for _ in range(DRAWS):
         began = time.perf_counter()
-        page.goto(f"{base}/stories/{scenario.pk}/")
+        page.goto(f"{base}/stories/{scenario.pk}/", timeout=300_000)
         page.wait_for_selector("#map[data-ready=true]", timeout=120_000)
         marks = page.evaluate(PAINTED)
         draws.append(time.perf_counter() - began)

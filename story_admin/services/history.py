@@ -60,7 +60,7 @@ class Recorder:
 
     def __init__(self):
         self.before: dict[tuple, dict | None] = {}
-        self.created: list[tuple] = []
+        self.created: dict[tuple, dict] = {}  # documents the edit saved last: their state after, without a read
 
     def watch(self, kind: str, documents) -> None:
         for document in documents:
@@ -71,13 +71,15 @@ class Recorder:
         self.watch(kind, list(queryset))
 
     def add(self, kind: str, document) -> None:
-        """A document the edit created."""
-        self.before.setdefault((kind, str(document.pk)), None)
+        """A document the edit created, once saved and not changed after: its state after is the one in hand."""
+        key = (kind, str(document.pk))
+        self.before.setdefault(key, None)
+        self.created[key] = snapshot(kind, document)
 
     def changes(self) -> list[dict]:
-        changes, now = [], {}
+        changes, now = [], dict(self.created)
         for kind, model in MODELS.items():
-            ids = [ObjectId(pk) for watched, pk in self.before if watched == kind]
+            ids = [ObjectId(pk) for watched, pk in self.before if watched == kind and (watched, pk) not in now]
             if ids:
                 now |= {
                     (kind, str(document.pk)): snapshot(kind, document) for document in model.objects.filter(pk__in=ids)
