@@ -23,14 +23,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
 # build/static/ (a STATICFILES_DIRS folder, not committed), rebuilt when the lockfile or the entry changes.
 NPM := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/npm
 MAP_LIBS := build/static/studio/map-libs.js
-js: $(MAP_LIBS) build/static/studio/navigator.css
+MAP_ELK := build/static/studio/map-elk.js
+js: $(MAP_LIBS) $(MAP_ELK) build/static/studio/navigator.css
 
 node_modules/.installed: package-lock.json $(VENV)/.installed
 	$(NPM) ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(MAP_LIBS): node_modules/.installed static/studio/src/map-libs.js
-	node_modules/.bin/esbuild static/studio/src/map-libs.js --bundle --minify --format=iife --log-level=warning --outfile=$@
+build/static/studio/%.js: node_modules/.installed static/studio/src/%.js
+	node_modules/.bin/esbuild static/studio/src/$*.js --bundle --minify --format=iife --log-level=warning --outfile=$@
 
 build/static/studio/navigator.css: node_modules/.installed
 	@mkdir -p $(@D)

@@ -200,6 +200,8 @@ ANALYSIS_MAX_STATES = env.int("ANALYSIS_MAX_STATES", default=200_000)
 ANALYSIS_MAX_SECONDS = env.float("ANALYSIS_MAX_SECONDS", default=10.0)
 ANALYSIS_PLAYTHROUGHS = env.int("ANALYSIS_PLAYTHROUGHS", default=10_000)
 ANALYSIS_JOB_SCENES = env.int("ANALYSIS_JOB_SCENES", default=200)
+# From this many scenes the studio map draws the cheaper way (straight arrows, a picture of the map while panning).
+MAP_LARGE_STORY_SCENES = env.int("MAP_LARGE_STORY_SCENES", default=600)
 ANALYSIS_PROBLEMS_MAX_STATES = env.int("ANALYSIS_PROBLEMS_MAX_STATES", default=20_000)
 ANALYSIS_PROBLEMS_MAX_SECONDS = env.float("ANALYSIS_PROBLEMS_MAX_SECONDS", default=1.0)
 # What authors learn from their players (story_admin.analytics): a player who has not finished and has not moved

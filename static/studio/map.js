@@ -157,10 +157,25 @@ const STYLE = [
                                     width: "data(heatWidth)"}},
 ];
 
+let embeddedDoc = (() => {
+  const embedded = document.getElementById("map-data");
+  if (!embedded) return null;
+  embedded.remove();
+  return JSON.parse(embedded.textContent);
+})();
+
+// A large story (600 scenes by default) is drawn the cheaper way: straight arrows, labels only where they can be read,
+// and panning or zooming moves a picture of the map (edges hidden meanwhile) rather than redrawing every card.
+const large = Boolean(embeddedDoc?.large);  // the server's MAP_LARGE_STORY_SCENES decides
+const LARGE_STYLE = [
+  {selector: "edge", style: {"curve-style": "straight"}},
+  {selector: "node", style: {"min-zoomed-font-size": 9}},
+];
+
 const viewKey = `studio-map-view:${root.dataset.story}:${root.dataset.user}`;
 const cy = window.cytoscape({
-  container: root, style: STYLE, minZoom: 0.02, maxZoom: 3,
-  boxSelectionEnabled: true, selectionType: "additive", textureOnViewport: false, hideEdgesOnViewport: false,
+  container: root, style: large ? [...STYLE, ...LARGE_STYLE] : STYLE, minZoom: 0.02, maxZoom: 3,
+  boxSelectionEnabled: true, selectionType: "additive", textureOnViewport: large, hideEdgesOnViewport: large,
 });
 window.storyMap = cy;  // for the tests and the bench
 
@@ -196,10 +211,10 @@ function renderList(doc) {
 // The page embeds the document it was rendered from (one read of the story to open the map); each refresh
 // after an edit fetches map.json.
 async function mapDocument() {
-  const embedded = document.getElementById("map-data");
-  if (embedded) {
-    embedded.remove();
-    return JSON.parse(embedded.textContent);
+  if (embeddedDoc) {
+    const doc = embeddedDoc;
+    embeddedDoc = null;
+    return doc;
   }
   const response = await fetch(root.dataset.jsonUrl, {headers: {Accept: "application/json"}});
   if (!response.ok) throw new Error(`map.json answered ${response.status}`);
@@ -237,6 +252,8 @@ async function refresh() {
     const saved = JSON.parse(localStorage.getItem(viewKey) || "null");
     if (saved) cy.viewport({zoom: saved.zoom, pan: saved.pan}); else cy.fit(undefined, 40);
     if (root.dataset.selected) cy.getElementById(root.dataset.selected).select();
+    // For bench/studio_map.py: when the first frame with every card was painted.
+    cy.one("render", () => requestAnimationFrame(() => performance.mark("map-drawn")));
     root.dataset.ready = "true";
   }
   root.dataset.scenes = String(doc.scenes.length);
@@ -518,7 +535,26 @@ document.addEventListener("keyup", (event) => { if (event.key === "Alt" && !link
 
 // Tidy up with ELK's layered layout, saved through the same positions endpoint: one step of the history.
 let beforeLayout = null;
+let elkLoading = null;
+function loadElk() {  // map-elk.js, the layout's own bundle, the first time only
+  elkLoading ??= new Promise((loaded, failed) => {
+    const script = document.createElement("script");
+    script.src = root.dataset.elkUrl;
+    script.onload = loaded;
+    script.onerror = () => { elkLoading = null; failed(new Error("The layout could not be loaded: try again.")); };
+    document.head.append(script);
+  });
+  return elkLoading;
+}
 async function tidyUp() {
+  try {
+    say("Tidying up…");
+    await loadElk();
+  } catch (error) {
+    console.error("map: loading ELK", error);
+    say(error.message, true);
+    return;
+  }
   if (collapsed.size) { collapsed.clear(); localStorage.setItem(collapsedKey, "[]"); applyCollapsed(); }
   cy.edges(".meta").remove();
   beforeLayout = Object.fromEntries(sceneNodes().map((node) => [node.id(), {...node.position()}]));

@@ -6,6 +6,7 @@ from functools import wraps
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -158,6 +159,7 @@ def map_document(scenario, *, story=None, problems=None) -> dict:
     ]
     return {
         "story": str(scenario.pk),
+        "large": len(scenes) >= settings.MAP_LARGE_STORY_SCENES,
         "scenes": scenes,
         "choices": choices,
         "problems": [

@@ -221,6 +221,15 @@ def test_a_refresh_keeps_the_keyboard_on_the_scene_it_was_on(map_page, story):
     map_page.wait_for_selector("#panel .scene-panel h2:has-text('Bottom')")
 
 
+def test_a_large_story_is_drawn_the_cheaper_way(map_page, story, settings):
+    assert map_page.evaluate("window.storyMap.edges().first().style('curve-style')") == "bezier"
+    settings.MAP_LARGE_STORY_SCENES = 3  # this story's three scenes are a large story now
+    map_page.reload()
+    map_page.wait_for_selector("#map[data-ready=true]")
+    assert map_page.evaluate("window.storyMap.edges().first().style('curve-style')") == "straight"
+    assert map_page.evaluate("window.storyMap.options().textureOnViewport") is True
+
+
 def test_the_view_is_kept_across_reloads(map_page, story):
     map_page.evaluate("window.storyMap.viewport({zoom: 0.6, pan: {x: 33, y: 44}})")
     map_page.reload()
@@ -230,8 +239,11 @@ def test_the_view_is_kept_across_reloads(map_page, story):
 
 def test_tidy_up_lays_the_story_out_and_can_be_undone(map_page, story):
     before = {scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=story)}
+    loaded = "performance.getEntriesByType('resource').some((entry) => entry.name.includes('map-elk'))"
+    assert map_page.evaluate(loaded) is False  # the layout's bundle is fetched by the first tidy-up only
     map_page.click(".map-tools >> text=Tidy up")
     map_page.wait_for_selector("text=The map is tidied up")
+    assert map_page.evaluate(loaded) is True
     after = {scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=story)}
     assert after != before
     map_page.click("#history button:has-text('Undo: tidy up')")
