@@ -25,7 +25,7 @@ from ..twine.macros import (
     write_initial_values,
     write_link,
 )
-from ..twine.model import SCRIPT_TAG, STARTUP_TAG, STYLESHEET_TAG, Passage, TwineStory
+from ..twine.model import INIT_TAG, SCRIPT_TAG, STARTUP_TAG, STYLESHEET_TAG, WIDGET_TAG, Passage, TwineStory
 from ..twine.script import HARLOWE, SUGARCUBE, NotSimple, ScriptWriter
 from ..twine.script import read_condition as _read_condition
 from ..twine.script import read_statements as _read_statements
@@ -38,6 +38,8 @@ RESET_ITEMS = {"reset_items": True}
 # which SugarCube and Harlowe both skip: `<!-- story-studio {"variables": {...}, "items": {...}} -->`.
 DECLARATIONS = re.compile(r"^[ \t]*<!-- story-studio (\{.*\}) -->[ \t]*$", re.MULTILINE)
 VARIABLE_DETAILS = ("minimum", "maximum", "visible", "description")
+WIDGET = re.compile(r"""<<widget\s+(["'])([^"'\s>]+)\1""")
+USED_MACRO = re.compile(r"^<<([A-Za-z][\w-]*)")
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +63,33 @@ def dialect_of(story: TwineStory) -> str | None:
 
 
 def is_init_passage(passage: Passage, dialect: str | None) -> bool:
-    """The passage that sets the starting values: SugarCube's StoryInit, Harlowe's `startup`-tagged ones."""
-    if {SCRIPT_TAG, STYLESHEET_TAG} & set(passage.tags):
+    """A passage that sets the starting values: SugarCube's StoryInit and `init`-tagged ones, Harlowe's
+    `startup`-tagged ones."""
+    if {SCRIPT_TAG, STYLESHEET_TAG, WIDGET_TAG} & set(passage.tags):
         return False
-    return passage.name == STORY_INIT if dialect == SUGARCUBE else dialect == HARLOWE and STARTUP_TAG in passage.tags
+    if dialect == SUGARCUBE:
+        return passage.name == STORY_INIT or INIT_TAG in passage.tags
+    return dialect == HARLOWE and STARTUP_TAG in passage.tags
+
+
+def in_run_order(passages: list[Passage], dialect: str | None) -> list[Passage]:
+    """Init passages in the order the story format runs them: SugarCube's `init`-tagged ones (in the story's
+    order), then StoryInit; Harlowe's `startup` ones in the story's order. A value set twice: the last wins."""
+    if dialect != SUGARCUBE:
+        return list(passages)
+    return sorted(passages, key=lambda passage: passage.name == STORY_INIT and INIT_TAG not in passage.tags)
+
+
+def widget_names(story: TwineStory) -> dict[str, str]:
+    """SugarCube's widgets, `<<widget "name">>` in `widget`-tagged passages: the passage of each."""
+    if dialect_of(story) != SUGARCUBE:
+        return {}
+    return {
+        match.group(2): passage.name
+        for passage in story.special_passages
+        if WIDGET_TAG in passage.tags
+        for match in WIDGET.finditer(passage.text)
+    }
 
 
 @dataclass
@@ -87,9 +112,11 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
     details: dict = {"variables": {}, "items": {}}
     init_passages = [
         Passage(name=passage.name, text=_without_details(passage, details), tags=passage.tags)
-        for passage in story.special_passages
-        if is_init_passage(passage, dialect)
+        for passage in in_run_order(
+            [passage for passage in story.special_passages if is_init_passage(passage, dialect)], dialect
+        )
     ]
+    widgets = widget_names(story)
     seen = _Seen()
 
     def collecting_condition(source: str) -> dict:
@@ -152,7 +179,7 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
         if read.kept:
             state.warnings.append(
                 f"Passage “{passage.name}” keeps as text what was not read as story state: "
-                + "; ".join(dict.fromkeys(read.kept))
+                + "; ".join(dict.fromkeys(_with_widgets(kept, widgets) for kept in read.kept))
                 + "."
             )
     for passage in init_passages:
@@ -170,6 +197,14 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
                 + "."
             )
     return state
+
+
+def _with_widgets(kept: str, widgets: dict[str, str]) -> str:
+    """A kept macro that is one of the story's widgets says so: what the widget does is not read as state."""
+    match = USED_MACRO.match(kept)
+    if match and match.group(1) in widgets:
+        return f"{kept} (the widget “{match.group(1)}” of passage “{widgets[match.group(1)]}”)"
+    return kept
 
 
 def _remembered(read):
@@ -226,7 +261,7 @@ def _initial_values(source: str, initial: dict, seen: "_Seen", scene_id_of, *, s
     for effect in effects:
         if effect != RESET_ITEMS:
             name, value = effect["set"]
-            initial.setdefault(name, value)
+            initial[name] = value  # in run order: the last value given is the one play starts with
             seen.kind(name, _literal_kind(value))
     return effects
 

@@ -361,3 +361,87 @@ def test_every_construct_written_as_twine_reads_back_the_same(dialect):
         [effect] = parse_effects(text)
         written = writer.statement(effect)
         assert read_statements(written, scene_id_of=scene_id_of) == [effect], (text, written)
+
+
+SUGARCUBE_SPECIAL_TAGS = r""":: StoryData
+{"format": "SugarCube", "format-version": "2.37.3", "start": "Hall"}
+
+:: StoryInit
+<<set $stamina to 12>>
+
+:: Setup [init]
+<<set $stamina to 20>>
+<<set $gold to 3>>
+<<set $skill to 7>>
+<<set setup.title to "Hall">>
+
+:: Widgets [widget]
+<<widget "hurt">><<set $stamina -= _args[0]>><</widget>>
+<<widget 'pay'>><<set $gold -= _args[0]>><</widget>>
+
+:: Hall
+<<set $gold += 1>>
+<<hurt 2>>
+<<if $stamina gt 5>>[[Fight->Arena]]<</if>>
+
+:: Arena
+<<pay 1>>
+The end.
+"""
+
+
+def test_sugarcube_init_passages_give_starting_values_and_widget_passages_are_kept_aside(author):
+    report = imported(author, SUGARCUBE_SPECIAL_TAGS)
+    scenario = report.scenario
+    # `init` passages run before StoryInit: a value both give is StoryInit's, the others are the init passage's.
+    assert declarations(scenario) == ([("stamina", "number", 12), ("gold", "number", 3), ("skill", "number", 7)], [])
+    assert report.special_passages == ["StoryInit", "Setup", "Widgets"]
+    assert sorted(Scene.objects.filter(scenario=scenario).values_list("title", flat=True)) == ["Arena", "Hall"]
+    scenes, choices = readable(scenario)
+    assert scenes == {"Hall": "gold += 1", "Arena": ""}
+    assert choices == [("Hall", "Fight", "Arena", "stamina > 5", "", "")]
+    kept = {p["name"]: p["text"] for p in scenario.twine["special_passages"]}
+    assert kept == {
+        "StoryInit": "",
+        "Setup": '<<set setup.title to "Hall">>',
+        "Widgets": "<<widget \"hurt\">><<set $stamina -= _args[0]>><</widget>>\n<<widget 'pay'>><<set $gold -= _args[0]>><</widget>>",
+    }
+    # A widget's macros are not read as state where it is used: the report says whose widget it is.
+    assert (
+        "Passage “Hall” keeps as text what was not read as story state: "
+        "<<hurt 2>> (the widget “hurt” of passage “Widgets”)."
+    ) in report.warnings
+    assert any("“Arena”" in w and "<<pay 1>> (the widget “pay” of passage “Widgets”)" in w for w in report.warnings)
+    assert any("“Setup” keeps as text" in w and "setup.title" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("fmt", ["twee", "html"])
+def test_init_and_widget_passages_round_trip(author, fmt):
+    first = imported(author, SUGARCUBE_SPECIAL_TAGS).scenario
+    exported = export_story(editor=author, scenario=first, format=fmt)
+    text = exported.content.decode()
+    if fmt == "twee":
+        # The starting values go into the `init` passage, which SugarCube runs first; the widgets come back.
+        assert ":: Setup [init]" in text and ":: Widgets [widget]" in text
+        setup = text.split(":: Setup [init]")[1].split("\n::")[0]
+        assert "<<set $stamina to 12>>\n<<set $gold to 3>>\n<<set $skill to 7>>" in setup
+        assert '<<set setup.title to "Hall">>' in setup
+        assert '<<widget "hurt">><<set $stamina -= _args[0]>><</widget>>' in text
+    second = imported(author, text, exported.filename).scenario
+    assert state_of_story(second) == state_of_story(first)
+    assert {p["name"]: p["text"] for p in second.twine["special_passages"]} == {
+        p["name"]: p["text"] for p in first.twine["special_passages"]
+    }
+    assert sorted(Scene.objects.filter(scenario=second).values_list("title", flat=True)) == ["Arena", "Hall"]
+
+
+def test_a_value_set_twice_in_storyinit_starts_with_the_last(author):
+    text = ':: StoryData\n{"format": "SugarCube"}\n:: StoryInit\n<<set $gold to 1>>\n<<set $gold to 4>>\n:: A\n<<if $gold gt 2>>[[A]]<</if>>\n'
+    assert declarations(imported(author, text).scenario) == ([("gold", "number", 4)], [])
+
+
+def test_init_and_widget_tags_mean_nothing_special_in_harlowe(author):
+    text = ':: StoryData\n{"format": "Harlowe"}\n:: A [init]\n(set: $gold to 2)\n[[B]]\n:: B [widget]\nb\n'
+    report = imported(author, text)
+    assert sorted(Scene.objects.filter(scenario=report.scenario).values_list("title", flat=True)) == ["A", "B"]
+    assert report.special_passages == []
