@@ -23,6 +23,7 @@ from .twine_state import (
     SUGARCUBE_FORMAT,
     SUGARCUBE_VERSION,
     export_dialect,
+    exported_temporaries,
     in_run_order,
     init_passage,
     is_init_passage,
@@ -236,7 +237,7 @@ def story_to_twine(story: Story) -> TwineStory:
     )
     if has_state and not format_name:
         format_name, format_version = SUGARCUBE_FORMAT, SUGARCUBE_VERSION
-    writer = writer_for(format_name, visits_title_of(names))
+    writer = writer_for(format_name, visits_title_of(names), exported_temporaries(story))
     kept = [
         Passage(
             name=document["name"],

@@ -445,3 +445,117 @@ def test_init_and_widget_tags_mean_nothing_special_in_harlowe(author):
     report = imported(author, text)
     assert sorted(Scene.objects.filter(scenario=report.scenario).values_list("title", flat=True)) == ["A", "B"]
     assert report.special_passages == []
+
+
+TEMPORARIES = {
+    "sugarcube": r""":: StoryData
+{"format": "SugarCube", "format-version": "2.37.3", "start": "Test"}
+
+:: Test
+<<set _roll to random(1, 6) + random(1, 6)>>
+Test your luck.
+<<if _roll lte 7>>[[Lucky->Win]]<<else>>[[Unlucky->Lose]]<</if>>
+
+:: Win
+<<if _seen>>[[Lose]]<</if>>
+You rolled _total.
+<<set _total to 3>>
+
+:: Lose
+<<set _n to 2>>[[Win][_n to 3]]
+<<set _m to 1>>
+You got _m.
+
+:: Elsewhere
+<<set _n to 1>>
+""",
+    "harlowe": r""":: StoryData
+{"format": "Harlowe", "format-version": "3.3.9", "start": "Test"}
+
+:: Test
+(set: _roll to (random: 1, 6) + (random: 1, 6))
+Test your luck.
+(if: _roll <= 7)[ [[Lucky->Win]] ](else:)[ [[Unlucky->Lose]] ]
+
+:: Win
+(if: _seen)[ [[Lose]] ]
+You rolled _total.
+(set: _total to 3)
+
+:: Lose
+(set: _n to 2)[[Win]]
+(set: _m to 1)
+You got _m.
+
+:: Elsewhere
+(set: _n to 1)
+""",
+}
+
+
+@pytest.mark.parametrize("dialect", ["sugarcube", "harlowe"])
+def test_a_temporary_given_its_value_first_and_used_in_its_passage_only_is_a_hidden_variable(author, dialect):
+    report = imported(author, TEMPORARIES[dialect])
+    scenario = report.scenario
+    [roll] = scenario.variables
+    assert (roll["name"], roll["kind"], roll["visible"]) == ("_roll", "number", False)
+    assert roll["description"] == (
+        "The temporary variable _roll of passage “Test”, given its value there before it is read."
+    )
+    scenes, choices = readable(scenario)
+    assert scenes["Test"] == "_roll = 2d6"
+    assert ("Test", "Lucky", "Win", "_roll <= 7", "", "") in choices
+    assert ("Test", "Unlucky", "Lose", "not _roll <= 7", "", "") in choices
+    # Read before it is given a value, printed, given one in two passages: kept as text, reported.
+    assert ("Win", "Lose", "Lose", "", "", "") in choices
+    win, lose = (Scene.objects.get(scenario=scenario, title=title) for title in ("Win", "Lose"))
+    assert "_total" in win.text and "_seen" in win.text and win.effects == []
+    assert "_n to 2" in lose.text and "_m to 1" in lose.text and lose.effects == []
+    assert any(w.startswith("Passage “Win” keeps as text") and "_seen" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("dialect", ["sugarcube", "harlowe"])
+def test_temporaries_round_trip_as_temporaries(author, dialect):
+    first = imported(author, TEMPORARIES[dialect]).scenario
+    text = export_story(editor=author, scenario=first, format="twee").content.decode()
+    if dialect == "sugarcube":
+        assert "<<set _roll to random(1, 6) + random(1, 6)>>" in text
+        assert "<<if _roll <= 7>>[[Lucky->Win]]<</if>>" in text
+        assert "$_roll" not in text
+    else:
+        assert "(set: _roll to (random: 1, 6) + (random: 1, 6))" in text and "$_roll" not in text
+    second = imported(author, text).scenario
+    assert state_of_story(second) == state_of_story(first)
+
+
+def test_a_hidden_variable_named_like_a_temporary_used_in_two_scenes_is_written_as_a_story_variable(author):
+    from story_admin.services.state import declare_variable
+    from story_admin.state.expressions import parse_effects
+
+    scenario = imported(author, TEMPORARIES["sugarcube"]).scenario
+    Scene.objects.filter(scenario=scenario, title="Win").update(effects=parse_effects("_roll += 1"))
+    scenario = Scenario.objects.get(pk=scenario.pk)
+    declare_variable(editor=author, scenario=scenario, name="_luck", kind="number", initial=2)
+    text = export_story(editor=author, scenario=Scenario.objects.get(pk=scenario.pk), format="twee").content.decode()
+    # Used in two passages, a temporary would be forgotten between them: a story variable keeps it.
+    assert "<<set $_roll to random(1, 6) + random(1, 6)>>" in text and "<<set $_roll += 1>>" in text
+    assert "<<set $_roll to 0>>" in text and "<<set $_luck to 2>>" in text
+    again = imported(author, text).scenario
+    assert state_of_story(again) == state_of_story(Scenario.objects.get(pk=scenario.pk))
+
+
+@pytest.mark.parametrize(
+    ("story_format", "passage"),
+    [
+        ("SugarCube", "<<if $key>><<set $gold to 1>><</if>>\n<<if $gold gt 0>>[[B]]<</if>>"),
+        ("Harlowe", "(if: $key)[(set: $gold to 1)]\n(if: $gold > 0)[ [[B]] ]"),
+    ],
+)
+def test_an_effect_under_a_condition_stays_as_text_and_the_report_says_it_does_not_run(author, story_format, passage):
+    text = f':: StoryData\n{{"format": "{story_format}"}}\n:: A\n{passage}\n:: B\nb\n'
+    report = imported(author, text)
+    a = Scene.objects.get(scenario=report.scenario, title="A")
+    assert a.effects == [] and passage.split("\n")[0] in a.text
+    assert condition_text(Choice.objects.get(scenario=report.scenario).condition) == "gold > 0"
+    [warning] = [w for w in report.warnings if w.startswith("Passage “A”")]
+    assert "(an effect under a condition: it does not run when the story is played here)" in warning
