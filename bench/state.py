@@ -13,6 +13,7 @@ scene rolls `luck = 2d6` on arrival. Prints:
 import argparse
 import json
 import statistics
+import sys
 import time
 
 from _embedded import setup_django, start_embedded_redis
@@ -147,6 +148,7 @@ def main():
                 payload = post(CHOOSE, {"s": str(story.pk), "c": leaving[kind][current[kind]]})
                 timings[kind].append(time.perf_counter() - started)
                 current[kind] = payload["progress"]["currentSceneId"]["mongoId"]
+            print(f"  {kind}: {len(timings[kind])} steps", file=sys.stderr, flush=True)
     bare, state = statistics.median(timings["bare"]), statistics.median(timings["state"])
     print(
         f"a step through the API ({len(timings['bare'])} steps each, side by side): "

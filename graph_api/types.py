@@ -484,8 +484,9 @@ class PlayerProgressType(DjangoObjectType):
     @staticmethod
     def resolve_history(progress, info):
         story = story_of(info, progress.scenario)
-        entries = []
+        entries, visits = [], {}
         for entry in progress.history:
+            visits[entry.scene_id] = visits.get(entry.scene_id, 0) + 1
             scene = story.scenes_by_id.get(ObjectId(entry.scene_id))
             if scene is None:  # the scene was deleted since; its step is no longer part of the path
                 continue
@@ -496,7 +497,8 @@ class PlayerProgressType(DjangoObjectType):
                     choice_id=choice,
                     timestamp=entry.timestamp,
                     metadata=entry.metadata or {},
-                    state=entry.state or {},
+                    # An entry keeps variables and items; its visits are the path's scenes up to it.
+                    state={**entry.state, "visits": dict(visits)} if entry.state else {},
                 )
             )
         return entries

@@ -21,7 +21,13 @@ class _Listener(monitoring.CommandListener):
         recording = getattr(self.local, "recording", None)
         if recording is not None and event.command_name not in BOOKKEEPING:
             target = event.command.get(event.command_name)
-            recording.append(f"{event.command_name} {target}" if isinstance(target, str) else event.command_name)
+            name = f"{event.command_name} {target}" if isinstance(target, str) else event.command_name
+            recording.append(name)
+            recording.lookups += [
+                f"{name} $lookup {stage['$lookup'].get('from')}"
+                for stage in event.command.get("pipeline") or []
+                if isinstance(stage, dict) and isinstance(stage.get("$lookup"), dict)
+            ]
 
     def succeeded(self, event):
         pass
@@ -41,12 +47,21 @@ def listen() -> None:
         _registered = True
 
 
+class Commands(list):
+    """The commands sent, and in `lookups` the joins among them ("aggregate choices $lookup scenes"): the
+    embedded server runs a `$lookup` over the whole collection before the filter that follows it."""
+
+    def __init__(self):
+        super().__init__()
+        self.lookups: list[str] = []
+
+
 @contextmanager
 def counting():
     """`with counting() as commands:` ... then `len(commands)`; each entry is "find scene", "update player_progress"…"""
     if not _registered:
         raise RuntimeError("command_count.listen() must run before the database connection is opened")
-    commands: list[str] = []
+    commands = Commands()
     previous = getattr(_listener.local, "recording", None)
     _listener.local.recording = commands
     try:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from ..exceptions import NotFound, PermissionDenied, StoryRuleError
 from ..models import Choice, HistoryEntry, PlayerProgress, PreviewLink, Scenario, Scene, User
 from ..permissions import ensure_can_read
+from ..state.engine import visits_along
 from ..state.play import NOT_NOW, arrive, availability, dice_for, state_of, take
 from ..state.schema import schema_of
 
@@ -182,7 +183,7 @@ def advance(
         choice_id=str(choice.pk),
         timestamp=now,
         metadata=metadata or {},
-        state=state.document(),
+        state=state.step_document(),
     )
     ending = to_scene.is_end_scene
     found = list(progress.endings_found or [])
@@ -236,13 +237,15 @@ def go_back(
             f"You can go back at most {available} step{'s' if available != 1 else ''}: the start is as far as it goes."
         )
     history = progress.history[:-steps]
+    # The entry keeps variables and items; the visits are the path's scenes up to it, counted again.
+    state = {**(history[-1].state or {}), "visits": visits_along(entry.scene_id for entry in history)}
     return _write(
         progress,
         history=history,
         current_scene_id=ObjectId(history[-1].scene_id),
         is_completed=False,
         completed_at=None,
-        state=history[-1].state or {},
+        state=state,
         steps_taken=progress.steps_taken + 1,
     )
 
@@ -272,14 +275,14 @@ def _start_fields(start: Scene, scenario: Scenario) -> dict:
     """At the start: a new seed for the dice, the declared initial state, then the start scene's effects."""
     now, seed = timezone.now(), secrets.randbits(62)
     schema = schema_of(scenario)
-    state = arrive(start, schema, schema.initial_state(), dice_for(seed, 0)).document()
+    state = arrive(start, schema, schema.initial_state(), dice_for(seed, 0))
     return {
         "current_scene_id": start.pk,
-        "history": [HistoryEntry(scene_id=str(start.pk), timestamp=now, state=state)],
+        "history": [HistoryEntry(scene_id=str(start.pk), timestamp=now, state=state.step_document())],
         "is_completed": start.is_end_scene,
         "completed_at": now if start.is_end_scene else None,
         "total_time_spent": 0,
-        "state": state,
+        "state": state.document(),
         "seed": seed,
         "steps_taken": 0,
     }

@@ -23,6 +23,8 @@ from .twine_state import (
     SUGARCUBE_FORMAT,
     SUGARCUBE_VERSION,
     export_dialect,
+    exported_temporaries,
+    in_run_order,
     init_passage,
     is_init_passage,
     passage_text,
@@ -235,21 +237,22 @@ def story_to_twine(story: Story) -> TwineStory:
     )
     if has_state and not format_name:
         format_name, format_version = SUGARCUBE_FORMAT, SUGARCUBE_VERSION
-    writer = writer_for(format_name, visits_title_of(names))
-    passages = []
-    kept_init = None
-    for document in twine.get("special_passages", []):
-        kept = Passage(
+    writer = writer_for(format_name, visits_title_of(names), exported_temporaries(story))
+    kept = [
+        Passage(
             name=document["name"],
             text=document.get("text", ""),
             tags=list(document.get("tags") or []),
             position=_pair(document.get("position")),
             size=_pair(document.get("size")),
         )
-        if kept_init is None and is_init_passage(kept, export_dialect(format_name)):
-            kept_init = kept
-            continue
-        passages.append(kept)
+        for document in twine.get("special_passages", [])
+    ]
+    # The starting values go into the first init passage the story format runs (SugarCube: an `init`-tagged
+    # one before StoryInit), so every init passage after it sees them, as it saw them on import.
+    dialect = export_dialect(format_name)
+    kept_init = next(iter(in_run_order([p for p in kept if is_init_passage(p, dialect)], dialect)), None)
+    passages = [passage for passage in kept if passage is not kept_init]
     init = init_passage(writer, kept=kept_init, variables=scenario.variables or [], items=scenario.items or [])
     if init is not None:
         passages.insert(0, init)

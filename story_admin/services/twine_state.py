@@ -25,7 +25,7 @@ from ..twine.macros import (
     write_initial_values,
     write_link,
 )
-from ..twine.model import SCRIPT_TAG, STARTUP_TAG, STYLESHEET_TAG, Passage, TwineStory
+from ..twine.model import INIT_TAG, SCRIPT_TAG, STARTUP_TAG, STYLESHEET_TAG, WIDGET_TAG, Passage, TwineStory
 from ..twine.script import HARLOWE, SUGARCUBE, NotSimple, ScriptWriter
 from ..twine.script import read_condition as _read_condition
 from ..twine.script import read_statements as _read_statements
@@ -38,6 +38,12 @@ RESET_ITEMS = {"reset_items": True}
 # which SugarCube and Harlowe both skip: `<!-- story-studio {"variables": {...}, "items": {...}} -->`.
 DECLARATIONS = re.compile(r"^[ \t]*<!-- story-studio (\{.*\}) -->[ \t]*$", re.MULTILINE)
 VARIABLE_DETAILS = ("minimum", "maximum", "visible", "description")
+WIDGET = re.compile(r"""<<widget\s+(["'])([^"'\s>]+)\1""")
+USED_MACRO = re.compile(r"^<<([A-Za-z][\w-]*)")
+TEMPORARY = re.compile(r"(?<![\w$])_[^\W\d]\w*")  # SugarCube's and Harlowe's temporary variables
+DOLLAR_UNDERSCORE = re.compile(r"\$(_\w+)")  # a story variable whose name is a temporary's: `$_roll`
+CONDITIONAL_EFFECT = re.compile(r"^(?:<<if\b.*<<(?:set|run)\b|\((?:if|unless|else-?if):.*\((?:set|put):)", re.I | re.S)
+SETTER_BEFORE = re.compile(r"(?:<<set|\(set:)\s*\Z")
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +67,33 @@ def dialect_of(story: TwineStory) -> str | None:
 
 
 def is_init_passage(passage: Passage, dialect: str | None) -> bool:
-    """The passage that sets the starting values: SugarCube's StoryInit, Harlowe's `startup`-tagged ones."""
-    if {SCRIPT_TAG, STYLESHEET_TAG} & set(passage.tags):
+    """A passage that sets the starting values: SugarCube's StoryInit and `init`-tagged ones, Harlowe's
+    `startup`-tagged ones."""
+    if {SCRIPT_TAG, STYLESHEET_TAG, WIDGET_TAG} & set(passage.tags):
         return False
-    return passage.name == STORY_INIT if dialect == SUGARCUBE else dialect == HARLOWE and STARTUP_TAG in passage.tags
+    if dialect == SUGARCUBE:
+        return passage.name == STORY_INIT or INIT_TAG in passage.tags
+    return dialect == HARLOWE and STARTUP_TAG in passage.tags
+
+
+def in_run_order(passages: list[Passage], dialect: str | None) -> list[Passage]:
+    """Init passages in the order the story format runs them: SugarCube's `init`-tagged ones (in the story's
+    order), then StoryInit; Harlowe's `startup` ones in the story's order. A value set twice: the last wins."""
+    if dialect != SUGARCUBE:
+        return list(passages)
+    return sorted(passages, key=lambda passage: passage.name == STORY_INIT and INIT_TAG not in passage.tags)
+
+
+def widget_names(story: TwineStory) -> dict[str, str]:
+    """SugarCube's widgets, `<<widget "name">>` in `widget`-tagged passages: the passage of each."""
+    if dialect_of(story) != SUGARCUBE:
+        return {}
+    return {
+        match.group(2): passage.name
+        for passage in story.special_passages
+        if WIDGET_TAG in passage.tags
+        for match in WIDGET.finditer(passage.text)
+    }
 
 
 @dataclass
@@ -87,20 +116,31 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
     details: dict = {"variables": {}, "items": {}}
     init_passages = [
         Passage(name=passage.name, text=_without_details(passage, details), tags=passage.tags)
-        for passage in story.special_passages
-        if is_init_passage(passage, dialect)
+        for passage in in_run_order(
+            [passage for passage in story.special_passages if is_init_passage(passage, dialect)], dialect
+        )
     ]
+    widgets = widget_names(story)
     seen = _Seen()
+    candidates = _temporary_candidates(story)
 
-    def collecting_condition(source: str) -> dict:
-        condition = read_condition(source, scene_id_of=scene_id_of)
-        seen.condition(condition)
-        return condition
-
-    def collecting_statements(source: str) -> list:
-        effects = read_statements(source, scene_id_of=scene_id_of)
-        seen.effects(effects)
-        return effects
+    def reading(passage: Passage, temporaries: frozenset, condition_of, statements_of, found=None):
+        """The passage read with these temporaries as hidden variables, fewer each time one proves unfaithful
+        (what an unfaithful reading found is forgotten); and the temporaries kept."""
+        while True:
+            if found is not None:
+                found.clear()
+            read = read_passage(
+                passage.text,
+                dialect=dialect,
+                condition_of=lambda source: condition_of(source, temporaries),
+                statements_of=lambda source: statements_of(source, temporaries),
+                tokens=tokens[passage.name],
+            )
+            unfaithful = _unfaithful(temporaries, read, passage.text)
+            if not unfaithful:
+                return read, temporaries
+            temporaries -= unfaithful
 
     initial = {}
     for passage in init_passages:
@@ -111,27 +151,39 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
             statements_of=lambda source: _initial_values(source, initial, seen, scene_id_of),
         )
     tokens = {passage.name: passage_tokens(passage.text, dialect=dialect) for passage in story.story_passages}
+    temporaries: dict[str, frozenset] = {}
     for passage in story.story_passages:
-        read_passage(
-            passage.text,
-            dialect=dialect,
-            condition_of=collecting_condition,
-            statements_of=collecting_statements,
-            tokens=tokens[passage.name],
-        )
-    state = StoryState()
-    schema = _declared(seen, initial, details, state)
+        found: list = []
 
-    def checked_condition(source: str) -> dict:
-        condition = read_condition(source, scene_id_of=scene_id_of)
+        def collecting_condition(source: str, temps: frozenset, found=found) -> dict:
+            condition = read_condition(source, scene_id_of=scene_id_of, temporaries=temps)
+            found.append(("condition", condition))
+            return condition
+
+        def collecting_statements(source: str, temps: frozenset, found=found) -> list:
+            effects = read_statements(source, scene_id_of=scene_id_of, temporaries=temps)
+            found.append(("effects", effects))
+            return effects
+
+        _, temporaries[passage.name] = reading(
+            passage, candidates.get(passage.name, frozenset()), collecting_condition, collecting_statements, found
+        )
+        for what, document in found:
+            seen.condition(document) if what == "condition" else seen.effects(document)
+    state = StoryState()
+    homes = {name: passage for passage, names in temporaries.items() for name in names}
+    schema = _declared(seen, initial, details, state, temporaries=homes)
+
+    def checked_condition(source: str, temps: frozenset) -> dict:
+        condition = read_condition(source, scene_id_of=scene_id_of, temporaries=temps)
         try:
             check_condition(condition, schema)
         except StoryRuleError as error:
             raise NotSimple(error.message) from None
         return condition
 
-    def checked_statements(source: str) -> list:
-        effects = read_statements(source, scene_id_of=scene_id_of)
+    def checked_statements(source: str, temps: frozenset) -> list:
+        effects = read_statements(source, scene_id_of=scene_id_of, temporaries=temps)
         if RESET_ITEMS in effects:
             raise NotSimple("the inventory is emptied only at the start")
         try:
@@ -141,18 +193,14 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
         return effects
 
     for passage in story.story_passages:
-        read = read_passage(
-            passage.text,
-            dialect=dialect,
-            condition_of=checked_condition,
-            statements_of=checked_statements,
-            tokens=tokens[passage.name],
-        )
+        read, kept_temporaries = reading(passage, temporaries[passage.name], checked_condition, checked_statements)
+        for name in temporaries[passage.name] - kept_temporaries:  # declared, then refused: not declared after all
+            state.variables = [variable for variable in state.variables if variable["name"] != name]
         state.passages[passage.name] = read
         if read.kept:
             state.warnings.append(
                 f"Passage “{passage.name}” keeps as text what was not read as story state: "
-                + "; ".join(dict.fromkeys(read.kept))
+                + "; ".join(dict.fromkeys(_with_widgets(kept, widgets) for kept in read.kept))
                 + "."
             )
     for passage in init_passages:
@@ -172,19 +220,31 @@ def read_story_state(story: TwineStory, *, scene_id_of) -> StoryState | None:
     return state
 
 
+def _with_widgets(kept: str, widgets: dict[str, str]) -> str:
+    """A kept macro says why when it is one of the story's widgets (what it does is not read as state), or an
+    effect under a condition (`<<if $x>><<set $y to 1>><</if>>`), which our effects cannot express."""
+    match = USED_MACRO.match(kept)
+    if match and match.group(1) in widgets:
+        return f"{kept} (the widget “{match.group(1)}” of passage “{widgets[match.group(1)]}”)"
+    if CONDITIONAL_EFFECT.match(kept):
+        return f"{kept} (an effect under a condition: it does not run when the story is played here)"
+    return kept
+
+
 def _remembered(read):
     """`read` parsing each text once per import: both passes, and passages repeating a macro, share it."""
-    results: dict[str, object] = {}
+    results: dict[tuple, object] = {}
 
-    def remembered(source: str, *, scene_id_of):
-        if source not in results:
+    def remembered(source: str, *, scene_id_of, temporaries: frozenset = frozenset()):
+        key = (source, temporaries)
+        if key not in results:
             try:
-                results[source] = read(source, scene_id_of=scene_id_of)
+                results[key] = read(source, scene_id_of=scene_id_of, temporaries=temporaries)
             except NotSimple as refusal:
-                results[source] = refusal
-        if isinstance(results[source], NotSimple):
-            raise results[source]
-        return copy.deepcopy(results[source])
+                results[key] = refusal
+        if isinstance(results[key], NotSimple):
+            raise results[key]
+        return copy.deepcopy(results[key])
 
     return remembered
 
@@ -207,6 +267,92 @@ def _without_details(passage: Passage, details: dict) -> str:
     return "\n".join(line for line in text.split("\n") if line != "\x00")
 
 
+def _temporary_candidates(story: TwineStory) -> dict[str, frozenset]:
+    """By story passage, the temporary variables (`_roll`) no other passage names, nor any as `$_roll`: only
+    those may become hidden variables (a temporary lives while its passage is shown)."""
+    where: dict[str, set[str]] = {}
+    for passage in story.passages:
+        for name in set(TEMPORARY.findall(DECLARATIONS.sub("", passage.text))):  # not our own comment's names
+            where.setdefault(name, set()).add(passage.name)
+    dollars = {name for passage in story.passages for name in DOLLAR_UNDERSCORE.findall(passage.text)}
+    scenes = {passage.name for passage in story.story_passages}
+    candidates: dict[str, set] = {}
+    for name, passages in where.items():
+        if len(passages) == 1 and name not in dollars and next(iter(passages)) in scenes:
+            candidates.setdefault(next(iter(passages)), set()).add(name)
+    return {passage: frozenset(names) for passage, names in candidates.items()}
+
+
+def _unfaithful(temporaries: frozenset, read: PassageState, text: str) -> frozenset:
+    """The temporaries a hidden variable would not play the same: one not given a value by the passage's own
+    effects, in its first `<<set>>`/`(set:)`, before anything reads it; or still in the text left (printed, or in
+    a macro kept as text). Our scene's effects all apply on arrival, before its choices are shown: the same
+    values only when the value is given first."""
+    unfaithful = set()
+    for name in temporaries:
+        pattern = re.compile(rf"(?<![\w$]){re.escape(name)}(?!\w)")
+        first_use = pattern.search(text)
+        given = _given_first(read.effects, name)
+        set_first = first_use is not None and SETTER_BEFORE.search(text, 0, first_use.start()) is not None
+        if not given or not set_first or pattern.search(read.text):
+            unfaithful.add(name)
+    return frozenset(unfaithful)
+
+
+def _given_first(effects: list, name: str) -> bool:
+    """Whether the first of `effects` that names `name` gives it a value that does not read it."""
+    first = next((effect for effect in effects or [] if name in _names_in(effect)), None)
+    if not isinstance(first, dict) or len(first) != 1:
+        return False
+    ((operator, operands),) = first.items()
+    return operator in ("set", "roll") and operands[0] == name and name not in _names_in(operands[1:])
+
+
+def exported_temporaries(story) -> frozenset:
+    """The variables named like a temporary (`_roll`) that play the same written as one: every use in one
+    scene (its effects and its choices), its effects giving the value before anything reads it. The others are
+    written as story variables (`$_roll`), which a re-import reads back as the same variable."""
+    found = set()
+    for variable in story.scenario.variables or []:
+        name = variable["name"]
+        if not name.startswith("_"):
+            continue
+        homes = {
+            scene.pk
+            for scene in story.scenes
+            if name in _names_in(scene.effects or [])
+            or any(
+                name in _names_in(choice.condition or {}) | _names_in(choice.effects or [])
+                for choice in story.choices_from(scene)
+            )
+        }
+        if len(homes) == 1 and _given_first(story.scenes_by_id[homes.pop()].effects, name):
+            found.add(name)
+    return frozenset(found)
+
+
+def _names_in(document) -> set[str]:
+    """Every variable a condition, an effect or a value reads or sets."""
+    if isinstance(document, list):
+        return set().union(*(_names_in(part) for part in document)) if document else set()
+    if not isinstance(document, dict):
+        return set()
+    names = set()
+    for operator, operands in document.items():
+        if operator == "var" and isinstance(operands, str):
+            names.add(operands)
+        elif operator in ("set", "roll") and isinstance(operands, list) and operands:
+            names.add(operands[0])
+            names |= _names_in(operands[1:])
+        else:
+            names |= _names_in(operands)
+    return names
+
+
+def temporary_description(name: str, passage: str) -> str:
+    return f"The temporary variable {name} of passage “{passage}”, given its value there before it is read."
+
+
 def _no_condition(source: str) -> dict:
     raise NotSimple("a condition in the starting values")
 
@@ -226,7 +372,7 @@ def _initial_values(source: str, initial: dict, seen: "_Seen", scene_id_of, *, s
     for effect in effects:
         if effect != RESET_ITEMS:
             name, value = effect["set"]
-            initial.setdefault(name, value)
+            initial[name] = value  # in run order: the last value given is the one play starts with
             seen.kind(name, _literal_kind(value))
     return effects
 
@@ -312,13 +458,18 @@ def _value_kind(value) -> Kind | None:
     return None
 
 
-def _declared(seen: _Seen, initial: dict, details: dict, state: StoryState) -> StateSchema:
-    """The declarations the uses call for; a name or value our state cannot hold is reported, not declared."""
+def _declared(
+    seen: _Seen, initial: dict, details: dict, state: StoryState, *, temporaries: dict[str, str]
+) -> StateSchema:
+    """The declarations the uses call for; a name or value our state cannot hold is reported, not declared.
+    A temporary (`_roll`, by its passage in `temporaries`) is a hidden variable saying whose it is."""
     variables = {}
     for name, kind in seen.kinds.items():
         kind = _literal_kind(initial[name]) if name in initial else kind or Kind.FLAG
         extra = details["variables"].get(name) if isinstance(details["variables"].get(name), dict) else {}
         extra = {key: extra[key] for key in VARIABLE_DETAILS if key in extra}
+        if name in temporaries:
+            extra = {"visible": False, "description": temporary_description(name, temporaries[name]), **extra}
         variable = Variable(name=name, kind=kind, initial=initial.get(name, DEFAULT_INITIAL[kind]), **extra)
         try:
             check_variable(variable)
@@ -354,8 +505,8 @@ def export_dialect(format_name: str) -> str:
     return HARLOWE if format_name.lower().startswith("harlowe") else SUGARCUBE
 
 
-def writer_for(format_name: str, scene_title_of) -> ScriptWriter:
-    return ScriptWriter(export_dialect(format_name), scene_title_of)
+def writer_for(format_name: str, scene_title_of, temporaries: frozenset = frozenset()) -> ScriptWriter:
+    return ScriptWriter(export_dialect(format_name), scene_title_of, temporaries)
 
 
 def passage_text(writer: ScriptWriter, *, text: str, effects: list, links: list[PassageLink]) -> str:
@@ -371,7 +522,8 @@ def init_passage(
 ) -> Passage | None:
     """StoryInit (SugarCube) or the startup passage (Harlowe): the declared starting values, then what the
     imported one held that was not read as state, untouched."""
-    lines = write_initial_values(writer, variables, bool(items))
+    # A temporary is given its value in its passage: SugarCube and Harlowe have no starting value for one.
+    lines = write_initial_values(writer, [v for v in variables if v["name"] not in writer.temporaries], bool(items))
     variable_details = {
         variable["name"]: {key: variable[key] for key in VARIABLE_DETAILS if not _is_default(key, variable.get(key))}
         for variable in variables

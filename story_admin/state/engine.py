@@ -78,6 +78,11 @@ class PlayerState:
     def document(self) -> dict:
         return {"variables": dict(self.variables), "items": list(self.items), "visits": dict(self.visits)}
 
+    def step_document(self) -> dict:
+        """What a history entry keeps: the variables and items. The visits are the path's own scenes counted
+        (`visits_along`): kept in every entry they made a long play's progress grow with steps × scenes."""
+        return {"variables": dict(self.variables), "items": list(self.items)}
+
     @classmethod
     def from_document(cls, document: dict | None) -> "PlayerState":
         document = document or {}
@@ -94,6 +99,14 @@ class PlayerState:
         state = self.copy()
         state.visits[str(scene_id)] = state.visits.get(str(scene_id), 0) + 1
         return state
+
+
+def visits_along(scene_ids) -> dict[str, int]:
+    """The visits a path made: how many times each scene of it was entered (the start included)."""
+    visits: dict[str, int] = {}
+    for scene_id in scene_ids:
+        visits[str(scene_id)] = visits.get(str(scene_id), 0) + 1
+    return visits
 
 
 # Checking ----------------------------------------------------------------

@@ -4,6 +4,8 @@ import uuid
 from dataclasses import dataclass, field
 
 SCRIPT_TAG, STYLESHEET_TAG, STARTUP_TAG = "script", "stylesheet", "startup"
+# SugarCube's special tags: `init` passages run before StoryInit, `widget` passages define macros.
+INIT_TAG, WIDGET_TAG = "init", "widget"
 SPECIAL_NAMES = {
     "StoryTitle",
     "StoryData",
@@ -54,21 +56,32 @@ class TwineStory:
     def is_harlowe(self) -> bool:
         return self.format.lower().startswith("harlowe")
 
-    def _is_special(self, passage: Passage) -> bool:
-        # Harlowe runs `startup`-tagged passages before the first one: they are its StoryInit.
-        return passage.is_special or (self.is_harlowe and STARTUP_TAG in passage.tags)
+    @property
+    def is_sugarcube(self) -> bool:
+        """Named SugarCube, or unnamed with SugarCube's `<<macros>>` in its passages."""
+        name = self.format.lower()
+        return name.startswith("sugarcube") or (not name and any("<<" in passage.text for passage in self.passages))
+
+    def _special_tags(self) -> set[str]:
+        # Harlowe runs `startup`-tagged passages before the first one: they are its StoryInit. SugarCube runs
+        # `init`-tagged ones before StoryInit, and `widget`-tagged ones define macros: neither is a scene.
+        if self.is_harlowe:
+            return {STARTUP_TAG}
+        return {INIT_TAG, WIDGET_TAG} if self.is_sugarcube else set()
 
     @property
     def story_passages(self) -> list[Passage]:
-        return [passage for passage in self.passages if not self._is_special(passage)]
+        tags = self._special_tags()
+        return [passage for passage in self.passages if not (passage.is_special or tags & set(passage.tags))]
 
     @property
     def special_passages(self) -> list[Passage]:
         """Passages kept aside (StoryInit, scripts, stylesheets…); StoryTitle and StoryData are read, not kept."""
+        tags = self._special_tags()
         return [
             passage
             for passage in self.passages
-            if self._is_special(passage) and passage.name not in ("StoryTitle", "StoryData")
+            if (passage.is_special or tags & set(passage.tags)) and passage.name not in ("StoryTitle", "StoryData")
         ]
 
     @property

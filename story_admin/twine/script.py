@@ -77,7 +77,7 @@ COMPARE.2: ">=" | "<=" | "===" | "==" | "!==" | "!=" | ">" | "<" | /is\s+not\b/i
          | /eq\b/i | /neq\b/i | /gte\b/i | /lte\b/i | /gt\b/i | /lt\b/i
 ADDITIVE: "+" | "-"
 MULTIPLICATIVE: "*" | "/" | "%"
-VAR: /\$[^\W\d]\w*/
+VAR: /[$_][^\W\d]\w*/
 NUMBER: /\d+(\.\d+)?/
 SIGNED_INT: /-?\d+/
 STRING: /"(\\.|[^"\\])*"/ | /'(\\.|[^'\\])*'/
@@ -153,9 +153,19 @@ class _ToJsonLogic(Literals, Transformer):
     unquote = staticmethod(lambda token: _unquoted(token))
     operand = staticmethod(lambda child: _plain(child))
 
-    def __init__(self, scene_id_of: SceneIdOf):
+    def __init__(self, scene_id_of: SceneIdOf, temporaries: frozenset[str] = frozenset()):
         super().__init__()
-        self.scene_id_of = scene_id_of
+        self.scene_id_of, self.temporaries = scene_id_of, temporaries
+
+    def _name(self, token) -> str:
+        """`$gold` is the variable `gold`; a temporary `_roll` is the hidden variable `_roll`, and only where
+        the caller found it faithful (`temporaries`): elsewhere it is not simple."""
+        text = str(token)
+        if text.startswith("$"):
+            return text[1:]
+        if text not in self.temporaries:
+            raise NotSimple(f"the temporary variable {text}")
+        return text
 
     def start_expr(self, children):
         return _plain(children[0])
@@ -166,19 +176,19 @@ class _ToJsonLogic(Literals, Transformer):
     # Statements: each becomes one of our effects (or the inventory's reset, kept apart by the caller).
     def assign(self, children):
         name, _, value = children
-        return _assignment(_name(name), value)
+        return _assignment(self._name(name), value)
 
     def increase(self, children):
-        name = _name(children[0])
+        name = self._name(children[0])
         return {"set": [name, {"+": [{"var": name}, _plain(_with_it(children[1], name))]}]}
 
     def decrease(self, children):
-        name = _name(children[0])
+        name = self._name(children[0])
         return {"set": [name, {"-": [{"var": name}, _plain(_with_it(children[1], name))]}]}
 
     def put(self, children):
         value, name = children
-        return _assignment(_name(name), value)
+        return _assignment(self._name(name), value)
 
     def gain(self, children):
         _inventory(children[0])
@@ -231,7 +241,7 @@ class _ToJsonLogic(Literals, Transformer):
         return _It()
 
     def variable(self, children):
-        return {"var": _name(children[0])}
+        return {"var": self._name(children[0])}
 
     def includes(self, children):
         _inventory(children[0])
@@ -327,12 +337,8 @@ def _dice_sum(left, operator: str, right) -> _Roll:
     return _Roll(first.terms + second.terms, first.constant + second.constant)
 
 
-def _name(token) -> str:
-    return str(token)[1:]
-
-
 def _inventory(token) -> None:
-    if _name(token) != ITEMS_VARIABLE:
+    if str(token) != f"${ITEMS_VARIABLE}":
         raise NotSimple("array")
 
 
@@ -343,10 +349,10 @@ def _unquoted(token) -> str:
     return json.loads(text)
 
 
-def _parsed(source: str, start: str, scene_id_of: SceneIdOf):
+def _parsed(source: str, start: str, scene_id_of: SceneIdOf, temporaries: frozenset[str]):
     try:
         tree = _PARSER.parse(source, start=start)
-        return _ToJsonLogic(scene_id_of).transform(tree)
+        return _ToJsonLogic(scene_id_of, temporaries).transform(tree)
     except UnexpectedInput:
         raise NotSimple(source) from None
     except VisitError as error:
@@ -355,18 +361,19 @@ def _parsed(source: str, start: str, scene_id_of: SceneIdOf):
         raise
 
 
-def read_condition(source: str, *, scene_id_of: SceneIdOf) -> dict:
-    """The JSON Logic of a Twine condition (`$gold gte 10`, `$key is true`); raises NotSimple."""
-    condition = _truthy(_parsed(source, "start_expr", scene_id_of))
+def read_condition(source: str, *, scene_id_of: SceneIdOf, temporaries: frozenset[str] = frozenset()) -> dict:
+    """The JSON Logic of a Twine condition (`$gold gte 10`, `$key is true`); raises NotSimple. A temporary
+    variable (`_roll`) is read only if named in `temporaries`."""
+    condition = _truthy(_parsed(source, "start_expr", scene_id_of, temporaries))
     if not isinstance(condition, dict) or not condition:  # `<<if true>>`, `it`…: no condition of a choice
         raise NotSimple(source)
     return condition
 
 
-def read_statements(source: str, *, scene_id_of: SceneIdOf) -> list[dict]:
+def read_statements(source: str, *, scene_id_of: SceneIdOf, temporaries: frozenset[str] = frozenset()) -> list[dict]:
     """Our effects for Twine statements (`$gold to 10, $key to true`); `{"reset_items": True}` stands for
     `$items to []` / `(ds:)`, which only StoryInit or a startup passage may hold. Raises NotSimple."""
-    return _parsed(source, "start_statements", scene_id_of)
+    return _parsed(source, "start_statements", scene_id_of, temporaries)
 
 
 # Writing back ---------------------------------------------------------------
@@ -377,8 +384,12 @@ SceneTitleOf = Callable[[str], str]
 class ScriptWriter:
     """Our conditions and effects in one story format's own words, which `read_*` reads back the same."""
 
-    def __init__(self, dialect: str, scene_title_of: SceneTitleOf):
+    def __init__(self, dialect: str, scene_title_of: SceneTitleOf, temporaries: frozenset[str] = frozenset()):
         self.dialect, self.scene_title_of = dialect, scene_title_of
+        self.temporaries = temporaries  # variables written as the story format's temporaries (`_roll`)
+
+    def reference(self, name: str) -> str:
+        return name if name in self.temporaries else f"${name}"
 
     @property
     def harlowe(self) -> bool:
@@ -399,7 +410,7 @@ class ScriptWriter:
             if isinstance(operands, list):
                 title = self._title(operands)
                 return f"(count: (history:), {title})" if self.harlowe else f"visited({title})"
-            return f"${operands}"
+            return self.reference(operands)
         if operator == "in":
             item = json.dumps(operands[0], ensure_ascii=False)
             return f"${ITEMS_VARIABLE} contains {item}" if self.harlowe else f"${ITEMS_VARIABLE}.includes({item})"
@@ -438,8 +449,9 @@ class ScriptWriter:
                 return f"${ITEMS_VARIABLE} to it {'+' if operator == 'gain' else '-'} (ds: {item})"
             return f"${ITEMS_VARIABLE}.{'pushUnique' if operator == 'gain' else 'delete'}({item})"
         name, value = operands
+        variable = self.reference(name)
         if operator == "roll":
-            return f"${name} to {self._dice(value)}"
+            return f"{variable} to {self._dice(value)}"
         reads_itself = {"var": name}
         if isinstance(value, dict) and len(value) == 1:
             ((symbol, parts),) = value.items()
@@ -447,11 +459,11 @@ class ScriptWriter:
                 rest = parts[1] if len(parts) == 2 else {symbol: parts[1:]} if symbol == "+" else None
                 if rest is not None:
                     if self.harlowe:
-                        return f"${name} to it {symbol} {self._expression(rest)}"
-                    return f"${name} {symbol}= {self._expression(rest)}"
+                        return f"{variable} to it {symbol} {self._expression(rest)}"
+                    return f"{variable} {symbol}= {self._expression(rest)}"
             if symbol == "!" and parts in (reads_itself, [reads_itself]):
-                return f"${name} to not {'it' if self.harlowe else '$' + name}"
-        return f"${name} to {self._expression(value, top=True)}"
+                return f"{variable} to not {'it' if self.harlowe else variable}"
+        return f"{variable} to {self._expression(value, top=True)}"
 
     def _dice(self, notation: str) -> str:
         dice = parse_dice(notation)

@@ -64,7 +64,7 @@ def test_a_player_starts_with_the_declared_values_and_the_start_scenes_effects(v
     progress = services.start_progress(player=player, scenario=vault)
     start = Scene.objects.get(scenario=vault, title="Quay")
     assert progress.state == {"variables": {"oil": 3, "luck": 0}, "items": [], "visits": {str(start.pk): 1}}
-    assert progress.history[0].state == progress.state
+    assert progress.history[0].state == {"variables": {"oil": 3, "luck": 0}, "items": []}
 
 
 def test_effects_apply_on_the_choice_then_on_arrival_and_each_step_keeps_its_state(vault, player):
@@ -73,7 +73,7 @@ def test_effects_apply_on_the_choice_then_on_arrival_and_each_step_keeps_its_sta
     luck = parse_dice("2d6").roll(dice_for(progress.seed, 1))
     assert progress.state["variables"] == {"oil": 2, "luck": luck}
     assert progress.state["items"] == ["brass key"]
-    assert progress.history[-1].state == progress.state
+    assert progress.history[-1].state == {"variables": progress.state["variables"], "items": ["brass key"]}
     assert PlayerProgress.objects.get(pk=progress.pk).state == progress.state
 
 
@@ -111,6 +111,24 @@ def test_going_back_restores_the_state_exactly(vault, player):
     progress = services.go_back(player=player, progress=progress, steps=1)
     assert progress.state == at_start
     assert PlayerProgress.objects.get(pk=progress.pk).state == at_start
+
+
+def test_the_steps_keep_variables_and_items_and_the_visits_come_from_the_path(vault, player):
+    """A history entry holds no visit counts (they made a long play's document grow with steps × scenes, up to
+    MongoDB's 16 MB); going back counts the path's scenes again and gives exactly the visits it had."""
+    progress = services.start_progress(player=player, scenario=vault)
+    states = [progress.state]
+    for label in ("Climb", "Go down", "Climb", "Go down"):
+        progress = services.choose(player=player, progress=progress, choice=choice(vault, label))
+        states.append(progress.state)
+    stored = PlayerProgress.objects.get(pk=progress.pk)
+    assert all(set(step.state) == {"variables", "items"} for step in stored.history)
+    quay, tower = (str(Scene.objects.get(scenario=vault, title=title).pk) for title in ("Quay", "Tower"))
+    assert states[-1]["visits"] == {quay: 3, tower: 2}
+    for back in (1, 2, 1):
+        progress = services.go_back(player=player, progress=progress, steps=back)
+        assert PlayerProgress.objects.get(pk=progress.pk).state == states[len(progress.history) - 1]
+    assert progress.state["visits"] == {quay: 1}
 
 
 def test_going_back_does_not_reroll_the_dice_unless_the_author_allows_it(vault, player):

@@ -361,3 +361,201 @@ def test_every_construct_written_as_twine_reads_back_the_same(dialect):
         [effect] = parse_effects(text)
         written = writer.statement(effect)
         assert read_statements(written, scene_id_of=scene_id_of) == [effect], (text, written)
+
+
+SUGARCUBE_SPECIAL_TAGS = r""":: StoryData
+{"format": "SugarCube", "format-version": "2.37.3", "start": "Hall"}
+
+:: StoryInit
+<<set $stamina to 12>>
+
+:: Setup [init]
+<<set $stamina to 20>>
+<<set $gold to 3>>
+<<set $skill to 7>>
+<<set setup.title to "Hall">>
+
+:: Widgets [widget]
+<<widget "hurt">><<set $stamina -= _args[0]>><</widget>>
+<<widget 'pay'>><<set $gold -= _args[0]>><</widget>>
+
+:: Hall
+<<set $gold += 1>>
+<<hurt 2>>
+<<if $stamina gt 5>>[[Fight->Arena]]<</if>>
+
+:: Arena
+<<pay 1>>
+The end.
+"""
+
+
+def test_sugarcube_init_passages_give_starting_values_and_widget_passages_are_kept_aside(author):
+    report = imported(author, SUGARCUBE_SPECIAL_TAGS)
+    scenario = report.scenario
+    # `init` passages run before StoryInit: a value both give is StoryInit's, the others are the init passage's.
+    assert declarations(scenario) == ([("stamina", "number", 12), ("gold", "number", 3), ("skill", "number", 7)], [])
+    assert report.special_passages == ["StoryInit", "Setup", "Widgets"]
+    assert sorted(Scene.objects.filter(scenario=scenario).values_list("title", flat=True)) == ["Arena", "Hall"]
+    scenes, choices = readable(scenario)
+    assert scenes == {"Hall": "gold += 1", "Arena": ""}
+    assert choices == [("Hall", "Fight", "Arena", "stamina > 5", "", "")]
+    kept = {p["name"]: p["text"] for p in scenario.twine["special_passages"]}
+    assert kept == {
+        "StoryInit": "",
+        "Setup": '<<set setup.title to "Hall">>',
+        "Widgets": "<<widget \"hurt\">><<set $stamina -= _args[0]>><</widget>>\n<<widget 'pay'>><<set $gold -= _args[0]>><</widget>>",
+    }
+    # A widget's macros are not read as state where it is used: the report says whose widget it is.
+    assert (
+        "Passage “Hall” keeps as text what was not read as story state: "
+        "<<hurt 2>> (the widget “hurt” of passage “Widgets”)."
+    ) in report.warnings
+    assert any("“Arena”" in w and "<<pay 1>> (the widget “pay” of passage “Widgets”)" in w for w in report.warnings)
+    assert any("“Setup” keeps as text" in w and "setup.title" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("fmt", ["twee", "html"])
+def test_init_and_widget_passages_round_trip(author, fmt):
+    first = imported(author, SUGARCUBE_SPECIAL_TAGS).scenario
+    exported = export_story(editor=author, scenario=first, format=fmt)
+    text = exported.content.decode()
+    if fmt == "twee":
+        # The starting values go into the `init` passage, which SugarCube runs first; the widgets come back.
+        assert ":: Setup [init]" in text and ":: Widgets [widget]" in text
+        setup = text.split(":: Setup [init]")[1].split("\n::")[0]
+        assert "<<set $stamina to 12>>\n<<set $gold to 3>>\n<<set $skill to 7>>" in setup
+        assert '<<set setup.title to "Hall">>' in setup
+        assert '<<widget "hurt">><<set $stamina -= _args[0]>><</widget>>' in text
+    second = imported(author, text, exported.filename).scenario
+    assert state_of_story(second) == state_of_story(first)
+    assert {p["name"]: p["text"] for p in second.twine["special_passages"]} == {
+        p["name"]: p["text"] for p in first.twine["special_passages"]
+    }
+    assert sorted(Scene.objects.filter(scenario=second).values_list("title", flat=True)) == ["Arena", "Hall"]
+
+
+def test_a_value_set_twice_in_storyinit_starts_with_the_last(author):
+    text = ':: StoryData\n{"format": "SugarCube"}\n:: StoryInit\n<<set $gold to 1>>\n<<set $gold to 4>>\n:: A\n<<if $gold gt 2>>[[A]]<</if>>\n'
+    assert declarations(imported(author, text).scenario) == ([("gold", "number", 4)], [])
+
+
+def test_init_and_widget_tags_mean_nothing_special_in_harlowe(author):
+    text = ':: StoryData\n{"format": "Harlowe"}\n:: A [init]\n(set: $gold to 2)\n[[B]]\n:: B [widget]\nb\n'
+    report = imported(author, text)
+    assert sorted(Scene.objects.filter(scenario=report.scenario).values_list("title", flat=True)) == ["A", "B"]
+    assert report.special_passages == []
+
+
+TEMPORARIES = {
+    "sugarcube": r""":: StoryData
+{"format": "SugarCube", "format-version": "2.37.3", "start": "Test"}
+
+:: Test
+<<set _roll to random(1, 6) + random(1, 6)>>
+Test your luck.
+<<if _roll lte 7>>[[Lucky->Win]]<<else>>[[Unlucky->Lose]]<</if>>
+
+:: Win
+<<if _seen>>[[Lose]]<</if>>
+You rolled _total.
+<<set _total to 3>>
+
+:: Lose
+<<set _n to 2>>[[Win][_n to 3]]
+<<set _m to 1>>
+You got _m.
+
+:: Elsewhere
+<<set _n to 1>>
+""",
+    "harlowe": r""":: StoryData
+{"format": "Harlowe", "format-version": "3.3.9", "start": "Test"}
+
+:: Test
+(set: _roll to (random: 1, 6) + (random: 1, 6))
+Test your luck.
+(if: _roll <= 7)[ [[Lucky->Win]] ](else:)[ [[Unlucky->Lose]] ]
+
+:: Win
+(if: _seen)[ [[Lose]] ]
+You rolled _total.
+(set: _total to 3)
+
+:: Lose
+(set: _n to 2)[[Win]]
+(set: _m to 1)
+You got _m.
+
+:: Elsewhere
+(set: _n to 1)
+""",
+}
+
+
+@pytest.mark.parametrize("dialect", ["sugarcube", "harlowe"])
+def test_a_temporary_given_its_value_first_and_used_in_its_passage_only_is_a_hidden_variable(author, dialect):
+    report = imported(author, TEMPORARIES[dialect])
+    scenario = report.scenario
+    [roll] = scenario.variables
+    assert (roll["name"], roll["kind"], roll["visible"]) == ("_roll", "number", False)
+    assert roll["description"] == (
+        "The temporary variable _roll of passage “Test”, given its value there before it is read."
+    )
+    scenes, choices = readable(scenario)
+    assert scenes["Test"] == "_roll = 2d6"
+    assert ("Test", "Lucky", "Win", "_roll <= 7", "", "") in choices
+    assert ("Test", "Unlucky", "Lose", "not _roll <= 7", "", "") in choices
+    # Read before it is given a value, printed, given one in two passages: kept as text, reported.
+    assert ("Win", "Lose", "Lose", "", "", "") in choices
+    win, lose = (Scene.objects.get(scenario=scenario, title=title) for title in ("Win", "Lose"))
+    assert "_total" in win.text and "_seen" in win.text and win.effects == []
+    assert "_n to 2" in lose.text and "_m to 1" in lose.text and lose.effects == []
+    assert any(w.startswith("Passage “Win” keeps as text") and "_seen" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("dialect", ["sugarcube", "harlowe"])
+def test_temporaries_round_trip_as_temporaries(author, dialect):
+    first = imported(author, TEMPORARIES[dialect]).scenario
+    text = export_story(editor=author, scenario=first, format="twee").content.decode()
+    if dialect == "sugarcube":
+        assert "<<set _roll to random(1, 6) + random(1, 6)>>" in text
+        assert "<<if _roll <= 7>>[[Lucky->Win]]<</if>>" in text
+        assert "$_roll" not in text
+    else:
+        assert "(set: _roll to (random: 1, 6) + (random: 1, 6))" in text and "$_roll" not in text
+    second = imported(author, text).scenario
+    assert state_of_story(second) == state_of_story(first)
+
+
+def test_a_hidden_variable_named_like_a_temporary_used_in_two_scenes_is_written_as_a_story_variable(author):
+    from story_admin.services.state import declare_variable
+    from story_admin.state.expressions import parse_effects
+
+    scenario = imported(author, TEMPORARIES["sugarcube"]).scenario
+    Scene.objects.filter(scenario=scenario, title="Win").update(effects=parse_effects("_roll += 1"))
+    scenario = Scenario.objects.get(pk=scenario.pk)
+    declare_variable(editor=author, scenario=scenario, name="_luck", kind="number", initial=2)
+    text = export_story(editor=author, scenario=Scenario.objects.get(pk=scenario.pk), format="twee").content.decode()
+    # Used in two passages, a temporary would be forgotten between them: a story variable keeps it.
+    assert "<<set $_roll to random(1, 6) + random(1, 6)>>" in text and "<<set $_roll += 1>>" in text
+    assert "<<set $_roll to 0>>" in text and "<<set $_luck to 2>>" in text
+    again = imported(author, text).scenario
+    assert state_of_story(again) == state_of_story(Scenario.objects.get(pk=scenario.pk))
+
+
+@pytest.mark.parametrize(
+    ("story_format", "passage"),
+    [
+        ("SugarCube", "<<if $key>><<set $gold to 1>><</if>>\n<<if $gold gt 0>>[[B]]<</if>>"),
+        ("Harlowe", "(if: $key)[(set: $gold to 1)]\n(if: $gold > 0)[ [[B]] ]"),
+    ],
+)
+def test_an_effect_under_a_condition_stays_as_text_and_the_report_says_it_does_not_run(author, story_format, passage):
+    text = f':: StoryData\n{{"format": "{story_format}"}}\n:: A\n{passage}\n:: B\nb\n'
+    report = imported(author, text)
+    a = Scene.objects.get(scenario=report.scenario, title="A")
+    assert a.effects == [] and passage.split("\n")[0] in a.text
+    assert condition_text(Choice.objects.get(scenario=report.scenario).condition) == "gold > 0"
+    [warning] = [w for w in report.warnings if w.startswith("Passage “A”")]
+    assert "(an effect under a condition: it does not run when the story is played here)" in warning
