@@ -7,7 +7,8 @@ from django_mongodb_backend import transaction
 
 from generation.languages import language_choices
 from generation.uploads import set_cover_upload
-from story_admin import selectors, services
+from story_admin import selectors
+from story_admin.services.stories import update_scenario
 from story_admin.exceptions import StoryError
 
 from .access import apply_errors, author_required, editable_story
@@ -70,7 +71,7 @@ def story_settings(request, story_id):
         fields = form.cleaned_data
         try:
             with transaction.atomic():
-                services.update_scenario(
+                update_scenario(
                     editor=request.user,
                     scenario=scenario,
                     title=fields["title"],

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from story_admin import services
+from story_admin.services.choices import update_choice
+from story_admin.services.scenes import update_scene
 from story_admin.services import state as story_state
 from story_admin.models import Choice, EditStep, Scenario, Scene
 from tests.factories import CAVE, PASSWORD, ScenarioFactory, SceneFactory, UserFactory
@@ -99,9 +100,9 @@ def test_map_json_shows_each_scene_and_choice_state_rules_as_short_hints(studio,
     story_state.declare_variable(editor=author, scenario=story, name="gold", kind="number", initial=0)
     story_state.declare_item(editor=author, scenario=story, name="lantern")
     start = Scene.objects.get(scenario=story, title="Start")
-    services.update_scene(editor=author, scene=start, effects_text='gold += 5\ngain "lantern"')
+    update_scene(editor=author, scene=start, effects_text='gold += 5\ngain "lantern"')
     choice = Choice.objects.get(scenario=story)
-    services.update_choice(editor=author, choice=choice, condition_text="gold >= 5", effects_text="gold -= 5")
+    update_choice(editor=author, choice=choice, condition_text="gold >= 5", effects_text="gold -= 5")
     document = studio.get(reverse("studio:map_json", args=[story.pk])).json()
     scene = next(scene for scene in document["scenes"] if scene["title"] == "Start")
     assert scene["effects"] == 'gold += 5; gain "lantern"'
