@@ -324,6 +324,10 @@ def heat(request, story_id):
         return _refusal(f"No such map colouring: {layer or 'none named'}.", status=404)
     if layer == "stops":
         stops = analytics.drop_off_by_scene(user=request.user, scenario=scenario)
+        if stops is None:
+            return JsonResponse(
+                {"ready": False, "legend": "The players are still being counted: try again shortly.", "scenes": {}}
+            )
         total = sum(stops.values())
         return JsonResponse(
             {
