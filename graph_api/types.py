@@ -341,6 +341,7 @@ class ScenarioType(DjangoObjectType):
             "language",
             "is_published",
             "allow_rerolls",
+            "allow_back",
             "created_at",
             "updated_at",
         )

@@ -17,7 +17,7 @@ from .forms import ServiceCheckedForm
 class ScenarioForm(ServiceCheckedForm):
     class Meta:
         model = Scenario
-        fields = ["title", "description", "language", "tags", "is_published"]
+        fields = ["title", "description", "language", "tags", "is_published", "allow_back"]
 
     def domain_check(self, scenario):
         # Ticking "published" here is a deliberate publish (strict); keeping it ticked is not.
@@ -67,7 +67,7 @@ class ScenarioAdmin(AuthorOnlyAdmin):
     search_fields = ["title", "description", "slug"]
     readonly_fields = ["slug", "author", "problems", "players", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "language", "tags", "is_published"]}),
+        (None, {"fields": ["title", "slug", "description", "language", "tags", "is_published", "allow_back"]}),
         ("Problems", {"fields": ["problems"]}),
         ("Players", {"fields": ["players"]}),
         ("About", {"fields": ["author", "created_at", "updated_at"], "classes": ["collapse"]}),

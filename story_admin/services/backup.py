@@ -47,6 +47,7 @@ SCENARIO_FIELDS = (
     "variables",
     "items",
     "allow_rerolls",
+    "allow_back",
 )
 SCENE_FIELDS = (
     "title",

@@ -15,7 +15,7 @@ from ._validation import applied, refuse_unknown, validate_fields
 from .assets import delete_stored_files, stored_files
 from .history import recorded
 
-SCENARIO_FIELDS = {"title", "description", "language", "tags", "is_published", "cover_image"}
+SCENARIO_FIELDS = {"title", "description", "language", "tags", "is_published", "cover_image", "allow_back"}
 
 
 def create_scenario(
@@ -26,6 +26,7 @@ def create_scenario(
     language: str = "en",
     tags: Iterable[str] = (),
     is_published: bool = False,
+    allow_back: bool = True,
 ) -> Scenario:
     """A new, empty story owned by `author`.
 
@@ -42,6 +43,7 @@ def create_scenario(
         tags=_clean_tags(tags),
         ifid=new_ifid(),
         is_published=bool(is_published),
+        allow_back=bool(allow_back),
     )
     scenario.slug = unique_slug(scenario.title)
     validate_fields(scenario)
@@ -59,6 +61,8 @@ def update_scenario(*, editor: User, scenario: Scenario, **changes) -> Scenario:
         changes["title"] = (changes["title"] or "").strip()
     if "is_published" in changes:
         changes["is_published"] = bool(changes["is_published"])
+    if "allow_back" in changes:
+        changes["allow_back"] = bool(changes["allow_back"])
     with applied(scenario, changes):
         check_scenario(scenario, publishing=False)
     with recorded(editor=editor, scenario_id=scenario.pk, kind="story", label="edit the story's details") as journal:

@@ -1,4 +1,4 @@
-"""A story's settings in the studio: title, description, language, tags, cover image, and publishing."""
+"""A story's settings in the studio: title, description, language, tags, going back, cover image, and publishing."""
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +19,11 @@ class StorySettingsForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Description")
     language = forms.ChoiceField(label="Language", help_text="The language narration reads the story in.")
     tags = forms.CharField(max_length=500, required=False, label="Tags", help_text="Separated by commas.")
+    allow_back = forms.BooleanField(
+        required=False,
+        label="Players may go back",
+        help_text="Off: the reading site shows no Back button and apps cannot go back; every choice is final.",
+    )
     cover = forms.FileField(
         required=False,
         label="Cover image",
@@ -63,6 +68,7 @@ def story_settings(request, story_id):
                     "description": scenario.description,
                     "language": scenario.language,
                     "tags": ", ".join(scenario.tags),
+                    "allow_back": scenario.allow_back,
                 },
             ),
         )
@@ -78,6 +84,7 @@ def story_settings(request, story_id):
                     description=fields["description"],
                     language=fields["language"],
                     tags=fields["tags"],
+                    allow_back=fields["allow_back"],
                     **({"cover_image": None} if fields["remove_cover"] else {}),
                 )
                 if fields["cover"]:

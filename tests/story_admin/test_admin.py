@@ -417,3 +417,22 @@ def test_a_domain_refusal_in_the_admin_carries_its_code_on_the_field(author_clie
 def test_story_page_links_to_what_players_did(author_client, story):
     response = author_client.get(reverse("admin:story_admin_scenario_change", args=[story.pk]))
     assert f'<a href="{reverse("studio:players", args=[story.pk])}">Completion, endings' in response.text
+
+
+def test_the_admin_switches_going_back_off(author_client, author):
+    scenario = ScenarioFactory(author=author, title="No return")
+    page = author_client.get(reverse("admin:story_admin_scenario_change", args=[scenario.pk])).text
+    assert 'name="allow_back"' in page and "Allow going back" in page
+    response = author_client.post(
+        reverse("admin:story_admin_scenario_change", args=[scenario.pk]),
+        {
+            "title": "No return",
+            "description": "",
+            "language": "en",
+            "tags": "",
+            "scenes-TOTAL_FORMS": "0",
+            "scenes-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.text
+    assert Scenario.objects.get(pk=scenario.pk).allow_back is False
