@@ -49,15 +49,16 @@ PREPARE = r"""
 import json
 from django.test import Client
 from graphql_jwt.shortcuts import get_token
-from story_admin import services
+from story_admin.services.scenes import create_scene
+from story_admin.services.stories import create_scenario
 from story_admin.demo import DEMO_EMAIL
 from story_admin.models import Role, Scenario, User
 
 authors, players = [], []
 for n in range(AUTHORS):
     user = User.objects.create_user(f"load-author-{n}@example.com", None, role=Role.AUTHOR)
-    story = services.create_scenario(author=user, title=f"Load story {n}")
-    start = services.create_scene(editor=user, scenario=story, title="Start", text="Where it begins.")
+    story = create_scenario(author=user, title=f"Load story {n}")
+    start = create_scene(editor=user, scenario=story, title="Start", text="Where it begins.")
     browser = Client()
     browser.force_login(user)
     authors.append({"session": browser.cookies["sessionid"].value, "story": str(story.pk), "start": str(start.pk)})

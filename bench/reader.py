@@ -37,7 +37,7 @@ def main():
     from django.urls import reverse
     from graphql_jwt.shortcuts import get_token
 
-    from story_admin import services
+    from story_admin.services.progress import start_progress
     from story_admin.demo import ensure_demo
     from story_admin.models import Choice, Role, User
 
@@ -83,10 +83,8 @@ def main():
         graphql(CHOOSE)
 
     resets = {
-        "reader, htmx": lambda: services.start_progress(player=player, scenario=story, restart=True),
-        "reader, plain form post + its page": lambda: services.start_progress(
-            player=player, scenario=story, restart=True
-        ),
+        "reader, htmx": lambda: start_progress(player=player, scenario=story, restart=True),
+        "reader, plain form post + its page": lambda: start_progress(player=player, scenario=story, restart=True),
         "reader, guest (session), htmx": lambda: checked(guest.post(restart_url), 302),
         "GraphQL makeChoice": lambda: graphql(RESET),
     }
@@ -96,8 +94,8 @@ def main():
         "reader, guest (session), htmx": guest_htmx,
         "GraphQL makeChoice": makechoice,
     }
-    services.start_progress(player=player, scenario=story)
-    services.start_progress(player=api_player, scenario=story)
+    start_progress(player=player, scenario=story)
+    start_progress(player=api_player, scenario=story)
     checked(guest.post(reverse("reader:start", args=[story.slug])), 302)
 
     timings = {name: [] for name in steps}

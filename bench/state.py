@@ -25,12 +25,12 @@ START = "mutation($s: ID!) { startScenario(scenarioId: $s) { success message } }
 
 def build(author, *, scenes: int, stateful: bool):
     """Written in bulk (a bench fixture): the services' own checks are not what is measured here."""
-    from story_admin import services
+    from story_admin.services.stories import create_scenario, publish_scenario
     from story_admin.models import Choice, Scene
     from story_admin.services.state import declare_variable
     from story_admin.state.expressions import parse_condition, parse_effects
 
-    story = services.create_scenario(author=author, title=f"{'Stateful' if stateful else 'Bare'} ring")
+    story = create_scenario(author=author, title=f"{'Stateful' if stateful else 'Bare'} ring")
     if stateful:
         declare_variable(editor=author, scenario=story, name="gold", kind="number", initial=0)
         declare_variable(editor=author, scenario=story, name="luck", kind="number", initial=0)
@@ -67,7 +67,7 @@ def build(author, *, scenes: int, stateful: bool):
             for n, here in enumerate(made)
         ]
     )
-    services.publish_scenario(editor=author, scenario=story)
+    publish_scenario(editor=author, scenario=story)
     return story
 
 

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from rq import get_current_job
 
-from story_admin import services
+from story_admin.services.scenes import update_scene
 from story_admin.exceptions import StoryError
 from story_admin.models import Asset, AssetStatus, MediaKind
 
@@ -73,7 +73,7 @@ def generate_asset(asset_id: str) -> str:
         metadata={**asset.metadata, **result.metadata, "progress": 1.0},
     )
     if asset.scene_id:
-        services.update_scene(editor=asset.uploaded_by, scene=asset.scene, **{MediaKind(asset.type).field: asset})
+        update_scene(editor=asset.uploaded_by, scene=asset.scene, **{MediaKind(asset.type).field: asset})
     return "ready"
 
 

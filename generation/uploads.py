@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from story_admin import services
+from story_admin.services.scenes import update_scene
+from story_admin.services.stories import update_scenario
 from story_admin.exceptions import StoryRuleError
 from story_admin.models import Asset, AssetStatus, AssetType, MediaKind, Scenario, Scene, User
 from story_admin.permissions import ensure_can_edit
@@ -44,7 +45,7 @@ def attach_upload(*, editor: User, scene: Scene, kind: str, filename: str, data:
             duration=facts.duration,
             is_public=False,
         )
-        services.update_scene(editor=editor, scene=scene, **{media_kind.field: asset})
+        update_scene(editor=editor, scene=scene, **{media_kind.field: asset})
     except Exception:
         default_storage.delete(stored_name)
         raise
@@ -80,7 +81,7 @@ def set_cover_upload(*, editor: User, scenario: Scenario, filename: str, data: b
             height=facts.height,
             is_public=False,
         )
-        services.update_scenario(editor=editor, scenario=scenario, cover_image=asset)
+        update_scenario(editor=editor, scenario=scenario, cover_image=asset)
     except Exception:
         default_storage.delete(stored_name)
         raise

@@ -46,6 +46,7 @@ class StoryAnalyticsType(graphene.ObjectType):
     drop_off = graphene.List(DropOffType, description="Scenes where players stopped, the most first.")
     choices = graphene.List(ChoiceFiguresType, description="Every choice, in reading order.")
     csv = graphene.String(description="The same tables as one CSV file.")
+    computed_at = graphene.DateTime(description="When the figures were counted (kept ANALYTICS_CACHE_SECONDS).")
 
     @staticmethod
     def resolve_csv(analytics, info):
@@ -65,7 +66,7 @@ class AnalyticsQuery(graphene.ObjectType):
         since=graphene.DateTime(description="Players who started at or after this moment (UTC when no offset)."),
         until=graphene.DateTime(description="Players who started before this moment."),
         description="What the story's real players did: completion, endings, where they stopped, which choices "
-        "they took (the story's author only). Kept ANALYTICS_CACHE_SECONDS seconds.",
+        "they took (the story's author only). Kept ANALYTICS_CACHE_SECONDS seconds; counted at once when not kept.",
     )
 
     @staticmethod

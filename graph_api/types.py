@@ -11,7 +11,7 @@ from story_admin import permissions, selectors
 from story_admin.exceptions import ErrorCode
 from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene, User
 from story_admin.services.progress import progress_percentage
-from story_admin.services.stories import version_of
+from story_admin.services.scenes import version_of
 from story_admin.state.play import NOT_NOW, state_of
 from story_admin.state.schema import VARIABLE_FIELDS, SceneNames, schema_of
 from story_admin.validation import story_problems
@@ -341,6 +341,7 @@ class ScenarioType(DjangoObjectType):
             "language",
             "is_published",
             "allow_rerolls",
+            "allow_back",
             "created_at",
             "updated_at",
         )

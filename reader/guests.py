@@ -2,7 +2,8 @@
 
 import logging
 
-from story_admin import selectors, services
+from story_admin import selectors
+from story_admin.services.progress import keep_guest_progress
 from story_admin.exceptions import StoryError
 from story_admin.models import PlayerProgress, Scenario
 from story_admin.services.progress import guest_progress_document, guest_progress_from_document
@@ -53,7 +54,7 @@ def keep_for_player(player, documents: dict) -> int:
         try:
             scenario = selectors.get_scenario(scenario_id)
             guest = guest_progress_from_document(scenario=scenario, document=document)
-            services.keep_guest_progress(player=player, guest=guest)
+            keep_guest_progress(player=player, guest=guest)
         except StoryError as error:
             logger.warning("Guest progress in story %s not kept for %s: %s", scenario_id, player.pk, error.message)
         else:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.urls import reverse
 
-from story_admin import selectors, services
+from story_admin import selectors
+from story_admin.services.progress import start_guest_progress, start_progress
 from story_admin.exceptions import NotFound
 from story_admin.models import PlayerProgress, PreviewLink, Scenario
 
@@ -41,12 +42,10 @@ class Place:
 
     def start(self, request, *, restart: bool = False) -> PlayerProgress:
         if request.user.is_authenticated:
-            return services.start_progress(
-                player=request.user, scenario=self.scenario, restart=restart, preview=self.preview
-            )
+            return start_progress(player=request.user, scenario=self.scenario, restart=restart, preview=self.preview)
         progress = guests.guest_progress(request, self.scenario)
         if progress is None or restart:
-            progress = services.start_guest_progress(scenario=self.scenario, preview=self.preview, previous=progress)
+            progress = start_guest_progress(scenario=self.scenario, preview=self.preview, previous=progress)
             guests.keep(request, progress)
         return progress
 

@@ -4,7 +4,9 @@ import secrets
 
 from django_mongodb_backend import transaction
 
-from . import services
+from .services.choices import create_choice
+from .services.scenes import create_scene
+from .services.stories import create_scenario, publish_scenario
 from .services import state
 from .models import EndingKind, Role, Scenario, User
 
@@ -199,7 +201,7 @@ def ensure_demo() -> tuple[Scenario, str | None]:
 
 @transaction.atomic
 def _create_story(author: User) -> Scenario:
-    story = services.create_scenario(
+    story = create_scenario(
         author=author,
         title=DEMO_TITLE,
         language="fr",
@@ -213,7 +215,7 @@ def _create_story(author: User) -> Scenario:
         state.declare_item(editor=author, scenario=story, **item)
     scenes = {}
     for order, (key, title, text, column, row, ending) in enumerate(SCENES):
-        scenes[key] = services.create_scene(
+        scenes[key] = create_scene(
             editor=author,
             scenario=story,
             title=title,
@@ -227,7 +229,7 @@ def _create_story(author: User) -> Scenario:
             effects_text=SCENE_EFFECTS.get(key, ""),
         )
     for origin, target, label, condition, locked_reason in CHOICES:
-        services.create_choice(
+        create_choice(
             editor=author,
             from_scene=scenes[origin],
             to_scene=scenes[target],
@@ -235,4 +237,4 @@ def _create_story(author: User) -> Scenario:
             condition_text=condition,
             locked_reason=locked_reason,
         )
-    return services.publish_scenario(editor=author, scenario=story)
+    return publish_scenario(editor=author, scenario=story)

@@ -256,6 +256,11 @@ class Scenario(models.Model):
     )
     items = models.JSONField(default=list, blank=True, help_text="Declared items: name, description.")
     allow_rerolls = models.BooleanField(default=False, help_text="Going back lets a player roll the dice again.")
+    allow_back = models.BooleanField(
+        "Allow going back",
+        default=True,
+        help_text="Players may go back a step (the reading site's Back button, the API's goBackInHistory).",
+    )
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="scenarios")
     cover_image = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -503,7 +503,7 @@ def reading_of(progress: PlayerProgress, story: Story) -> Reading:
             ending_ids & ({*(progress.endings_found or [])} | {entry.scene_id for entry in progress.history})
         ),
         ending_count=len(ending_ids),
-        can_go_back=len(progress.history) > 1,
+        can_go_back=story.scenario.allow_back and len(progress.history) > 1,
         stuck=stuck_message(progress, story),
     )
 

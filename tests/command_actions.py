@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from django.test import Client
 from graphql_jwt.shortcuts import get_token
 
-from story_admin import services
+from story_admin.services.choices import create_choice
+from story_admin.services.scenes import create_scene, update_scene
+from story_admin.services.stories import create_scenario, publish_scenario
 from story_admin.models import Choice, Role, User
 from tests.command_count import counting
 
@@ -48,18 +50,15 @@ class World:
         more small published stories by the same author (for the list queries)."""
         author = User.objects.create_user(f"{label}-author@example.com", None, role=Role.AUTHOR)
         player = User.objects.create_user(f"{label}-player@example.com", None, role=Role.PLAYER)
-        story = services.create_scenario(author=author, title=f"{label} story")
-        made = [
-            services.create_scene(editor=author, scenario=story, title=f"Scene {n}", text="Text.")
-            for n in range(scenes)
-        ]
+        story = create_scenario(author=author, title=f"{label} story")
+        made = [create_scene(editor=author, scenario=story, title=f"Scene {n}", text="Text.") for n in range(scenes)]
         for here, there in zip(made, made[1:]):
-            services.create_choice(editor=author, from_scene=here, to_scene=there, text=f"To {there.title}")
-        services.update_scene(editor=author, scene=made[-1], is_end_scene=True)
-        services.publish_scenario(editor=author, scenario=story)
+            create_choice(editor=author, from_scene=here, to_scene=there, text=f"To {there.title}")
+        update_scene(editor=author, scene=made[-1], is_end_scene=True)
+        publish_scenario(editor=author, scenario=story)
         for n in range(stories - 1):
-            other = services.create_scenario(author=author, title=f"{label} other {n}")
-            services.create_scene(editor=author, scenario=other, title="Only", text="Alone.")
+            other = create_scenario(author=author, title=f"{label} other {n}")
+            create_scene(editor=author, scenario=other, title="Only", text="Alone.")
         world = cls(author=author, player=player, story=story, scenes=made, extra_stories=stories - 1)
         world.player_token = get_token(player)
         world.author_token = get_token(author)

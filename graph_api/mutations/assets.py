@@ -4,7 +4,7 @@ import graphene
 
 from generation.services import request_generation
 from generation.uploads import attach_upload
-from story_admin import services
+from story_admin.services.assets import delete_asset, register_asset, update_asset
 from story_admin.exceptions import StoryRuleError
 from story_admin.models import Asset, MediaKind, Scene
 
@@ -45,7 +45,7 @@ class CreateAsset(ServiceMutation):
     def perform(cls, root, info, input):
         fields = provided(input, "file_size", "mime_type", "metadata", "is_public")
         fields = {name: value for name, value in fields.items() if value is not None}
-        asset = services.register_asset(
+        asset = register_asset(
             owner=require_user(info), type=input.type, name=input.name, filename=input.filename, url=input.url, **fields
         )
         return cls(success=True, message="Asset registered.", asset=asset)
@@ -62,7 +62,7 @@ class UpdateAsset(ServiceMutation):
     def perform(cls, root, info, asset_id, input):
         editor = require_user(info)
         changes = provided(input, "name", "url", "metadata", "is_public")
-        asset = services.update_asset(editor=editor, asset=load(Asset, asset_id, "asset"), **changes)
+        asset = update_asset(editor=editor, asset=load(Asset, asset_id, "asset"), **changes)
         return cls(success=True, message="Asset saved.", asset=asset)
 
 
@@ -72,7 +72,7 @@ class DeleteAsset(ServiceMutation):
 
     @classmethod
     def perform(cls, root, info, asset_id):
-        services.delete_asset(editor=require_user(info), asset=load(Asset, asset_id, "asset"))
+        delete_asset(editor=require_user(info), asset=load(Asset, asset_id, "asset"))
         return cls(success=True, message="Asset deleted.")
 
 

@@ -2,7 +2,8 @@
 
 import graphene
 
-from story_admin import selectors, services
+from story_admin import selectors
+from story_admin.services.progress import advance, choose, delete_progress, go_back, set_time_spent, start_progress
 from story_admin.exceptions import StoryRuleError
 from story_admin.models import Choice, PlayerProgress, Scenario, Scene
 from story_admin.services.progress import ensure_own_progress
@@ -59,7 +60,7 @@ class CreateProgress(ServiceMutation):
             raise StoryRuleError("You already play this story: continue it, or use resetProgress to start again.")
         if scene.scenario_id != scenario.pk or not scene.is_start_scene:
             raise StoryRuleError("A story is started at its start scene.")
-        progress = services.start_progress(player=player, scenario=scenario)
+        progress = start_progress(player=player, scenario=scenario)
         return cls(success=True, message=told(info, progress, "Story started."), progress=progress)
 
 
@@ -88,7 +89,7 @@ class RecordProgress(ServiceMutation):
             if choice and choice.to_scene and str(choice.to_scene_id) == str(input.scene_id)
             else load(Scene, input.scene_id, "scene")
         )
-        progress = services.advance(
+        progress = advance(
             player=player, progress=progress, to_scene=to_scene, choice=choice, metadata=input.get("metadata")
         )
         return cls(success=True, message=told(info, progress, "Progress recorded."), progress=progress)
@@ -114,9 +115,9 @@ class UpdateProgress(ServiceMutation):
         if input.get("total_time_spent") is not None and (input.total_time_spent < 0):
             raise StoryRuleError("Time spent must be zero or more seconds.")
         if target is not None and target.pk != progress.current_scene_id:
-            progress = services.advance(player=player, progress=progress, to_scene=target)
+            progress = advance(player=player, progress=progress, to_scene=target)
         if input.get("total_time_spent") is not None:
-            progress = services.set_time_spent(player=player, progress=progress, seconds=input.total_time_spent)
+            progress = set_time_spent(player=player, progress=progress, seconds=input.total_time_spent)
         return cls(success=True, message="Progress saved.", progress=progress)
 
 
@@ -127,7 +128,7 @@ class DeleteProgress(ServiceMutation):
     @classmethod
     def perform(cls, root, info, progress_id):
         player = require_user(info)
-        services.delete_progress(player=player, progress=own_progress(player, progress_id))
+        delete_progress(player=player, progress=own_progress(player, progress_id))
         return cls(success=True, message="Progress deleted.")
 
 
@@ -141,7 +142,7 @@ class GoBackInHistory(ServiceMutation):
     @classmethod
     def perform(cls, root, info, progress_id, steps_back):
         player = require_user(info)
-        progress = services.go_back(player=player, progress=own_progress(player, progress_id), steps=steps_back)
+        progress = go_back(player=player, progress=own_progress(player, progress_id), steps=steps_back)
         return cls(
             success=True,
             message=told(info, progress, f"Went back {steps_back} step{'s' if steps_back != 1 else ''}."),
@@ -159,7 +160,7 @@ class StartScenario(ServiceMutation):
 
     @classmethod
     def perform(cls, root, info, scenario_id):
-        progress = services.start_progress(player=require_user(info), scenario=load(Scenario, scenario_id, "story"))
+        progress = start_progress(player=require_user(info), scenario=load(Scenario, scenario_id, "story"))
         return cls(success=True, message=told(info, progress, "Story started."), progress=progress)
 
 
@@ -179,7 +180,7 @@ class MakeChoice(ServiceMutation):
             load(Scenario, scenario_id, "story")  # a missing story is NOT_FOUND, not "start it first"
             raise StoryRuleError("Start the story first (startScenario).")
         choice = step_choice(info, progress, choice_id)
-        progress = services.choose(player=player, progress=progress, choice=choice)
+        progress = choose(player=player, progress=progress, choice=choice)
         return cls(success=True, message=told(info, progress, "Choice made."), progress=progress)
 
 
@@ -191,7 +192,7 @@ class ResetProgress(ServiceMutation):
 
     @classmethod
     def perform(cls, root, info, scenario_id):
-        progress = services.start_progress(
+        progress = start_progress(
             player=require_user(info), scenario=load(Scenario, scenario_id, "story"), restart=True
         )
         return cls(success=True, message="Back at the start.", progress=progress)

@@ -3,7 +3,16 @@
 import graphene
 
 from generation.services import GenerationUnavailable, request_generation
-from story_admin import selectors, services
+from story_admin import selectors
+from story_admin.services.choices import create_choice, delete_choice, delete_choices, update_choice
+from story_admin.services.scenes import create_scene, delete_scene, update_scene
+from story_admin.services.stories import (
+    create_scenario,
+    delete_scenario,
+    publish_scenario,
+    unpublish_scenario,
+    update_scenario,
+)
 from story_admin.exceptions import NotFound
 from story_admin.models import Asset, Choice, Scenario, Scene
 from story_admin.validation import publishing_problems, story_problems
@@ -81,7 +90,7 @@ class CreateScenario(ServiceMutation):
 
     @classmethod
     def perform(cls, root, info, input):
-        scenario = services.create_scenario(
+        scenario = create_scenario(
             author=require_user(info), **provided(input, "title", "description", "is_published", "language", "tags")
         )
         return saved_story(cls, info, scenario, "Story created.")
@@ -100,7 +109,7 @@ class UpdateScenario(ServiceMutation):
     @classmethod
     def perform(cls, root, info, scenario_id, input):
         editor = require_user(info)
-        scenario = services.update_scenario(
+        scenario = update_scenario(
             editor=editor,
             scenario=load(Scenario, scenario_id, "story"),
             **provided(input, "title", "description", "is_published", "language", "tags"),
@@ -115,7 +124,7 @@ class DeleteScenario(ServiceMutation):
     @classmethod
     def perform(cls, root, info, scenario_id):
         editor = require_user(info)
-        services.delete_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"))
+        delete_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"))
         return cls(success=True, message="Story deleted with its scenes, choices and players' progress.")
 
 
@@ -135,7 +144,7 @@ class PublishScenario(ServiceMutation):
     @classmethod
     def perform(cls, root, info, scenario_id):
         editor = require_user(info)
-        scenario = services.publish_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"))
+        scenario = publish_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"))
         story = story_of(info, scenario)
         warnings = story_problems(story)
         message = "Story published."
@@ -159,7 +168,7 @@ class UnpublishScenario(ServiceMutation):
     @classmethod
     def perform(cls, root, info, scenario_id):
         editor = require_user(info)
-        scenario = services.unpublish_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"))
+        scenario = unpublish_scenario(editor=editor, scenario=load(Scenario, scenario_id, "story"))
         return cls(success=True, message="Story unpublished: players no longer see it.", scenario=scenario)
 
 
@@ -244,7 +253,7 @@ class CreateScene(ServiceMutation):
     def perform(cls, root, info, input):
         editor = require_user(info)
         scenario = load(Scenario, input.scenario_id, "story")
-        scene = services.create_scene(editor=editor, scenario=scenario, **scene_changes(editor, input))
+        scene = create_scene(editor=editor, scenario=scenario, **scene_changes(editor, input))
         queued, warning = queue_requested_media(editor, scene, input)
         return cls(success=True, message="Scene created." + warning, scene=scene, queued_assets=queued)
 
@@ -263,7 +272,7 @@ class UpdateScene(ServiceMutation):
     @classmethod
     def perform(cls, root, info, scene_id, input, expected_version=None):
         editor = require_user(info)
-        scene = services.update_scene(
+        scene = update_scene(
             editor=editor,
             scene=load(Scene, scene_id, "scene"),
             expected_version=expected_version,
@@ -279,7 +288,7 @@ class DeleteScene(ServiceMutation):
 
     @classmethod
     def perform(cls, root, info, scene_id):
-        services.delete_scene(editor=require_user(info), scene=load(Scene, scene_id, "scene"))
+        delete_scene(editor=require_user(info), scene=load(Scene, scene_id, "scene"))
         return cls(success=True, message="Scene deleted with the choices leading to it and from it.")
 
 
@@ -320,7 +329,7 @@ class CreateChoice(ServiceMutation):
     @classmethod
     def perform(cls, root, info, input):
         editor = require_user(info)
-        choice = services.create_choice(
+        choice = create_choice(
             editor=editor,
             from_scene=load(Scene, input.from_scene_id, "scene"),
             to_scene=load(Scene, input.to_scene_id, "scene"),
@@ -345,7 +354,7 @@ class UpdateChoice(ServiceMutation):
         changes = provided(input, "text", "condition", "order", *CHOICE_STATE_FIELDS)
         if input.get("to_scene_id"):
             changes["to_scene"] = load(Scene, input.to_scene_id, "scene")
-        choice = services.update_choice(editor=editor, choice=load(Choice, choice_id, "choice"), **changes)
+        choice = update_choice(editor=editor, choice=load(Choice, choice_id, "choice"), **changes)
         return cls(success=True, message="Choice saved.", choice=choice)
 
 
@@ -355,7 +364,7 @@ class DeleteChoice(ServiceMutation):
 
     @classmethod
     def perform(cls, root, info, choice_id):
-        services.delete_choice(editor=require_user(info), choice=load(Choice, choice_id, "choice"))
+        delete_choice(editor=require_user(info), choice=load(Choice, choice_id, "choice"))
         return cls(success=True, message="Choice deleted.")
 
 
@@ -369,5 +378,5 @@ class DeleteChoices(ServiceMutation):
     def perform(cls, root, info, choice_ids):
         editor = require_user(info)
         choices = [load(Choice, choice_id, "choice") for choice_id in choice_ids]
-        count = services.delete_choices(editor=editor, choices=choices)
+        count = delete_choices(editor=editor, choices=choices)
         return cls(success=True, message=f"{count} choice{'s' if count != 1 else ''} deleted.", deleted_count=count)

@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from story_admin import selectors, services
+from story_admin import selectors
+from story_admin.services import progress as progress_services
 from story_admin.exceptions import NotFound, StoryError
 
 from ..place import Place
@@ -86,7 +87,8 @@ def choose(request, slug=None, token=None):
         if choice is None:
             raise NotFound("That choice is no longer in this story: choose again.")
         progress = place.kept(
-            request, services.choose(player=request.user, progress=progress, choice=choice, preview=place.preview)
+            request,
+            progress_services.choose(player=request.user, progress=progress, choice=choice, preview=place.preview),
         )
     except StoryError as error:
         return _answer(request, place, progress, story=story, error=error.message)
@@ -101,7 +103,7 @@ def back(request, slug=None, token=None):
         return redirect(place.url("story"))
     try:
         progress = place.kept(
-            request, services.go_back(player=request.user, progress=progress, steps=1, preview=place.preview)
+            request, progress_services.go_back(player=request.user, progress=progress, steps=1, preview=place.preview)
         )
     except StoryError as error:
         return _answer(request, place, progress, error=error.message)

@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from .. import selectors, services
+from .. import selectors
+from ..services.assets import can_edit_asset, delete_asset, register_asset, update_asset
 from ..models import Asset
 from ..services.assets import check_asset_values
 from .base import AuthorOnlyAdmin
@@ -45,7 +46,7 @@ class AssetAdmin(AuthorOnlyAdmin):
         return Asset.objects.filter(Q(uploaded_by=request.user) | Q(scenario__in=own_stories))
 
     def can_edit(self, user, obj):
-        return services.can_edit_asset(user, obj)
+        return can_edit_asset(user, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "scenario":
@@ -63,11 +64,11 @@ class AssetAdmin(AuthorOnlyAdmin):
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in AssetForm.Meta.fields}
         if change:
-            services.update_asset(editor=request.user, asset=obj, **data)
+            update_asset(editor=request.user, asset=obj, **data)
         else:
-            created = services.register_asset(owner=request.user, **data)
+            created = register_asset(owner=request.user, **data)
             obj.pk = created.pk
             obj._state.adding = False
 
     def delete_model(self, request, obj):
-        services.delete_asset(editor=request.user, asset=obj)
+        delete_asset(editor=request.user, asset=obj)

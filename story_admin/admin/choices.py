@@ -2,7 +2,8 @@
 
 from django import forms
 
-from .. import selectors, services
+from .. import selectors
+from ..services.choices import check_choice, create_choice, delete_choice, update_choice
 from ..models import Choice, Scene
 from .base import AuthorOnlyAdmin
 from .filters import StoryFilter
@@ -29,7 +30,7 @@ class ChoiceForm(StateTextForm):
         from_scene = cleaned.get("from_scene")
         return from_scene.scenario if from_scene else None
 
-    domain_check = staticmethod(services.check_choice)
+    domain_check = staticmethod(check_choice)
 
     def _post_clean(self):
         if self.instance.from_scene_id:
@@ -58,11 +59,11 @@ class ChoiceAdmin(AuthorOnlyAdmin):
         data = {name: form.cleaned_data[name] for name in ("to_scene", "text", "order", "locked_reason")}
         data.update(form.parsed_state)
         if change:
-            services.update_choice(editor=request.user, choice=obj, **data)
+            update_choice(editor=request.user, choice=obj, **data)
         else:
-            created = services.create_choice(editor=request.user, from_scene=form.cleaned_data["from_scene"], **data)
+            created = create_choice(editor=request.user, from_scene=form.cleaned_data["from_scene"], **data)
             obj.pk = created.pk
             obj._state.adding = False
 
     def delete_model(self, request, obj):
-        services.delete_choice(editor=request.user, choice=obj)
+        delete_choice(editor=request.user, choice=obj)

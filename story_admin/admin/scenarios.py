@@ -5,7 +5,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from .. import selectors, services
+from .. import selectors
+from ..services.stories import check_scenario, create_scenario, delete_scenario, update_scenario
 from ..models import Scenario, Scene
 from ..permissions import can_edit_story
 from ..validation import story_problems
@@ -16,11 +17,11 @@ from .forms import ServiceCheckedForm
 class ScenarioForm(ServiceCheckedForm):
     class Meta:
         model = Scenario
-        fields = ["title", "description", "language", "tags", "is_published"]
+        fields = ["title", "description", "language", "tags", "is_published", "allow_back"]
 
     def domain_check(self, scenario):
         # Ticking "published" here is a deliberate publish (strict); keeping it ticked is not.
-        services.check_scenario(scenario, publishing=scenario.is_published and not self.initial.get("is_published"))
+        check_scenario(scenario, publishing=scenario.is_published and not self.initial.get("is_published"))
 
 
 class SceneInline(AuthorInlinePermissions, admin.TabularInline):
@@ -66,7 +67,7 @@ class ScenarioAdmin(AuthorOnlyAdmin):
     search_fields = ["title", "description", "slug"]
     readonly_fields = ["slug", "author", "problems", "players", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "language", "tags", "is_published"]}),
+        (None, {"fields": ["title", "slug", "description", "language", "tags", "is_published", "allow_back"]}),
         ("Problems", {"fields": ["problems"]}),
         ("Players", {"fields": ["players"]}),
         ("About", {"fields": ["author", "created_at", "updated_at"], "classes": ["collapse"]}),
@@ -132,11 +133,11 @@ class ScenarioAdmin(AuthorOnlyAdmin):
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in ScenarioForm.Meta.fields}
         if change:
-            services.update_scenario(editor=request.user, scenario=obj, **fields)
+            update_scenario(editor=request.user, scenario=obj, **fields)
         else:
-            created = services.create_scenario(author=request.user, **fields)
+            created = create_scenario(author=request.user, **fields)
             obj.pk, obj.slug, obj.author = created.pk, created.slug, created.author
             obj._state.adding = False
 
     def delete_model(self, request, obj):
-        services.delete_scenario(editor=request.user, scenario=obj)
+        delete_scenario(editor=request.user, scenario=obj)

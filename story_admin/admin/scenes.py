@@ -10,7 +10,9 @@ from django_mongodb_backend import transaction
 from generation.services import request_generation
 from generation.uploads import attach_upload
 
-from .. import selectors, services
+from .. import selectors
+from ..services.choices import check_choice, create_choice, delete_choice, update_choice
+from ..services.scenes import check_scene, create_scene, delete_scene, update_scene
 from ..exceptions import StoryError
 from ..media_files import inspect_media
 from ..models import Asset, Choice, MediaKind, Scene
@@ -38,7 +40,7 @@ class ChoiceInlineFormSet(BaseInlineFormSet):
             choice.scenario_id = self.instance.scenario_id
             choice.from_scene = self.instance
             try:
-                services.check_choice(choice)
+                check_choice(choice)
             except StoryError as error:
                 add_story_error(form, error)
 
@@ -91,7 +93,7 @@ class SceneForm(StateTextForm):
             "music",
         ]
 
-    domain_check = staticmethod(services.check_scene)
+    domain_check = staticmethod(check_scene)
 
     def clean(self):
         cleaned = super().clean()
@@ -199,9 +201,9 @@ class SceneAdmin(AuthorOnlyAdmin):
         fields.pop("scenario", None)
         fields.update(form.parsed_state)
         if change:
-            services.update_scene(editor=request.user, scene=obj, **fields)
+            update_scene(editor=request.user, scene=obj, **fields)
         else:
-            created = services.create_scene(editor=request.user, scenario=form.cleaned_data["scenario"], **fields)
+            created = create_scene(editor=request.user, scenario=form.cleaned_data["scenario"], **fields)
             obj.pk = created.pk
             obj._state.adding = False
         self._attach_uploads(request, obj, form)
@@ -231,21 +233,21 @@ class SceneAdmin(AuthorOnlyAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for deleted in formset.deleted_forms:
             if deleted.instance.pk:
-                services.delete_choice(editor=request.user, choice=deleted.instance)
+                delete_choice(editor=request.user, choice=deleted.instance)
                 formset.deleted_objects.append(deleted.instance)
         for choice_form in formset.forms:
             if choice_form in formset.deleted_forms or not choice_form.has_changed():
                 continue
             data = {name: choice_form.cleaned_data[name] for name in ("text", "to_scene", "order", "condition")}
             if choice_form.instance.pk:
-                choice = services.update_choice(editor=request.user, choice=choice_form.instance, **data)
+                choice = update_choice(editor=request.user, choice=choice_form.instance, **data)
                 formset.changed_objects.append((choice, choice_form.changed_data))
             else:
-                choice = services.create_choice(editor=request.user, from_scene=scene, **data)
+                choice = create_choice(editor=request.user, from_scene=scene, **data)
                 formset.new_objects.append(choice)
 
     def delete_model(self, request, obj):
-        services.delete_scene(editor=request.user, scene=obj)
+        delete_scene(editor=request.user, scene=obj)
 
     def response_change(self, request, obj):
         problems = [p for p in story_problems(selectors.load_story(obj.scenario)) if p.scene_id == obj.pk]

@@ -2,6 +2,7 @@
 
 from .export import analytics_csv
 from .figures import (
+    AnalyticsState,
     ChoiceFigure,
     DropOffFigure,
     EndingFigure,
@@ -9,9 +10,11 @@ from .figures import (
     drop_off_by_scene,
     ensure_can_see_analytics,
     story_analytics,
+    story_analytics_or_job,
 )
 
 __all__ = [
+    "AnalyticsState",
     "ChoiceFigure",
     "DropOffFigure",
     "EndingFigure",
@@ -20,4 +23,5 @@ __all__ = [
     "drop_off_by_scene",
     "ensure_can_see_analytics",
     "story_analytics",
+    "story_analytics_or_job",
 ]

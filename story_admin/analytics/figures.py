@@ -4,15 +4,16 @@ Real players: progress not played through a preview link, and not the author's o
 players who started in it (`since` included, `until` excluded); every figure is about those players.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bson import ObjectId
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
-from .. import selectors
+from .. import background, selectors
+from ..background import Kept
 from ..exceptions import NotFound, on_field
 from ..models import Choice, Scenario, Scene
 from ..permissions import can_edit_story
@@ -68,6 +69,7 @@ class StoryAnalytics:
     endings: list[EndingFigure]
     drop_off: list[DropOffFigure]
     choices: list[ChoiceFigure]
+    computed_at: datetime  # when the figures were counted (they are kept ANALYTICS_CACHE_SECONDS)
 
     @property
     def has_players(self) -> bool:
@@ -96,42 +98,108 @@ def _range_key(value: datetime | None) -> str:
     return value.isoformat() if value else "-"
 
 
-def player_figures(scenario: Scenario, *, since: datetime | None = None, until: datetime | None = None) -> dict:
-    """The raw figures (counts by scene and choice id), one `aggregate` command, cached for
-    ANALYTICS_CACHE_SECONDS under the story, its version (last change), the range and the drop-off days."""
-    days = settings.ANALYTICS_DROP_OFF_DAYS
-    key = ":".join(
-        [
-            "story-analytics",
-            str(scenario.pk),
-            _range_key(scenario.updated_at),
-            _range_key(since),
-            _range_key(until),
-            str(days),
-        ]
-    )
-    keep = settings.ANALYTICS_CACHE_SECONDS
-    if keep > 0:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    match = pipelines.players(scenario_id=scenario.pk, author_id=scenario.author_id, since=since, until=until)
-    idle_before = timezone.now() - timedelta(days=days)
-    result = pipelines.run(pipelines.figures(match, idle_before=idle_before))[0]
-    summary = next(iter(result["summary"]), {})
-    figures = {
-        "started": summary.get("started", 0),
-        "finished": summary.get("finished", 0),
-        "median_seconds": summary.get("median_seconds"),
-        "median_scenes": summary.get("median_scenes"),
-        "endings": _counts(result["endings"]),
-        "drop_off": _counts(result["drop_off"]),
-        "scenes_reached": _counts(result["scenes"]),
-        "choices_taken": _counts(result["choices"]),
+def _key(scenario: Scenario, since: datetime | None, until: datetime | None) -> str:
+    """The story, its version (last change), the range and the drop-off days."""
+    parts = [str(scenario.pk), _range_key(scenario.updated_at), _range_key(since), _range_key(until)]
+    return ":".join(["story-analytics", *parts, str(settings.ANALYTICS_DROP_OFF_DAYS)])
+
+
+def _lower_median(values: list) -> float | None:
+    """A value of the set; for an even count the lower of the two middles (None values left out)."""
+    present = sorted(value for value in values if value is not None)
+    return present[(len(present) - 1) // 2] if present else None
+
+
+def _added(results: list[dict]) -> dict:
+    """The figures of the players of every `$facet` result (one per slice, or one for all), as kept in Redis."""
+    summaries = [row for result in results for row in result["summary"]]
+    seconds = [value for row in summaries for value in row["seconds"]]
+    scene_counts = [value for row in summaries for value in row["scene_counts"]]
+
+    def counts(branch: str) -> dict[str, int]:
+        total = Counter()
+        for result in results:
+            total.update(_counts(result[branch]))
+        return dict(total)
+
+    return {
+        "started": sum(row["started"] for row in summaries),
+        "finished": sum(row["finished"] for row in summaries),
+        "median_seconds": _lower_median(seconds),
+        "median_scenes": _lower_median(scene_counts),
+        "endings": counts("endings"),
+        "drop_off": counts("drop_off"),
+        "scenes_reached": counts("scenes"),
+        "choices_taken": counts("choices"),
+        "computed_at": timezone.now().isoformat(),
     }
-    if keep > 0:
-        cache.set(key, figures, keep)
-    return figures
+
+
+def _pipeline_parts(scenario: Scenario, since: datetime | None, until: datetime | None):
+    match = pipelines.players(scenario_id=scenario.pk, author_id=scenario.author_id, since=since, until=until)
+    return match, timezone.now() - timedelta(days=settings.ANALYTICS_DROP_OFF_DAYS)
+
+
+def _computed(scenario: Scenario, since: datetime | None, until: datetime | None) -> dict:
+    """All the figures at once: one `aggregate` command."""
+    match, idle_before = _pipeline_parts(scenario, since, until)
+    return _added(pipelines.run(pipelines.figures(match, idle_before=idle_before)))
+
+
+def player_figures(
+    scenario: Scenario,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    in_background: bool | None = None,
+) -> Kept:
+    """The raw figures (counts by scene and choice id), kept ANALYTICS_CACHE_SECONDS in Redis (0: computed each
+    time, never by a job). Not kept yet: computed now, or (`in_background`; by default when the story has
+    ANALYTICS_JOB_PLAYERS progress documents or more in the range) by a job, whose progress is returned."""
+    keep = settings.ANALYTICS_CACHE_SECONDS
+    if keep <= 0:
+        return Kept(value=_computed(scenario, since, until))
+    key = _key(scenario, since, until)
+
+    def many_players() -> bool:
+        match, _idle_before = _pipeline_parts(scenario, since, until)
+        return pipelines.at_least(match, settings.ANALYTICS_JOB_PLAYERS)
+
+    if in_background is None:
+        cached = background.connection().get(key)  # the common case answers without counting the players
+        in_background = cached is None and many_players()
+    return background.kept(
+        key,
+        compute=lambda: _computed(scenario, since, until),
+        in_background=in_background,
+        job=count_players,
+        job_args=(str(scenario.pk), _range_key(since), _range_key(until)),
+        keep_seconds=keep,
+    )
+
+
+def count_players(scenario_id: str, since: str, until: str, key: str) -> None:
+    """The job: the figures slice by slice of ANALYTICS_JOB_SLICE players, kept under the key they were asked for."""
+    report = background.JobReport(key)
+    scenario = Scenario.objects.filter(pk=selectors.parse_object_id(scenario_id, what="story")).first()
+    if scenario is None:
+        report.abandoned()
+        return
+    moments = [None if value == "-" else datetime.fromisoformat(value) for value in (since, until)]
+    try:
+        match, idle_before = _pipeline_parts(scenario, *moments)
+        parts = pipelines.slices(match, settings.ANALYTICS_JOB_SLICE)
+        total, done, results = sum(len(part) for part in parts), 0, []
+        report.progress(0, total)
+        for part in parts:
+            results.append(pipelines.run(pipelines.figures(pipelines.in_slice(match, part), idle_before=idle_before)))
+            done += len(part)
+            report.progress(done)
+        figures = _added([result for slice_results in results for result in slice_results])
+    except Exception as error:
+        report.failed(f"Counting the players failed: {error}")
+        raise
+    report.finished(figures, keep_seconds=settings.ANALYTICS_CACHE_SECONDS)
 
 
 def _number(value) -> float | None:
@@ -146,12 +214,49 @@ def story_analytics(
     until: datetime | None = None,
     story: Story | None = None,
 ) -> StoryAnalytics:
-    """The story's figures for its author (or a superuser); NotFound for anyone else."""
+    """The story's figures for its author (or a superuser), kept ones or computed now; NotFound for anyone else."""
     ensure_can_see_analytics(user, scenario)
+    _check_range(since, until)
+    figures = player_figures(scenario, since=since, until=until, in_background=False).value
+    return _analytics(scenario, figures, since=since, until=until, story=story)
+
+
+@dataclass(frozen=True)
+class AnalyticsState:
+    """The Players page's answer: the figures, or how far the job counting them is."""
+
+    analytics: StoryAnalytics | None  # None while a job counts the players
+    done: int = 0
+    total: int | None = None
+    failed: str = ""
+
+
+def story_analytics_or_job(
+    *,
+    user,
+    scenario: Scenario,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    story: Story | None = None,
+) -> AnalyticsState:
+    """As `story_analytics`, but a story with many players whose figures are not kept is counted by a job."""
+    ensure_can_see_analytics(user, scenario)
+    _check_range(since, until)
+    kept = player_figures(scenario, since=since, until=until)
+    if not kept.ready:
+        return AnalyticsState(analytics=None, done=kept.done, total=kept.total, failed=kept.failed)
+    return AnalyticsState(analytics=_analytics(scenario, kept.value, since=since, until=until, story=story))
+
+
+def _check_range(since: datetime | None, until: datetime | None) -> None:
     if since and until and since >= until:
         raise on_field("until", "The end of the range must come after its start.")
+
+
+def _analytics(
+    scenario: Scenario, figures: dict, *, since: datetime | None, until: datetime | None, story: Story | None
+) -> StoryAnalytics:
     story = story or selectors.load_story(scenario)
-    figures = player_figures(scenario, since=since, until=until)
     started, finished = figures["started"], figures["finished"]
     scenes = story.scenes_by_id
 
@@ -201,15 +306,17 @@ def story_analytics(
         endings=endings,
         drop_off=drop_off,
         choices=choices,
+        computed_at=datetime.fromisoformat(figures["computed_at"]),
     )
 
 
 def drop_off_by_scene(
     *, user, scenario: Scenario, since: datetime | None = None, until: datetime | None = None
-) -> dict[ObjectId, int]:
-    """For the story map's heatmap: how many players stopped at each scene (scenes no one stopped at are absent)."""
+) -> dict[ObjectId, int] | None:
+    """For the story map's heatmap: how many players stopped at each scene (scenes no one stopped at are absent);
+    None while a job counts the players of a large story."""
     ensure_can_see_analytics(user, scenario)
-    return {
-        ObjectId(scene_id): count
-        for scene_id, count in player_figures(scenario, since=since, until=until)["drop_off"].items()
-    }
+    kept = player_figures(scenario, since=since, until=until)
+    if not kept.ready:
+        return None
+    return {ObjectId(scene_id): count for scene_id, count in kept.value["drop_off"].items()}

@@ -7,6 +7,9 @@ commands sent do not depend on the number of players or scenes. One command rath
 the embedded server's cost is in reading and projecting the documents (measured at 1,000 players: 9.9 s for
 five pipelines, each reading them again). Stored names: `history` is the embedded array of
 {scene_id, choice_id, timestamp, ...}.
+
+A story with many players is counted by a job (figures.py), slice by slice of ids: the same command on each
+slice, the slices' figures added up.
 """
 
 from datetime import datetime
@@ -29,8 +32,9 @@ def players(*, scenario_id: ObjectId, author_id: ObjectId, since: datetime | Non
 def figures(match: dict, *, idle_before: datetime) -> list[dict]:
     """Every figure of the matched players, one `$facet` branch each:
 
-    - summary: started, finished, the medians of reading time (finished players) and of distinct scenes seen;
-      `$median` (method "approximate"): a value of the set, for an even count the lower of the two middles;
+    - summary: started, finished, and the values whose medians are figures: the reading time of each finished
+      player (None for the others) and the number of distinct scenes each saw. Values rather than `$median`,
+      so that the figures of a large story computed in slices (`slices`, by a job) are those of one command;
     - endings: finished players by the ending they stand at;
     - drop_off: players not finished and not updated since `idle_before`, by the scene they stopped at;
     - scenes / choices: per scene the players who reached it, per choice those who took it (each once).
@@ -56,8 +60,8 @@ def figures(match: dict, *, idle_before: datetime) -> list[dict]:
                             "_id": None,
                             "started": {"$sum": 1},
                             "finished": {"$sum": {"$cond": ["$is_completed", 1, 0]}},
-                            "median_seconds": {"$median": {"input": "$seconds", "method": "approximate"}},
-                            "median_scenes": {"$median": {"input": {"$size": "$scenes"}, "method": "approximate"}},
+                            "seconds": {"$push": "$seconds"},
+                            "scene_counts": {"$push": {"$size": "$scenes"}},
                         }
                     }
                 ],
@@ -75,6 +79,30 @@ def figures(match: dict, *, idle_before: datetime) -> list[dict]:
             }
         },
     ]
+
+
+def in_slice(match: dict, ids: list[ObjectId]) -> dict:
+    """The matched players whose ids lie from the first to the last of `ids` (ids sorted)."""
+    return {"$match": {**match["$match"], "_id": {"$gte": ids[0], "$lte": ids[-1]}}}
+
+
+def slices(match: dict, size: int) -> list[list[ObjectId]]:
+    """The matched players' ids in order, cut in slices of `size`: one `find` of the ids alone."""
+    ids = [
+        document["_id"]
+        for document in connection.get_collection(COLLECTION).find(
+            match["$match"], {"_id": 1}, sort=[("_id", 1)], session=connection.session
+        )
+    ]
+    return [ids[begin : begin + size] for begin in range(0, len(ids), size)]
+
+
+def at_least(match: dict, count: int) -> bool:
+    """Whether `count` or more players match: one `find` of at most `count` ids, in one batch."""
+    found = connection.get_collection(COLLECTION).find(
+        match["$match"], {"_id": 1}, limit=count, batch_size=count, session=connection.session
+    )
+    return len(list(found)) >= count
 
 
 def run(pipeline: list[dict]) -> list[dict]:

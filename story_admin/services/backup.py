@@ -27,7 +27,9 @@ from ..selectors import load_story, visible_assets
 from ..state.engine import check_effects
 from ..state.schema import check_declarations, with_scene_ids
 from .assets import is_web_address
-from .stories import check_choice, check_scene, unique_slug
+from .choices import check_choice
+from .scenes import check_scene
+from .stories import unique_slug
 from .twine import ExportedFile
 
 # Version 2 adds the story's state: variables, items and allow_rerolls on the story, effects on scenes,
@@ -45,6 +47,7 @@ SCENARIO_FIELDS = (
     "variables",
     "items",
     "allow_rerolls",
+    "allow_back",
 )
 SCENE_FIELDS = (
     "title",

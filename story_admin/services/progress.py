@@ -220,6 +220,9 @@ def choose(
     )
 
 
+BACK_NOT_ALLOWED = "The author of this story does not let players go back: every choice is final."
+
+
 def go_back(
     *, player: User, progress: PlayerProgress, steps: int, preview: PreviewLink | None = None
 ) -> PlayerProgress:
@@ -227,6 +230,8 @@ def go_back(
     ensure_own_progress(player, progress)
     with _still_there():
         ensure_can_play(player, progress.scenario, preview)
+    if not progress.scenario.allow_back:
+        raise StoryRuleError(BACK_NOT_ALLOWED)
     if not isinstance(steps, int) or steps < 1:
         raise StoryRuleError("Go back at least one step.")
     available = max(len(progress.history) - 1, 0)

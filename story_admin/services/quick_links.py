@@ -12,7 +12,8 @@ from ..exceptions import StoryRuleError
 from ..models import Choice, Scene, User
 from ..selectors import scene_by_title
 from ..twine.links import is_links_only, links_in, parse_link, without_links
-from .stories import NEW_SCENE_SPACING, create_choice, create_scene, update_scene
+from .choices import create_choice
+from .scenes import NEW_SCENE_SPACING, create_scene, update_scene
 
 NEW_SCENE_ROW = 120.0
 

@@ -18,7 +18,9 @@ from ..twine.links import links_in, prose_of
 from ..twine.macros import PassageLink, PassageState
 from ..twine.model import Passage, TwineFormatError, TwineStory, new_ifid
 from ..twine.twee import parse_twee, write_twee
-from .stories import check_choice, check_scene, create_scenario
+from .choices import check_choice
+from .scenes import check_scene
+from .stories import create_scenario
 from .twine_state import (
     SUGARCUBE_FORMAT,
     SUGARCUBE_VERSION,

@@ -10,7 +10,8 @@ from ..exceptions import StoryRuleError
 from ..models import Choice, Scenario, Scene, User
 from ..permissions import ensure_can_edit
 from . import history
-from .stories import delete_choice, delete_scene
+from .choices import delete_choice
+from .scenes import delete_scene
 
 UNDO_SECONDS = 10 * 60
 SCENE_FIELDS = (

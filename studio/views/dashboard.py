@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from generation.languages import NARRATION_LANGUAGES
-from story_admin import selectors, services
+from story_admin import selectors
+from story_admin.services.stories import create_scenario, delete_scenario
 from story_admin.exceptions import StoryError
 from story_admin.services.copies import duplicate_scenario
 from story_admin.services.interchange import import_story_file
@@ -53,7 +54,7 @@ def create_story(request):
     form = StoryForm(request.POST)
     if form.is_valid():
         try:
-            story = services.create_scenario(author=request.user, **form.cleaned_data)
+            story = create_scenario(author=request.user, **form.cleaned_data)
         except StoryError as error:
             apply_errors(form, error)
         else:
@@ -74,7 +75,7 @@ def duplicate_story(request, story_id):
 def delete_story(request, story_id):
     story = editable_story(request, story_id)
     if request.method == "POST":
-        services.delete_scenario(editor=request.user, scenario=story)
+        delete_scenario(editor=request.user, scenario=story)
         messages.success(request, f"“{story.title}” deleted with its scenes, choices, media and players' progress.")
         return redirect("studio:dashboard")
     return render(

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from story_admin import services
+from story_admin.services import layout as layout_services
 from story_admin.exceptions import StoryError
 from story_admin.services import history
 
@@ -15,7 +15,7 @@ from .access import author_required, editable_story
 @require_POST
 def tidy_up(request, story_id):
     scenario = editable_story(request, story_id)
-    services.tidy_up(editor=request.user, scenario=scenario)
+    layout_services.tidy_up(editor=request.user, scenario=scenario)
     messages.success(request, "The map is tidied up, left to right from the start.")
     return redirect("studio:story", story_id=scenario.pk)
 

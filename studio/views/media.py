@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from generation.selectors import any_pending, scene_media
 from generation.services import request_generation
 from generation.uploads import attach_upload
-from story_admin import services
+from story_admin.services.scenes import update_scene
 from story_admin.exceptions import StoryError
 from story_admin.models import MediaKind
 
@@ -82,5 +82,5 @@ def remove(request, story_id, scene_id):
         request,
         story_id,
         scene_id,
-        lambda scene: services.update_scene(editor=request.user, scene=scene, **{_kind(request): None}),
+        lambda scene: update_scene(editor=request.user, scene=scene, **{_kind(request): None}),
     )

@@ -1,16 +1,18 @@
 """The Players page: what the story's real players did (started, finished, endings, where they stopped, which
-choices they took) for a range of start dates, and the same tables as a CSV file."""
+choices they took) for a range of start dates, and the same tables as a CSV file. Kept figures, or figures
+counted at once, or (a story with many players) a job's progress until its figures are there."""
 
 from datetime import UTC, datetime, time, timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
 from story_admin import selectors
-from story_admin.analytics import analytics_csv, story_analytics
+from story_admin.analytics import AnalyticsState, analytics_csv, story_analytics, story_analytics_or_job
 from story_admin.exceptions import StoryError
 
 from .access import author_required, editable_story
@@ -54,27 +56,34 @@ def reading_time(seconds: float | None) -> str:
     return f"{seconds} s"
 
 
-def _figures(request, story_id):
+def _figures(request, story_id, *, in_background: bool):
+    """The story, the range form, and the figures (an AnalyticsState; None when the range is refused)."""
     scenario = editable_story(request, story_id)
     form = RangeForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return scenario, form, None
     since, until = form.moments() if form.is_bound else (None, None)
+    figures = story_analytics_or_job if in_background else story_analytics
     try:
-        analytics = story_analytics(
+        answer = figures(
             user=request.user, scenario=scenario, since=since, until=until, story=selectors.load_story(scenario)
         )
     except StoryError as error:
         form.add_error(None, error.message)
         return scenario, form, None
-    return scenario, form, analytics
+    return scenario, form, answer if in_background else AnalyticsState(analytics=answer)
 
 
 @author_required
 def players(request, story_id):
-    scenario, form, analytics = _figures(request, story_id)
+    """The figures at once when kept or quick to count; for a story with many players, a job's progress."""
+    scenario, form, state = _figures(request, story_id, in_background=True)
+    analytics = state and state.analytics
     context = {"scenario": scenario, "form": form, "analytics": analytics, "query": request.GET.urlencode()}
+    if state is not None and analytics is None:
+        context.update(pending=True, done=state.done, total=state.total, failed=state.failed)
     if analytics is not None:
+        context["kept_for"] = reading_time(settings.ANALYTICS_CACHE_SECONDS or None)
         choices = Paginator(analytics.choices, CHOICES_PER_PAGE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -87,14 +96,14 @@ def players(request, story_id):
 
 @author_required
 def players_csv(request, story_id):
-    scenario, form, analytics = _figures(request, story_id)
-    if analytics is None:
+    scenario, form, state = _figures(request, story_id, in_background=False)
+    if state is None:
         return HttpResponse(
             " ".join(message for errors in form.errors.values() for message in errors),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(analytics_csv(analytics), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(analytics_csv(state.analytics), content_type="text/csv; charset=utf-8")
     name = slugify(scenario.title) or "story"
     response["Content-Disposition"] = f'attachment; filename="{name}-players.csv"'
     return response

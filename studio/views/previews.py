@@ -5,7 +5,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from story_admin import selectors, services
+from story_admin import selectors
+from story_admin.services.previews import create_preview_link, revoke_preview_link
 from story_admin.exceptions import NotFound
 
 from .access import author_required, editable_story
@@ -25,7 +26,7 @@ def previews(request, story_id):
 @author_required
 def create_preview(request, story_id):
     scenario = editable_story(request, story_id)
-    services.create_preview_link(editor=request.user, scenario=scenario)
+    create_preview_link(editor=request.user, scenario=scenario)
     messages.success(request, "Preview link created: share it with your beta readers.")
     return redirect("studio:previews", story_id=scenario.pk)
 
@@ -38,6 +39,6 @@ def revoke_preview(request, story_id, link_id):
         link = selectors.get_preview_link_of(request.user, scenario, link_id)
     except NotFound:
         raise Http404("No such preview link.") from None
-    services.revoke_preview_link(editor=request.user, link=link)
+    revoke_preview_link(editor=request.user, link=link)
     messages.success(request, "Preview link revoked: it no longer opens the story.")
     return redirect("studio:previews", story_id=scenario.pk)

@@ -9,10 +9,14 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from generation.selectors import any_pending, scene_media
-from story_admin import selectors, services
+from story_admin import selectors
+from story_admin.services.choices import create_choice, reorder_choice, update_choice
+from story_admin.services.scenes import create_scene, free_scene_title
+from story_admin.services.stories import publish_scenario, unpublish_scenario
+from story_admin.services import layout as layout_services
 from story_admin.exceptions import NotFound, StoryError, StoryRuleError
 from story_admin.services.quick_links import add_choice_by_text, update_scene_with_links
-from story_admin.services.stories import STALE_SCENE, version_of
+from story_admin.services.scenes import STALE_SCENE, version_of
 from story_admin.services.undo import delete_choice_with_undo, delete_scene_with_undo, restore
 from story_admin.models import Choice, EndingKind, Scene
 from story_admin.state.schema import SceneNames
@@ -286,8 +290,8 @@ def add_scene(request, story_id):
     if request.POST.get("x") and request.POST.get("y"):
         position = {"position_x": request.POST["x"], "position_y": request.POST["y"]}
     try:
-        title = request.POST.get("title", "").strip() or services.free_scene_title(scenario_id=scenario.pk)
-        scene = services.create_scene(editor=request.user, scenario=scenario, title=title, **position)
+        title = request.POST.get("title", "").strip() or free_scene_title(scenario_id=scenario.pk)
+        scene = create_scene(editor=request.user, scenario=scenario, title=title, **position)
     except StoryError as error:
         messages.error(request, error.message)
         return redirect("studio:story", story_id=scenario.pk)
@@ -300,7 +304,7 @@ def move_scene(request, story_id, scene_id):
     """Store a scene's new place on the map (sent by map.js when a drag ends)."""
     scenario = editable_story(request, story_id)
     try:
-        services.move_scene(
+        layout_services.move_scene(
             editor=request.user, scene=_scene(scenario, scene_id), x=request.POST.get("x"), y=request.POST.get("y")
         )
     except StoryError as error:
@@ -340,9 +344,7 @@ def add_choice(request, story_id, scene_id):
     if form.is_valid():
         try:
             target = _target(scenario, form.cleaned_data["to_scene"])
-            services.create_choice(
-                editor=request.user, from_scene=scene, to_scene=target, text=form.cleaned_data["text"]
-            )
+            create_choice(editor=request.user, from_scene=scene, to_scene=target, text=form.cleaned_data["text"])
         except StoryError as error:
             apply_errors(form, error)
         else:
@@ -390,14 +392,12 @@ def edit_choice(request, story_id, scene_id, choice_id):
     changed = [scene]
     try:
         if request.POST.get("move") in ("up", "down"):
-            services.reorder_choice(
-                editor=request.user, choice=choice, offset=-1 if request.POST["move"] == "up" else 1
-            )
+            reorder_choice(editor=request.user, choice=choice, offset=-1 if request.POST["move"] == "up" else 1)
         else:
             state = {name: request.POST[name] for name in CHOICE_STATE_FIELDS if name in request.POST}
             target = _target(scenario, request.POST.get("to_scene", ""))
             before = Scene(pk=choice.to_scene_id)
-            services.update_choice(
+            update_choice(
                 editor=request.user, choice=choice, text=request.POST.get("text", ""), to_scene=target, **state
             )
             changed += [before, target]
@@ -476,10 +476,10 @@ def publish(request, story_id):
             return render(request, "studio/confirm_publish.html", {"scenario": scenario, "warnings": review.warnings})
     try:
         if publishing:
-            services.publish_scenario(editor=request.user, scenario=scenario)
+            publish_scenario(editor=request.user, scenario=scenario)
             messages.success(request, f"“{scenario.title}” is published: players can read it.")
         else:
-            services.unpublish_scenario(editor=request.user, scenario=scenario)
+            unpublish_scenario(editor=request.user, scenario=scenario)
             messages.success(request, f"“{scenario.title}” is back to draft.")
     except StoryError as error:
         messages.error(request, error.message)

@@ -12,7 +12,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from story_admin import analytics, selectors, services
+from story_admin import analytics, selectors
+from story_admin.services.choices import create_choice, update_choice
+from story_admin.services.layout import group_scenes, place_scenes
+from story_admin.services.scenes import create_scene, free_scene_title
 from story_admin.exceptions import StoryError
 from story_admin.models import Choice, Scene
 from story_admin.analysis.cached import story_analysis
@@ -238,7 +241,7 @@ def place(request, story_id):
     if not positions:
         raise _Unreadable
     try:
-        services.place_scenes(editor=request.user, scenario=scenario, positions=positions)
+        place_scenes(editor=request.user, scenario=scenario, positions=positions)
     except (StoryError, ValueError, TypeError) as error:
         logger.info("Map positions refused for story %s: %s", scenario.pk, error)
         return _refusal(getattr(error, "message", None) or "A position is not a number.")
@@ -261,14 +264,14 @@ def link(request, story_id):
         # Two steps of the history (the scene, then the choice): the services each write in their own
         # transaction, and the backend cannot nest them.
         if target is None:
-            target = services.create_scene(
+            target = create_scene(
                 editor=request.user,
                 scenario=scenario,
-                title=services.free_scene_title(scenario_id=scenario.pk),
+                title=free_scene_title(scenario_id=scenario.pk),
                 position_x=data.get("x"),
                 position_y=data.get("y"),
             )
-        choice = services.create_choice(
+        choice = create_choice(
             editor=request.user,
             from_scene=origin,
             to_scene=target,
@@ -291,7 +294,7 @@ def label(request, story_id):
         return _refusal("That choice is no longer in the story. Reload the page.", status=404)
     choice.scenario = scenario
     try:
-        services.update_choice(editor=request.user, choice=choice, text=text)
+        update_choice(editor=request.user, choice=choice, text=text)
     except StoryError as error:
         return _refusal(error.message)
     return JsonResponse({"choice": str(choice.pk), "label": choice.text})
@@ -306,7 +309,7 @@ def group(request, story_id):
     data = _body(request, scenes=list, name=(str, type(None)))
     scenes, name = data["scenes"], data.get("name") or ""
     try:
-        changed = services.group_scenes(editor=request.user, scenario=scenario, scene_ids=scenes, name=name)
+        changed = group_scenes(editor=request.user, scenario=scenario, scene_ids=scenes, name=name)
     except StoryError as error:
         return _refusal(error.message)
     return JsonResponse({"changed": changed, "name": name.strip()})
@@ -328,6 +331,10 @@ def heat(request, story_id):
         return _refusal(f"No such map colouring: {layer or 'none named'}.", status=404)
     if layer == "stops":
         stops = analytics.drop_off_by_scene(user=request.user, scenario=scenario)
+        if stops is None:
+            return JsonResponse(
+                {"ready": False, "legend": "The players are still being counted: try again shortly.", "scenes": {}}
+            )
         total = sum(stops.values())
         return JsonResponse(
             {

@@ -1,4 +1,4 @@
-"""A story's settings in the studio: title, description, language, tags, cover image, and publishing."""
+"""A story's settings in the studio: title, description, language, tags, going back, cover image, and publishing."""
 
 from django import forms
 from django.contrib import messages
@@ -7,7 +7,8 @@ from django_mongodb_backend import transaction
 
 from generation.languages import language_choices
 from generation.uploads import set_cover_upload
-from story_admin import selectors, services
+from story_admin import selectors
+from story_admin.services.stories import update_scenario
 from story_admin.exceptions import StoryError
 
 from .access import apply_errors, author_required, editable_story
@@ -18,6 +19,11 @@ class StorySettingsForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Description")
     language = forms.ChoiceField(label="Language", help_text="The language narration reads the story in.")
     tags = forms.CharField(max_length=500, required=False, label="Tags", help_text="Separated by commas.")
+    allow_back = forms.BooleanField(
+        required=False,
+        label="Players may go back",
+        help_text="Off: the reading site shows no Back button and apps cannot go back; every choice is final.",
+    )
     cover = forms.FileField(
         required=False,
         label="Cover image",
@@ -62,6 +68,7 @@ def story_settings(request, story_id):
                     "description": scenario.description,
                     "language": scenario.language,
                     "tags": ", ".join(scenario.tags),
+                    "allow_back": scenario.allow_back,
                 },
             ),
         )
@@ -70,13 +77,14 @@ def story_settings(request, story_id):
         fields = form.cleaned_data
         try:
             with transaction.atomic():
-                services.update_scenario(
+                update_scenario(
                     editor=request.user,
                     scenario=scenario,
                     title=fields["title"],
                     description=fields["description"],
                     language=fields["language"],
                     tags=fields["tags"],
+                    allow_back=fields["allow_back"],
                     **({"cover_image": None} if fields["remove_cover"] else {}),
                 )
                 if fields["cover"]:

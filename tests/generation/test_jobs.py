@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 
 from generation.jobs import generate_asset
 from generation.services import GenerationUnavailable, request_generation
-from story_admin import services
+from story_admin.services.scenes import update_scene
 from story_admin.exceptions import StoryRuleError
 from story_admin.models import Asset, Scene
 from tests.factories import ScenarioFactory, SceneFactory
@@ -61,7 +61,7 @@ def test_a_failed_regeneration_keeps_the_previous_media(rq_redis, settings, scen
     settings.TTS_PROVIDER = "espeak"
     first = request_generation(requester=scene.scenario.author, kind="sound", scene=scene)
     run_worker("sound")
-    services.update_scene(editor=scene.scenario.author, scene=Scene.objects.get(pk=scene.pk), text="")
+    update_scene(editor=scene.scenario.author, scene=Scene.objects.get(pk=scene.pk), text="")
     again = request_generation(
         requester=scene.scenario.author, kind="sound", scene=Scene.objects.get(pk=scene.pk), prompt=" "
     )

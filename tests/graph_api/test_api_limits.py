@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 
 from graph_api.views import StoryGraphQLView
-from story_admin.services import create_scenario
+from story_admin.services.stories import create_scenario
 from tests.factories import build_story
 
 pytestmark = pytest.mark.django_db

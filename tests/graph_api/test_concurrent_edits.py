@@ -86,7 +86,7 @@ CHOOSE = """mutation($story: ID!, $choice: ID!) {
 
 def test_two_choices_at_the_same_instant_one_step_is_recorded(gql, author, player):
     """20 rounds of two different makeChoice released together: one step recorded, the other refused."""
-    from story_admin import services
+    from story_admin.services.progress import start_progress
     from story_admin.models import Choice, PlayerProgress
 
     scenario = ScenarioFactory(author=author, is_published=True)
@@ -101,7 +101,7 @@ def test_two_choices_at_the_same_instant_one_step_is_recorded(gql, author, playe
         for n in (1, 2)
     ]
     for _ in range(20):
-        services.start_progress(player=player, scenario=scenario, restart=True)
+        start_progress(player=player, scenario=scenario, restart=True)
         answers = [
             answer["makeChoice"]
             for answer in _at_the_same_instant(

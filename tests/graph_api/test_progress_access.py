@@ -2,7 +2,9 @@
 
 import pytest
 
-from story_admin import services
+from story_admin.services.progress import choose, start_progress
+from story_admin.services.scenes import create_scene
+from story_admin.services.stories import delete_scenario, unpublish_scenario
 from story_admin.exceptions import NotFound
 from story_admin.models import Choice, PlayerProgress
 from tests.factories import ScenarioFactory, SceneFactory
@@ -24,10 +26,10 @@ MY_PROGRESS = "{ myProgress { mongoId scenarioId { description scenesList { titl
 
 
 def test_progress_in_a_story_unpublished_since_is_hidden_with_it(gql, author, player, published):
-    progress = services.start_progress(player=player, scenario=published)
+    progress = start_progress(player=player, scenario=published)
     assert len(gql.as_user(player).data(MY_PROGRESS)["myProgress"]) == 1
-    services.unpublish_scenario(editor=author, scenario=published)
-    services.create_scene(editor=author, scenario=published, title="Unreleased", text="Spoiler")
+    unpublish_scenario(editor=author, scenario=published)
+    create_scene(editor=author, scenario=published, title="Unreleased", text="Spoiler")
 
     gql.as_user(player)
     assert gql.data(MY_PROGRESS) == {"myProgress": []}
@@ -53,12 +55,12 @@ def test_progress_in_a_story_unpublished_since_is_hidden_with_it(gql, author, pl
 
 
 def test_a_story_deleted_while_a_choice_is_made_is_not_found(gql, author, player, published):
-    progress = services.start_progress(player=player, scenario=published)
+    progress = start_progress(player=player, scenario=published)
     choice = Choice.objects.get(scenario=published)
     stale = PlayerProgress.objects.get(pk=progress.pk)  # as makeChoice holds it when the story goes
-    services.delete_scenario(editor=author, scenario=published)
+    delete_scenario(editor=author, scenario=published)
     with pytest.raises(NotFound, match="deleted meanwhile"):
-        services.choose(player=player, progress=stale, choice=choice)
+        choose(player=player, progress=stale, choice=choice)
     answer = gql.as_user(player).data(
         "mutation($s: ID!, $c: ID!) { makeChoice(scenarioId: $s, choiceId: $c) { success code } }",
         {"s": str(published.pk), "c": str(choice.pk)},

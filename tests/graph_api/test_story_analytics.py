@@ -3,6 +3,7 @@ and the CSV; a player, another author or a visitor is told the story does not ex
 
 from datetime import timedelta
 
+import django_rq
 import pytest
 
 
@@ -86,3 +87,15 @@ def test_anyone_else_is_told_the_story_does_not_exist(gql, request, cellar, who)
     assert result["data"]["storyAnalytics"] is None
     assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert "No story has the id" in result["errors"][0]["message"]
+
+
+def test_a_story_with_many_players_is_counted_at_once_then_kept(gql, author, cellar, settings, rq_redis):
+    """The API has no progress bar: figures not kept are counted in the request (never queued), then kept."""
+    settings.ANALYTICS_CACHE_SECONDS = 300
+    settings.ANALYTICS_JOB_PLAYERS = 5
+    gql.as_user(author)
+    query = "query($id: ID!) { storyAnalytics(scenarioId: $id) { started finished computedAt } }"
+    first = gql.data(query, {"id": str(cellar.scenario.pk)})["storyAnalytics"]
+    assert first["started"] == 9 and first["finished"] == 5 and first["computedAt"]
+    assert django_rq.get_queue("default").count == 0
+    assert gql.data(query, {"id": str(cellar.scenario.pk)})["storyAnalytics"] == first  # the kept figures

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from story_admin import services
+from story_admin.services.progress import start_progress
 from story_admin.models import PlayerProgress, User
 from tests.factories import PASSWORD
 from tests.reader.pages import choices_on
@@ -29,7 +29,7 @@ def titles(progress):
 
 
 def test_signing_in_keeps_the_guests_path_in_the_players_one_progress_and_resumes_there(client, demo, player):
-    older = services.start_progress(player=player, scenario=demo)  # started long ago on another device
+    older = start_progress(player=player, scenario=demo)  # started long ago on another device
     guest_plays(client, demo, ["Descendre vers la lueur de la crique", "Aider à tirer la barque"])
 
     answer = client.post(

@@ -9,7 +9,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
-from story_admin import services
+from story_admin.services.choices import create_choice
+from story_admin.services.scenes import create_scene
+from story_admin.services.stories import create_scenario, publish_scenario
 from story_admin.models import Asset, AssetType, Scene
 from tests.browsers import browser_page
 from tests.factories import PASSWORD, UserFactory
@@ -68,7 +70,7 @@ def test_without_javascript_the_same_clicks_reach_the_ending(browser, live_serve
 @pytest.fixture
 def musical(author):
     """A published story whose two scenes play music."""
-    story = services.create_scenario(author=author, title="Chanson", language="en")
+    story = create_scenario(author=author, title="Chanson", language="en")
     music = Asset.objects.create(
         type=AssetType.MUSIC,
         name="Sea shanty",
@@ -76,11 +78,11 @@ def musical(author):
         uploaded_by=author,
         scenario=story,
     )
-    first = services.create_scene(editor=author, scenario=story, title="Verse", text="Sing.", is_start_scene=True)
-    second = services.create_scene(editor=author, scenario=story, title="Chorus", text="Louder.", is_end_scene=True)
+    first = create_scene(editor=author, scenario=story, title="Verse", text="Sing.", is_start_scene=True)
+    second = create_scene(editor=author, scenario=story, title="Chorus", text="Louder.", is_end_scene=True)
     Scene.objects.filter(scenario=story).update(music=music)
-    services.create_choice(editor=author, from_scene=first, to_scene=second, text="Sing on")
-    return services.publish_scenario(editor=author, scenario=story)
+    create_choice(editor=author, from_scene=first, to_scene=second, text="Sing on")
+    return publish_scenario(editor=author, scenario=story)
 
 
 def test_the_music_volume_and_mute_are_remembered(page, musical):

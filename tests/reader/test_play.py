@@ -1,10 +1,12 @@
 """Playing on the reading site with plain form posts (no JavaScript): a guest's whole story, back, restart,
 the state panel, the locked choice's reason, htmx partials, and the API continuing the reader's progress."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from story_admin.models import PlayerProgress, Scene
+from story_admin.models import PlayerProgress, Scenario, Scene
 from tests.reader.pages import choices_on, locked_on
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,23 @@ def test_the_api_continues_what_a_signed_in_player_played_in_the_reader(client, 
     assert answer["makeChoice"]["success"] is True, answer
     page = client.get(reverse("reader:play", args=[demo.slug])).content.decode()
     assert "La chambre de veille" in page and "<dt>huile</dt><dd>1</dd>" in page
+
+
+def scene_title(page: str) -> str:
+    return re.search(r'<h1 id="scene-title">([^<]*)</h1>', page).group(1)
+
+
+def test_a_story_whose_author_forbids_going_back_shows_no_back_and_refuses_a_back_post(client, demo):
+    start(client, demo)
+    page = play_path(client, demo, TO_THE_EMERGENCY_LIGHT[:1])
+    assert "Back</button>" in page  # allowed by default, as stored stories always were
+    here = scene_title(page)
+    Scenario.objects.filter(pk=demo.pk).update(allow_back=False)
+    page = client.get(reverse("reader:play", args=[demo.slug])).content.decode()
+    assert "Back</button>" not in page and "Start again</button>" in page
+    refused = client.post(reverse("reader:back", args=[demo.slug]), follow=True).content.decode()
+    assert "The author of this story does not let players go back: every choice is final." in refused
+    assert scene_title(refused) == here
+    Scenario.objects.filter(pk=demo.pk).update(allow_back=True)
+    back = client.post(reverse("reader:back", args=[demo.slug]), follow=True).content.decode()
+    assert scene_title(back) != here and "La tempête" in back

@@ -4,7 +4,7 @@ preview), which its author creates and revokes in the studio; a revoked link is 
 import pytest
 from django.urls import reverse
 
-from story_admin import services
+from story_admin.services.previews import create_preview_link, revoke_preview_link
 from story_admin.models import PlayerProgress, PreviewLink
 from tests.factories import ChoiceFactory, ScenarioFactory, SceneFactory
 from tests.reader.pages import choices_on
@@ -42,7 +42,7 @@ def play_preview(client, token):
 
 
 def test_a_preview_link_plays_the_draft_and_marks_the_progress_as_a_preview(client, draft, author, player):
-    link = services.create_preview_link(editor=author, scenario=draft)
+    link = create_preview_link(editor=author, scenario=draft)
     client.force_login(player)
     page = play_preview(client, link.token)
     assert "1 of 1 ending found" in page
@@ -51,17 +51,17 @@ def test_a_preview_link_plays_the_draft_and_marks_the_progress_as_a_preview(clie
 
 
 def test_a_guests_preview_play_is_kept_as_a_preview_when_they_sign_in(client, draft, author, player):
-    link = services.create_preview_link(editor=author, scenario=draft)
+    link = create_preview_link(editor=author, scenario=draft)
     play_preview(client, link.token)
     client.post(reverse("reader:signin"), {"email": player.email, "password": "correct horse battery staple"})
     assert PlayerProgress.objects.get(user=player, scenario=draft).is_preview is True
 
 
 def test_a_revoked_link_is_a_404_even_mid_play(client, draft, author):
-    link = services.create_preview_link(editor=author, scenario=draft)
+    link = create_preview_link(editor=author, scenario=draft)
     client.post(reverse("reader:preview_start", args=[link.token]))
     page = client.get(reverse("reader:preview_play", args=[link.token])).content.decode()
-    services.revoke_preview_link(editor=author, link=link)
+    revoke_preview_link(editor=author, link=link)
     for name in ("story", "play"):
         assert client.get(reverse(f"reader:preview_{name}", args=[link.token])).status_code == 404
     answer = client.post(reverse("reader:preview_choose", args=[link.token]), {"choice": choices_on(page)["Sortir"]})
@@ -95,12 +95,12 @@ def test_a_previewed_drafts_media_is_served_through_its_link_only(client, draft,
 
     start = draft.scenes.get(title="Le seuil")
     image = attach_upload(editor=author, scene=start, kind="image", filename="seuil.png", data=png_bytes())
-    link = services.create_preview_link(editor=author, scenario=draft)
+    link = create_preview_link(editor=author, scenario=draft)
     client.post(reverse("reader:preview_start", args=[link.token]))
     page = client.get(reverse("reader:preview_play", args=[link.token])).content.decode()
     address = f"{image.file.url}?preview={link.token}"
     assert f'src="{address}"' in page
     assert client.get(address).content == png_bytes()
     assert client.get(image.file.url).status_code == 404  # without the link, a draft's media stays hidden
-    services.revoke_preview_link(editor=author, link=link)
+    revoke_preview_link(editor=author, link=link)
     assert client.get(address).status_code == 404

@@ -3,14 +3,17 @@ preview plays, the author's own and other stories' players are left out; only th
 
 import csv
 import io
+from dataclasses import replace
 from datetime import timedelta
 
+import django_rq
 import pytest
 from bson import ObjectId
 from django.db import connection
 from django.utils import timezone
+from rq import SimpleWorker
 
-from story_admin.analytics import analytics_csv, drop_off_by_scene, story_analytics
+from story_admin.analytics import analytics_csv, drop_off_by_scene, story_analytics, story_analytics_or_job
 from story_admin.exceptions import NotFound, StoryRuleError
 from tests.command_count import counting
 from tests.players import cellar_story, insert_progress, progress_document
@@ -139,7 +142,7 @@ def test_the_csv_holds_the_same_tables(author, cellar):
     assert rows[10] == ["Ending", "Scene id", "Players", "Share of finished (%)"]
 
 
-def test_the_figures_are_kept_briefly(author, cellar, settings):
+def test_the_figures_are_kept_briefly(author, cellar, settings, rq_redis):
     settings.ANALYTICS_CACHE_SECONDS = 30
     story_analytics(user=author, scenario=cellar.scenario)
     insert_progress(
@@ -194,3 +197,48 @@ def test_the_pipelines_use_the_analytics_index(author, cellar):
         "is_preview",
         "created_at",
     ]
+
+
+def count_in_the_background(settings, *, slice_size: int = 4):
+    """Figures kept in Redis, a story of 5 players or more counted by the job, `slice_size` players a command."""
+    settings.ANALYTICS_CACHE_SECONDS = 300
+    settings.ANALYTICS_JOB_PLAYERS = 5
+    settings.ANALYTICS_JOB_SLICE = slice_size
+
+
+def test_the_job_counts_slice_by_slice_the_figures_of_one_command(author, cellar, settings, rq_redis):
+    at_once = story_analytics(user=author, scenario=cellar.scenario)  # not kept (fresh_figures): one command
+    count_in_the_background(settings)
+    queued = story_analytics_or_job(user=author, scenario=cellar.scenario)
+    assert queued.analytics is None and queued.done == 0 and not queued.failed
+    assert django_rq.get_queue("default").count == 1
+    assert story_analytics_or_job(user=author, scenario=cellar.scenario).analytics is None
+    assert django_rq.get_queue("default").count == 1  # asked twice, queued once
+    with counting() as commands:
+        SimpleWorker([django_rq.get_queue("default")], connection=django_rq.get_connection("default")).work(burst=True)
+    assert sum(command.startswith("aggregate player_progress") for command in commands) == 3  # 9 players, 4 a slice
+    counted = story_analytics_or_job(user=author, scenario=cellar.scenario).analytics
+    assert counted is not None and counted.computed_at >= at_once.computed_at
+    assert replace(counted, computed_at=at_once.computed_at) == at_once
+    assert counted.started == 9 and counted.median_seconds_to_ending == 300
+
+
+def test_kept_figures_answer_at_once_without_a_job(author, cellar, settings, rq_redis):
+    count_in_the_background(settings)
+    computed = story_analytics(user=author, scenario=cellar.scenario)  # the API's way: counted now, then kept
+    assert django_rq.get_queue("default").count == 0
+    with counting() as commands:
+        kept = story_analytics_or_job(user=author, scenario=cellar.scenario).analytics
+    assert kept == computed and not any("player_progress" in command for command in commands)
+    assert drop_off_by_scene(user=author, scenario=cellar.scenario) == {
+        cellar.scenes["Hall"].pk: 1,
+        cellar.scenes["Cellar"].pk: 1,
+    }
+
+
+def test_a_failed_count_is_said_instead_of_a_progress_bar(author, cellar, settings, rq_redis):
+    count_in_the_background(settings, slice_size=0)  # a slice of no players: the job fails
+    assert story_analytics_or_job(user=author, scenario=cellar.scenario).analytics is None
+    SimpleWorker([django_rq.get_queue("default")], connection=django_rq.get_connection("default")).work(burst=True)
+    state = story_analytics_or_job(user=author, scenario=cellar.scenario)
+    assert state.analytics is None and state.failed.startswith("Counting the players failed:")

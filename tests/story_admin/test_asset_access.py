@@ -9,7 +9,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
-from story_admin import services
+from story_admin.services.assets import delete_asset
+from story_admin.services.scenes import create_scene, update_scene
+from story_admin.services.stories import delete_scenario
 from story_admin.exceptions import NotFound
 from story_admin.models import Asset, AssetType, Scenario, Scene
 from story_admin.services.backup import export_backup
@@ -44,9 +46,9 @@ def test_the_scene_service_refuses_media_the_editor_may_not_see(other_author, pr
     scene = SceneFactory(scenario=ScenarioFactory(author=other_author))
     with pytest.raises(NotFound, match=f"No image asset has the id “{private_image.pk}”"):
         if write == "update":
-            services.update_scene(editor=other_author, scene=scene, image=private_image)
+            update_scene(editor=other_author, scene=scene, image=private_image)
         else:
-            services.create_scene(editor=other_author, scenario=scene.scenario, title="T", image=private_image)
+            create_scene(editor=other_author, scenario=scene.scenario, title="T", image=private_image)
     assert Scene.objects.get(pk=scene.pk).image_id is None
     assert Scene.objects.filter(scenario=scene.scenario).count() == 1
 
@@ -79,7 +81,7 @@ def test_deleting_an_asset_clears_its_references_and_its_file(author):
     scene = SceneFactory(scenario=story, image=image)
     Scenario.objects.filter(pk=story.pk).update(cover_image=image)
     files = stored_file_count()
-    services.delete_asset(editor=author, asset=image)
+    delete_asset(editor=author, asset=image)
     assert stored_file_count() == files - 1 and not default_storage.exists(image.file.name)
     assert Scene.objects.get(pk=scene.pk).image_id is None
     assert Scenario.objects.get(pk=story.pk).cover_image_id is None
@@ -92,11 +94,11 @@ def test_deleting_a_story_deletes_its_assets_files_and_every_reference_to_them(a
     sound = asset_with_file(author, story, type=AssetType.SOUND)
     SceneFactory(scenario=story, image=image, sound=sound)
     elsewhere = SceneFactory(scenario=ScenarioFactory(author=other_author))
-    services.update_scene(editor=other_author, scene=elsewhere, image=image)  # a public image of a published story
+    update_scene(editor=other_author, scene=elsewhere, image=image)  # a public image of a published story
     unrelated = asset_with_file(author)
     assert stored_file_count() == before + 3
 
-    services.delete_scenario(editor=author, scenario=story)
+    delete_scenario(editor=author, scenario=story)
     assert stored_file_count() == before + 1
     assert default_storage.exists(unrelated.file.name)
     assert not Asset.objects.filter(pk__in=[image.pk, sound.pk]).exists()

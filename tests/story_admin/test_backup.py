@@ -12,7 +12,7 @@ from generation.uploads import attach_upload
 from story_admin.exceptions import StoryRuleError
 from story_admin.models import Asset, Choice, Scenario, Scene
 from story_admin.selectors import load_story
-from story_admin.services import delete_scenario
+from story_admin.services.stories import delete_scenario
 from story_admin.services.backup import export_backup, import_backup
 from tests.factories import ScenarioFactory, SceneFactory
 from tests.generation.media_samples import png_bytes, png_declaring, wav_bytes

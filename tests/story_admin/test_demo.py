@@ -34,7 +34,7 @@ def test_seed_demo_creates_a_sound_french_story_once(capsys):
 def test_the_demo_story_uses_state_and_no_player_can_be_stuck(player):
     """Oil for the lamp, the brass key for the secret ending, one dice test; from the lantern, whatever the
     roll and the oil, a way on is always there."""
-    from story_admin import services
+    from story_admin.services.progress import choose, start_progress
     from story_admin.state.expressions import condition_text
     from story_admin.state.schema import schema_of
 
@@ -45,11 +45,9 @@ def test_the_demo_story_uses_state_and_no_player_can_be_stuck(player):
     grotto = Choice.objects.get(scenario=scenario, text="La suivre dans la grotte")
     assert condition_text(grotto.condition) == 'has("clé de laiton")'
 
-    progress = services.start_progress(player=player, scenario=scenario)
+    progress = start_progress(player=player, scenario=scenario)
     for label in ("Monter réparer la lanterne", "Continuer jusqu'à la lanterne"):
-        progress = services.choose(
-            player=player, progress=progress, choice=Choice.objects.get(scenario=scenario, text=label)
-        )
+        progress = choose(player=player, progress=progress, choice=Choice.objects.get(scenario=scenario, text=label))
     story = load_story(scenario)
     from story_admin.selectors import choices_for_player
 

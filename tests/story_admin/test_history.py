@@ -2,7 +2,10 @@
 
 import pytest
 
-from story_admin import services
+from story_admin.services.choices import create_choice, delete_choice, update_choice
+from story_admin.services.layout import group_scenes, move_scene, tidy_up
+from story_admin.services.scenes import create_scene, delete_scene, set_start_scene, update_scene
+from story_admin.services.stories import create_scenario, unpublish_scenario, update_scenario
 from story_admin.exceptions import StoryRuleError
 from story_admin.models import Choice, EditStep, PlayerProgress, Scene
 from story_admin.services import history, replace
@@ -38,38 +41,36 @@ def round_trip(author, story, label):
 
 EDITS = {
     "rename": (
-        lambda a, s: services.update_scene(editor=a, scene=scene(s, "Middle"), title="La crique"),
+        lambda a, s: update_scene(editor=a, scene=scene(s, "Middle"), title="La crique"),
         "rename “Middle”",
     ),
     "text": (
-        lambda a, s: services.update_scene(editor=a, scene=scene(s, "Middle"), text="Waves."),
+        lambda a, s: update_scene(editor=a, scene=scene(s, "Middle"), text="Waves."),
         "edit the text of “Middle”",
     ),
-    "move": (lambda a, s: services.move_scene(editor=a, scene=scene(s, "Middle"), x=400, y=-30), "move “Middle”"),
-    "start": (lambda a, s: services.set_start_scene(editor=a, scene=scene(s, "Middle")), "make “Middle” the start"),
+    "move": (lambda a, s: move_scene(editor=a, scene=scene(s, "Middle"), x=400, y=-30), "move “Middle”"),
+    "start": (lambda a, s: set_start_scene(editor=a, scene=scene(s, "Middle")), "make “Middle” the start"),
     "ending": (
-        lambda a, s: services.update_scene(editor=a, scene=scene(s, "Middle"), is_end_scene=True, ending_kind="tragic"),
+        lambda a, s: update_scene(editor=a, scene=scene(s, "Middle"), is_end_scene=True, ending_kind="tragic"),
         "change the ending of “Middle”",
     ),
-    "create scene": (lambda a, s: services.create_scene(editor=a, scenario=s, title="Attic"), "add scene “Attic”"),
-    "delete scene": (lambda a, s: services.delete_scene(editor=a, scene=scene(s, "Middle")), "delete “Middle”"),
+    "create scene": (lambda a, s: create_scene(editor=a, scenario=s, title="Attic"), "add scene “Attic”"),
+    "delete scene": (lambda a, s: delete_scene(editor=a, scene=scene(s, "Middle")), "delete “Middle”"),
     "create choice": (
-        lambda a, s: services.create_choice(
-            editor=a, from_scene=scene(s, "End"), to_scene=scene(s, "Start"), text="Again"
-        ),
+        lambda a, s: create_choice(editor=a, from_scene=scene(s, "End"), to_scene=scene(s, "Start"), text="Again"),
         "add choice “Again”",
     ),
     "edit choice": (
-        lambda a, s: services.update_choice(editor=a, choice=Choice.objects.get(text="Go down"), text="Climb down"),
+        lambda a, s: update_choice(editor=a, choice=Choice.objects.get(text="Go down"), text="Climb down"),
         "edit choice “Climb down”",
     ),
     "delete choice": (
-        lambda a, s: services.delete_choice(editor=a, choice=Choice.objects.get(text="Go down")),
+        lambda a, s: delete_choice(editor=a, choice=Choice.objects.get(text="Go down")),
         "delete choice “Go down”",
     ),
-    "tidy up": (lambda a, s: services.tidy_up(editor=a, scenario=s), "tidy up"),
+    "tidy up": (lambda a, s: tidy_up(editor=a, scenario=s), "tidy up"),
     "group": (
-        lambda a, s: services.group_scenes(
+        lambda a, s: group_scenes(
             editor=a, scenario=s, name=" Chapter 1 ", scene_ids=[scene(s, "Start").pk, scene(s, "Middle").pk]
         ),
         "group “Chapter 1”",
@@ -107,7 +108,7 @@ def test_undoing_a_deleted_scene_restores_its_choices_both_ways(author, story):
     middle = scene(story, "Middle")
     middle_id = middle.pk
     linked = set(Choice.objects.filter(scenario=story).values_list("pk", flat=True))
-    services.delete_scene(editor=author, scene=middle)
+    delete_scene(editor=author, scene=middle)
     assert not Choice.objects.filter(scenario=story).exists()
     history.undo(editor=author, scenario=story)
     assert set(Choice.objects.filter(scenario=story).values_list("pk", flat=True)) == linked
@@ -115,17 +116,17 @@ def test_undoing_a_deleted_scene_restores_its_choices_both_ways(author, story):
 
 
 def test_an_undo_saves_a_new_scene_version(author, story):
-    middle = services.update_scene(editor=author, scene=scene(story, "Middle"), title="La crique")
+    middle = update_scene(editor=author, scene=scene(story, "Middle"), title="La crique")
     history.undo(editor=author, scenario=story)
     assert Scene.objects.get(pk=middle.pk).version == middle.version + 1
     with pytest.raises(StoryRuleError, match="saved elsewhere"):  # a tab holding the renamed version is stale
-        services.update_scene(editor=author, scene=middle, title="Other", expected_version=str(middle.version))
+        update_scene(editor=author, scene=middle, title="Other", expected_version=str(middle.version))
 
 
 def test_a_new_edit_clears_the_redo_steps(author, story):
-    services.update_scene(editor=author, scene=scene(story, "Middle"), title="La crique")
+    update_scene(editor=author, scene=scene(story, "Middle"), title="La crique")
     history.undo(editor=author, scenario=story)
-    services.move_scene(editor=author, scene=scene(story, "Middle"), x=1, y=2)
+    move_scene(editor=author, scene=scene(story, "Middle"), x=1, y=2)
     assert history.next_redo(editor=author, scenario=story) is None
     with pytest.raises(StoryRuleError, match="nothing to redo"):
         history.redo(editor=author, scenario=story)
@@ -134,7 +135,7 @@ def test_a_new_edit_clears_the_redo_steps(author, story):
 def test_many_steps_undo_in_order_and_the_oldest_beyond_the_limit_go(author, story):
     middle = scene(story, "Middle")
     for n in range(HISTORY_LIMIT + 5):
-        services.move_scene(editor=author, scene=middle, x=n + 1, y=0)
+        move_scene(editor=author, scene=middle, x=n + 1, y=0)
     assert EditStep.objects.filter(scenario=story, author=author).count() == HISTORY_LIMIT
     for n in range(150):
         history.undo(editor=author, scenario=story)
@@ -142,7 +143,7 @@ def test_many_steps_undo_in_order_and_the_oldest_beyond_the_limit_go(author, sto
 
 
 def test_an_undo_that_no_longer_applies_is_refused_and_changes_nothing(author, story):
-    services.update_scene(editor=author, scene=scene(story, "Middle"), title="La crique")
+    update_scene(editor=author, scene=scene(story, "Middle"), title="La crique")
     Scene.objects.filter(pk=scene(story, "La crique").pk).update(title="Changed by the API")
     before = stored(story)
     with pytest.raises(StoryRuleError, match="cannot be undone: the story was changed since"):
@@ -152,8 +153,8 @@ def test_an_undo_that_no_longer_applies_is_refused_and_changes_nothing(author, s
 
 
 def test_undoing_a_created_scene_is_refused_while_a_later_choice_leads_to_it(author, superuser, story):
-    attic = services.create_scene(editor=author, scenario=story, title="Attic")
-    services.create_choice(editor=superuser, from_scene=scene(story, "Start"), to_scene=attic, text="Up")
+    attic = create_scene(editor=author, scenario=story, title="Attic")
+    create_choice(editor=superuser, from_scene=scene(story, "Start"), to_scene=attic, text="Up")
     before = stored(story)
     with pytest.raises(StoryRuleError, match="cannot be undone"):
         history.undo(editor=author, scenario=story)
@@ -161,8 +162,8 @@ def test_undoing_a_created_scene_is_refused_while_a_later_choice_leads_to_it(aut
 
 
 def test_each_author_undoes_only_their_own_edits(author, superuser, story):
-    services.update_scene(editor=author, scene=scene(story, "Middle"), title="La crique")
-    services.update_scene(editor=superuser, scene=scene(story, "End"), text="Admin's words.")
+    update_scene(editor=author, scene=scene(story, "Middle"), title="La crique")
+    update_scene(editor=superuser, scene=scene(story, "End"), text="Admin's words.")
     assert undo_label(author, story) == "rename “Middle”"
     assert undo_label(superuser, story) == "edit the text of “End”"
     history.undo(editor=author, scenario=story)
@@ -172,14 +173,14 @@ def test_each_author_undoes_only_their_own_edits(author, superuser, story):
 def test_nothing_to_undo_and_strangers_are_refused(author, other_author, story):
     with pytest.raises(StoryRuleError, match="nothing to undo"):
         history.undo(editor=author, scenario=story)
-    services.update_scene(editor=author, scene=scene(story, "Middle"), title="La crique")
+    update_scene(editor=author, scene=scene(story, "Middle"), title="La crique")
     with pytest.raises(Exception):
         history.undo(editor=other_author, scenario=story)
     assert scene(story, "La crique")
 
 
 def test_undoing_a_created_scene_sends_its_players_to_the_start(author, player, story):
-    attic = services.create_scene(editor=author, scenario=story, title="Attic")
+    attic = create_scene(editor=author, scenario=story, title="Attic")
     PlayerProgress.objects.create(user=player, scenario=story, current_scene=attic)
     history.undo(editor=author, scenario=story)
     assert PlayerProgress.objects.get(user=player).current_scene_id == scene(story, "Start").pk
@@ -188,12 +189,12 @@ def test_undoing_a_created_scene_sends_its_players_to_the_start(author, player, 
 def test_a_refused_edit_records_nothing(author, story):
     middle = scene(story, "Middle")
     with pytest.raises(StoryRuleError):
-        services.update_scene(editor=author, scene=middle, title="x", expected_version="99")
+        update_scene(editor=author, scene=middle, title="x", expected_version="99")
     assert not EditStep.objects.exists()
 
 
 def test_replace_previews_every_occurrence_with_its_context(author, story):
-    services.update_scene(editor=author, scene=scene(story, "Middle"), text="A door, another Door.")
+    update_scene(editor=author, scene=scene(story, "Middle"), text="A door, another Door.")
     preview = replace.preview_replace(editor=author, scenario=story, find="door")
     where = [(o.where, o.scene.title, o.match) for o in preview.occurrences]
     assert where == [("text", "Middle", "door"), ("text", "Middle", "Door"), ("choice", "Middle", "door")]
@@ -203,9 +204,9 @@ def test_replace_previews_every_occurrence_with_its_context(author, story):
 
 
 def test_replace_is_one_step_and_refused_over_a_newer_save(author, story):
-    services.update_scene(editor=author, scene=scene(story, "Middle"), text="A door.")
+    update_scene(editor=author, scene=scene(story, "Middle"), text="A door.")
     preview = replace.preview_replace(editor=author, scenario=story, find="door")
-    services.update_scene(editor=author, scene=scene(story, "Middle"), text="A door, saved since.")
+    update_scene(editor=author, scene=scene(story, "Middle"), text="A door, saved since.")
     before = stored(story)
     with pytest.raises(StoryRuleError, match="changed since this preview"):
         replace.replace_all(editor=author, scenario=story, find="door", replacement="gate", token=preview.token)
@@ -226,8 +227,8 @@ def test_replace_refuses_an_empty_title(author, story):
 
 
 def test_a_story_rename_is_a_step_and_publishing_is_not(author, story):
-    services.update_scenario(editor=author, scenario=story, title="Le phare")
-    services.unpublish_scenario(editor=author, scenario=story)
+    update_scenario(editor=author, scenario=story, title="Le phare")
+    unpublish_scenario(editor=author, scenario=story)
     assert undo_label(author, story) == "edit the story's details"
     history.undo(editor=author, scenario=story)
     story.refresh_from_db()
@@ -238,8 +239,8 @@ def test_a_story_rename_is_a_step_and_publishing_is_not(author, story):
 
 
 def test_grouping_refuses_what_it_cannot_do_and_changes_nothing(author, story):
-    other = services.create_scenario(author=author, title="Another")
-    stranger = services.create_scene(editor=author, scenario=other, title="Elsewhere")
+    other = create_scenario(author=author, title="Another")
+    stranger = create_scene(editor=author, scenario=other, title="Elsewhere")
     before = stored(story)
     for scene_ids, name, message in (
         ([], "Chapter", "Select scenes of this story to group."),
@@ -248,8 +249,8 @@ def test_grouping_refuses_what_it_cannot_do_and_changes_nothing(author, story):
         ([scene(story, "Start").pk], "x" * 61, "at most 60 characters"),
     ):
         with pytest.raises(StoryRuleError, match=message):
-            services.group_scenes(editor=author, scenario=story, scene_ids=scene_ids, name=name)
+            group_scenes(editor=author, scenario=story, scene_ids=scene_ids, name=name)
     assert stored(story) == before
     steps = EditStep.objects.count()
-    assert services.group_scenes(editor=author, scenario=story, scene_ids=[scene(story, "Start").pk], name="") == 0
+    assert group_scenes(editor=author, scenario=story, scene_ids=[scene(story, "Start").pk], name="") == 0
     assert EditStep.objects.count() == steps  # nothing changed: no step to undo

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene, User
-from story_admin.services import move_scene, tidy_up
+from story_admin.services.layout import move_scene, tidy_up
 from tests.snapshots import database_snapshot
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,9 @@ going back restores the state, dice reproducible from the progress's seed."""
 
 import pytest
 
-from story_admin import selectors, services
+from story_admin import selectors
+from story_admin.services.progress import advance, choose, go_back, start_progress
+from story_admin.services.stories import publish_scenario
 from story_admin.exceptions import StoryRuleError
 from story_admin.models import Choice, PlayerProgress, Scenario, Scene
 from story_admin.services import state as declarations
@@ -61,15 +63,15 @@ def shown(progress):
 
 
 def test_a_player_starts_with_the_declared_values_and_the_start_scenes_effects(vault, player):
-    progress = services.start_progress(player=player, scenario=vault)
+    progress = start_progress(player=player, scenario=vault)
     start = Scene.objects.get(scenario=vault, title="Quay")
     assert progress.state == {"variables": {"oil": 3, "luck": 0}, "items": [], "visits": {str(start.pk): 1}}
     assert progress.history[0].state == {"variables": {"oil": 3, "luck": 0}, "items": []}
 
 
 def test_effects_apply_on_the_choice_then_on_arrival_and_each_step_keeps_its_state(vault, player):
-    progress = services.start_progress(player=player, scenario=vault)
-    progress = services.choose(player=player, progress=progress, choice=choice(vault, "Climb"))
+    progress = start_progress(player=player, scenario=vault)
+    progress = choose(player=player, progress=progress, choice=choice(vault, "Climb"))
     luck = parse_dice("2d6").roll(dice_for(progress.seed, 1))
     assert progress.state["variables"] == {"oil": 2, "luck": luck}
     assert progress.state["items"] == ["brass key"]
@@ -78,37 +80,37 @@ def test_effects_apply_on_the_choice_then_on_arrival_and_each_step_keeps_its_sta
 
 
 def test_a_choice_whose_condition_fails_is_refused_with_the_authors_reason_and_changes_nothing(vault, player):
-    progress = services.start_progress(player=player, scenario=vault)
-    progress = services.choose(player=player, progress=progress, choice=choice(vault, "Climb"))
+    progress = start_progress(player=player, scenario=vault)
+    progress = choose(player=player, progress=progress, choice=choice(vault, "Climb"))
     assert shown(progress) == [
         ("Open the vault", False, "You need the key and oil for the lamp."),
         ("Go down", True, ""),
     ]
     before = database_snapshot()
     with pytest.raises(StoryRuleError, match="You need the key and oil for the lamp."):
-        services.choose(player=player, progress=progress, choice=choice(vault, "Open the vault"))
+        choose(player=player, progress=progress, choice=choice(vault, "Open the vault"))
     with pytest.raises(StoryRuleError, match="That choice is not available now."):
-        services.choose(player=player, progress=progress, choice=choice(vault, "Jump"))
+        choose(player=player, progress=progress, choice=choice(vault, "Jump"))
     with pytest.raises(StoryRuleError, match="You need the key"):
-        services.advance(player=player, progress=progress, to_scene=Scene.objects.get(title="Vault"))
+        advance(player=player, progress=progress, to_scene=Scene.objects.get(title="Vault"))
     assert database_snapshot() == before
 
 
 def test_meeting_the_condition_opens_the_choice(vault, player):
-    progress = services.start_progress(player=player, scenario=vault)
+    progress = start_progress(player=player, scenario=vault)
     for label in ("Climb", "Go down", "Climb"):  # oil 3 → 2, back at the quay +2 → 4 (max 5), climb → 3
-        progress = services.choose(player=player, progress=progress, choice=choice(vault, label))
+        progress = choose(player=player, progress=progress, choice=choice(vault, label))
     assert progress.state["variables"]["oil"] == 3
     assert ("Open the vault", True, "") in shown(progress)
-    progress = services.choose(player=player, progress=progress, choice=choice(vault, "Open the vault"))
+    progress = choose(player=player, progress=progress, choice=choice(vault, "Open the vault"))
     assert progress.is_completed and progress.current_scene.title == "Vault"
 
 
 def test_going_back_restores_the_state_exactly(vault, player):
-    progress = services.start_progress(player=player, scenario=vault)
+    progress = start_progress(player=player, scenario=vault)
     at_start = dict(progress.state)
-    progress = services.choose(player=player, progress=progress, choice=choice(vault, "Climb"))
-    progress = services.go_back(player=player, progress=progress, steps=1)
+    progress = choose(player=player, progress=progress, choice=choice(vault, "Climb"))
+    progress = go_back(player=player, progress=progress, steps=1)
     assert progress.state == at_start
     assert PlayerProgress.objects.get(pk=progress.pk).state == at_start
 
@@ -116,30 +118,30 @@ def test_going_back_restores_the_state_exactly(vault, player):
 def test_the_steps_keep_variables_and_items_and_the_visits_come_from_the_path(vault, player):
     """A history entry holds no visit counts (they made a long play's document grow with steps × scenes, up to
     MongoDB's 16 MB); going back counts the path's scenes again and gives exactly the visits it had."""
-    progress = services.start_progress(player=player, scenario=vault)
+    progress = start_progress(player=player, scenario=vault)
     states = [progress.state]
     for label in ("Climb", "Go down", "Climb", "Go down"):
-        progress = services.choose(player=player, progress=progress, choice=choice(vault, label))
+        progress = choose(player=player, progress=progress, choice=choice(vault, label))
         states.append(progress.state)
     stored = PlayerProgress.objects.get(pk=progress.pk)
     assert all(set(step.state) == {"variables", "items"} for step in stored.history)
     quay, tower = (str(Scene.objects.get(scenario=vault, title=title).pk) for title in ("Quay", "Tower"))
     assert states[-1]["visits"] == {quay: 3, tower: 2}
     for back in (1, 2, 1):
-        progress = services.go_back(player=player, progress=progress, steps=back)
+        progress = go_back(player=player, progress=progress, steps=back)
         assert PlayerProgress.objects.get(pk=progress.pk).state == states[len(progress.history) - 1]
     assert progress.state["visits"] == {quay: 1}
 
 
 def test_going_back_does_not_reroll_the_dice_unless_the_author_allows_it(vault, player):
-    progress = services.start_progress(player=player, scenario=vault)
+    progress = start_progress(player=player, scenario=vault)
     PlayerProgress.objects.filter(pk=progress.pk).update(seed=7)
     progress = PlayerProgress.objects.get(pk=progress.pk)
     rolls = []
     for _ in range(3):
-        progress = services.choose(player=player, progress=progress, choice=choice(vault, "Climb"))
+        progress = choose(player=player, progress=progress, choice=choice(vault, "Climb"))
         rolls.append(progress.state["variables"]["luck"])
-        progress = services.go_back(player=player, progress=progress, steps=1)
+        progress = go_back(player=player, progress=progress, steps=1)
     assert len(set(rolls)) == 1
 
     Scenario.objects.filter(pk=vault.pk).update(allow_rerolls=True)
@@ -147,25 +149,25 @@ def test_going_back_does_not_reroll_the_dice_unless_the_author_allows_it(vault, 
     expected = [parse_dice("2d6").roll(dice_for(7, step)) for step in (7, 9)]
     rolled = []
     for _ in range(2):
-        progress = services.choose(player=player, progress=progress, choice=choice(vault, "Climb"))
+        progress = choose(player=player, progress=progress, choice=choice(vault, "Climb"))
         rolled.append(progress.state["variables"]["luck"])
-        progress = services.go_back(player=player, progress=progress, steps=1)
+        progress = go_back(player=player, progress=progress, steps=1)
     assert rolled == expected
 
 
 def test_conditions_the_engine_cannot_read_leave_the_choice_available(story, author, player):
     """Old data: the old backend stored conditions it never evaluated."""
     Choice.objects.filter(scenario=story, text="Go down").update(condition={"has": "rope"})
-    published = services.publish_scenario(editor=author, scenario=story)
-    progress = services.start_progress(player=player, scenario=published)
-    progress = services.choose(player=player, progress=progress, choice=Choice.objects.get(text="Go down"))
+    published = publish_scenario(editor=author, scenario=story)
+    progress = start_progress(player=player, scenario=published)
+    progress = choose(player=player, progress=progress, choice=Choice.objects.get(text="Go down"))
     assert progress.current_scene.title == "Middle"
 
 
 def test_progress_from_before_a_variable_was_declared_gets_its_initial_value(vault, player, author):
-    progress = services.start_progress(player=player, scenario=vault)
+    progress = start_progress(player=player, scenario=vault)
     declarations.declare_variable(editor=author, scenario=vault, name="torches", kind="number", initial=2)
     Choice.objects.filter(text="Climb").update(effects=parse_effects("torches -= 1"))
     progress = PlayerProgress.objects.get(pk=progress.pk)
-    progress = services.choose(player=player, progress=progress, choice=choice(vault, "Climb"))
+    progress = choose(player=player, progress=progress, choice=choice(vault, "Climb"))
     assert progress.state["variables"]["torches"] == 1

@@ -3,7 +3,17 @@
 import pytest
 from bson import ObjectId
 
-from story_admin import services
+from story_admin.services.choices import create_choice, delete_choices, update_choice
+from story_admin.services.layout import move_scene
+from story_admin.services.progress import choose, start_progress
+from story_admin.services.scenes import create_scene, delete_scene, free_scene_title, set_start_scene, update_scene
+from story_admin.services.stories import (
+    create_scenario,
+    delete_scenario,
+    publish_scenario,
+    unpublish_scenario,
+    update_scenario,
+)
 from story_admin.exceptions import PermissionDenied, StoryRuleError
 from story_admin.models import Asset, Choice, PlayerProgress, Scenario, Scene
 from story_admin.services.quick_links import add_choice_by_text, parse_choice_text, update_scene_with_links
@@ -17,71 +27,71 @@ pytestmark = pytest.mark.django_db
 
 
 def test_create_scenario_gives_a_unique_slug(author):
-    first = services.create_scenario(author=author, title="Le Phare", language="fr", tags="mer, nuit, mer")
-    second = services.create_scenario(author=author, title="Le Phare")
+    first = create_scenario(author=author, title="Le Phare", language="fr", tags="mer, nuit, mer")
+    second = create_scenario(author=author, title="Le Phare")
     assert (first.slug, second.slug) == ("le-phare", "le-phare-2")
     assert Scenario.objects.get(pk=first.pk).tags == ["mer", "nuit"]
 
 
 def test_players_cannot_create_stories(player):
     with pytest.raises(PermissionDenied):
-        services.create_scenario(author=player, title="Mine")
+        create_scenario(author=player, title="Mine")
     assert not Scenario.objects.exists()
 
 
 def test_blank_title_is_refused_with_a_field_error(author):
     with pytest.raises(StoryRuleError) as refused:
-        services.create_scenario(author=author, title="   ")
+        create_scenario(author=author, title="   ")
     assert "title" in refused.value.field_errors
     assert not Scenario.objects.exists()
 
 
 def test_publishing_lists_the_problems(author):
-    scenario = services.create_scenario(author=author, title="Half done")
-    scene = services.create_scene(editor=author, scenario=scenario, title="Door")
+    scenario = create_scenario(author=author, title="Half done")
+    scene = create_scene(editor=author, scenario=scenario, title="Door")
     elsewhere = SceneFactory(title="Elsewhere")
     Choice.objects.create(scenario=scenario, from_scene=scene, to_scene=elsewhere, text="Leave")
     before = database_snapshot()
     with pytest.raises(StoryRuleError) as refused:
-        services.publish_scenario(editor=author, scenario=scenario)
+        publish_scenario(editor=author, scenario=scenario)
     assert "cannot be published yet" in refused.value.message
     assert "leads out of this story" in refused.value.message
     assert database_snapshot() == before
 
 
 def test_publish_and_unpublish(story, author):
-    services.publish_scenario(editor=author, scenario=story)
+    publish_scenario(editor=author, scenario=story)
     assert Scenario.objects.get(pk=story.pk).is_published
-    services.unpublish_scenario(editor=author, scenario=story)
+    unpublish_scenario(editor=author, scenario=story)
     assert not Scenario.objects.get(pk=story.pk).is_published
 
 
 def test_another_author_cannot_edit(story, other_author):
     before = database_snapshot()
     with pytest.raises(PermissionDenied) as refused:
-        services.update_scenario(editor=other_author, scenario=story, title="Mine now")
+        update_scenario(editor=other_author, scenario=story, title="Mine now")
     assert "belongs to another author" in refused.value.message
     with pytest.raises(PermissionDenied):
-        services.delete_scenario(editor=other_author, scenario=story)
+        delete_scenario(editor=other_author, scenario=story)
     assert database_snapshot() == before
 
 
 def test_superusers_edit_every_story(story, superuser):
-    services.update_scenario(editor=superuser, scenario=story, title="Edited by the editor-in-chief")
+    update_scenario(editor=superuser, scenario=story, title="Edited by the editor-in-chief")
     assert Scenario.objects.get(pk=story.pk).title == "Edited by the editor-in-chief"
 
 
 def test_unknown_fields_are_refused(story, author):
     with pytest.raises(StoryRuleError, match="cannot be changed here: author"):
-        services.update_scenario(editor=author, scenario=story, author=None)
+        update_scenario(editor=author, scenario=story, author=None)
 
 
 def test_delete_scenario_removes_everything_it_owns(story, author, player):
     other = build_story(author, 3)
     AssetFactory(scenario=story, uploaded_by=author)
-    services.publish_scenario(editor=author, scenario=story)
-    services.start_progress(player=player, scenario=story)
-    services.delete_scenario(editor=author, scenario=story)
+    publish_scenario(editor=author, scenario=story)
+    start_progress(player=player, scenario=story)
+    delete_scenario(editor=author, scenario=story)
     for model in (Scene, Choice, Asset, PlayerProgress):
         assert not model.objects.filter(scenario_id=story.pk).exists()
     assert not Scenario.objects.filter(pk=story.pk).exists()
@@ -97,13 +107,13 @@ def test_delete_scenario_rolls_back_when_it_fails_midway(story, author, monkeypa
 
     monkeypatch.setattr(Scenario, "delete", fail)
     with pytest.raises(RuntimeError):
-        services.delete_scenario(editor=author, scenario=story)
+        delete_scenario(editor=author, scenario=story)
     assert database_snapshot() == before
 
 
 def test_delete_large_story(author):
     scenario = build_story(author, 520)
-    services.delete_scenario(editor=author, scenario=scenario)
+    delete_scenario(editor=author, scenario=scenario)
     assert not Scene.objects.filter(scenario_id=scenario.pk).exists()
     assert not Choice.objects.filter(scenario_id=scenario.pk).exists()
 
@@ -112,9 +122,9 @@ def test_delete_large_story(author):
 
 
 def test_first_scene_becomes_the_start_and_scenes_line_up(author):
-    scenario = services.create_scenario(author=author, title="Fresh")
-    first = services.create_scene(editor=author, scenario=scenario, title="One")
-    second = services.create_scene(editor=author, scenario=scenario, title="Two")
+    scenario = create_scenario(author=author, title="Fresh")
+    first = create_scene(editor=author, scenario=scenario, title="One")
+    second = create_scene(editor=author, scenario=scenario, title="Two")
     assert first.is_start_scene and not second.is_start_scene
     assert (first.order, second.order) == (0, 1)
     assert second.position_x > first.position_x
@@ -122,15 +132,15 @@ def test_first_scene_becomes_the_start_and_scenes_line_up(author):
 
 def test_set_start_scene_moves_the_start(story, author):
     middle = story.scenes.get(title="Middle")
-    services.set_start_scene(editor=author, scene=middle)
+    set_start_scene(editor=author, scene=middle)
     assert list(story.scenes.filter(is_start_scene=True).values_list("title", flat=True)) == ["Middle"]
 
 
 def test_an_ending_gets_a_kind_and_a_non_ending_none(story, author):
     middle = story.scenes.get(title="Middle")
-    services.update_scene(editor=author, scene=middle, is_end_scene=True)
+    update_scene(editor=author, scene=middle, is_end_scene=True)
     assert Scene.objects.get(pk=middle.pk).ending_kind == "neutral"
-    services.update_scene(editor=author, scene=middle, is_end_scene=False)
+    update_scene(editor=author, scene=middle, is_end_scene=False)
     assert Scene.objects.get(pk=middle.pk).ending_kind == ""
 
 
@@ -138,14 +148,14 @@ def test_invalid_ending_kind_is_refused(story, author):
     middle = story.scenes.get(title="Middle")
     before = database_snapshot()
     with pytest.raises(StoryRuleError) as refused:
-        services.update_scene(editor=author, scene=middle, is_end_scene=True, ending_kind="bittersweet")
+        update_scene(editor=author, scene=middle, is_end_scene=True, ending_kind="bittersweet")
     assert "ending_kind" in refused.value.field_errors
     assert database_snapshot() == before
 
 
 def test_move_scene_stores_the_position(story, author):
     middle = story.scenes.get(title="Middle")
-    services.move_scene(editor=author, scene=middle, x="412.5", y=-80)
+    move_scene(editor=author, scene=middle, x="412.5", y=-80)
     stored = Scene.objects.get(pk=middle.pk)
     assert (stored.position_x, stored.position_y) == (412.5, -80)
 
@@ -155,7 +165,7 @@ def test_move_scene_refuses_bad_coordinates(story, author, x):
     middle = story.scenes.get(title="Middle")
     before = database_snapshot()
     with pytest.raises(StoryRuleError, match="map position x"):
-        services.move_scene(editor=author, scene=middle, x=x, y=0)
+        move_scene(editor=author, scene=middle, x=x, y=0)
     assert database_snapshot() == before
 
 
@@ -163,19 +173,19 @@ def test_media_must_have_the_right_type(story, author):
     narration = AssetFactory(type="sound", uploaded_by=author)
     middle = story.scenes.get(title="Middle")
     with pytest.raises(StoryRuleError, match="image of a scene must be an asset of type image"):
-        services.update_scene(editor=author, scene=middle, image=narration)
-    services.update_scene(editor=author, scene=middle, sound=narration)
+        update_scene(editor=author, scene=middle, image=narration)
+    update_scene(editor=author, scene=middle, sound=narration)
     assert Scene.objects.get(pk=middle.pk).sound_id == narration.pk
 
 
 def test_delete_scene_removes_its_choices_both_ways_and_moves_players(story, author, player):
-    services.publish_scenario(editor=author, scenario=story)
+    publish_scenario(editor=author, scenario=story)
     middle = story.scenes.get(title="Middle")
-    progress = services.start_progress(player=player, scenario=story)
-    services.choose(player=player, progress=progress, choice=Choice.objects.get(text="Go down"))
+    progress = start_progress(player=player, scenario=story)
+    choose(player=player, progress=progress, choice=Choice.objects.get(text="Go down"))
     picture = AssetFactory(scenario=story, scene=middle, uploaded_by=author)
 
-    services.delete_scene(editor=author, scene=middle)
+    delete_scene(editor=author, scene=middle)
 
     assert list(Choice.objects.filter(scenario=story)) == []
     assert sorted(story.scenes.values_list("title", flat=True)) == ["End", "Start"]
@@ -185,7 +195,7 @@ def test_delete_scene_removes_its_choices_both_ways_and_moves_players(story, aut
 
 def test_players_cannot_edit_scenes(story, player):
     with pytest.raises(PermissionDenied):
-        services.create_scene(editor=player, scenario=story, title="Mine")
+        create_scene(editor=player, scenario=story, title="Mine")
     assert story.scenes.count() == 3
 
 
@@ -194,7 +204,7 @@ def test_players_cannot_edit_scenes(story, player):
 
 def test_create_choice_links_two_scenes_in_order(story, author):
     start, end = story.scenes.get(title="Start"), story.scenes.get(title="End")
-    choice = services.create_choice(editor=author, from_scene=start, to_scene=end, text="  Jump  ")
+    choice = create_choice(editor=author, from_scene=start, to_scene=end, text="  Jump  ")
     stored = Choice.objects.get(pk=choice.pk)
     assert (stored.text, stored.order, stored.scenario_id, stored.condition) == ("Jump", 1, story.pk, {})
 
@@ -204,15 +214,15 @@ def test_choice_across_stories_is_refused(story, author):
     elsewhere = SceneFactory(scenario=ScenarioFactory(author=author))
     before = database_snapshot()
     with pytest.raises(StoryRuleError, match="same story"):
-        services.create_choice(editor=author, from_scene=start, to_scene=elsewhere, text="Portal")
+        create_choice(editor=author, from_scene=start, to_scene=elsewhere, text="Portal")
     assert database_snapshot() == before
 
 
 def test_choice_condition_must_be_an_object(story, author):
     choice = Choice.objects.get(text="Go down")
     with pytest.raises(StoryRuleError, match="JSON object"):
-        services.update_choice(editor=author, choice=choice, condition=["key"])
-    services.update_choice(editor=author, choice=choice, condition={"has": "lamp"}, text="Go down slowly")
+        update_choice(editor=author, choice=choice, condition=["key"])
+    update_choice(editor=author, choice=choice, condition={"has": "lamp"}, text="Go down slowly")
     stored = Choice.objects.get(pk=choice.pk)
     assert (stored.condition, stored.text) == ({"has": "lamp"}, "Go down slowly")
 
@@ -222,10 +232,10 @@ def test_delete_choices_is_all_or_nothing(story, author, other_author):
     theirs = build_story(other_author, 2)
     foreign = Choice.objects.filter(scenario=theirs).first()
     with pytest.raises(PermissionDenied):
-        services.delete_choices(editor=author, choices=[*mine, foreign])
+        delete_choices(editor=author, choices=[*mine, foreign])
     assert Choice.objects.filter(scenario=story).count() == 3
-    assert services.delete_choices(editor=author, choices=mine) == 3
-    assert services.delete_choices(editor=author, choices=[]) == 0
+    assert delete_choices(editor=author, choices=mine) == 3
+    assert delete_choices(editor=author, choices=[]) == 0
     assert not Choice.objects.filter(scenario=story).exists()
 
 
@@ -237,27 +247,27 @@ def test_scene_titles_are_unique_within_a_story(story, author):
     middle = story.scenes.get(title="Middle")
     before = database_snapshot()
     with pytest.raises(StoryRuleError) as created:
-        services.create_scene(editor=author, scenario=story, title=" middle ")
+        create_scene(editor=author, scenario=story, title=" middle ")
     with pytest.raises(StoryRuleError) as renamed:
-        services.update_scene(editor=author, scene=story.scenes.get(title="End"), title="MIDDLE")
+        update_scene(editor=author, scene=story.scenes.get(title="End"), title="MIDDLE")
     assert created.value.field_errors["title"] == ["Another scene of this story is already called “middle”."]
     assert "already has a scene called “MIDDLE”" in renamed.value.message
     assert database_snapshot() == before
-    services.update_scene(editor=author, scene=middle, title="Middle", text="Same title, kept.")
+    update_scene(editor=author, scene=middle, title="Middle", text="Same title, kept.")
     other = ScenarioFactory(author=author)
-    assert services.create_scene(editor=author, scenario=other, title="Middle").title == "Middle"
-    assert services.free_scene_title(scenario_id=story.pk, base="Middle") == "Middle 2"
+    assert create_scene(editor=author, scenario=other, title="Middle").title == "Middle"
+    assert free_scene_title(scenario_id=story.pk, base="Middle") == "Middle 2"
 
 
 def test_a_kind_of_ending_on_a_scene_that_is_no_ending_is_refused(story, author):
     middle = story.scenes.get(title="Middle")
     before = database_snapshot()
     with pytest.raises(StoryRuleError) as refused:
-        services.update_scene(editor=author, scene=middle, ending_kind="tragic")
+        update_scene(editor=author, scene=middle, ending_kind="tragic")
     with pytest.raises(StoryRuleError):
-        services.create_scene(editor=author, scenario=story, title="Cliff", ending_kind="tragic")
+        create_scene(editor=author, scenario=story, title="Cliff", ending_kind="tragic")
     assert "ending_kind" in refused.value.field_errors and database_snapshot() == before
-    services.update_scene(editor=author, scene=middle, is_end_scene=True, ending_kind="tragic")
+    update_scene(editor=author, scene=middle, is_end_scene=True, ending_kind="tragic")
     assert Scene.objects.get(pk=middle.pk).ending_kind == "tragic"
 
 

@@ -159,7 +159,7 @@ def test_twee_export_follows_the_specification(author):
 
 
 def test_new_stories_get_an_upper_case_v4_ifid(author):
-    from story_admin.services import create_scenario
+    from story_admin.services.stories import create_scenario
 
     ifid = create_scenario(author=author, title="Fresh").ifid
     assert ifid == ifid.upper() and uuid.UUID(ifid).version == 4

@@ -14,7 +14,7 @@ SHOTS = os.environ.get("STUDIO_SCREENSHOTS")
 
 
 @pytest.fixture
-def story():
+def french_lighthouse():
     author = AuthorFactory()
     scenario = ScenarioFactory(author=author, title="Le Gardien du phare")
     door = SceneFactory(
@@ -51,15 +51,15 @@ def pages_of(story):
 
 
 @pytest.mark.parametrize("width", [1400, 800])
-def test_every_studio_page_passes_axe(page, story, width):
+def test_every_studio_page_passes_axe(page, french_lighthouse, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/signin/")
-    page.fill("input[name=email]", story.author.email)
+    page.fill("input[name=email]", french_lighthouse.author.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
     axe, found = Axe(), {}
-    for name, url in pages_of(story).items():
+    for name, url in pages_of(french_lighthouse).items():
         page.goto(url)
         if name in ("map", "scene"):
             page.wait_for_selector("#map[data-ready=true]")

@@ -176,18 +176,20 @@ def test_parallel_edits_through_django_all_succeed():
 
     from django.db import connections
 
-    from story_admin import services
+    from story_admin.services.layout import move_scene
+    from story_admin.services.scenes import create_scene
+    from story_admin.services.stories import create_scenario
     from tests.factories import AuthorFactory
 
     authors = [AuthorFactory() for _ in range(8)]
-    stories = [services.create_scenario(author=author, title=f"Parallel {n}") for n, author in enumerate(authors)]
+    stories = [create_scenario(author=author, title=f"Parallel {n}") for n, author in enumerate(authors)]
 
     def edit(index):
         author, story = authors[index], stories[index]
         try:
             for n in range(10):
-                scene = services.create_scene(editor=author, scenario=story, title=f"Scene {n}")  # a transaction
-                services.move_scene(editor=author, scene=scene, x=n, y=n)  # a plain write
+                scene = create_scene(editor=author, scenario=story, title=f"Scene {n}")  # a transaction
+                move_scene(editor=author, scene=scene, x=n, y=n)  # a plain write
                 assert Scene.objects.filter(scenario=story).count() == n + 1  # a read
         finally:
             connections.close_all()

@@ -2,7 +2,8 @@
 
 import pytest
 
-from story_admin import services
+from story_admin.services.layout import move_scene
+from story_admin.services.scenes import update_scene
 from story_admin.models import Choice, Scene
 from tests.factories import PASSWORD, AuthorFactory, ScenarioFactory, SceneFactory
 
@@ -34,8 +35,8 @@ def redo_button(page):
 
 def test_rename_and_move_are_undone_and_redone_after_a_reload(page, author_story):
     author, story, cove = author_story
-    services.update_scene(editor=author, scene=cove, title="The cove")
-    services.move_scene(editor=author, scene=Scene.objects.get(pk=cove.pk), x=900, y=400)
+    update_scene(editor=author, scene=cove, title="The cove")
+    move_scene(editor=author, scene=Scene.objects.get(pk=cove.pk), x=900, y=400)
     page.goto(f"/stories/{story.pk}/")
     page.reload()  # the steps are the server's, not the page's
     assert undo_button(page).inner_text() == "Undo: move “The cove”"
@@ -64,7 +65,7 @@ def test_rename_and_move_are_undone_and_redone_after_a_reload(page, author_story
 
 def test_ctrl_z_in_a_text_field_is_the_browsers_own(page, author_story):
     author, story, cove = author_story
-    services.update_scene(editor=author, scene=cove, title="The cove")
+    update_scene(editor=author, scene=cove, title="The cove")
     page.goto(f"/stories/{story.pk}/")
     page.fill("input[name=q]", "typed")
     page.focus("input[name=q]")

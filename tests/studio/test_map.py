@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def story():
+def well_with_light():
     author = AuthorFactory()
     scenario = ScenarioFactory(author=author, title="The well")
     rim = SceneFactory(
@@ -28,13 +28,13 @@ def story():
 
 
 @pytest.fixture
-def map_page(page, story):
+def map_page(page, well_with_light):
     page.goto("/signin/")
-    page.fill("input[name=email]", story.author.email)
+    page.fill("input[name=email]", well_with_light.author.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
-    page.goto(f"/stories/{story.pk}/")
+    page.goto(f"/stories/{well_with_light.pk}/")
     page.wait_for_selector("#map[data-ready=true]")
     return page
 
@@ -51,7 +51,7 @@ def rendered(page, scene) -> dict:
     )
 
 
-def test_the_map_draws_every_scene_and_choice(map_page, story):
+def test_the_map_draws_every_scene_and_choice(map_page, well_with_light):
     counts = map_page.evaluate("[window.storyMap.nodes().length, window.storyMap.edges().length]")
     assert counts == [3, 3]
     names = map_page.locator("#map-scenes a").all_inner_texts()
@@ -74,7 +74,7 @@ def model_point(page, x, y) -> dict:
     )
 
 
-def test_wheel_zoom_keeps_the_point_under_the_pointer(map_page, story):
+def test_wheel_zoom_keeps_the_point_under_the_pointer(map_page, well_with_light):
     box = map_page.locator("#map").bounding_box()
     pointer = (box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6)
     before = model_point(map_page, *pointer)
@@ -90,19 +90,19 @@ def test_wheel_zoom_keeps_the_point_under_the_pointer(map_page, story):
     assert abs(after["x"] - before["x"]) < 2 and abs(after["y"] - before["y"]) < 2
 
 
-def test_fit_to_story_shows_every_card(map_page, story):
+def test_fit_to_story_shows_every_card(map_page, well_with_light):
     map_page.evaluate("window.storyMap.viewport({zoom: 2.5, pan: {x: -3000, y: -2000}})")
     map_page.click("text=Fit to story")
     box = map_page.locator("#map").bounding_box()
-    for scene in Scene.objects.filter(scenario=story):
+    for scene in Scene.objects.filter(scenario=well_with_light):
         card = rendered(map_page, scene)
         assert box["x"] <= card["x"] - card["w"] / 2 and card["x"] + card["w"] / 2 <= box["x"] + box["width"]
         assert box["y"] <= card["y"] - card["h"] / 2 and card["y"] + card["h"] / 2 <= box["y"] + box["height"]
 
 
-def test_a_drag_at_zoom_half_saves_the_position_under_the_pointer(map_page, story):
+def test_a_drag_at_zoom_half_saves_the_position_under_the_pointer(map_page, well_with_light):
     map_page.evaluate("window.storyMap.zoom({level: 0.5, renderedPosition: {x: 200, y: 200}})")
-    bottom = Scene.objects.get(scenario=story, title="Bottom")
+    bottom = Scene.objects.get(scenario=well_with_light, title="Bottom")
     card = rendered(map_page, bottom)
     drag(map_page, card["x"], card["y"], 100, 60, steps=10)
     wait_until(map_page, "document.getElementById('map').dataset.lastSaved")
@@ -114,14 +114,14 @@ def test_a_drag_at_zoom_half_saves_the_position_under_the_pointer(map_page, stor
     assert abs(rendered(map_page, bottom)["x"] - (card["x"] + 100)) < 3
 
 
-def test_a_refused_save_puts_the_card_back_and_says_why(map_page, story):
+def test_a_refused_save_puts_the_card_back_and_says_why(map_page, well_with_light):
     map_page.route(
         "**/map/place/",
         lambda route: route.fulfill(
             status=400, content_type="application/json", body=json.dumps({"error": "The story is locked for review."})
         ),
     )
-    bottom = Scene.objects.get(scenario=story, title="Bottom")
+    bottom = Scene.objects.get(scenario=well_with_light, title="Bottom")
     card = rendered(map_page, bottom)
     drag(map_page, card["x"], card["y"], 120, 90)
     map_page.wait_for_selector("#map-status.error:has-text('The story is locked for review.')")
@@ -130,9 +130,9 @@ def test_a_refused_save_puts_the_card_back_and_says_why(map_page, story):
     assert Scene.objects.get(pk=bottom.pk).position_x == 300
 
 
-def test_a_stopped_server_puts_the_card_back_and_says_so(map_page, story):
+def test_a_stopped_server_puts_the_card_back_and_says_so(map_page, well_with_light):
     map_page.route("**/map/place/", lambda route: route.abort("connectionrefused"))
-    bottom = Scene.objects.get(scenario=story, title="Bottom")
+    bottom = Scene.objects.get(scenario=well_with_light, title="Bottom")
     card = rendered(map_page, bottom)
     drag(map_page, card["x"], card["y"], 120, 90)
     map_page.wait_for_selector("#map-status.error:has-text('could not be reached')")
@@ -149,8 +149,10 @@ def link_drag(page, origin, target_point):
     page.mouse.up()
 
 
-def test_dragging_from_a_scene_onto_another_links_them(map_page, story):
-    rim, light = (Scene.objects.get(scenario=story, title__startswith=title) for title in ("At the rim", "Light"))
+def test_dragging_from_a_scene_onto_another_links_them(map_page, well_with_light):
+    rim, light = (
+        Scene.objects.get(scenario=well_with_light, title__startswith=title) for title in ("At the rim", "Light")
+    )
     target = rendered(map_page, light)
     link_drag(map_page, rim, (target["x"], target["y"]))
     wait_until(map_page, "window.storyMap.edges().length === 4")
@@ -166,30 +168,30 @@ def test_dragging_from_a_scene_onto_another_links_them(map_page, story):
     assert map_page.locator(".map-label-editor").count() == 0
 
 
-def test_dragging_a_link_onto_empty_space_adds_a_scene_there(map_page, story):
-    light = Scene.objects.get(scenario=story, title="Light")
+def test_dragging_a_link_onto_empty_space_adds_a_scene_there(map_page, well_with_light):
+    light = Scene.objects.get(scenario=well_with_light, title="Light")
     box = map_page.locator("#map").bounding_box()
     point = (box["x"] + box["width"] - 150, box["y"] + 80)
     where = model_point(map_page, *point)
     link_drag(map_page, light, point)
     wait_until(map_page, "window.storyMap.nodes().length === 4")
-    added = Scene.objects.get(scenario=story, title="New scene")
+    added = Scene.objects.get(scenario=well_with_light, title="New scene")
     assert Choice.objects.filter(from_scene=light, to_scene=added).count() == 1
     assert abs(added.position_x + 90 - where["x"]) < 3 and abs(added.position_y + 32 - where["y"]) < 3
 
 
-def test_a_new_scene_lands_inside_the_view(map_page, story):
+def test_a_new_scene_lands_inside_the_view(map_page, well_with_light):
     map_page.evaluate("window.storyMap.viewport({zoom: 1, pan: {x: -2000, y: -1500}})")
     map_page.click("text=Add a scene")
     map_page.wait_for_url("**/scenes/**")
     map_page.wait_for_selector("#map[data-ready=true]")
-    added = Scene.objects.filter(scenario=story).order_by("-order").first()
+    added = Scene.objects.filter(scenario=well_with_light).order_by("-order").first()
     card = rendered(map_page, added)
     box = map_page.locator("#map").bounding_box()
     assert box["x"] < card["x"] < box["x"] + box["width"] and box["y"] < card["y"] < box["y"] + box["height"]
 
 
-def test_the_keyboard_follows_choices_and_enter_opens_the_panel(map_page, story):
+def test_the_keyboard_follows_choices_and_enter_opens_the_panel(map_page, well_with_light):
     map_page.focus("#map-scenes a:has-text('At the rim')")
     map_page.keyboard.press("ArrowRight")
     focused = map_page.evaluate("document.activeElement.textContent")
@@ -203,17 +205,17 @@ def test_the_keyboard_follows_choices_and_enter_opens_the_panel(map_page, story)
     assert "/scenes/" in map_page.url
 
 
-def test_an_edit_elsewhere_refreshes_the_map_in_place(map_page, story):
-    Scene.objects.filter(scenario=story, title="Bottom").update(title="The dark bottom")
+def test_an_edit_elsewhere_refreshes_the_map_in_place(map_page, well_with_light):
+    Scene.objects.filter(scenario=well_with_light, title="Bottom").update(title="The dark bottom")
     map_page.evaluate("window.storyMap.viewport({zoom: 0.8, pan: {x: 10, y: 20}})")
     map_page.evaluate("document.body.dispatchEvent(new CustomEvent('story-changed', {detail: {scenes: []}}))")
     map_page.wait_for_selector("#map-scenes a:has-text('The dark bottom')")
     assert view(map_page) == {"zoom": 0.8, "pan": {"x": 10, "y": 20}}
 
 
-def test_a_refresh_keeps_the_keyboard_on_the_scene_it_was_on(map_page, story):
+def test_a_refresh_keeps_the_keyboard_on_the_scene_it_was_on(map_page, well_with_light):
     map_page.focus("#map-scenes a:has-text('Bottom')")
-    Scene.objects.filter(scenario=story, title="Light").update(title="The light")
+    Scene.objects.filter(scenario=well_with_light, title="Light").update(title="The light")
     map_page.evaluate("document.body.dispatchEvent(new CustomEvent('story-changed', {detail: {scenes: []}}))")
     map_page.wait_for_selector("#map-scenes a:has-text('The light')")
     assert map_page.evaluate("document.activeElement.textContent").startswith("Bottom, 2 choices leave")
@@ -221,7 +223,7 @@ def test_a_refresh_keeps_the_keyboard_on_the_scene_it_was_on(map_page, story):
     map_page.wait_for_selector("#panel .scene-panel h2:has-text('Bottom')")
 
 
-def test_a_large_story_is_drawn_the_cheaper_way(map_page, story, settings):
+def test_a_large_story_is_drawn_the_cheaper_way(map_page, well_with_light, settings):
     assert map_page.evaluate("window.storyMap.edges().first().style('curve-style')") == "bezier"
     settings.MAP_LARGE_STORY_SCENES = 3  # this story's three scenes are a large story now
     map_page.reload()
@@ -230,31 +232,36 @@ def test_a_large_story_is_drawn_the_cheaper_way(map_page, story, settings):
     assert map_page.evaluate("window.storyMap.options().textureOnViewport") is True
 
 
-def test_the_view_is_kept_across_reloads(map_page, story):
+def test_the_view_is_kept_across_reloads(map_page, well_with_light):
     map_page.evaluate("window.storyMap.viewport({zoom: 0.6, pan: {x: 33, y: 44}})")
     map_page.reload()
     map_page.wait_for_selector("#map[data-ready=true]")
     assert view(map_page) == {"zoom": 0.6, "pan": {"x": 33, "y": 44}}
 
 
-def test_tidy_up_lays_the_story_out_and_can_be_undone(map_page, story):
-    before = {scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=story)}
+def test_tidy_up_lays_the_story_out_and_can_be_undone(map_page, well_with_light):
+    before = {
+        scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=well_with_light)
+    }
     loaded = "performance.getEntriesByType('resource').some((entry) => entry.name.includes('map-elk'))"
     assert map_page.evaluate(loaded) is False  # the layout's bundle is fetched by the first tidy-up only
     map_page.click(".map-tools >> text=Tidy up")
     map_page.wait_for_selector("text=The map is tidied up")
     assert map_page.evaluate(loaded) is True
-    after = {scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=story)}
+    after = {scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=well_with_light)}
     assert after != before
     map_page.click("#history button:has-text('Undo: tidy up')")
     map_page.wait_for_selector("#history button:has-text('Redo: tidy up')")
     wait_until(map_page, "document.getElementById('map').dataset.scenes === '3'")
-    assert {scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=story)} == before
+    assert {
+        scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=well_with_light)
+    } == before
 
 
-def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page, story):
+def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page, well_with_light):
     rim, bottom, light = (
-        Scene.objects.get(scenario=story, title__startswith=title) for title in ("At the rim", "Bottom", "Light")
+        Scene.objects.get(scenario=well_with_light, title__startswith=title)
+        for title in ("At the rim", "Bottom", "Light")
     )
     map_page.evaluate(
         f"window.storyMap.getElementById('{rim.pk}').select();window.storyMap.getElementById('{bottom.pk}').select()"
@@ -262,7 +269,7 @@ def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page
     map_page.fill("input[aria-label='Group name']", "Down the well")
     map_page.click("text=Group selected")
     map_page.wait_for_selector("#map-status:has-text('2 scenes in “Down the well”.')")
-    assert sorted(Scene.objects.filter(scenario=story).values_list("group", flat=True)) == [
+    assert sorted(Scene.objects.filter(scenario=well_with_light).values_list("group", flat=True)) == [
         "",
         "Down the well",
         "Down the well",
@@ -291,7 +298,7 @@ def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page
     assert map_page.evaluate("window.storyMap.nodes('.group').hasClass('collapsed')")  # kept in this browser
 
 
-def test_the_cards_can_be_coloured_by_random_playthroughs_visits(rq_redis, map_page, story):
+def test_the_cards_can_be_coloured_by_random_playthroughs_visits(rq_redis, map_page, well_with_light):
     map_page.select_option("[data-map-heat]", "playthroughs")
     map_page.wait_for_selector("#map-status:has-text('Share of random playthroughs that visit each scene')")
     heat = map_page.evaluate(
@@ -321,6 +328,6 @@ def test_the_colouring_of_a_large_story_comes_when_its_playthroughs_job_is_done(
     assert map_page.evaluate("window.storyMap.nodes('.heated').length") == 3
 
 
-def test_an_unknown_colouring_is_refused(map_page, story):
-    answer = map_page.request.get(f"/stories/{story.pk}/map/heat/?layer=gossip")
+def test_an_unknown_colouring_is_refused(map_page, well_with_light):
+    answer = map_page.request.get(f"/stories/{well_with_light.pk}/map/heat/?layer=gossip")
     assert answer.status == 404 and answer.json() == {"error": "No such map colouring: gossip."}

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from story_admin import services
+from story_admin.services.scenes import create_scene, update_scene
 from studio.outage import is_outage
 from story_admin.models import Scene
 from tests.processes import free_port, start_embedded_mongo as start_server
@@ -52,7 +52,7 @@ def test_sigkill_during_writes_loses_no_acknowledged_edit(client, own_server):
     servers, restart, path = own_server
     author = AuthorFactory()
     story = ScenarioFactory(author=author, title="Written while the server dies")
-    counter = services.create_scene(editor=author, scenario=story, title="Counter", text="0")
+    counter = create_scene(editor=author, scenario=story, title="Counter", text="0")
     client.force_login(author)
 
     acknowledged, last_count = [], 0
@@ -61,9 +61,9 @@ def test_sigkill_during_writes_loses_no_acknowledged_edit(client, own_server):
     killer = threading.Timer(0.3, servers[0].kill)
     try:
         for n in range(1, 100_000):
-            scene = services.create_scene(editor=author, scenario=story, title=f"Write {n}", text=f"Text {n}")
+            scene = create_scene(editor=author, scenario=story, title=f"Write {n}", text=f"Text {n}")
             acknowledged.append((scene.pk, scene.title))
-            services.update_scene(editor=author, scene=counter, text=str(n))
+            update_scene(editor=author, scene=counter, text=str(n))
             last_count = n
             if n == 11:
                 killer.start()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from generation.services import GenerationUnavailable, request_generation
 from story_admin.models import Asset, Scene
-from story_admin.services import update_scene
+from story_admin.services.scenes import update_scene
 from tests.processes import free_port, start_redis
 from tests.factories import ScenarioFactory, SceneFactory
 

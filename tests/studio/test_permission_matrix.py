@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from generation.uploads import attach_upload
 from story_admin.models import Choice, Scene
-from story_admin.services import create_preview_link
+from story_admin.services.previews import create_preview_link
 from tests.factories import AuthorFactory, ScenarioFactory, SceneFactory, UserFactory
 from tests.generation.media_samples import png_bytes
 from tests.snapshots import changed_collections, database_snapshot

@@ -9,7 +9,7 @@ from tests.factories import PASSWORD, ScenarioFactory, SceneFactory
 
 
 @pytest.fixture
-def story(author):
+def toll_bridge(author):
     scenario = ScenarioFactory(author=author, title="The toll bridge")
     start = SceneFactory(scenario=scenario, title="The bridge", is_start_scene=True)
     end = SceneFactory(scenario=scenario, title="The far bank", is_end_scene=True, ending_kind="happy")
@@ -19,8 +19,8 @@ def story(author):
 
 
 @pytest.mark.django_db
-def test_a_condition_is_checked_against_the_storys_state_and_nothing_is_written(studio, story):
-    url = reverse("studio:check_state_text", args=[story.pk])
+def test_a_condition_is_checked_against_the_storys_state_and_nothing_is_written(studio, toll_bridge):
+    url = reverse("studio:check_state_text", args=[toll_bridge.pk])
     assert studio.post(url, {"field": "condition_text", "text": "gold >= 2"}).json() == {"ok": True, "message": ""}
     unknown = studio.post(url, {"field": "condition_text", "text": "silver >= 2"}).json()
     assert unknown["ok"] is False and "silver" in unknown["message"]
@@ -28,19 +28,19 @@ def test_a_condition_is_checked_against_the_storys_state_and_nothing_is_written(
     assert broken["ok"] is False and broken["message"]
     odd = studio.post(url, {"field": "title", "text": "x"}).json()
     assert odd == {"ok": False, "message": "No such field to check: title."}
-    assert Choice.objects.get(scenario=story).condition == {}
+    assert Choice.objects.get(scenario=toll_bridge).condition == {}
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_condition_field_says_what_is_wrong_while_typing(page, story):
+def test_the_condition_field_says_what_is_wrong_while_typing(page, toll_bridge):
     page.goto("/signin/")
-    page.fill("input[name=email]", story.author.email)
+    page.fill("input[name=email]", toll_bridge.author.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
-    bridge = Scene.objects.get(scenario=story, title="The bridge")
-    page.goto(f"/stories/{story.pk}/scenes/{bridge.pk}/")
+    bridge = Scene.objects.get(scenario=toll_bridge, title="The bridge")
+    page.goto(f"/stories/{toll_bridge.pk}/scenes/{bridge.pk}/")
     field = page.locator("input[name=condition_text]")
     page.locator("details.choice-state summary").first.click()
     field.press_sequentially("silver >= 2")

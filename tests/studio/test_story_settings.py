@@ -72,3 +72,16 @@ def test_publishing_shows_what_blocks_and_what_only_warns(studio, author):
     assert "may surprise players" in page and "Fix these first" not in page
     asked = studio.post(reverse("studio:publish", args=[story.pk]), {"publish": "1"})
     assert "Publish anyway" in asked.text and not Scenario.objects.get(pk=story.pk).is_published
+
+
+def test_the_author_switches_going_back_off_and_on(studio, author):
+    story = ScenarioFactory(author=author, title="No return")
+    url = reverse("studio:story_settings", args=[story.pk])
+    page = studio.get(url).text
+    assert 'name="allow_back" aria-describedby="story_allow_back_helptext" id="story_allow_back" checked>' in page  # on
+    fields = {"title": "No return", "description": "", "language": "en", "tags": ""}
+    assert studio.post(url, fields).status_code == 302  # an unticked box is not sent: off
+    assert Scenario.objects.get(pk=story.pk).allow_back is False
+    assert 'id="story_allow_back">' in studio.get(url).text  # unticked
+    assert studio.post(url, {**fields, "allow_back": "on"}).status_code == 302
+    assert Scenario.objects.get(pk=story.pk).allow_back is True

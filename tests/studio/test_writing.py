@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def story(author_page):
+def well_page(author_page):
     page, author = author_page
     story = ScenarioFactory(author=author, title="The well")
     rim = SceneFactory(scenario=story, title="Rim", text="Cold stone.", is_start_scene=True, order=0)
@@ -39,8 +39,8 @@ def status(page):
     return page.locator("#autosave-status")
 
 
-def test_typed_text_survives_selecting_another_scene_and_a_reload(story):
-    page, story, rim, bottom = story
+def test_typed_text_survives_selecting_another_scene_and_a_reload(well_page):
+    page, story, rim, bottom = well_page
     open_panel(page, story, rim)
     text = page.get_by_label("Scene text", exact=True)
     text.fill("Cold stone. A rope hangs into the dark.")
@@ -61,8 +61,8 @@ def test_typed_text_survives_selecting_another_scene_and_a_reload(story):
     assert page.get_by_label("Scene title", exact=True).input_value() == "Bottom of the well"
 
 
-def test_two_pages_on_one_scene_show_the_conflict_and_keep_mine(story):
-    page, story, rim, _ = story
+def test_two_pages_on_one_scene_show_the_conflict_and_keep_mine(well_page):
+    page, story, rim, _ = well_page
     other = page.context.new_page()
     open_panel(page, story, rim)
     open_panel(other, story, rim)
@@ -81,8 +81,8 @@ def test_two_pages_on_one_scene_show_the_conflict_and_keep_mine(story):
     other.close()
 
 
-def test_keeping_the_other_version_takes_it_into_the_fields(story):
-    page, story, rim, _ = story
+def test_keeping_the_other_version_takes_it_into_the_fields(well_page):
+    page, story, rim, _ = well_page
     other = page.context.new_page()
     open_panel(page, story, rim)
     open_panel(other, story, rim)
@@ -97,9 +97,9 @@ def test_keeping_the_other_version_takes_it_into_the_fields(story):
 
 
 @pytest.mark.parametrize("debug", [True, False], ids=["DEBUG on", "DEBUG off"])
-def test_refusals_show_in_place_with_debug_on_and_off(story, settings, debug):
+def test_refusals_show_in_place_with_debug_on_and_off(well_page, settings, debug):
     settings.DEBUG = debug
-    page, story, rim, _ = story
+    page, story, rim, _ = well_page
     open_panel(page, story, rim)
     assert (page.locator("script[src*='django-htmx.js']").count() == 1) is debug
 
@@ -138,8 +138,8 @@ def test_refusals_show_in_place_with_debug_on_and_off(story, settings, debug):
     assert not Choice.objects.filter(scenario=story).exists()
 
 
-def test_a_scene_and_its_link_in_one_field_and_enter(story):
-    page, story, rim, bottom = story
+def test_a_scene_and_its_link_in_one_field_and_enter(well_page):
+    page, story, rim, bottom = well_page
     open_panel(page, story, rim)
     clicks = keys = 0
     field = page.get_by_label("New choice", exact=True)
@@ -172,8 +172,8 @@ def test_a_scene_and_its_link_in_one_field_and_enter(story):
     page.wait_for_selector("#map-scenes a:has-text('The cellar')", state="attached")
 
 
-def test_twine_links_in_the_text_become_choices_when_it_is_saved(story):
-    page, story, rim, bottom = story
+def test_twine_links_in_the_text_become_choices_when_it_is_saved(well_page):
+    page, story, rim, bottom = well_page
     open_panel(page, story, rim)
     text = page.get_by_label("Scene text", exact=True)
     text.fill("You can [[climb down->Bottom]] or stay.\n[[The attic<-Look up]]\n[[Rest]]")
@@ -185,8 +185,8 @@ def test_twine_links_in_the_text_become_choices_when_it_is_saved(story):
     assert Scene.objects.get(pk=rim.pk).text == "You can climb down or stay."
 
 
-def test_the_target_picker_searches_the_titles(story):
-    page, story, rim, _ = story
+def test_the_target_picker_searches_the_titles(well_page):
+    page, story, rim, _ = well_page
     for number in range(40):
         SceneFactory(scenario=story, title=f"Room {number:02}", order=number + 2)
     open_panel(page, story, rim)
@@ -203,8 +203,8 @@ def test_the_target_picker_searches_the_titles(story):
     assert page.evaluate("document.activeElement.id") == "add-choice"
 
 
-def test_one_ending_control_and_a_drawer_that_escape_closes(story):
-    page, story, rim, bottom = story
+def test_one_ending_control_and_a_drawer_that_escape_closes(well_page):
+    page, story, rim, bottom = well_page
     page.set_viewport_size({"width": 800, "height": 900})
     open_panel(page, story, bottom)
     ending = page.get_by_label("Ending", exact=True)
