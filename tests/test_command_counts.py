@@ -10,6 +10,12 @@ BOUNDS = {
     "graphql: allScenarios with scenes": 5,
     "graphql: scenariosByAuthor": 5,
     "graphql: read the whole story": 5,
+    # Account, story, unique title, first scene?, next place, the insert, the journal's three (drop redo, add, trim).
+    "graphql: createScene": 9,
+    # Account, both scenes, their story, next order, the insert, the journal's three.
+    "graphql: createChoice": 9,
+    # The whole map, embedded in the page: session, account, story, scenes, choices, assets, undo and redo labels.
+    "studio: open the map": 8,
 }
 
 

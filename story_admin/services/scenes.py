@@ -61,6 +61,7 @@ def create_scene(
     _ensure_consistent_ending(is_end_scene=is_end_scene, ending_kind=ending_kind)
     ensure_unique_title(scenario_id=scenario.pk, title=title)
     siblings = Scene.objects.filter(scenario=scenario)
+    # Two reads, not one: a Count beside a Max in one aggregate answers None for both on this backend.
     is_first = not siblings.exists()
     if order is None or position_x is None:
         last = siblings.aggregate(order=Max("order"), x=Max("position_x"))
@@ -85,11 +86,13 @@ def create_scene(
     )
     check_scene(scene)
     with recorded(editor=editor, scenario_id=scenario.pk, kind="scene") as journal:
-        journal.watch_query("scene", siblings.filter(is_start_scene=True))
-        with transaction.atomic():
-            if scene.is_start_scene:
+        if scene.is_start_scene and not is_first:  # the old start gives way, in the same transaction
+            journal.watch_query("scene", siblings.filter(is_start_scene=True))
+            with transaction.atomic():
                 siblings.filter(is_start_scene=True).update(is_start_scene=False)
-            scene.save()
+                scene.save()
+        else:
+            scene.save()  # one insert: atomic by itself
         journal.add("scene", scene)
     return scene
 
