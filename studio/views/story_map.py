@@ -10,6 +10,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from story_admin import analytics, selectors, services
 from story_admin.exceptions import StoryError
@@ -215,7 +217,7 @@ def _reads(what: str):
             try:
                 return view(request, story_id)
             except _Unreadable:
-                return _refusal(f"{what} could not be read. Reload the page and try again.")
+                return _refusal(_("%(what)s could not be read. Reload the page and try again.") % {"what": what})
 
         return reading
 
@@ -224,7 +226,7 @@ def _reads(what: str):
 
 @author_required
 @require_POST
-@_reads("The new positions")
+@_reads(gettext_lazy("The new positions"))
 def place(request, story_id):
     """Store the positions of the scenes of one drop: {"positions": {"<scene id>": [x, y]}}."""
     scenario = editable_story(request, story_id)
@@ -235,13 +237,13 @@ def place(request, story_id):
         services.place_scenes(editor=request.user, scenario=scenario, positions=positions)
     except (StoryError, ValueError, TypeError) as error:
         logger.info("Map positions refused for story %s: %s", scenario.pk, error)
-        return _refusal(getattr(error, "message", None) or "A position is not a number.")
+        return _refusal(getattr(error, "message", None) or _("A position is not a number."))
     return JsonResponse({"saved": len(positions)})
 
 
 @author_required
 @require_POST
-@_reads("The link")
+@_reads(gettext_lazy("The link"))
 def link(request, story_id):
     """A choice dragged from one scene onto another, or onto empty space: a new scene there and the choice."""
     scenario = editable_story(request, story_id)
@@ -249,7 +251,7 @@ def link(request, story_id):
     origin = _in_story(Scene, scenario, data["from"])
     target = _in_story(Scene, scenario, data["to"]) if data.get("to") else None
     if origin is None or (data.get("to") and target is None):
-        return _refusal("That scene is no longer in the story. Reload the page.", status=404)
+        return _refusal(_("That scene is no longer in the story. Reload the page."), status=404)
     origin.scenario = scenario
     try:
         # Two steps of the history (the scene, then the choice): the services each write in their own
@@ -275,14 +277,14 @@ def link(request, story_id):
 
 @author_required
 @require_POST
-@_reads("The label")
+@_reads(gettext_lazy("The label"))
 def label(request, story_id):
     """A choice's label typed in place on the map, right after it was drawn: {"choice": id, "label": text}."""
     scenario = editable_story(request, story_id)
     data = _body(request, choice=str, label=str)
     choice, text = _in_story(Choice, scenario, data["choice"]), data["label"]
     if choice is None:
-        return _refusal("That choice is no longer in the story. Reload the page.", status=404)
+        return _refusal(_("That choice is no longer in the story. Reload the page."), status=404)
     choice.scenario = scenario
     try:
         services.update_choice(editor=request.user, choice=choice, text=text)
@@ -293,7 +295,7 @@ def label(request, story_id):
 
 @author_required
 @require_POST
-@_reads("The group")
+@_reads(gettext_lazy("The group"))
 def group(request, story_id):
     """Selected scenes put in a named group (a chapter box on the map), or out of it: {"scenes": [ids], "name": ""}."""
     scenario = editable_story(request, story_id)
@@ -307,8 +309,8 @@ def group(request, story_id):
 
 
 HEAT_LAYERS = {
-    "playthroughs": "Share of random playthroughs that visit each scene",
-    "stops": "Real players who stopped at each scene",
+    "playthroughs": gettext_lazy("Share of random playthroughs that visit each scene"),
+    "stops": gettext_lazy("Real players who stopped at each scene"),
 }
 
 
@@ -318,7 +320,7 @@ def heat(request, story_id):
     scenario = editable_story(request, story_id)
     layer = request.GET.get("layer", "playthroughs")
     if layer not in HEAT_LAYERS:
-        return _refusal(f"No such map colouring: {layer or 'none named'}.", status=404)
+        return _refusal(_("No such map colouring: %(layer)s.") % {"layer": layer or _("none named")}, status=404)
     if layer == "stops":
         stops = analytics.drop_off_by_scene(user=request.user, scenario=scenario)
         total = sum(stops.values())
@@ -326,22 +328,24 @@ def heat(request, story_id):
             {
                 "ready": True,
                 "scenes": {str(pk): count / total for pk, count in stops.items()},
-                "legend": f"{HEAT_LAYERS[layer]} ({total} in all); darker is more."
+                "legend": _("%(layer)s (%(total)s in all); darker is more.")
+                % {"layer": HEAT_LAYERS[layer], "total": total}
                 if total
-                else "No real player has stopped anywhere yet.",
+                else _("No real player has stopped anywhere yet."),
             }
         )
     story = selectors.load_story(scenario)
     analysis = story_analysis(scenario, story=story)
     if not analysis.ready:
         return JsonResponse(
-            {"ready": False, "legend": "The playthroughs are still being run: try again shortly.", "scenes": {}}
+            {"ready": False, "legend": _("The playthroughs are still being run: try again shortly."), "scenes": {}}
         )
     coverage = analysis.document["coverage"]
     return JsonResponse(
         {
             "ready": True,
-            "legend": f"{HEAT_LAYERS[layer]} ({coverage['players']} playthroughs); darker is more.",
+            "legend": _("%(layer)s (%(players)s playthroughs); darker is more.")
+            % {"layer": HEAT_LAYERS[layer], "players": coverage["players"]},
             "scenes": {str(row["scene"]): row["share"] for row in coverage["scenes"]},
         }
     )
