@@ -19,11 +19,12 @@ from story_admin.services.undo import delete_choice_with_undo, delete_scene_with
 from story_admin.models import Choice, EndingKind, Scene
 from story_admin.state.schema import SceneNames
 
+from ..words import ENDING_NAMES
 from .access import apply_errors, author_required, editable_story
 from .story_map import map_context
 
 
-ENDINGS = [("", gettext_lazy("Not an ending"))] + [(kind, label) for kind, label in EndingKind.choices if kind]
+ENDINGS = [(kind, ENDING_NAMES[kind]) for kind in EndingKind]
 
 
 class SceneForm(forms.Form):

@@ -20,6 +20,7 @@ from story_admin.analysis.cached import story_analysis
 from story_admin.state.schema import SceneNames
 from story_admin.validation import story_problems
 
+from ..words import ending_name
 from .access import author_required, editable_story
 from .history import history_context
 
@@ -130,7 +131,7 @@ def map_document(scenario) -> dict:
             "effects": _hint(names.effects(scene.effects)) if scene.effects else "",
             "start": scene.is_start_scene,
             "ending": scene.is_end_scene,
-            "ending_kind": scene.get_ending_kind_display() if scene.ending_kind else "",
+            "ending_kind": ending_name(scene.ending_kind) if scene.ending_kind else "",
             "tags": list(scene.tags or []),
             "group": scene.group,
             "problems": by_scene.get(str(scene.pk), []),
