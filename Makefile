@@ -58,8 +58,10 @@ system-packages:
 	  else echo "Please install:$$missing (Debian: sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 
-# The interface's translations (reader/locale/*/LC_MESSAGES/django.po), compiled; the .mo files are not committed.
-MESSAGES := $(patsubst %.po,%.mo,$(wildcard reader/locale/*/LC_MESSAGES/django.po))
+# The interface's translations, compiled; the .mo files are not committed: the reading site's
+# (reader/locale/*/LC_MESSAGES/django.po), the studio's pages (studio/locale/*/LC_MESSAGES/django.po) and its
+# scripts (studio/locale/*/LC_MESSAGES/djangojs.po, served by Django's JavaScriptCatalog at /i18n/studio.js).
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard reader/locale/*/LC_MESSAGES/django.po studio/locale/*/LC_MESSAGES/*.po))
 messages: $(MESSAGES)
 
 %.mo: %.po

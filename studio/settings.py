@@ -216,6 +216,9 @@ ANALYTICS_JOB_SLICE = env.int("ANALYTICS_JOB_SLICE", default=1000)
 LANGUAGE_CODE = "en-us"
 # Interface languages (the reading site is translated; each story is shown in its own language).
 LANGUAGES = [("en", "English"), ("fr", "Français")]
+# The language an author or reader picks (Django's set_language, the switch in each site's header) is kept a
+# year in a cookie, so it outlives the browser session; without it the browser's Accept-Language decides.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

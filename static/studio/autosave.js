@@ -6,6 +6,8 @@
 //   sends the other version: both are shown, the author keeps theirs or the other. Never a silent loss.
 // - The status beside the fields says Saving… / Saved / Not saved (the reason, and Retry when retrying can help).
 
+import { format, gettext, ngettext } from "./i18n.js";
+
 const DELAY_MS = 1000;
 const FIELDS = ["title", "text"];
 let timer = null;
@@ -58,7 +60,7 @@ function schedule() {
   dirty = true;
   blocked = false;
   clearTimeout(timer);
-  setStatus("Not saved yet…");
+  setStatus(gettext("Not saved yet…"));
   timer = setTimeout(() => save(), DELAY_MS);
 }
 
@@ -88,7 +90,7 @@ async function send({ keepalive = false } = {}) {
   const values = Object.fromEntries(FIELDS.map((name) => [name, scene.elements[name].value]));
   const body = new URLSearchParams({ ...values, version: scene.elements.version.value });
   dirty = false;
-  setStatus("Saving…");
+  setStatus(gettext("Saving…"));
   let response;
   try {
     response = await fetch(scene.dataset.autosaveUrl, {
@@ -97,7 +99,7 @@ async function send({ keepalive = false } = {}) {
     });
   } catch (error) {
     dirty = true;
-    setStatus("Not saved: the server could not be reached. Your text is still here.", { error: true, retry: true });
+    setStatus(gettext("Not saved: the server could not be reached. Your text is still here."), { error: true, retry: true });
     return false;
   }
   if (!scene.isConnected) return response.ok;
@@ -112,7 +114,9 @@ async function send({ keepalive = false } = {}) {
       document.getElementById("scene-title").textContent = answer.title;
     }
     document.getElementById("autosave-conflict").hidden = true;
-    setStatus(answer.links ? `Saved: ${answer.links} choice${answer.links === 1 ? "" : "s"} added from the text.` : "Saved.");
+    setStatus(answer.links
+      ? format(ngettext("Saved: %(count)s choice added from the text.", "Saved: %(count)s choices added from the text.", answer.links), { count: answer.links })
+      : gettext("Saved."));
     document.body.dispatchEvent(new CustomEvent("story-changed", { detail: { scenes: answer.scenes } }));
     document.body.dispatchEvent(new CustomEvent("story-edited"));
     if (answer.links) refreshChoices();
@@ -122,15 +126,15 @@ async function send({ keepalive = false } = {}) {
   blocked = true;
   if (response.status === 409 && answer.theirs) {
     showConflict(answer.theirs);
-    setStatus("Not saved: this scene was saved elsewhere meanwhile. Choose which version to keep, below.", { error: true });
+    setStatus(gettext("Not saved: this scene was saved elsewhere meanwhile. Choose which version to keep, below."), { error: true });
   } else if (response.status === 422 && answer.fields) {
     for (const name of FIELDS) showFieldError(name, (answer.fields[name] || []).join(" "));
-    setStatus(`Not saved: ${answer.error}`, { error: true });
+    setStatus(format(gettext("Not saved: %(reason)s"), { reason: answer.error }), { error: true });
   } else if (answer.retry === false) {
-    setStatus(`Not saved: ${answer.error}`, { error: true });
+    setStatus(format(gettext("Not saved: %(reason)s"), { reason: answer.error }), { error: true });
   } else {
     blocked = false;
-    setStatus(`Not saved: the server answered ${response.status}. Your text is still here.`, { error: true, retry: true });
+    setStatus(format(gettext("Not saved: the server answered %(status)s. Your text is still here."), { status: response.status }), { error: true, retry: true });
   }
   return false;
 }
@@ -175,7 +179,7 @@ document.addEventListener("click", (event) => {
     box.hidden = true;
     dirty = false;
     blocked = false;
-    setStatus("The other version is kept.");
+    setStatus(gettext("The other version is kept."));
   }
 });
 

@@ -11,6 +11,8 @@
 //   listens for `story-changed` on document.body and refreshes itself from map.json in place, the view kept.
 //   Until the panel sends it, an out-of-band swap of #map-changed (partials/map.html) does the same.
 // - The view (zoom, pan) is kept per story and author in localStorage.
+import { format, gettext, ngettext } from "./i18n.js";
+
 const root = document.getElementById("map");
 const CARD_WIDTH = 180;
 const LABEL_ZOOM = 0.7;
@@ -33,11 +35,11 @@ async function postJSON(url, body) {
                                  headers: {"X-CSRFToken": csrfToken(), "Content-Type": "application/json"}});
   } catch (error) {
     console.error("map: request failed", url, error);
-    throw new Error("The server could not be reached: the change was not saved.");
+    throw new Error(gettext("The server could not be reached: the change was not saved."));
   }
   let data = {};
   try { data = await response.json(); } catch { /* not JSON: a generic reason below */ }
-  if (!response.ok) throw new Error(data.error || `The server refused the change (${response.status}).`);
+  if (!response.ok) throw new Error(data.error || format(gettext("The server refused the change (%(status)s)."), {status: response.status}));
   // Every saved change is a step of the author's history: the Undo / Redo buttons show it.
   document.body.dispatchEvent(new CustomEvent("story-edited"));
   return data;
@@ -50,28 +52,28 @@ function tagColour(tag) {
 }
 
 function kindOf(scene) {
-  if (scene.start) return "Start";
-  if (scene.ending) return scene.ending_kind ? `Ending · ${scene.ending_kind}` : "Ending";
+  if (scene.start) return gettext("Start");
+  if (scene.ending) return scene.ending_kind ? format(gettext("Ending · %(kind)s"), {kind: scene.ending_kind}) : gettext("Ending");
   return "";
 }
 
 function cardLabel(scene) {
-  const lines = [scene.title || "(untitled)"];
+  const lines = [scene.title || gettext("(untitled)")];
   const kind = kindOf(scene);
   if (kind) lines.push(kind);
   if (scene.effects) lines.push(`⚙ ${scene.effects}`);
-  if (scene.problems.length) lines.push("⚠ needs attention");
+  if (scene.problems.length) lines.push(`⚠ ${gettext("needs attention")}`);
   return lines.join("\n");
 }
 
 function accessibleName(scene) {
-  const parts = [scene.title || "untitled scene"];
+  const parts = [scene.title || gettext("untitled scene")];
   const kind = kindOf(scene);
   if (kind) parts.push(kind);
-  parts.push(`${scene.out} choice${scene.out === 1 ? "" : "s"} leave, ${scene.in} enter`);
-  if (scene.group) parts.push(`in the group “${scene.group}”`);
-  if (scene.effects) parts.push(`on arrival: ${scene.effects}`);
-  if (scene.problems.length) parts.push(`needs attention: ${scene.problems.join(" ")}`);
+  parts.push(format(ngettext("%(out)s choice leave, %(in)s enter", "%(out)s choices leave, %(in)s enter", scene.out), {out: scene.out, in: scene.in}));
+  if (scene.group) parts.push(format(gettext("in the group “%(group)s”"), {group: scene.group}));
+  if (scene.effects) parts.push(format(gettext("on arrival: %(effects)s"), {effects: scene.effects}));
+  if (scene.problems.length) parts.push(format(gettext("needs attention: %(problems)s"), {problems: scene.problems.join(" ")}));
   return parts.join(", ");
 }
 
@@ -228,7 +230,7 @@ async function refresh() {
     doc = await mapDocument();
   } catch (error) {
     console.error("map: loading the story", error);
-    say("The map could not be loaded. Reload the page.", true);
+    say(gettext("The map could not be loaded. Reload the page."), true);
     return;
   }
   performance.mark("map-data");
@@ -298,10 +300,11 @@ cy.on("free", "node", async () => {
   try {
     await postJSON(root.dataset.placeUrl, {positions});
     root.dataset.lastSaved = String(Date.now());
-    say(`Moved ${Object.keys(positions).length} scene${Object.keys(positions).length === 1 ? "" : "s"}.`);
+    const moved = Object.keys(positions).length;
+    say(format(ngettext("Moved %(count)s scene.", "Moved %(count)s scenes.", moved), {count: moved}));
   } catch (error) {
     for (const [id, position] of before) cy.getElementById(id).position(position);
-    say(`${error.message} The scenes are back where they were.`, true);
+    say(format(gettext("%(reason)s The scenes are back where they were."), {reason: error.message}), true);
   }
 });
 
@@ -346,7 +349,7 @@ function toggleGroup(box) {
   if (collapsed.has(name)) collapsed.delete(name); else collapsed.add(name);
   localStorage.setItem(collapsedKey, JSON.stringify([...collapsed]));
   applyCollapsed();
-  say(collapsed.has(name) ? `“${name}” is folded.` : `“${name}” is open.`);
+  say(format(collapsed.has(name) ? gettext("“%(name)s” is folded.") : gettext("“%(name)s” is open."), {name}));
 }
 cy.on("dbltap", "node.group", (event) => toggleGroup(event.target));
 
@@ -383,10 +386,10 @@ async function applyHeat() {
     const response = await fetch(`${root.dataset.heatUrl}?layer=${encodeURIComponent(layer)}`,
                                  {headers: {Accept: "application/json"}});
     answer = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(answer.error || `The colouring could not be loaded (${response.status}).`);
+    if (!response.ok) throw new Error(answer.error || format(gettext("The colouring could not be loaded (%(status)s)."), {status: response.status}));
   } catch (error) {
     console.error("map: heat layer", layer, error);
-    say(error instanceof TypeError ? "The server could not be reached: no colouring." : error.message, true);
+    say(error instanceof TypeError ? gettext("The server could not be reached: no colouring.") : error.message, true);
     return;
   }
   if (layer !== heatLayer) return;  // the author picked another colouring meanwhile
@@ -420,11 +423,12 @@ document.querySelector("[data-map-heat]")?.addEventListener("change", (event) =>
 // Group the selected scenes under a name (the toolbar's field), or take them out of their group.
 async function groupSelected(name) {
   const scenes = cy.$("node:selected[url]").map((node) => node.id());
-  if (!scenes.length) { say("Select scenes first (shift-click or shift-drag), then group them.", true); return; }
+  if (!scenes.length) { say(gettext("Select scenes first (shift-click or shift-drag), then group them."), true); return; }
   try {
     const done = await postJSON(root.dataset.groupUrl, {scenes, name});
-    say(name ? `${scenes.length} scene${scenes.length === 1 ? "" : "s"} in “${done.name}”.`
-             : `${scenes.length} scene${scenes.length === 1 ? "" : "s"} out of their group.`);
+    say(format(name ? ngettext("%(count)s scene in “%(name)s”.", "%(count)s scenes in “%(name)s”.", scenes.length)
+                    : ngettext("%(count)s scene out of their group.", "%(count)s scenes out of their group.", scenes.length),
+               {count: scenes.length, name: done.name}));
     await refresh();
   } catch (error) { say(error.message, true); }
 }
@@ -461,7 +465,7 @@ cy.on("ehcomplete", async (event, source, target, added) => {
   added.remove();
   try {
     const made = await postJSON(root.dataset.linkUrl, {from: source.id(), to: target.id()});
-    say(`Linked “${source.data("title")}” to “${target.data("title")}”: type the choice's label.`);
+    say(format(gettext("Linked “%(from)s” to “%(to)s”: type the choice's label."), {from: source.data("title"), to: target.data("title")}));
     await refresh();
     editLabel(made.choice);
   } catch (error) { say(error.message, true); }
@@ -476,7 +480,7 @@ cy.on("ehstop", async () => {
   try {
     const made = await postJSON(root.dataset.linkUrl, {from: source.id(), to: null,
                                           x: Math.round(point.x - CARD_WIDTH / 2), y: Math.round(point.y - 32)});
-    say(`Added a scene after “${source.data("title")}”: type the choice's label.`);
+    say(format(gettext("Added a scene after “%(from)s”: type the choice's label."), {from: source.data("title")}));
     await refresh();
     editLabel(made.choice);
   } catch (error) { say(error.message, true); }
@@ -493,7 +497,7 @@ function editLabel(choiceId) {
   field.type = "text";
   field.className = "map-label-editor";
   field.value = edge.data("text");
-  field.setAttribute("aria-label", `Label of the choice from “${edge.source().data("title")}” to “${edge.target().data("title")}”`);
+  field.setAttribute("aria-label", format(gettext("Label of the choice from “%(from)s” to “%(to)s”"), {from: edge.source().data("title"), to: edge.target().data("title")}));
   const middle = edge.renderedMidpoint();
   field.style.left = `${root.offsetLeft + middle.x}px`;
   field.style.top = `${root.offsetTop + middle.y}px`;
@@ -511,7 +515,7 @@ function editLabel(choiceId) {
     try {
       await postJSON(root.dataset.labelUrl, {choice: choiceId, label});
       await refresh();
-      say(`The choice now reads “${label}”.`);
+      say(format(gettext("The choice now reads “%(label)s”."), {label}));
     } catch (error) { say(error.message, true); }
   }
   field.addEventListener("keydown", (event) => {
@@ -541,14 +545,14 @@ function loadElk() {  // map-elk.js, the layout's own bundle, the first time onl
     const script = document.createElement("script");
     script.src = root.dataset.elkUrl;
     script.onload = loaded;
-    script.onerror = () => { elkLoading = null; failed(new Error("The layout could not be loaded: try again.")); };
+    script.onerror = () => { elkLoading = null; failed(new Error(gettext("The layout could not be loaded: try again."))); };
     document.head.append(script);
   });
   return elkLoading;
 }
 async function tidyUp() {
   try {
-    say("Tidying up…");
+    say(gettext("Tidying up…"));
     await loadElk();
   } catch (error) {
     console.error("map: loading ELK", error);
@@ -570,10 +574,10 @@ async function tidyUp() {
     node.id(), [Math.round(node.position().x - CARD_WIDTH / 2), Math.round(node.position().y - 32)]]));
   try {
     await postJSON(root.dataset.placeUrl, {positions});
-    say("The map is tidied up, left to right. Undo puts every scene back.");
+    say(gettext("The map is tidied up, left to right. Undo puts every scene back."));
   } catch (error) {
     for (const [id, position] of Object.entries(beforeLayout)) cy.getElementById(id).position(position);
-    say(`${error.message} The scenes are back where they were.`, true);
+    say(format(gettext("%(reason)s The scenes are back where they were."), {reason: error.message}), true);
   }
 }
 

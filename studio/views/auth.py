@@ -6,6 +6,8 @@ from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from story_admin.exceptions import StoryError
 from story_admin.permissions import is_author
@@ -15,8 +17,8 @@ from .access import apply_errors
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField()
-    password = forms.CharField(widget=forms.PasswordInput)
+    email = forms.EmailField(label=gettext_lazy("E-mail"))
+    password = forms.CharField(widget=forms.PasswordInput, label=gettext_lazy("Password"))
 
 
 def signin(request):
@@ -28,7 +30,7 @@ def signin(request):
             apply_errors(form, error)
         else:
             if not is_author(user):
-                form.add_error(None, "The studio is for authors. Players read stories in the app.")
+                form.add_error(None, _("The studio is for authors. Players read stories in the app."))
             else:
                 login(request, user)
                 target = request.GET.get("next", "")
@@ -40,5 +42,5 @@ def signin(request):
 @require_POST
 def signout(request):
     logout(request)
-    messages.success(request, "Signed out.")
+    messages.success(request, _("Signed out."))
     return redirect("studio:signin")

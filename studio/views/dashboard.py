@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from generation.languages import NARRATION_LANGUAGES
 from story_admin import selectors
@@ -16,15 +18,23 @@ from .access import apply_errors, author_required, editable_story
 
 
 class StoryForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label=gettext_lazy("Description")
+    )
     language = forms.ChoiceField(
-        choices=NARRATION_LANGUAGES, initial="fr", help_text="The language narration reads the story in."
+        choices=NARRATION_LANGUAGES,
+        initial="fr",
+        label=gettext_lazy("Language"),
+        help_text=gettext_lazy("The language narration reads the story in."),
     )
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="A Twee file (.twee, .tw), a Twine 2 HTML file or archive, or a backup (.zip).")
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("A Twee file (.twee, .tw), a Twine 2 HTML file or archive, or a backup (.zip)."),
+    )
 
 
 def _page(request, form=None, import_form=None, status=200):
@@ -58,7 +68,7 @@ def create_story(request):
         except StoryError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, f"“{story.title}” created: add its first scene.")
+            messages.success(request, _("“%(title)s” created: add its first scene.") % {"title": story.title})
             return redirect("studio:story", story_id=story.pk)
     return _page(request, form=form, status=400)
 
@@ -67,7 +77,7 @@ def create_story(request):
 @require_POST
 def duplicate_story(request, story_id):
     copy = duplicate_scenario(editor=request.user, scenario=editable_story(request, story_id))
-    messages.success(request, f"Duplicated as “{copy.title}”.")
+    messages.success(request, _("Duplicated as “%(title)s”.") % {"title": copy.title})
     return redirect("studio:dashboard")
 
 
@@ -76,7 +86,10 @@ def delete_story(request, story_id):
     story = editable_story(request, story_id)
     if request.method == "POST":
         delete_scenario(editor=request.user, scenario=story)
-        messages.success(request, f"“{story.title}” deleted with its scenes, choices, media and players' progress.")
+        messages.success(
+            request,
+            _("“%(title)s” deleted with its scenes, choices, media and players' progress.") % {"title": story.title},
+        )
         return redirect("studio:dashboard")
     return render(
         request,
@@ -97,6 +110,6 @@ def import_story(request):
             form.add_error("file", error.message)
         else:
             for report in reports:
-                messages.success(request, f"Imported {report.summary}")
+                messages.success(request, _("Imported %(summary)s") % {"summary": report.summary})
             return redirect("studio:dashboard")
     return _page(request, import_form=form, status=400)

@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
 
 from story_admin.exceptions import StoryError
 from story_admin.services import history
@@ -32,7 +33,7 @@ def _step(request, story_id, action, done: str):
     scenes, notice, failed = [], "", False
     try:
         step = action(editor=request.user, scenario=scenario)
-        scenes, notice = history.touched_scenes(step), f"{done}: {step.label}."
+        scenes, notice = history.touched_scenes(step), done % {"label": step.label}
     except StoryError as error:
         notice, failed = error.message, True
     if not request.htmx:
@@ -48,10 +49,10 @@ def _step(request, story_id, action, done: str):
 @author_required
 @require_POST
 def undo(request, story_id):
-    return _step(request, story_id, history.undo, "Undone")
+    return _step(request, story_id, history.undo, _("Undone: %(label)s."))
 
 
 @author_required
 @require_POST
 def redo(request, story_id):
-    return _step(request, story_id, history.redo, "Redone")
+    return _step(request, story_id, history.redo, _("Redone: %(label)s."))

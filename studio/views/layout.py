@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
 
 from story_admin.services import layout as layout_services
 from story_admin.exceptions import StoryError
@@ -16,7 +17,7 @@ from .access import author_required, editable_story
 def tidy_up(request, story_id):
     scenario = editable_story(request, story_id)
     layout_services.tidy_up(editor=request.user, scenario=scenario)
-    messages.success(request, "The map is tidied up, left to right from the start.")
+    messages.success(request, _("The map is tidied up, left to right from the start."))
     return redirect("studio:story", story_id=scenario.pk)
 
 
@@ -28,9 +29,9 @@ def undo_tidy_up(request, story_id):
     step = history.next_undo(editor=request.user, scenario=scenario)
     try:
         if step is None or step.kind != "tidy_up":
-            raise StoryError("There is no tidy-up to undo.")
+            raise StoryError(_("There is no tidy-up to undo."))
         history.undo(editor=request.user, scenario=scenario)
-        messages.success(request, "The map is back as it was.")
+        messages.success(request, _("The map is back as it was."))
     except StoryError as error:
         messages.error(request, error.message)
     return redirect("studio:story", story_id=scenario.pk)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
 
 from generation.selectors import any_pending, scene_media
 from generation.services import request_generation
@@ -46,7 +47,7 @@ def _act(request, story_id, scene_id, action):
 def _kind(request) -> str:
     kind = request.POST.get("kind") or request.POST.get("field") or ""
     if kind not in MediaKind.values:
-        raise StoryError("Choose image, narration or music.")
+        raise StoryError(_("Choose image, narration or music."))
     return kind
 
 
@@ -69,7 +70,7 @@ def upload(request, story_id, scene_id):
     def attach(scene):
         file = request.FILES.get("file")
         if file is None:
-            raise StoryError("Choose a file to upload.")
+            raise StoryError(_("Choose a file to upload."))
         attach_upload(editor=request.user, scene=scene, kind=_kind(request), filename=file.name, data=file.read())
 
     return _act(request, story_id, scene_id, attach)

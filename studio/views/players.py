@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from story_admin import selectors
 from story_admin.analytics import AnalyticsState, analytics_csv, story_analytics, story_analytics_or_job
@@ -22,15 +24,17 @@ CHOICES_PER_PAGE = 50
 
 class RangeForm(forms.Form):
     since = forms.DateField(
-        label="Players who started from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Players who started from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(label="to (included)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=gettext_lazy("to (included)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         cleaned = super().clean()
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
-            self.add_error("until", "The end of the range must come after its start.")
+            self.add_error("until", _("The end of the range must come after its start."))
         return cleaned
 
     def moments(self) -> tuple[datetime | None, datetime | None]:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
 
 from story_admin import selectors
 from story_admin.services.previews import create_preview_link, revoke_preview_link
@@ -27,7 +28,7 @@ def previews(request, story_id):
 def create_preview(request, story_id):
     scenario = editable_story(request, story_id)
     create_preview_link(editor=request.user, scenario=scenario)
-    messages.success(request, "Preview link created: share it with your beta readers.")
+    messages.success(request, _("Preview link created: share it with your beta readers."))
     return redirect("studio:previews", story_id=scenario.pk)
 
 
@@ -40,5 +41,5 @@ def revoke_preview(request, story_id, link_id):
     except NotFound:
         raise Http404("No such preview link.") from None
     revoke_preview_link(editor=request.user, link=link)
-    messages.success(request, "Preview link revoked: it no longer opens the story.")
+    messages.success(request, _("Preview link revoked: it no longer opens the story."))
     return redirect("studio:previews", story_id=scenario.pk)

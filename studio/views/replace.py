@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy, ngettext
 
 from story_admin.exceptions import StoryError
 from story_admin.services import replace
@@ -11,9 +12,9 @@ from .access import apply_errors, author_required, editable_story
 
 
 class ReplaceForm(forms.Form):
-    find = forms.CharField(max_length=200, strip=False, label="Find")
-    replacement = forms.CharField(max_length=200, required=False, strip=False, label="Replace with")
-    case_sensitive = forms.BooleanField(required=False, label="Match case")
+    find = forms.CharField(max_length=200, strip=False, label=gettext_lazy("Find"))
+    replacement = forms.CharField(max_length=200, required=False, strip=False, label=gettext_lazy("Replace with"))
+    case_sensitive = forms.BooleanField(required=False, label=gettext_lazy("Match case"))
 
 
 @author_required
@@ -32,8 +33,12 @@ def find_and_replace(request, story_id):
                 )
                 messages.success(
                     request,
-                    f"Replaced {count} occurrence{'s' if count != 1 else ''} of "
-                    f"“{values['find']}”. Undo takes it back in one step.",
+                    ngettext(
+                        "Replaced %(count)s occurrence of “%(find)s”. Undo takes it back in one step.",
+                        "Replaced %(count)s occurrences of “%(find)s”. Undo takes it back in one step.",
+                        count,
+                    )
+                    % {"count": count, "find": values["find"]},
                 )
                 return redirect("studio:story", story_id=scenario.pk)
             context["preview"] = replace.preview_replace(

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from generation.selectors import any_pending, scene_media
 from story_admin import selectors
@@ -21,28 +23,31 @@ from story_admin.services.undo import delete_choice_with_undo, delete_scene_with
 from story_admin.models import Choice, EndingKind, Scene
 from story_admin.state.schema import SceneNames
 
+from ..words import ENDING_NAMES
 from .access import apply_errors, author_required, editable_story
 from .story_map import map_context, map_document
 
 
-ENDINGS = [("", "Not an ending")] + [(kind, label) for kind, label in EndingKind.choices if kind]
+ENDINGS = [(kind, ENDING_NAMES[kind]) for kind in EndingKind]
 
 
 class SceneForm(forms.Form):
-    title = forms.CharField(max_length=200, label="Scene title")
+    title = forms.CharField(max_length=200, label=gettext_lazy("Scene title"))
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        label="Scene text",
-        help_text="[[Take the lantern->The cave]] becomes a choice when the text is saved.",
+        label=gettext_lazy("Scene text"),
+        help_text=gettext_lazy("[[Take the lantern->The cave]] becomes a choice when the text is saved."),
     )
-    ending = forms.ChoiceField(choices=ENDINGS, required=False, label="Ending")
-    is_start_scene = forms.BooleanField(required=False, label="Start of the story")
+    ending = forms.ChoiceField(choices=ENDINGS, required=False, label=gettext_lazy("Ending"))
+    is_start_scene = forms.BooleanField(required=False, label=gettext_lazy("Start of the story"))
     effects_text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
         required=False,
-        label="Effects on arrival",
-        help_text='One per line, with the story\'s variables and items: gold += 5, gain "lantern", luck = 2d6.',
+        label=gettext_lazy("Effects on arrival"),
+        help_text=gettext_lazy(
+            'One per line, with the story\'s variables and items: gold += 5, gain "lantern", luck = 2d6.'
+        ),
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -64,11 +69,11 @@ CHOICE_STATE_FIELDS = ("condition_text", "locked_reason", "effects_text")
 class ChoiceForm(forms.Form):
     """A choice with its target picked by title (a combobox over the story's scenes)."""
 
-    text = forms.CharField(max_length=500, label="Label")
+    text = forms.CharField(max_length=500, label=gettext_lazy("Label"))
     to_scene = forms.CharField(
-        label="Leads to",
+        label=gettext_lazy("Leads to"),
         widget=forms.TextInput(attrs={"list": "scene-options", "autocomplete": "off"}),
-        help_text="Type to search the scenes by title.",
+        help_text=gettext_lazy("Type to search the scenes by title."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -80,11 +85,15 @@ class ChoiceForm(forms.Form):
 class NewChoiceForm(forms.Form):
     choice = forms.CharField(
         max_length=800,
-        label="New choice",
+        label=gettext_lazy("New choice"),
         widget=forms.TextInput(
-            attrs={"placeholder": "Take the lantern -> The cave", "autocomplete": "off", "enterkeyhint": "done"}
+            attrs={
+                "placeholder": gettext_lazy("Take the lantern -> The cave"),
+                "autocomplete": "off",
+                "enterkeyhint": "done",
+            }
         ),
-        help_text="Words of the choice -> title of a scene; a new title adds that scene.",
+        help_text=gettext_lazy("Words of the choice -> title of a scene; a new title adds that scene."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -220,7 +229,12 @@ def scene_panel(request, story_id, scene_id):
             apply_errors(form, error)
         else:
             return _saved(
-                request, scenario, scene, f"“{scene.title}” saved.", "scene", [scene, *(link.target for link in added)]
+                request,
+                scenario,
+                scene,
+                _("“%(title)s” saved.") % {"title": scene.title},
+                "scene",
+                [scene, *(link.target for link in added)],
             )
     return _panel(request, scenario, scene, form=form, status=refused(request))
 
@@ -248,13 +262,13 @@ def autosave(request, story_id, scene_id):
             theirs = Scene.objects.filter(pk=scene.pk).first()
             return JsonResponse(
                 {
-                    "error": "Saved elsewhere (another tab or author) since you opened it.",
+                    "error": _("Saved elsewhere (another tab or author) since you opened it."),
                     "theirs": {"title": theirs.title, "text": theirs.text, "version": version_of(theirs)},
                 },
                 status=409,
             )
         fields = dict(error.field_errors) or {"title": [error.message]}
-        labels = {"title": "Scene title", "text": "Scene text"}
+        labels = {"title": _("Scene title"), "text": _("Scene text")}
         said = " ".join(f"{labels.get(name, name)}: {' '.join(messages)}" for name, messages in fields.items())
         return JsonResponse({"error": said, "fields": fields, "retry": False}, status=422)
     response = JsonResponse(
@@ -316,7 +330,7 @@ def _target(scenario, value) -> Scene:
     """The scene a picker names: by its title (the combobox), or by its id (older forms, the map)."""
     value = (value or "").strip()
     if not value:
-        raise StoryRuleError("Pick the scene the choice leads to.", field_errors={"to_scene": ["Pick a scene."]})
+        raise StoryRuleError(_("Pick the scene the choice leads to."), field_errors={"to_scene": [_("Pick a scene.")]})
     try:
         scene = Scene.objects.filter(scenario=scenario, pk=selectors.parse_object_id(value)).first()
     except NotFound:
@@ -324,10 +338,11 @@ def _target(scenario, value) -> Scene:
     scene = scene or selectors.scene_by_title(scenario_id=scenario.pk, title=value)
     if scene is None:
         raise StoryRuleError(
-            f"No scene of this story is called “{value}”.",
+            _("No scene of this story is called “%(title)s”.") % {"title": value},
             field_errors={
                 "to_scene": [
-                    f"No scene is called “{value}”: pick one from the list, or use “New choice” to add a new scene."
+                    _("No scene is called “%(title)s”: pick one from the list, or use “New choice” to add a new scene.")
+                    % {"title": value}
                 ]
             },
         )
@@ -348,7 +363,14 @@ def add_choice(request, story_id, scene_id):
         except StoryError as error:
             apply_errors(form, error)
         else:
-            return _saved(request, scenario, scene, f"Choice to “{target.title}” added.", "choice", [scene, target])
+            return _saved(
+                request,
+                scenario,
+                scene,
+                _("Choice to “%(title)s” added.") % {"title": target.title},
+                "choice",
+                [scene, target],
+            )
     return _panel(request, scenario, scene, choice_form=form, status=refused(request))
 
 
@@ -366,10 +388,10 @@ def add_choice_text(request, story_id, scene_id):
             apply_errors(form, error)
         else:
             message = (
-                f"New scene “{added.target.title}” added, linked by “{added.choice.text}”."
+                _("New scene “%(title)s” added, linked by “%(label)s”.")
                 if added.created_scene
-                else f"“{added.choice.text}” now leads to “{added.target.title}”."
-            )
+                else _("“%(label)s” now leads to “%(title)s”.")
+            ) % {"title": added.target.title, "label": added.choice.text}
             return _saved(request, scenario, scene, message, "new-choice", [scene, added.target])
     return _panel(request, scenario, scene, new_choice_form=form, status=refused(request))
 
@@ -421,7 +443,14 @@ def edit_choice(request, story_id, scene_id, choice_id):
             notice_at=f"choice-{choice.pk}",
             typed_row=typed if "move" not in request.POST else None,
         )
-    return _saved(request, scenario, scene, f"Choice “{choice.text}” saved.", f"choice-{choice.pk}", changed)
+    return _saved(
+        request,
+        scenario,
+        scene,
+        _("Choice “%(label)s” saved.") % {"label": choice.text},
+        f"choice-{choice.pk}",
+        changed,
+    )
 
 
 @author_required
@@ -432,7 +461,9 @@ def delete_choice(request, story_id, scene_id, choice_id):
     choice = _choice(scenario, scene, choice_id)
     target = Scene(pk=choice.to_scene_id)
     request.session[undo_key(scenario)] = delete_choice_with_undo(editor=request.user, choice=choice)
-    return _saved(request, scenario, scene, f"Choice “{choice.text}” deleted.", "choices", [scene, target])
+    return _saved(
+        request, scenario, scene, _("Choice “%(label)s” deleted.") % {"label": choice.text}, "choices", [scene, target]
+    )
 
 
 def undo_key(scenario) -> str:
@@ -445,7 +476,7 @@ def delete_scene(request, story_id, scene_id):
     scenario = editable_story(request, story_id)
     scene = _scene(scenario, scene_id)
     request.session[undo_key(scenario)] = delete_scene_with_undo(editor=request.user, scene=scene)
-    messages.success(request, f"“{scene.title}” deleted with its choices.")
+    messages.success(request, _("“%(title)s” deleted with its choices.") % {"title": scene.title})
     return redirect("studio:story", story_id=scenario.pk)
 
 
@@ -456,12 +487,12 @@ def undo_delete(request, story_id):
     snapshot = request.session.pop(undo_key(scenario), None)
     try:
         if snapshot is None:
-            raise StoryError("There is no deletion to undo.")
+            raise StoryError(_("There is no deletion to undo."))
         label = restore(editor=request.user, scenario=scenario, snapshot=snapshot)
     except StoryError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"“{label}” is back.")
+        messages.success(request, _("“%(label)s” is back.") % {"label": label})
     return redirect("studio:story", story_id=scenario.pk)
 
 
@@ -477,10 +508,10 @@ def publish(request, story_id):
     try:
         if publishing:
             publish_scenario(editor=request.user, scenario=scenario)
-            messages.success(request, f"“{scenario.title}” is published: players can read it.")
+            messages.success(request, _("“%(title)s” is published: players can read it.") % {"title": scenario.title})
         else:
             unpublish_scenario(editor=request.user, scenario=scenario)
-            messages.success(request, f"“{scenario.title}” is back to draft.")
+            messages.success(request, _("“%(title)s” is back to draft.") % {"title": scenario.title})
     except StoryError as error:
         messages.error(request, error.message)
     return redirect(reverse("studio:story", args=[scenario.pk]))

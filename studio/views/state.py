@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from story_admin.exceptions import StoryError
 from story_admin.services import state
@@ -15,14 +17,28 @@ from story_admin.state.engine import Kind
 from .access import apply_errors, author_required, editable_story
 
 
+# The kinds of variable in the author's words (the stored value stays the engine's own).
+KIND_NAMES = {"number": gettext_lazy("number"), "flag": gettext_lazy("flag"), "text": gettext_lazy("text")}
+
+
 class VariableForm(forms.Form):
-    name = forms.CharField(max_length=60, help_text="Letters, digits and _, e.g. gold or lamp_lit.")
-    kind = forms.ChoiceField(choices=[(kind.value, kind.value) for kind in Kind], initial=Kind.NUMBER.value)
-    initial = forms.CharField(required=False, label="Starts at", help_text="A number, true/false, or a text.")
-    minimum = forms.FloatField(required=False)
-    maximum = forms.FloatField(required=False)
-    visible = forms.BooleanField(required=False, initial=True, label="Players see it")
-    description = forms.CharField(required=False, max_length=200)
+    name = forms.CharField(
+        max_length=60,
+        label=gettext_lazy("Name"),
+        help_text=gettext_lazy("Letters, digits and _, e.g. gold or lamp_lit."),
+    )
+    kind = forms.ChoiceField(
+        choices=[(kind.value, KIND_NAMES.get(kind.value, kind.value)) for kind in Kind],
+        initial=Kind.NUMBER.value,
+        label=gettext_lazy("Kind"),
+    )
+    initial = forms.CharField(
+        required=False, label=gettext_lazy("Starts at"), help_text=gettext_lazy("A number, true/false, or a text.")
+    )
+    minimum = forms.FloatField(required=False, label=gettext_lazy("Minimum"))
+    maximum = forms.FloatField(required=False, label=gettext_lazy("Maximum"))
+    visible = forms.BooleanField(required=False, initial=True, label=gettext_lazy("Players see it"))
+    description = forms.CharField(required=False, max_length=200, label=gettext_lazy("Description"))
 
     def declaration(self) -> dict:
         values = dict(self.cleaned_data)
@@ -31,8 +47,12 @@ class VariableForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    name = forms.CharField(max_length=80, help_text="As authors and players read it, e.g. brass key.")
-    description = forms.CharField(required=False, max_length=200)
+    name = forms.CharField(
+        max_length=80,
+        label=gettext_lazy("Name"),
+        help_text=gettext_lazy("As authors and players read it, e.g. brass key."),
+    )
+    description = forms.CharField(required=False, max_length=200, label=gettext_lazy("Description"))
 
 
 def _initial(text: str, kind: str):
@@ -82,7 +102,7 @@ def add_variable(request, story_id):
         except StoryError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, f"Variable “{variable.name}” declared.")
+            messages.success(request, _("Variable “%(name)s” declared.") % {"name": variable.name})
             return redirect("studio:state", story_id=scenario.pk)
     return _page(request, scenario, variable_form=form, status=400)
 
@@ -116,8 +136,8 @@ def edit_variable(request, story_id, name):
         request,
         scenario,
         lambda: _changed_variable(request, scenario, name),
-        done=lambda variable: f"Variable “{variable.name}” saved.",
-        failed=f"“{name}” was not changed: ",
+        done=lambda variable: _("Variable “%(name)s” saved.") % {"name": variable.name},
+        failed=_("“%(name)s” was not changed: ") % {"name": name},
     )
 
 
@@ -129,7 +149,7 @@ def delete_variable(request, story_id, name):
         request,
         scenario,
         lambda: state.delete_variable(editor=request.user, scenario=scenario, name=name),
-        done=lambda _: f"Variable “{name}” deleted.",
+        done=lambda deleted: _("Variable “%(name)s” deleted.") % {"name": name},
     )
 
 
@@ -144,7 +164,7 @@ def add_item(request, story_id):
         except StoryError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, f"Item “{item['name']}” declared.")
+            messages.success(request, _("Item “%(name)s” declared.") % {"name": item["name"]})
             return redirect("studio:state", story_id=scenario.pk)
     return _page(request, scenario, item_form=form, status=400)
 
@@ -163,8 +183,8 @@ def edit_item(request, story_id, name):
             new_name=request.POST.get("name"),
             description=request.POST.get("description"),
         ),
-        done=lambda item: f"Item “{item['name']}” saved.",
-        failed=f"“{name}” was not changed: ",
+        done=lambda item: _("Item “%(name)s” saved.") % {"name": item["name"]},
+        failed=_("“%(name)s” was not changed: ") % {"name": name},
     )
 
 
@@ -176,7 +196,7 @@ def delete_item(request, story_id, name):
         request,
         scenario,
         lambda: state.delete_item(editor=request.user, scenario=scenario, name=name),
-        done=lambda _: f"Item “{name}” deleted.",
+        done=lambda deleted: _("Item “%(name)s” deleted.") % {"name": name},
     )
 
 

@@ -11,6 +11,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from story_admin import analytics, selectors
 from story_admin.services.choices import create_choice, update_choice
@@ -22,6 +24,7 @@ from story_admin.analysis.cached import story_analysis
 from story_admin.state.schema import SceneNames
 from story_admin.validation import story_problems
 
+from ..words import ending_name
 from .access import author_required, editable_story
 from .history import history_context
 
@@ -136,7 +139,7 @@ def map_document(scenario, *, story=None, problems=None) -> dict:
             "effects": _hint(names.effects(scene.effects)) if scene.effects else "",
             "start": scene.is_start_scene,
             "ending": scene.is_end_scene,
-            "ending_kind": scene.get_ending_kind_display() if scene.ending_kind else "",
+            "ending_kind": ending_name(scene.ending_kind) if scene.ending_kind else "",
             "tags": list(scene.tags or []),
             "group": scene.group,
             "problems": by_scene.get(str(scene.pk), []),
@@ -224,7 +227,7 @@ def _reads(what: str):
             try:
                 return view(request, story_id)
             except _Unreadable:
-                return _refusal(f"{what} could not be read. Reload the page and try again.")
+                return _refusal(_("%(what)s could not be read. Reload the page and try again.") % {"what": what})
 
         return reading
 
@@ -233,7 +236,7 @@ def _reads(what: str):
 
 @author_required
 @require_POST
-@_reads("The new positions")
+@_reads(gettext_lazy("The new positions"))
 def place(request, story_id):
     """Store the positions of the scenes of one drop: {"positions": {"<scene id>": [x, y]}}."""
     scenario = editable_story(request, story_id)
@@ -244,13 +247,13 @@ def place(request, story_id):
         place_scenes(editor=request.user, scenario=scenario, positions=positions)
     except (StoryError, ValueError, TypeError) as error:
         logger.info("Map positions refused for story %s: %s", scenario.pk, error)
-        return _refusal(getattr(error, "message", None) or "A position is not a number.")
+        return _refusal(getattr(error, "message", None) or _("A position is not a number."))
     return JsonResponse({"saved": len(positions)})
 
 
 @author_required
 @require_POST
-@_reads("The link")
+@_reads(gettext_lazy("The link"))
 def link(request, story_id):
     """A choice dragged from one scene onto another, or onto empty space: a new scene there and the choice."""
     scenario = editable_story(request, story_id)
@@ -258,7 +261,7 @@ def link(request, story_id):
     origin = _in_story(Scene, scenario, data["from"])
     target = _in_story(Scene, scenario, data["to"]) if data.get("to") else None
     if origin is None or (data.get("to") and target is None):
-        return _refusal("That scene is no longer in the story. Reload the page.", status=404)
+        return _refusal(_("That scene is no longer in the story. Reload the page."), status=404)
     origin.scenario = scenario
     try:
         # Two steps of the history (the scene, then the choice): the services each write in their own
@@ -284,14 +287,14 @@ def link(request, story_id):
 
 @author_required
 @require_POST
-@_reads("The label")
+@_reads(gettext_lazy("The label"))
 def label(request, story_id):
     """A choice's label typed in place on the map, right after it was drawn: {"choice": id, "label": text}."""
     scenario = editable_story(request, story_id)
     data = _body(request, choice=str, label=str)
     choice, text = _in_story(Choice, scenario, data["choice"]), data["label"]
     if choice is None:
-        return _refusal("That choice is no longer in the story. Reload the page.", status=404)
+        return _refusal(_("That choice is no longer in the story. Reload the page."), status=404)
     choice.scenario = scenario
     try:
         update_choice(editor=request.user, choice=choice, text=text)
@@ -302,7 +305,7 @@ def label(request, story_id):
 
 @author_required
 @require_POST
-@_reads("The group")
+@_reads(gettext_lazy("The group"))
 def group(request, story_id):
     """Selected scenes put in a named group (a chapter box on the map), or out of it: {"scenes": [ids], "name": ""}."""
     scenario = editable_story(request, story_id)
@@ -316,8 +319,8 @@ def group(request, story_id):
 
 
 HEAT_LAYERS = {
-    "playthroughs": "Share of random playthroughs that visit each scene",
-    "stops": "Real players who stopped at each scene",
+    "playthroughs": gettext_lazy("Share of random playthroughs that visit each scene"),
+    "stops": gettext_lazy("Real players who stopped at each scene"),
 }
 
 
@@ -328,35 +331,38 @@ def heat(request, story_id):
     scenario = editable_story(request, story_id)
     layer = request.GET.get("layer", "playthroughs")
     if layer not in HEAT_LAYERS:
-        return _refusal(f"No such map colouring: {layer or 'none named'}.", status=404)
+        return _refusal(_("No such map colouring: %(layer)s.") % {"layer": layer or _("none named")}, status=404)
     if layer == "stops":
         stops = analytics.drop_off_by_scene(user=request.user, scenario=scenario)
         if stops is None:
             return JsonResponse(
-                {"ready": False, "legend": "The players are still being counted: try again shortly.", "scenes": {}}
+                {"ready": False, "legend": _("The players are still being counted: try again shortly."), "scenes": {}}
             )
         total = sum(stops.values())
         return JsonResponse(
             {
                 "ready": True,
                 "scenes": {str(pk): count / total for pk, count in stops.items()},
-                "legend": f"{HEAT_LAYERS[layer]} ({total} in all); darker is more."
+                "legend": _("%(layer)s (%(total)s in all); darker is more.")
+                % {"layer": HEAT_LAYERS[layer], "total": total}
                 if total
-                else "No real player has stopped anywhere yet.",
+                else _("No real player has stopped anywhere yet."),
             }
         )
     story = selectors.load_story(scenario)
     analysis = story_analysis(scenario, story=story)
     if not analysis.ready:
         return JsonResponse(
-            {"ready": False, "legend": "The playthroughs are still being run: try again shortly.", "scenes": {}}
+            {"ready": False, "legend": _("The playthroughs are still being run: try again shortly."), "scenes": {}}
         )
     coverage = analysis.document["coverage"]
     return JsonResponse(
         {
             "ready": True,
-            "legend": f"{HEAT_LAYERS[layer]} ({coverage['players']} playthroughs); darker is more, "
-            "and a thicker arrow is a choice more of them took.",
+            "legend": _(
+                "%(layer)s (%(players)s playthroughs); darker is more, and a thicker arrow is a choice more of them took."
+            )
+            % {"layer": HEAT_LAYERS[layer], "players": coverage["players"]},
             "scenes": {str(row["scene"]): row["share"] for row in coverage["scenes"]},
             "choices": {str(row["choice"]): row["share"] for row in coverage["choices"]},
         }

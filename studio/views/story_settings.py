@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_mongodb_backend import transaction
 
 from generation.languages import language_choices
@@ -15,22 +17,30 @@ from .access import apply_errors, author_required, editable_story
 
 
 class StorySettingsForm(forms.Form):
-    title = forms.CharField(max_length=200, label="Title")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Description")
-    language = forms.ChoiceField(label="Language", help_text="The language narration reads the story in.")
-    tags = forms.CharField(max_length=500, required=False, label="Tags", help_text="Separated by commas.")
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=gettext_lazy("Description")
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"), help_text=gettext_lazy("The language narration reads the story in.")
+    )
+    tags = forms.CharField(
+        max_length=500, required=False, label=gettext_lazy("Tags"), help_text=gettext_lazy("Separated by commas.")
+    )
     allow_back = forms.BooleanField(
         required=False,
-        label="Players may go back",
-        help_text="Off: the reading site shows no Back button and apps cannot go back; every choice is final.",
+        label=gettext_lazy("Players may go back"),
+        help_text=gettext_lazy(
+            "Off: the reading site shows no Back button and apps cannot go back; every choice is final."
+        ),
     )
     cover = forms.FileField(
         required=False,
-        label="Cover image",
-        help_text="PNG, JPEG, WebP or GIF.",
+        label=gettext_lazy("Cover image"),
+        help_text=gettext_lazy("PNG, JPEG, WebP or GIF."),
         widget=forms.FileInput(attrs={"accept": "image/*"}),
     )
-    remove_cover = forms.BooleanField(required=False, label="Remove the cover")
+    remove_cover = forms.BooleanField(required=False, label=gettext_lazy("Remove the cover"))
 
     def __init__(self, *args, language: str = "", **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -97,7 +107,7 @@ def story_settings(request, story_id):
         except StoryError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Story settings saved.")
+            messages.success(request, _("Story settings saved."))
             return redirect("studio:story_settings", story_id=scenario.pk)
     scenario.refresh_from_db()
     return _page(request, scenario, form, status=400)

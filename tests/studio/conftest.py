@@ -1,8 +1,17 @@
 """Fixtures of the studio's tests (Chromium and its page: tests/conftest.py)."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.factories import PASSWORD, AuthorFactory
+from tests.translations import compile_messages
+
+
+@pytest.fixture(scope="session", autouse=True)
+def studio_messages():
+    """The studio's French (pages and scripts), compiled as `make messages` does."""
+    compile_messages(Path(__file__).resolve().parents[2] / "studio" / "locale")
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""axe-core (axe-playwright-python's own build) on the studio's pages, WCAG 2.2 AA rules, at 1400 and 800 px."""
+"""axe-core (axe-playwright-python's own build) on the studio's pages, WCAG 2.2 AA rules, at 1400 and 800 px, and in French."""
 
 import os
 
@@ -50,9 +50,10 @@ def pages_of(story):
     }
 
 
-@pytest.mark.parametrize("width", [1400, 800])
-def test_every_studio_page_passes_axe(page, french_lighthouse, width):
+@pytest.mark.parametrize("width, language", [(1400, "en"), (800, "en"), (1400, "fr")])
+def test_every_studio_page_passes_axe(page, french_lighthouse, width, language, rq_redis):
     page.set_viewport_size({"width": width, "height": 900})
+    page.set_extra_http_headers({"Accept-Language": language})
     page.goto("/signin/")
     page.fill("input[name=email]", french_lighthouse.author.email)
     page.fill("input[name=password]", PASSWORD)
@@ -63,8 +64,9 @@ def test_every_studio_page_passes_axe(page, french_lighthouse, width):
         page.goto(url)
         if name in ("map", "scene"):
             page.wait_for_selector("#map[data-ready=true]")
+        assert page.get_attribute("html", "lang") == language, f"{name} is not in {language}"
         if SHOTS:
-            page.screenshot(path=os.path.join(SHOTS, f"studio-{name}-{width}.png"), full_page=True)
+            page.screenshot(path=os.path.join(SHOTS, f"studio-{name}-{language}-{width}.png"), full_page=True)
         violations = axe.run(page, options=WCAG_22_AA).response["violations"]
         if violations:
             found[name] = [
