@@ -5,7 +5,13 @@
 
 const TYPING = "input, textarea, select, [contenteditable]:not([contenteditable=false])";
 
-function press(which) {
+// A press while the buttons are being fetched again waits for them: clicking the old button would send the undo,
+// but its answer (the buttons, and story-changed for the map) would land on an element the fetch replaces, and the
+// page would not show the undo.
+let refreshing = Promise.resolve();
+
+async function press(which) {
+  await refreshing;
   const button = document.querySelector(`#history [data-history=${which}]`);
   if (button && !button.disabled) button.click();
 }
@@ -22,7 +28,10 @@ document.addEventListener("keydown", (event) => {
 
 function refreshButtons() {
   const box = document.getElementById("history");
-  if (box && window.htmx) window.htmx.ajax("GET", box.dataset.buttonsUrl, { target: "#history", swap: "outerHTML" });
+  if (!box || !window.htmx) return;
+  refreshing = window.htmx
+    .ajax("GET", box.dataset.buttonsUrl, { target: "#history", swap: "outerHTML" })
+    .catch((error) => console.error("history: the Undo / Redo buttons could not be fetched", error));
 }
 
 // Another edit on the page (panel, map) makes a new step: show its label.

@@ -46,9 +46,8 @@ def test_rename_and_move_are_undone_and_redone_after_a_reload(page, author_story
     page.wait_for_selector("#history [data-history=undo]:has-text('Undo: rename “La crique”')")
     assert (Scene.objects.get(pk=cove.pk).position_x, Scene.objects.get(pk=cove.pk).position_y) == (300, 0)
     assert redo_button(page).inner_text() == "Redo: move “The cove”"
-    # The buttons are fetched once more after an undo; a Ctrl+Z sent while that fetch is in flight is applied
-    # by the server, but its answer lands on the #history that fetch replaces, and is lost on the page.
-    page.wait_for_load_state("networkidle")
+    # No wait for the page to be quiet: the buttons are fetched once more after an undo, and a Ctrl+Z sent while
+    # that fetch is in flight waits for it (history.js), or its answer would be lost on the page.
 
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+z")
