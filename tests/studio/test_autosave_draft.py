@@ -1,0 +1,63 @@
+"""A save sent as the page closes can land after the reloaded page fetched the old text: the reloaded page keeps
+the draft (sessionStorage, per tab) and never shows the stale text."""
+
+import pytest
+from django.urls import reverse
+
+from story_admin import services
+from story_admin.models import Scene
+from tests.browsers import wait_until
+from tests.factories import ScenarioFactory, SceneFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TYPED = "Cold stone. A rope hangs into the dark."
+
+
+@pytest.fixture
+def rim(author_page):
+    page, author = author_page
+    story = ScenarioFactory(author=author, title="The well")
+    scene = SceneFactory(scenario=story, title="Rim", text="Cold stone.", is_start_scene=True)
+    return page, author, scene
+
+
+def reload_before_the_save_lands(page, scene):
+    """Type, then reload at once; the save sent as the page goes has not reached the server when the new page
+    loads (held back here, as a slow network would: the old page's requests never answer)."""
+    page.goto(reverse("studio:scene", args=[scene.scenario_id, scene.pk]))
+    page.wait_for_selector("#map[data-ready=true]")
+    page.evaluate("window.fetch = () => new Promise(() => {})")
+    page.get_by_label("Scene text", exact=True).fill(TYPED)
+    page.reload()
+    page.wait_for_selector("#map[data-ready=true]")
+
+
+def test_the_reloaded_page_shows_the_draft_and_saves_it(rim):
+    page, author, scene = rim
+    reload_before_the_save_lands(page, scene)
+    assert page.get_by_label("Scene text", exact=True).input_value() == TYPED  # not the stale "Cold stone."
+    wait_until(page, "document.getElementById('autosave-status').textContent === 'Saved.'")
+    assert Scene.objects.get(pk=scene.pk).text == TYPED
+    page.reload()
+    assert page.get_by_label("Scene text", exact=True).input_value() == TYPED
+    assert page.evaluate("sessionStorage.length") == 0  # the draft is gone once saved
+
+
+def test_when_the_late_save_lands_meanwhile_nothing_is_asked(rim):
+    page, author, scene = rim
+    held = []
+    page.route("**/autosave/", held.append)  # the reloaded page's own save waits here
+    reload_before_the_save_lands(page, scene)
+    wait_until(page, "document.getElementById('autosave-status').textContent === 'Saving…'")
+    assert page.get_by_label("Scene text", exact=True).input_value() == TYPED
+    services.update_scene(editor=author, scene=Scene.objects.get(pk=scene.pk), text=TYPED)  # the late save lands
+    for route in held:
+        route.continue_()
+    wait_until(page, "document.getElementById('autosave-status').textContent === 'Saved.'")
+    assert page.locator("#autosave-conflict").is_hidden()  # the newer version is this very text: nothing to choose
+    assert Scene.objects.get(pk=scene.pk).text == TYPED
+    page.unroute("**/autosave/")
+    page.get_by_label("Scene text", exact=True).fill(TYPED + " Again.")  # and the next save goes over it
+    wait_until(page, "document.getElementById('autosave-status').textContent === 'Saved.'")
+    assert Scene.objects.get(pk=scene.pk).text == TYPED + " Again."
