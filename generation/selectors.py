@@ -73,3 +73,37 @@ def scene_media(scene: Scene) -> list[MediaSlot]:
 
 def any_pending(slots: list[MediaSlot]) -> bool:
     return any(slot.pending for slot in slots)
+
+
+@dataclass(frozen=True)
+class NarrationProgress:
+    """How far the narration of a whole story is: one progress bar for "Narrate every scene"."""
+
+    scenes: int  # scenes that have text to read, or a narration already
+    narrated: int
+    waiting: int  # scenes whose narration is queued or being made
+    failed: int  # scenes whose latest narration failed and that have none
+
+    @property
+    def running(self) -> bool:
+        return bool(self.waiting)
+
+
+def story_narration(scenario) -> NarrationProgress:
+    """Two equality queries on the story: its scenes, and its narration assets newest first."""
+    scenes = list(Scene.objects.filter(scenario=scenario).order_by().only("text", "sound_id"))
+    latest: dict = {}
+    for scene_id, status in (
+        Asset.objects.filter(scenario=scenario, type=AssetType.SOUND)
+        .order_by("-created_at")
+        .values_list("scene_id", "status")
+    ):
+        latest.setdefault(scene_id, status)
+    counted = [scene for scene in scenes if scene.sound_id or scene.text.strip()]
+    waiting = sum(1 for scene in counted if latest.get(scene.pk) in (AssetStatus.QUEUED, AssetStatus.RUNNING))
+    return NarrationProgress(
+        scenes=len(counted),
+        narrated=sum(1 for scene in counted if scene.sound_id),
+        waiting=waiting,
+        failed=sum(1 for scene in counted if not scene.sound_id and latest.get(scene.pk) == AssetStatus.FAILED),
+    )

@@ -2,6 +2,7 @@
 
 import logging
 import time
+from dataclasses import dataclass
 
 import django_rq
 from django.conf import settings
@@ -10,10 +11,11 @@ from redis.exceptions import RedisError
 from rq import Callback, Retry
 
 from story_admin.exceptions import ErrorCode, StoryError, StoryRuleError
-from story_admin.models import Asset, AssetStatus, AssetType, MediaKind, Scene, User
+from story_admin.models import Asset, AssetStatus, AssetType, MediaKind, Scenario, Scene, User
 from story_admin.permissions import ensure_author, ensure_can_edit
 
 from .jobs import generate_asset, mark_failed
+from .providers.registry import NOT_SET_UP, setup_problem
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +26,10 @@ TIMEOUTS = {AssetType.IMAGE: 600, AssetType.SOUND: 300, AssetType.MUSIC: 1800}
 
 class GenerationUnavailable(StoryError):
     code = ErrorCode.SERVICE_UNAVAILABLE
+
+
+class QuotaUsedUp(StoryRuleError):
+    """The author asked for as many media as a quota allows."""
 
 
 def request_generation(
@@ -83,7 +89,7 @@ def claim_generation(requester: User) -> None:
             key = f"generation-quota:{requester.pk}:{seconds}:{now // seconds}"
             used, _ = connection.pipeline().incr(key).expire(key, seconds).execute()
             if used > limit:
-                raise StoryRuleError(
+                raise QuotaUsedUp(
                     f"You asked for {limit} media in {'a minute' if seconds == 60 else 'a day'}, "
                     f"the most one author may: try again {'in ' if seconds == 60 else ''}{wait}."
                 )
@@ -112,3 +118,49 @@ def enqueue(asset: Asset) -> None:
             "Media generation is unavailable right now (the job queue cannot be reached); "
             "your other changes are saved. Try again in a moment."
         ) from error
+
+
+@dataclass(frozen=True)
+class NarrationRun:
+    """What one "Narrate every scene" queued, and what it left for later."""
+
+    queued: int
+    too_long: list[str]  # titles of the scenes whose text is longer than a narration reads
+    quota_left: int  # scenes not queued because the author's quota is used up (click again later)
+    quota_message: str = ""
+
+
+def narrate_story(*, requester: User, scenario: Scenario) -> NarrationRun:
+    """Queue narration for every scene of the story that has text and neither a narration nor one on its way.
+
+    Asking again while the jobs run queues nothing twice: a scene with a queued or running narration is skipped.
+    Each scene counts against the author's quota; once it is used up, the rest wait for the next click."""
+    ensure_can_edit(requester, scenario)
+    if setup_problem(AssetType.SOUND):
+        raise GenerationUnavailable(NOT_SET_UP[AssetType.SOUND])
+    waiting = set(
+        Asset.objects.filter(
+            scenario=scenario, type=AssetType.SOUND, status__in=(AssetStatus.QUEUED, AssetStatus.RUNNING)
+        )
+        .order_by()
+        .values_list("scene_id", flat=True)
+    )
+    scenes = sorted(
+        (
+            scene
+            for scene in Scene.objects.filter(scenario=scenario).order_by()
+            if scene.sound_id is None and scene.pk not in waiting and scene.text.strip()
+        ),
+        key=lambda scene: (scene.order, scene.created_at),
+    )
+    too_long = [scene.title for scene in scenes if len(scene.text) > settings.NARRATION_MAX_CHARACTERS]
+    queued = 0
+    for index, scene in enumerate(scene for scene in scenes if len(scene.text) <= settings.NARRATION_MAX_CHARACTERS):
+        scene.scenario = scenario
+        try:
+            request_generation(requester=requester, kind=MediaKind.NARRATION.value, scene=scene)
+        except QuotaUsedUp as error:
+            left = len(scenes) - len(too_long) - index
+            return NarrationRun(queued=queued, too_long=too_long, quota_left=left, quota_message=error.message)
+        queued += 1
+    return NarrationRun(queued=queued, too_long=too_long, quota_left=0)

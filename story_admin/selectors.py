@@ -531,3 +531,27 @@ def scene_titles_matching(*, scenario_id, query: str, limit: int = 20) -> list[s
     starting = [title for title in titles if title_key(title).startswith(key)]
     containing = [title for title in titles if key in title_key(title) and title not in starting]
     return (starting + containing)[:limit]
+
+
+def scenes_matching(*, scenario_id, query: str) -> list[Scene]:
+    """The scenes whose title, text or one of whose choice labels contains the query (case and extra spaces
+    aside), in reading order: the map's search and its list without JavaScript. Two equality queries."""
+    needle = title_key(query)
+    if not needle:
+        return []
+    labelled = {
+        from_scene_id
+        for from_scene_id, text in Choice.objects.filter(scenario_id=scenario_id)
+        .order_by()
+        .values_list("from_scene_id", "text")
+        if needle in title_key(text)
+    }
+    scenes = sorted(
+        Scene.objects.filter(scenario_id=scenario_id).order_by().only("title", "text", "order", "created_at"),
+        key=_reading_order,
+    )
+    return [
+        scene
+        for scene in scenes
+        if needle in title_key(scene.title) or needle in title_key(scene.text) or scene.pk in labelled
+    ]

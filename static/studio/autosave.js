@@ -56,8 +56,50 @@ function showFieldError(name, message) {
   }
 }
 
+// The text not yet saved is also kept in this tab's sessionStorage, with the version it started from: a save sent
+// as the page closes can land after the reloaded page has fetched the old text, and the reloaded page must not
+// show (or later save) that stale text. On load, reconcileDraft() puts the draft back and saves it.
+const draftKey = (scene) => `studio-draft:${scene.dataset.sceneId}`;
+function keepDraft() {
+  const scene = form();
+  if (!scene) return;
+  const draft = Object.fromEntries(FIELDS.map((name) => [name, scene.elements[name].value]));
+  try {
+    sessionStorage.setItem(draftKey(scene), JSON.stringify({ ...draft, version: scene.elements.version.value }));
+  } catch (error) {
+    console.warn("autosave: the draft could not be kept in sessionStorage", error);
+  }
+}
+function dropDraft(scene, values) {
+  const draft = readDraft(scene);
+  if (draft && FIELDS.every((name) => draft[name] === values[name])) sessionStorage.removeItem(draftKey(scene));
+}
+function readDraft(scene) {
+  try { return JSON.parse(sessionStorage.getItem(draftKey(scene)) || "null"); } catch { return null; }
+}
+function reconcileDraft() {
+  const scene = form();
+  if (!scene || scene.dataset.draftChecked) return;
+  scene.dataset.draftChecked = "true";
+  const draft = readDraft(scene);
+  if (!draft) return;
+  if (FIELDS.every((name) => scene.elements[name].value === draft[name])) {  // the late save has landed
+    sessionStorage.removeItem(draftKey(scene));
+    return;
+  }
+  // The draft from the version it started from: saved over the same version it goes in; over a newer one
+  // (another tab, or the late save itself) the conflict shows both, unless they are the same text.
+  for (const name of FIELDS) scene.elements[name].value = draft[name];
+  scene.elements.version.value = draft.version;
+  dirty = true;
+  blocked = false;
+  scene.dataset.restored = "true";
+  save();
+}
+
 function schedule() {
   dirty = true;
+  keepDraft();
   blocked = false;
   clearTimeout(timer);
   setStatus(gettext("Not saved yet…"));
@@ -106,6 +148,7 @@ async function send({ keepalive = false } = {}) {
   let answer = {};
   try { answer = await response.json(); } catch (error) { answer = {}; }
   if (response.ok) {
+    dropDraft(scene, values);
     scene.elements.version.value = answer.version;
     showFieldError("title", "");
     const text = scene.elements.text;
@@ -124,7 +167,15 @@ async function send({ keepalive = false } = {}) {
   }
   dirty = true;
   blocked = true;
-  if (response.status === 409 && answer.theirs) {
+  if (response.status === 409 && answer.theirs && FIELDS.every((name) => answer.theirs[name] === values[name])) {
+    // The newer version is this very text (a save sent as the page closed, landed late): nothing to choose.
+    dropDraft(scene, values);
+    scene.elements.version.value = answer.theirs.version;
+    dirty = scene.elements.title.value !== values.title || scene.elements.text.value !== values.text;
+    blocked = false;
+    setStatus("Saved.");
+    return true;
+  } else if (response.status === 409 && answer.theirs) {
     showConflict(answer.theirs);
     setStatus(gettext("Not saved: this scene was saved elsewhere meanwhile. Choose which version to keep, below."), { error: true });
   } else if (response.status === 422 && answer.fields) {
@@ -203,16 +254,22 @@ document.addEventListener("htmx:confirm", (event) => {
   });
 });
 
-// A new panel (another scene) starts clean.
+// A new panel (another scene) starts clean, but for a draft kept from a page closed before its save landed.
 document.addEventListener("htmx:afterSwap", (event) => {
   if (event.detail.target?.id === "panel" || event.detail.target?.id === "scene-form") {
     clearTimeout(timer);
     dirty = false;
     blocked = false;
+    reconcileDraft();
   }
 });
+reconcileDraft();
 
 // Leaving the page: whatever is not saved yet goes in a request that outlives the page.
-function flushOnLeave() { if (dirty && form()) save({ keepalive: true }); }
+function flushOnLeave() {
+  if (!dirty || !form()) return;
+  keepDraft();
+  save({ keepalive: true });
+}
 window.addEventListener("pagehide", flushOnLeave);
 document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flushOnLeave(); });

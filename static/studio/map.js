@@ -248,6 +248,7 @@ async function refresh() {
     return option;
   }));
   renderList(doc);
+  markMatches();
   updateLabels();
   if (!loaded) {
     loaded = true;
@@ -609,6 +610,7 @@ document.addEventListener("submit", (event) => {
 // Keyboard: the map pans with the arrow keys; in the list of scenes (the map's focusable twin) the arrow keys
 // follow choices (right: a choice leaving, left: a choice entering, up/down: siblings), Enter opens the panel.
 root.addEventListener("keydown", (event) => {
+  if (event.shiftKey && event.key.startsWith("Arrow")) return;  // Shift+arrows move the selected scene
   const step = 60;
   const moves = {ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step]};
   if (moves[event.key]) { cy.panBy({x: moves[event.key][0], y: moves[event.key][1]}); event.preventDefault(); }
@@ -631,7 +633,7 @@ sceneList.addEventListener("focusin", (event) => {
 sceneList.addEventListener("focusout", () => cy.nodes().removeClass("focused"));
 sceneList.addEventListener("keydown", (event) => {
   const link = event.target.closest("a[data-scene-id]");
-  if (!link) return;
+  if (!link || event.shiftKey) return;
   const node = cy.getElementById(link.dataset.sceneId);
   let next = null;
   if (event.key === "ArrowRight") next = node.outgoers("node").first();
@@ -663,6 +665,144 @@ function keepMinimapOffTheFrames(navigator) {
     timer = setTimeout(() => { changed = false; redraw(); }, 300);
   });
 }
+
+// Moving the selected scene with the keyboard: Shift+arrow moves it (or the selected scenes) by one grid step,
+// saved through the same endpoint as a drop, so each move is one step of the history (Ctrl+Z puts it back).
+const GRID_STEP = 40;
+const TYPING_FIELDS = "input, textarea, select, [contenteditable]:not([contenteditable=false])";
+function scenesToMove() {
+  const focused = document.activeElement?.closest?.("#map-scenes a[data-scene-id]");
+  if (focused) return cy.getElementById(focused.dataset.sceneId);
+  return cy.$("node:selected[url]");
+}
+async function moveByKeyboard(dx, dy) {
+  const nodes = scenesToMove();
+  if (!nodes.length) { say(root.dataset.saidPick, true); return; }
+  const before = new Map(nodes.map((node) => [node.id(), {...node.position()}]));
+  const positions = {};
+  nodes.forEach((node) => {
+    const now = {x: node.position().x + dx, y: node.position().y + dy};
+    node.position(now);
+    positions[node.id()] = [Math.round(now.x - CARD_WIDTH / 2), Math.round(now.y - 32)];
+  });
+  const box = nodes.renderedBoundingBox();
+  if (box.x1 < 0 || box.y1 < 0 || box.x2 > cy.width() || box.y2 > cy.height()) cy.center(nodes);
+  try {
+    await postJSON(root.dataset.placeUrl, {positions});
+    root.dataset.lastSaved = String(Date.now());
+    const title = nodes.length === 1 ? nodes.first().data("title") : `${nodes.length}`;
+    say(root.dataset.saidMoved.replace("{title}", title));
+  } catch (error) {
+    for (const [id, position] of before) cy.getElementById(id).position(position);
+    say(`${error.message} The scenes are back where they were.`, true);
+  }
+}
+document.addEventListener("keydown", (event) => {
+  const moves = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]};
+  if (!event.shiftKey || event.ctrlKey || event.metaKey || event.altKey || !moves[event.key]) return;
+  if (event.target.closest?.(TYPING_FIELDS) || document.querySelector("dialog[open]")) return;
+  event.preventDefault();
+  moveByKeyboard(moves[event.key][0] * GRID_STEP, moves[event.key][1] * GRID_STEP);
+});
+
+// Search: as the author types, the scenes whose title, text or choice labels match are highlighted and the others
+// dimmed (the server matches: map.json carries no texts); Enter goes to the next match (Shift+Enter the previous),
+// centring it and selecting it; Escape clears. Without JavaScript the form lists the matches beside the map.
+const searchForm = document.querySelector("[data-map-search]");
+const searchField = searchForm?.elements.q;
+let matches = [];  // scene ids, in reading order
+let matchIndex = -1;
+let searchedFor = "";
+function markMatches() {
+  cy.batch(() => {
+    cy.elements().removeClass("match dimmed current-match");
+    if (!searchedFor) return;
+    const found = new Set(matches);
+    sceneNodes().forEach((node) => node.addClass(found.has(node.id()) ? "match" : "dimmed"));
+    cy.edges().addClass("dimmed");
+    if (matchIndex >= 0) cy.getElementById(matches[matchIndex]).addClass("current-match");
+  });
+  root.dataset.matches = searchedFor ? String(matches.length) : "";
+}
+function sayCount() {
+  const said = searchForm.dataset;
+  if (!matches.length) say(said.saidNone.replace("{query}", searchedFor));
+  else say((matches.length === 1 ? said.saidOne : said.saidMany).replace("{count}", String(matches.length)));
+}
+async function search(query) {
+  query = query.trim();
+  if (!query) { clearSearch(false); return; }
+  const address = new URL(root.dataset.searchUrl, window.location.href);
+  address.searchParams.set("q", query);
+  let answer;
+  try {
+    const response = await fetch(address, {headers: {Accept: "application/json"}});
+    answer = await response.json();
+    if (!response.ok) throw new Error(answer.error || String(response.status));
+  } catch (error) {
+    console.error("map: search failed", query, error);
+    say(searchForm.dataset.saidFailed, true);
+    return;
+  }
+  if (searchField.value.trim() !== query) return;  // typed on since: a newer search follows
+  matches = answer.scenes.filter((id) => cy.getElementById(id).length);
+  matchIndex = -1;
+  searchedFor = query;
+  markMatches();
+  sayCount();
+}
+function clearSearch(emptyField = true) {
+  if (emptyField) searchField.value = "";
+  matches = [];
+  matchIndex = -1;
+  searchedFor = "";
+  markMatches();
+  say("");
+}
+async function goToMatch(offset) {
+  if (searchField.value.trim() !== searchedFor) await search(searchField.value);
+  if (!matches.length) return;
+  matchIndex = (matchIndex + offset + matches.length) % matches.length;
+  const node = cy.getElementById(matches[matchIndex]);
+  cy.$("node:selected").unselect();
+  node.select();
+  cy.center(node);
+  markMatches();
+  say(searchForm.dataset.saidAt.replace("{index}", String(matchIndex + 1))
+    .replace("{count}", String(matches.length)).replace("{title}", node.data("title")));
+}
+function setUpSearch() {
+  if (!searchForm) return;
+  for (const [selector, style] of [
+    ["node.dimmed", {opacity: 0.25}],
+    ["edge.dimmed", {opacity: 0.15}],
+    ["node.match", {"border-color": "#e8590c", "border-width": 4}],
+    ["node.current-match", {"border-color": "#e8590c", "border-width": 6, "overlay-color": "#e8590c",
+                            "overlay-opacity": 0.15}],
+  ]) cy.style().selector(selector).style(style);
+  cy.style().update();
+  let timer = null;
+  searchField.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => search(searchField.value), 150);
+  });
+  searchField.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();  // the panel stays open (panel.js closes it on Escape)
+      clearSearch();
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      clearTimeout(timer);
+      goToMatch(event.shiftKey ? -1 : 1);
+    }
+  });
+  searchForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    goToMatch(1);
+  });
+  if (searchField.value.trim()) search(searchField.value);
+}
+setUpSearch();
 
 document.body.addEventListener("story-changed", () => refresh());
 document.body.addEventListener("htmx:oobAfterSwap", (event) => {

@@ -17,7 +17,9 @@ document.addEventListener("keydown", (event) => {
 
 document.addEventListener("htmx:afterSettle", (event) => {
   const box = panel();
-  if (!box || !(event.detail.target === box || box.contains(event.detail.target))) return;
+  // Closing the panel swaps #panel itself (outerHTML): the event's target is then the element it replaced.
+  const target = event.detail.target;
+  if (!box || !(target === box || target?.id === "panel" || box.contains(target))) return;
   const notice = box.querySelector("[data-notice]") || box.querySelector("#autosave-status:not(:empty)");
   const announcer = document.getElementById("panel-announcer");
   if (announcer) announcer.textContent = notice ? notice.textContent.trim() : "";

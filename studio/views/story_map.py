@@ -88,14 +88,21 @@ def story_map(request, story_id):
     context["map_document"] = map_document(scenario, story=context["story"], problems=context["problems"])
     query = request.GET.get("q", "").strip()
     if query:
-        needle = query.casefold()
         context["query"] = query
-        context["matches"] = [
-            scene
-            for scene in context["story"].scenes
-            if needle in scene.title.casefold() or needle in scene.text.casefold()
-        ]
+        context["matches"] = selectors.scenes_matching(scenario_id=scenario.pk, query=query)
     return render(request, "studio/story_map.html", context)
+
+
+@author_required
+def search(request, story_id):
+    """The map's search as the author types (static/studio/map.js): {"query": q, "scenes": [ids in reading order]}.
+
+    Asked of the server rather than matched in the browser: map.json carries no scene texts (every edit fetches
+    it again, and a story's texts can weigh megabytes), and one selector matches for the map and the page alike."""
+    scenario = editable_story(request, story_id)
+    query = request.GET.get("q", "").strip()[:200]
+    scenes = selectors.scenes_matching(scenario_id=scenario.pk, query=query)
+    return JsonResponse({"query": query, "scenes": [str(scene.pk) for scene in scenes]})
 
 
 @author_required

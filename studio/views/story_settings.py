@@ -14,6 +14,7 @@ from story_admin.services.stories import update_scenario
 from story_admin.exceptions import StoryError
 
 from .access import apply_errors, author_required, editable_story
+from .narration import narration_context
 
 
 class StorySettingsForm(forms.Form):
@@ -59,6 +60,7 @@ def _page(request, scenario, form, status=200):
             "scenario": scenario,
             "form": form,
             "review": selectors.review_publishing(scenario),
+            **narration_context(scenario),
         },
         status=status,
     )

@@ -47,6 +47,8 @@ def pages_of(story):
         "endings": f"/stories/{story.pk}/endings/",
         "state": f"/stories/{story.pk}/state/",
         "replace": f"/stories/{story.pk}/replace/",
+        "settings": f"/stories/{story.pk}/settings/",
+        "players": f"/stories/{story.pk}/players/",
     }
 
 
