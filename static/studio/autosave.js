@@ -173,7 +173,7 @@ async function send({ keepalive = false } = {}) {
     scene.elements.version.value = answer.theirs.version;
     dirty = scene.elements.title.value !== values.title || scene.elements.text.value !== values.text;
     blocked = false;
-    setStatus("Saved.");
+    setStatus(gettext("Saved."));
     return true;
   } else if (response.status === 409 && answer.theirs) {
     showConflict(answer.theirs);

@@ -11,6 +11,7 @@ from ..exceptions import StoryRuleError, on_field
 from ..models import Choice, Scenario, Scene, User
 from ..permissions import ensure_can_edit
 from .history import recorded
+from .scenes import at_version
 
 CONTEXT = 30
 LIMITS = {"title": 200, "choice": 500}
@@ -137,8 +138,7 @@ def replace_all(
         watched.watch("choice", Choice.objects.filter(pk__in=list(choices)))
         for pk, values in new_scenes.items():
             version = scenes[pk].version
-            # A range, not `version=`: the embedded server misses an equal integer that an $inc wrote.
-            if not Scene.objects.filter(pk=pk, version__gte=version, version__lte=version).update(
+            if not at_version(Scene.objects.filter(pk=pk), version).update(
                 **values, version=version + 1, updated_at=now
             ):
                 raise StoryRuleError(

@@ -115,6 +115,15 @@ STALE_SCENE = (
 )
 
 
+def at_version(scenes, version: int):
+    """The scenes still at `version`, for a conditional write.
+
+    A range, not `version=`: the embedded server misses an equal integer that an increment (`F("version") + 1`:
+    a save without a version, an undo) wrote, so every versioned save after one was refused as saved elsewhere.
+    On MongoDB the two filters match the same documents."""
+    return scenes.filter(version__gte=version, version__lte=version)
+
+
 def update_scene(*, editor: User, scene: Scene, expected_version: str | None = None, **changes) -> Scene:
     """Save changes; with `expected_version`, refuse if someone saved the scene since that version.
 
@@ -161,7 +170,7 @@ def update_scene(*, editor: User, scene: Scene, expected_version: str | None = N
                 )
             saved = Scene.objects.filter(pk=scene.pk)
             if expected is not None:
-                if not saved.filter(version=expected).update(**fields, version=expected + 1, updated_at=now):
+                if not at_version(saved, expected).update(**fields, version=expected + 1, updated_at=now):
                     raise StoryRuleError(STALE_SCENE)  # rolls back the start-scene change with it
                 scene.version = expected + 1
             else:

@@ -301,3 +301,15 @@ def test_links_in_a_scenes_text_become_choices_or_nothing(story, author):
             editor=author, scene=Scene.objects.get(pk=start.pk), expected_version="0", text="[[Cave]]"
         )
     assert database_snapshot() == before
+
+
+def test_a_save_with_a_version_lands_after_a_save_without_one(author):
+    # A save without a version (the admin, the API without one) increments the version in the database; the
+    # embedded server then missed `version == 1`, and every later save with a version was refused as stale.
+    scene = SceneFactory(scenario__author=author, text="Cold stone.")
+    update_scene(editor=author, scene=Scene.objects.get(pk=scene.pk), text="Cold, wet stone.")
+    saved = update_scene(editor=author, scene=Scene.objects.get(pk=scene.pk), expected_version="1", text="Moss.")
+    assert (saved.version, Scene.objects.get(pk=scene.pk).text) == (2, "Moss.")
+    with pytest.raises(StoryRuleError):
+        update_scene(editor=author, scene=Scene.objects.get(pk=scene.pk), expected_version="1", text="Late.")
+    assert Scene.objects.get(pk=scene.pk).text == "Moss."

@@ -4,7 +4,7 @@ the draft (sessionStorage, per tab) and never shows the stale text."""
 import pytest
 from django.urls import reverse
 
-from story_admin import services
+from story_admin.services.scenes import update_scene
 from story_admin.models import Scene
 from tests.browsers import wait_until
 from tests.factories import ScenarioFactory, SceneFactory
@@ -53,7 +53,7 @@ def test_when_the_late_save_lands_meanwhile_nothing_is_asked(rim):
     def late_save_lands_first(route):
         # The reloaded page's own save reaches the server just after the late one landed.
         if not landed:
-            landed.append(services.update_scene(editor=author, scene=Scene.objects.get(pk=scene.pk), text=TYPED))
+            landed.append(update_scene(editor=author, scene=Scene.objects.get(pk=scene.pk), text=TYPED))
         route.continue_()
 
     page.route("**/autosave/", late_save_lands_first)
@@ -62,3 +62,9 @@ def test_when_the_late_save_lands_meanwhile_nothing_is_asked(rim):
     wait_until(page, "document.getElementById('autosave-status').textContent === 'Saved.'")
     assert page.locator("#autosave-conflict").is_hidden()  # the newer version is this very text: nothing to choose
     assert Scene.objects.get(pk=scene.pk).text == TYPED
+    # The next edit saves over the version the late save made (it was refused as "saved elsewhere" once).
+    page.get_by_label("Scene text", exact=True).fill(TYPED + " It is wet.")
+    page.locator("body").click(position={"x": 5, "y": 5})
+    wait_until(page, "document.getElementById('autosave-status').textContent === 'Saved.'")
+    assert page.locator("#autosave-conflict").is_hidden()
+    assert Scene.objects.get(pk=scene.pk).text == TYPED + " It is wet."
