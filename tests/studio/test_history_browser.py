@@ -1,6 +1,7 @@
 """Undo, redo and find-and-replace in headless Chromium on a live server: the journal outlives a reload."""
 
 import pytest
+from playwright.sync_api import expect
 
 from story_admin.services.layout import move_scene
 from story_admin.services.scenes import update_scene
@@ -89,7 +90,7 @@ def test_find_and_replace_with_a_preview_then_undo(page, author_story):
     page.fill("input[name=replacement]", "gate")
     page.click("button:has-text('Preview')")
     items = page.locator(".occurrences li")
-    assert items.count() == 3
+    expect(items).to_have_count(3)  # the preview is a page load: wait for it, not a count taken at once
     first = items.nth(0)
     assert first.inner_text() == "Scene text of Start: …The lighthouse doorgate.…"  # struck out, then inserted
     assert first.locator("del").inner_text() == "door" and first.locator("ins").inner_text() == "gate"
@@ -97,7 +98,8 @@ def test_find_and_replace_with_a_preview_then_undo(page, author_story):
     page.check("input[name=case_sensitive]")
     page.fill("input[name=find]", "Door")
     page.click("button:has-text('Preview')")
-    assert page.locator(".occurrences li").count() == 0 and "Nothing matches." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Nothing matches.")
+    assert page.locator(".occurrences li").count() == 0
     page.uncheck("input[name=case_sensitive]")
     page.click("button:has-text('Preview')")
     page.click("button:has-text('Replace all 3')")
