@@ -277,6 +277,8 @@ def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page
     wait_until(map_page, "window.storyMap.nodes('.group').length === 1")
     assert "in the group “Down the well”" in map_page.locator(f"#map-scenes a[data-scene-id='{rim.pk}']").inner_text()
 
+    # The Undo button's new label comes by a fetch of its own and can move the map down: wait for it first.
+    map_page.wait_for_selector("#history [data-history=undo]:has-text('group')")
     # The box is dragged by its edge, and its scenes go with it: one drop, both saved.
     box = map_page.evaluate("""() => { const b = window.storyMap.nodes('.group').renderedBoundingBox();
         const m = document.getElementById('map').getBoundingClientRect();
