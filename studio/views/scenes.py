@@ -323,7 +323,7 @@ def move_scene(request, story_id, scene_id):
         )
     except StoryError as error:
         return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
-    return render(request, "studio/partials/map.html", map_context(scenario))
+    return render(request, "studio/partials/map.html")  # the marker alone: map.js fetches map.json again
 
 
 def _target(scenario, value) -> Scene:
