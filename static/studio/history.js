@@ -3,7 +3,7 @@
 // HX-Trigger "story-changed"; a page whose map redraws itself marks it with data-live-map,
 // any other page reloads to show the story as it now is.
 
-const TYPING = "input, textarea, select, [contenteditable]:not([contenteditable=false])";
+import { typingIn } from "./typing.js";
 
 // A press while the buttons are being fetched again waits for them: clicking the old button would send the undo,
 // but its answer (the buttons, and story-changed for the map) would land on an element the fetch replaces, and the
@@ -18,7 +18,7 @@ async function press(which) {
 
 document.addEventListener("keydown", (event) => {
   if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
-  if (event.target.closest && event.target.closest(TYPING)) return;
+  if (typingIn(event)) return;
   const key = event.key.toLowerCase();
   if (key === "z" && !event.shiftKey) press("undo");
   else if ((key === "z" && event.shiftKey) || key === "y") press("redo");

@@ -12,6 +12,7 @@
 //   Until the panel sends it, an out-of-band swap of #map-changed (partials/map.html) does the same.
 // - The view (zoom, pan) is kept per story and author in localStorage.
 import { format, gettext, ngettext } from "./i18n.js";
+import { typingIn } from "./typing.js";
 
 const root = document.getElementById("map");
 const CARD_WIDTH = 180;
@@ -277,6 +278,25 @@ function centreOfView() {
   return {x: (extent.x1 + extent.x2) / 2, y: (extent.y1 + extent.y2) / 2};
 }
 
+// A card's place as the server stores it: its top-left corner (cytoscape positions are centres).
+function storedPlace(node) {
+  const {x, y} = node.position();
+  return [Math.round(x - CARD_WIDTH / 2), Math.round(y - 32)];
+}
+
+// One request for the places of `positions` (id -> stored place); refused or failed, the scenes go back to
+// `before` (pairs of id and cytoscape position) and the map says why. True when saved.
+async function savePlaces(positions, before) {
+  try {
+    await postJSON(root.dataset.placeUrl, {positions});
+    return true;
+  } catch (error) {
+    for (const [id, position] of before) cy.getElementById(id).position(position);
+    say(format(gettext("%(reason)s The scenes are back where they were."), {reason: error.message}), true);
+    return false;
+  }
+}
+
 // Drag: one scene or the selection; one request per drop; a refusal puts them back.
 let grabbed = null;
 cy.on("grab", "node", (event) => {
@@ -293,20 +313,13 @@ cy.on("free", "node", async () => {
   for (const id of before.keys()) {
     const node = cy.getElementById(id);
     const now = node.position();
-    if (now.x !== before.get(id).x || now.y !== before.get(id).y) {
-      positions[id] = [Math.round(now.x - CARD_WIDTH / 2), Math.round(now.y - 32)];
-    }
+    if (now.x !== before.get(id).x || now.y !== before.get(id).y) positions[id] = storedPlace(node);
   }
   if (!Object.keys(positions).length) return;
-  try {
-    await postJSON(root.dataset.placeUrl, {positions});
-    root.dataset.lastSaved = String(Date.now());
-    const moved = Object.keys(positions).length;
-    say(format(ngettext("Moved %(count)s scene.", "Moved %(count)s scenes.", moved), {count: moved}));
-  } catch (error) {
-    for (const [id, position] of before) cy.getElementById(id).position(position);
-    say(format(gettext("%(reason)s The scenes are back where they were."), {reason: error.message}), true);
-  }
+  if (!(await savePlaces(positions, before))) return;
+  root.dataset.lastSaved = String(Date.now());
+  const moved = Object.keys(positions).length;
+  say(format(ngettext("Moved %(count)s scene.", "Moved %(count)s scenes.", moved), {count: moved}));
 });
 
 // A tap on a card opens its panel (htmx GET, URL pushed), as the outline's links do.
@@ -571,14 +584,9 @@ async function tidyUp() {
   const done = layout.promiseOn("layoutstop");
   layout.run();
   await done;
-  const positions = Object.fromEntries(sceneNodes().map((node) => [
-    node.id(), [Math.round(node.position().x - CARD_WIDTH / 2), Math.round(node.position().y - 32)]]));
-  try {
-    await postJSON(root.dataset.placeUrl, {positions});
+  const positions = Object.fromEntries(sceneNodes().map((node) => [node.id(), storedPlace(node)]));
+  if (await savePlaces(positions, Object.entries(beforeLayout))) {
     say(gettext("The map is tidied up, left to right. Undo puts every scene back."));
-  } catch (error) {
-    for (const [id, position] of Object.entries(beforeLayout)) cy.getElementById(id).position(position);
-    say(format(gettext("%(reason)s The scenes are back where they were."), {reason: error.message}), true);
   }
 }
 
@@ -669,7 +677,6 @@ function keepMinimapOffTheFrames(navigator) {
 // Moving the selected scene with the keyboard: Shift+arrow moves it (or the selected scenes) by one grid step,
 // saved through the same endpoint as a drop, so each move is one step of the history (Ctrl+Z puts it back).
 const GRID_STEP = 40;
-const TYPING_FIELDS = "input, textarea, select, [contenteditable]:not([contenteditable=false])";
 function scenesToMove() {
   const focused = document.activeElement?.closest?.("#map-scenes a[data-scene-id]");
   if (focused) return cy.getElementById(focused.dataset.sceneId);
@@ -681,26 +688,20 @@ async function moveByKeyboard(dx, dy) {
   const before = new Map(nodes.map((node) => [node.id(), {...node.position()}]));
   const positions = {};
   nodes.forEach((node) => {
-    const now = {x: node.position().x + dx, y: node.position().y + dy};
-    node.position(now);
-    positions[node.id()] = [Math.round(now.x - CARD_WIDTH / 2), Math.round(now.y - 32)];
+    node.position({x: node.position().x + dx, y: node.position().y + dy});
+    positions[node.id()] = storedPlace(node);
   });
   const box = nodes.renderedBoundingBox();
   if (box.x1 < 0 || box.y1 < 0 || box.x2 > cy.width() || box.y2 > cy.height()) cy.center(nodes);
-  try {
-    await postJSON(root.dataset.placeUrl, {positions});
-    root.dataset.lastSaved = String(Date.now());
-    const title = nodes.length === 1 ? nodes.first().data("title") : `${nodes.length}`;
-    say(root.dataset.saidMoved.replace("{title}", title));
-  } catch (error) {
-    for (const [id, position] of before) cy.getElementById(id).position(position);
-    say(`${error.message} The scenes are back where they were.`, true);
-  }
+  if (!(await savePlaces(positions, before))) return;
+  root.dataset.lastSaved = String(Date.now());
+  const title = nodes.length === 1 ? nodes.first().data("title") : `${nodes.length}`;
+  say(root.dataset.saidMoved.replace("{title}", title));
 }
 document.addEventListener("keydown", (event) => {
   const moves = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]};
   if (!event.shiftKey || event.ctrlKey || event.metaKey || event.altKey || !moves[event.key]) return;
-  if (event.target.closest?.(TYPING_FIELDS) || document.querySelector("dialog[open]")) return;
+  if (typingIn(event) || document.querySelector("dialog[open]")) return;
   event.preventDefault();
   moveByKeyboard(moves[event.key][0] * GRID_STEP, moves[event.key][1] * GRID_STEP);
 });

@@ -3,7 +3,8 @@
 // author types in a field. Undo / redo are history.js's (Ctrl+Z, Ctrl+Shift+Z); moving a scene with Shift+arrows
 // and the arrow keys on the map are map.js's. The words said come from the template (data-said-*: translated).
 
-const TYPING = "input, textarea, select, [contenteditable]:not([contenteditable=false])";
+import { typingIn } from "./typing.js";
+
 const workspace = document.querySelector("[data-shortcuts]");
 const dialog = document.getElementById("shortcuts");
 
@@ -105,7 +106,7 @@ const ACTIONS = {
 
 document.addEventListener("keydown", (event) => {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (event.target.closest?.(TYPING) || document.querySelector("dialog[open]")) return;
+  if (typingIn(event) || document.querySelector("dialog[open]")) return;
   const key = event.key.length === 1 && event.key !== "?" && event.key !== "/" ? event.key.toLowerCase() : event.key;
   if (event.shiftKey && key !== "?" && key.length === 1 && /[a-z]/.test(key)) return;  // Shift+N is not N
   const action = ACTIONS[key];
