@@ -107,14 +107,6 @@ def authenticate_request(request) -> None:
     request.user = user if user is not None and user.is_active else AnonymousUser()
 
 
-class JWTAuthenticationMiddleware:
-    """Graphene middleware: authenticate from the header before the first field resolves."""
-
-    def resolve(self, next_, root, info, **kwargs):
-        authenticate_request(info.context)
-        return next_(root, info, **kwargs)
-
-
 def current_user(info):
     return getattr(info.context, "user", None) or AnonymousUser()
 

@@ -17,6 +17,7 @@ from studio.outage import MESSAGE as OUTAGE_MESSAGE
 from studio.outage import is_outage
 
 from .auth import authenticate_request, token_from_header
+from .execution import SynchronousExecutionContext
 from .validation import QueryLimitsRule
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ class StoryGraphQLView(FileUploadGraphQLView):
     page, though: a request that relies on it (GraphiQL) counts as signed in only with the CSRF token
     (GraphiQL sends it); without one it is anonymous.
     """
+
+    execution_context_class = SynchronousExecutionContext
 
     @classmethod
     def as_endpoint(cls):
@@ -72,6 +75,7 @@ class StoryGraphQLView(FileUploadGraphQLView):
                     "BAD_USER_INPUT",
                     413,
                 )
+        authenticate_request(request)  # once, before any field resolves (not a per-field middleware)
         session_user = getattr(request, "user", None)
         if token_from_header(request) is None and session_user is not None and session_user.is_authenticated:
             if reason := csrf_refusal(request):

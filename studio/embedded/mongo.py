@@ -19,9 +19,17 @@ measured against what django-mongodb-backend sends (see shared DESIGN.md):
    each (a fresh connection per read only served reads running beside writes; see 5).
 7. The wire ``insert`` command (every ``insert_many`` and bulk create) writes its documents
    as one batch, one SQLite transaction, instead of one document and one commit at a time.
+9. Reading a document no longer inspects the codec's signature (``inspect.signature``) for each one:
+   ~12 % of the server's time reading a whole 2,000-scene story.
+10. Answers are turned into BSON with a fast path for the plain values most documents hold (strings,
+    numbers, dates, ObjectIds, dicts and lists of them): mongoeco's encoder ran ~20 ``isinstance``
+    checks per value, ~22 % of the time of the same read. Any other value goes through mongoeco's.
 """
 
 import asyncio
+import datetime
+import functools
+import inspect
 import ipaddress
 import logging
 import time
@@ -33,6 +41,9 @@ from mongoeco.api._async._database_admin_write_commands import (
     DatabaseAdminWriteCommandService,
     _write_command_result,
 )
+from bson.int64 import Int64
+from bson.objectid import ObjectId as BsonObjectId
+from mongoeco.api._async import raw_batch_cursor
 from mongoeco.api._async._write_command_validation import write_command_acknowledged
 from mongoeco.api._command_bson import command_boolean
 from mongoeco.core.aggregation import register_aggregation_expression_operator
@@ -40,6 +51,7 @@ from mongoeco.engines import sqlite_query
 from mongoeco.engines.sqlite import SQLiteEngine
 from mongoeco.errors import BulkWriteError, InvalidOperation
 from mongoeco.types import WriteCommandResult, WriteErrorEntry
+from mongoeco.wire import bson_bridge, protocol
 from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
 
 logger = logging.getLogger(__name__)
@@ -129,6 +141,31 @@ async def _command_insert_as_one_batch(self, spec, *, session=None):
     return _write_command_result(result, acknowledged=acknowledged)
 
 
+_original_encode_wire_value = bson_bridge.encode_wire_value
+# Exact types mongoeco's encoder hands back unchanged (bool, not int's subclasses: bson's Int64 is one).
+WIRE_PLAIN_TYPES = frozenset({str, int, float, bool, type(None), datetime.datetime, BsonObjectId, Int64})
+
+
+def _encode_wire_value_fast(value):
+    """mongoeco's `encode_wire_value`, answering plain values and plain containers without its type chain."""
+    kind = type(value)
+    if kind in WIRE_PLAIN_TYPES:
+        return value
+    if kind is dict:
+        return {key: _encode_wire_value_fast(item) for key, item in value.items()}
+    if kind is list:
+        return [_encode_wire_value_fast(item) for item in value]
+    return _original_encode_wire_value(value)
+
+
+@functools.cache
+def _takes_wrapper_flag(decode) -> bool:
+    try:
+        return "preserve_bson_wrappers" in inspect.signature(decode).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 class EmbeddedSQLiteEngine(SQLiteEngine):
     """mongoeco's SQLite engine with inserts that stay flat as a collection grows, and shared reads.
 
@@ -150,6 +187,13 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         """
         self._ensure_session_can_use_engine(context)
         return False
+
+    def _decode_codec_payload(self, payload, *, preserve_bson_wrappers: bool):
+        """mongoeco's, with the codec's signature inspected once per codec instead of once per document (shim 9)."""
+        decode = self._codec.decode
+        if _takes_wrapper_flag(decode):
+            return decode(payload, preserve_bson_wrappers=preserve_bson_wrappers)
+        return decode(payload)
 
 
 class EmbeddedMongoServer(AsyncMongoEcoProxyServer):
@@ -257,6 +301,10 @@ def install_shims() -> None:
     register_aggregation_expression_operator("$not", _not_expression)
     sqlite_query._translate_membership = _translate_membership_in_groups
     DatabaseAdminWriteCommandService.command_insert = _command_insert_as_one_batch
+    # Shim 10: the bridge's own recursion and the wire protocol's replies both use the fast path.
+    bson_bridge.encode_wire_value = _encode_wire_value_fast
+    protocol.encode_wire_value = _encode_wire_value_fast
+    raw_batch_cursor.encode_wire_value = _encode_wire_value_fast
     _shims_installed = True
 
 

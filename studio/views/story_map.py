@@ -85,6 +85,9 @@ def _hint(text: str | None) -> str:
     return line if len(line) <= HINT_LENGTH else line[: HINT_LENGTH - 1] + "…"
 
 
+URL_PLACEHOLDER = ObjectId("0" * 24)
+
+
 def map_document(scenario, *, story=None, problems=None) -> dict:
     """The whole story as map.js draws it: map.json, from the same loader and selectors as the pages.
 
@@ -101,6 +104,8 @@ def map_document(scenario, *, story=None, problems=None) -> dict:
         outgoing[choice.from_scene_id] = outgoing.get(choice.from_scene_id, 0) + 1
         incoming[choice.to_scene_id] = incoming.get(choice.to_scene_id, 0) + 1
     names = SceneNames(story)
+    # One reverse for every card's link (6,000 of them cost a tenth of the page at 2,000 scenes).
+    before, after = reverse("studio:scene", args=[scenario.pk, URL_PLACEHOLDER]).split(str(URL_PLACEHOLDER))
     scenes = [
         {
             "id": str(scene.pk),
@@ -116,7 +121,7 @@ def map_document(scenario, *, story=None, problems=None) -> dict:
             "problems": by_scene.get(str(scene.pk), []),
             "out": outgoing.get(scene.pk, 0),
             "in": incoming.get(scene.pk, 0),
-            "url": reverse("studio:scene", args=[scenario.pk, scene.pk]),
+            "url": f"{before}{scene.pk}{after}",
         }
         for scene in story.scenes
     ]

@@ -197,3 +197,61 @@ def test_parallel_edits_through_django_all_succeed():
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(edit, range(8)))
     assert Scene.objects.filter(scenario__in=stories).count() == 80
+
+
+def test_reading_documents_inspects_the_codecs_signature_once_not_per_document(client, monkeypatch):
+    from mongoeco.engines import sqlite as mongoeco_sqlite
+
+    collection = client.shim_checks.signatures
+    collection.drop()
+    collection.insert_many([{"_id": ObjectId(), "n": n} for n in range(200)])
+    list(collection.find({}))  # the codec's signature is known from here on
+    inspected = []
+    signature = mongoeco_sqlite.inspect.signature
+
+    def counted_signature(*args, **kwargs):
+        inspected.append(1)
+        return signature(*args, **kwargs)
+
+    monkeypatch.setattr(mongoeco_sqlite.inspect, "signature", counted_signature)
+    assert sorted(document["n"] for document in collection.find({})) == list(range(200))
+    assert inspected == []
+
+
+def test_answers_encode_plain_values_without_mongoecos_encoder_and_others_as_it_does(client, monkeypatch):
+    import datetime
+
+    from bson.int64 import Int64
+    from bson.decimal128 import Decimal128
+    from bson.binary import Binary
+    from studio.embedded import mongo
+
+    collection = client.shim_checks.encoding
+    collection.drop()
+    moment = datetime.datetime(2026, 12, 2, 13, 0, 0, 123000)
+    plain = {
+        "_id": ObjectId(),
+        "title": "Le phare",
+        "n": 3,
+        "big": Int64(2**40),
+        "ratio": 0.5,
+        "ok": True,
+        "none": None,
+        "at": moment,
+        "tags": ["sea", "night"],
+        "place": {"x": 1.5, "y": [2, 3]},
+    }
+    others = {"_id": ObjectId(), "price": Decimal128("1.10"), "blob": Binary(b"\x00\x01", 0)}
+    collection.insert_many([plain, others])
+    calls = []
+    original = mongo._original_encode_wire_value
+
+    def counted_original(value):
+        calls.append(type(value).__name__)
+        return original(value)
+
+    monkeypatch.setattr(mongo, "_original_encode_wire_value", counted_original)
+    assert collection.find_one({"_id": plain["_id"]}) == plain
+    assert calls == []
+    assert collection.find_one({"_id": others["_id"]}) == {**others, "blob": b"\x00\x01"}  # subtype 0: bytes
+    assert calls  # a decimal and a binary still go through mongoeco's encoder
