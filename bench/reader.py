@@ -55,6 +55,7 @@ def main():
     player = User.objects.create_user("reader-bench@example.com", None, role=Role.PLAYER)
     api_player = User.objects.create_user("api-bench@example.com", None, role=Role.PLAYER)
     choose_url, restart_url = reverse("reader:choose", args=[story.slug]), reverse("reader:restart", args=[story.slug])
+    form = {"to": str(choice.to_scene_id), "choice": str(choice.pk)}  # what the choice's button posts
 
     reader, guest, api = Client(), Client(), Client()
     reader.force_login(player)
@@ -77,13 +78,13 @@ def main():
         return response
 
     def reader_htmx():
-        checked(reader.post(choose_url, {"choice": str(choice.pk)}, HTTP_HX_REQUEST="true"))
+        checked(reader.post(choose_url, form, HTTP_HX_REQUEST="true"))
 
     def reader_plain():
-        checked(reader.get(checked(reader.post(choose_url, {"choice": str(choice.pk)}), 302)["Location"]))
+        checked(reader.get(checked(reader.post(choose_url, form), 302)["Location"]))
 
     def guest_htmx():
-        checked(guest.post(choose_url, {"choice": str(choice.pk)}, HTTP_HX_REQUEST="true"))
+        checked(guest.post(choose_url, form, HTTP_HX_REQUEST="true"))
 
     def makechoice():
         graphql(CHOOSE)

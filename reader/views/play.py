@@ -3,6 +3,9 @@
 Every step goes through the progress service the GraphQL API uses; a guest's progress lives in the session.
 """
 
+from functools import partial
+
+from bson import ObjectId
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -85,6 +88,21 @@ def restart(request, slug=None, token=None):
     return _answer(request, place, progress)
 
 
+def _step_read(place: Place, progress, choice_id, to: str):
+    """The step's part of the story, read for the scene it reaches (a refusal shows the scene the player is in).
+
+    The page names the choice's target (`to`), so the read is the two scenes' choices, whatever the story's size;
+    a page from before that, or a choice the author has led elsewhere since, is read from the story's choices.
+    """
+    step_of = partial(selectors.load_step, place.scenario, from_scene_id=progress.current_scene_id, choice_id=choice_id)
+    if len(to) == 24 and ObjectId.is_valid(to):
+        step = step_of(to_scene_id=ObjectId(to), endings=True, media=True)
+        taken = step.choices_by_id.get(choice_id)
+        if taken is not None and taken.from_scene_id == progress.current_scene_id and str(taken.to_scene_id) == to:
+            return step
+    return step_of(endings=True, media=True)
+
+
 @require_POST
 def choose(request, slug=None, token=None):
     place = Place.find(slug=slug, token=token)
@@ -93,10 +111,7 @@ def choose(request, slug=None, token=None):
         return redirect(place.url("story"))
     try:
         choice_id = selectors.parse_object_id(request.POST.get("choice", ""), what="choice")
-        # The step's part of the story, read for the scene it reaches; a refusal shows the scene the player is in.
-        step = selectors.load_step(
-            place.scenario, from_scene_id=progress.current_scene_id, choice_id=choice_id, endings=True, media=True
-        )
+        step = _step_read(place, progress, choice_id, request.POST.get("to", ""))
         choice = step.choices_by_id.get(choice_id)
         if choice is None:
             raise NotFound("That choice is no longer in this story: choose again.")
