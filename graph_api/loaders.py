@@ -3,7 +3,7 @@
 from bson import ObjectId
 
 from story_admin.models import Scenario
-from story_admin.selectors import load_stories
+from story_admin.selectors import StoryPart, load_step, load_stories
 from story_admin.story import Story
 
 
@@ -42,3 +42,24 @@ def listed_progress(info, progress) -> list:
     progress = list(progress)
     listed(info, [record.scenario for record in progress])
     return progress
+
+
+def remember_step(info, part: StoryPart) -> StoryPart:
+    """The part of a story a player's step read (`load_step`), for the payload's fields about the scene reached."""
+    info.context.__dict__.setdefault("_story_steps", {})[(part.scenario.pk, part.reached)] = part
+    return part
+
+
+def story_around(info, scenario: Scenario, scene_id, *, read: bool = False) -> Story:
+    """A story that holds this scene, its choices and the scenes they lead to: the whole story if this request
+    loaded it, else the part a step read around the scene, else the whole story (loaded now). With `read`, a
+    part around the scene is read rather than the whole story (two commands at any size: a step's message)."""
+    loaded: dict = info.context.__dict__.get("_loaded_stories", {})
+    if scenario.pk in loaded:
+        return loaded[scenario.pk]
+    part = info.context.__dict__.get("_story_steps", {}).get((scenario.pk, scene_id))
+    if part is not None:
+        return part
+    if read and scene_id is not None:
+        return remember_step(info, load_step(scenario, from_scene_id=None, to_scene_id=scene_id))
+    return story_of(info, scenario)

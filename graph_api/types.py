@@ -18,7 +18,7 @@ from story_admin.validation import story_problems
 
 from .auth import current_user
 from .errors import bad_input
-from .loaders import story_of
+from .loaders import story_around, story_of
 from .scalars import JSONString
 
 
@@ -230,7 +230,7 @@ class SceneType(DjangoObjectType):
 
     @staticmethod
     def resolve_choices(scene, info):
-        return story_of(info, scene.scenario).choices_from(scene)
+        return story_around(info, scene.scenario, scene.pk).choices_from(scene)
 
     @staticmethod
     def resolve_position(scene, info):
@@ -295,7 +295,7 @@ class ChoiceType(DjangoObjectType):
 
     @staticmethod
     def resolve_to_scene_id(choice, info):
-        return story_of(info, choice.scenario).scenes_by_id.get(choice.to_scene_id)
+        return story_around(info, choice.scenario, choice.from_scene_id).scenes_by_id.get(choice.to_scene_id)
 
     @staticmethod
     def resolve_condition(choice, info):
@@ -460,7 +460,7 @@ class PlayerProgressType(DjangoObjectType):
 
     @staticmethod
     def resolve_available_choices(progress, info):
-        story = story_of(info, progress.scenario)
+        story = story_around(info, progress.scenario, progress.current_scene_id)
         return [
             AvailableChoiceType(
                 choice=verdict.choice,
@@ -480,7 +480,8 @@ class PlayerProgressType(DjangoObjectType):
 
     @staticmethod
     def resolve_current_scene_id(progress, info):
-        return story_of(info, progress.scenario).scenes_by_id.get(progress.current_scene_id)
+        story = story_around(info, progress.scenario, progress.current_scene_id)
+        return story.scenes_by_id.get(progress.current_scene_id)
 
     @staticmethod
     def resolve_history(progress, info):

@@ -280,6 +280,80 @@ def choices_for_player(progress: PlayerProgress, story: Story) -> list[Availabil
     return [verdict for verdict in verdicts if verdict.shown]
 
 
+@dataclass
+class StoryPart(Story):
+    """The part of a story one step of a player reads (`load_step`): a `Story` holding some scenes and choices.
+
+    Only the scene `reached` is complete (its choices, the scenes they lead to); `endings` are the story's when
+    the step read them. Anything else needs the whole story (`load_story`).
+    """
+
+    reached: ObjectId | None = None
+
+
+def load_step(
+    scenario: Scenario,
+    *,
+    from_scene_id: ObjectId | None,
+    choice_id: ObjectId | None = None,
+    to_scene_id: ObjectId | None = None,
+    endings: bool = False,
+    media: bool = False,
+) -> StoryPart:
+    """What a player's step from `from_scene_id` reads, not the whole story: the choices of the scene it leaves
+    (the one taken among them), the scene it leads to, that scene's choices and the scenes they lead to (which of
+    them a player sees), with `endings` the story's endings ("N of M endings found"), with `media` the assets of
+    the scene reached.
+
+    Two commands (three with media), equality on indexed fields and `$in` over a few ids, at any size of story.
+    When only the choice is known, its target is not: the story's choices are one read (equality on the story),
+    rather than two reads one after the other.
+    """
+    around = Choice.objects.filter(scenario=scenario).order_by()
+    if to_scene_id is not None:
+        around = around.filter(from_scene_id__in=[scene_id for scene_id in {from_scene_id, to_scene_id} if scene_id])
+    choices = list(around)
+    leaving = sorted((choice for choice in choices if choice.from_scene_id == from_scene_id), key=_reading_order)
+    taken = next((choice for choice in leaving if choice.pk == choice_id), None) if choice_id else None
+    if taken is None and choice_id is None and to_scene_id is not None:
+        taken = next((choice for choice in leaving if choice.to_scene_id == to_scene_id), None)
+    target = to_scene_id or (taken.to_scene_id if taken else None)
+    scenes = []
+    if target is not None:
+        wanted = {target} | {choice.to_scene_id for choice in choices if choice.from_scene_id == target} - {None}
+        shown = Q(pk__in=list(wanted)) | Q(is_end_scene=True) if endings else Q(pk__in=list(wanted))
+        scenes = list(Scene.objects.filter(shown, scenario=scenario).order_by())
+    scenes.sort(key=_reading_order)
+    choices.sort(key=_reading_order)
+    by_id = {scene.pk: scene for scene in scenes}
+    assets = {}
+    reached = by_id.get(target)
+    if media and reached is not None:
+        asset_ids = {getattr(reached, f"{name}_id") for name in MEDIA_FIELDS} - {None}
+        assets = {asset.pk: asset for asset in Asset.objects.filter(pk__in=list(asset_ids))} if asset_ids else {}
+        for name in MEDIA_FIELDS:
+            asset_id = getattr(reached, f"{name}_id")
+            Scene._meta.get_field(name).set_cached_value(reached, assets.get(asset_id) if asset_id else None)
+    for scene in scenes:
+        Scene.scenario.field.set_cached_value(scene, scenario)
+    for choice in choices:
+        Choice.scenario.field.set_cached_value(choice, scenario)
+        if choice.from_scene_id in by_id:
+            Choice.from_scene.field.set_cached_value(choice, by_id[choice.from_scene_id])
+        # The targets of the taken choice and of the reached scene's choices were read: one missing is gone (or in
+        # another story), as a whole story would say.
+        read_target = choice.from_scene_id == target or (choice is taken and choice.to_scene_id == target)
+        if choice.to_scene_id in by_id or choice.to_scene_id is None or read_target:
+            Choice.to_scene.field.set_cached_value(choice, by_id.get(choice.to_scene_id))
+    return StoryPart(
+        scenario=scenario,
+        scenes=scenes,
+        choices=choices,
+        assets=assets,
+        reached=target if reached is not None else None,
+    )
+
+
 STUCK = "There is no way on from here yet: the author has not finished this part of the story. Go back, or restart."
 
 

@@ -10,7 +10,7 @@ from story_admin.services.progress import ensure_own_progress
 
 from ..auth import require_user
 from ..ids import load, object_id
-from ..loaders import story_of
+from ..loaders import remember_step, story_around
 from ..scalars import JSONString
 from ..types import PlayerProgressType
 from .base import ServiceMutation
@@ -18,7 +18,8 @@ from .base import ServiceMutation
 
 def told(info, progress, done: str) -> str:
     """`done`, and a clear word when the player now stands where no choice leads on (a story being written)."""
-    stuck = selectors.stuck_message(progress, story_of(info, progress.scenario))
+    story = story_around(info, progress.scenario, progress.current_scene_id, read=True)
+    stuck = selectors.stuck_message(progress, story)
     return f"{done} {stuck}" if stuck else done
 
 
@@ -30,14 +31,26 @@ def own_progress(user, progress_id) -> PlayerProgress:
     return progress
 
 
-def step_choice(info, progress: PlayerProgress, choice_id) -> Choice:
-    """The choice with its target, from the story the payload loads anyway (`story_of`, equality reads on
-    the story): never `select_related`, whose $lookup the embedded server runs over every choice of every
-    story before it filters (35 s at 1,000 choices, the database connection lost). A choice of another
-    story is read on its own, and the service refuses it with its reason."""
-    story = story_of(info, progress.scenario)
-    choice = story.choices_by_id.get(object_id(choice_id, what="choice"))
-    return load(Choice, choice_id, "choice") if choice is None else choice  # its target assembled with it
+def read_step(info, progress: PlayerProgress, *, choice_id=None, scene_id=None):
+    """The step's part of the story (`load_step`: the choices of the current scene, the scene reached with its
+    choices and their targets; not the whole story), remembered for the payload, and the choice taken with its
+    target. Never `select_related`, whose $lookup the embedded server runs over every choice of every story
+    before it filters (35 s at 1,000 choices, the database connection lost). A choice of another story is read
+    on its own, and the service refuses it with its reason."""
+    choice_key = object_id(choice_id, what="choice") if choice_id else None
+    step = remember_step(
+        info,
+        selectors.load_step(
+            progress.scenario,
+            from_scene_id=progress.current_scene_id,
+            choice_id=choice_key,
+            to_scene_id=object_id(scene_id, what="scene") if scene_id else None,
+        ),
+    )
+    if choice_key is None:
+        return step, None
+    choice = step.choices_by_id.get(choice_key)
+    return step, load(Choice, choice_id, "choice") if choice is None else choice
 
 
 class CreateProgressInput(graphene.InputObjectType):
@@ -83,12 +96,9 @@ class RecordProgress(ServiceMutation):
     def perform(cls, root, info, input):
         player = require_user(info)
         progress = own_progress(player, input.progress_id)
-        choice = step_choice(info, progress, input.choice_id) if input.get("choice_id") else None
-        to_scene = (
-            choice.to_scene
-            if choice and choice.to_scene and str(choice.to_scene_id) == str(input.scene_id)
-            else load(Scene, input.scene_id, "scene")
-        )
+        step, choice = read_step(info, progress, choice_id=input.get("choice_id"), scene_id=input.scene_id)
+        reached = step.scenes_by_id.get(object_id(input.scene_id, what="scene"))
+        to_scene = reached or load(Scene, input.scene_id, "scene")
         progress = advance(
             player=player, progress=progress, to_scene=to_scene, choice=choice, metadata=input.get("metadata")
         )
@@ -174,12 +184,12 @@ class MakeChoice(ServiceMutation):
     @classmethod
     def perform(cls, root, info, scenario_id, choice_id):
         player = require_user(info)
-        # Equality reads only (a step is hot): the progress, its story by id, the choice from the story.
+        # Equality reads only (a step is hot): the progress, its story by id, the step's part of the story.
         progress = PlayerProgress.objects.filter(user=player, scenario_id=object_id(scenario_id, what="story")).first()
         if progress is None:
             load(Scenario, scenario_id, "story")  # a missing story is NOT_FOUND, not "start it first"
             raise StoryRuleError("Start the story first (startScenario).")
-        choice = step_choice(info, progress, choice_id)
+        _, choice = read_step(info, progress, choice_id=choice_id)
         progress = choose(player=player, progress=progress, choice=choice)
         return cls(success=True, message=told(info, progress, "Choice made."), progress=progress)
 

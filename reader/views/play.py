@@ -3,6 +3,9 @@
 Every step goes through the progress service the GraphQL API uses; a guest's progress lives in the session.
 """
 
+from functools import partial
+
+from bson import ObjectId
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,8 +20,18 @@ from ..place import Place
 PLAY_URLS = ("story", "play", "choose", "back", "restart")
 
 
+def _scene_read(place: Place, progress):
+    """What the page of the player's scene shows: that scene, its choices and their targets, the story's endings
+    and the scene's media (not the whole story); a progress with no scene, the whole story (it says so)."""
+    if progress.current_scene_id is None:
+        return selectors.load_story(place.scenario)
+    return selectors.load_step(
+        place.scenario, from_scene_id=None, to_scene_id=progress.current_scene_id, endings=True, media=True
+    )
+
+
 def _render(request, place: Place, progress, *, story=None, error: str = "", status: int = 200):
-    story = story or selectors.load_story(place.scenario)
+    story = story or _scene_read(place, progress)
     reading = selectors.reading_of(progress, story)
     template = "reader/play.html#scene" if request.htmx else "reader/play.html"
     return TemplateResponse(
@@ -75,15 +88,31 @@ def restart(request, slug=None, token=None):
     return _answer(request, place, progress)
 
 
+def _step_read(place: Place, progress, choice_id, to: str):
+    """The step's part of the story, read for the scene it reaches (a refusal shows the scene the player is in).
+
+    The page names the choice's target (`to`), so the read is the two scenes' choices, whatever the story's size;
+    a page from before that, or a choice the author has led elsewhere since, is read from the story's choices.
+    """
+    step_of = partial(selectors.load_step, place.scenario, from_scene_id=progress.current_scene_id, choice_id=choice_id)
+    if len(to) == 24 and ObjectId.is_valid(to):
+        step = step_of(to_scene_id=ObjectId(to), endings=True, media=True)
+        taken = step.choices_by_id.get(choice_id)
+        if taken is not None and taken.from_scene_id == progress.current_scene_id and str(taken.to_scene_id) == to:
+            return step
+    return step_of(endings=True, media=True)
+
+
 @require_POST
 def choose(request, slug=None, token=None):
     place = Place.find(slug=slug, token=token)
     progress = place.progress(request)
     if progress is None:
         return redirect(place.url("story"))
-    story = selectors.load_story(place.scenario)
     try:
-        choice = story.choices_by_id.get(selectors.parse_object_id(request.POST.get("choice", ""), what="choice"))
+        choice_id = selectors.parse_object_id(request.POST.get("choice", ""), what="choice")
+        step = _step_read(place, progress, choice_id, request.POST.get("to", ""))
+        choice = step.choices_by_id.get(choice_id)
         if choice is None:
             raise NotFound("That choice is no longer in this story: choose again.")
         progress = place.kept(
@@ -91,8 +120,8 @@ def choose(request, slug=None, token=None):
             progress_services.choose(player=request.user, progress=progress, choice=choice, preview=place.preview),
         )
     except StoryError as error:
-        return _answer(request, place, progress, story=story, error=error.message)
-    return _answer(request, place, progress, story=story)
+        return _answer(request, place, progress, error=error.message)
+    return _answer(request, place, progress, story=step)
 
 
 @require_POST

@@ -101,6 +101,8 @@ def start_progress(
     ensure_can_play(player, scenario, preview)
     start = _start_scene(scenario)
     progress = PlayerProgress.objects.filter(user=player, scenario=scenario).first()
+    if progress is not None:
+        PlayerProgress.scenario.field.set_cached_value(progress, scenario)  # its caller's next read: not again
     if progress is not None and not restart:
         return progress
     if progress is None:
