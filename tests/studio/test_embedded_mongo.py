@@ -255,3 +255,36 @@ def test_answers_encode_plain_values_without_mongoecos_encoder_and_others_as_it_
     assert calls == []
     assert collection.find_one({"_id": others["_id"]}) == {**others, "blob": b"\x00\x01"}  # subtype 0: bytes
     assert calls  # a decimal and a binary still go through mongoeco's encoder
+
+
+def test_a_unique_index_of_two_fields_is_checked_without_decoding_the_whole_collection(client, monkeypatch):
+    from studio.embedded import mongo
+
+    collection = client.shim_checks.unique_pairs
+    collection.drop()
+    every = {"$gte": ObjectId("0" * 24), "$lte": ObjectId("f" * 24)}  # the partial filter Django's constraint gets
+    collection.create_index(
+        [("user_id", 1), ("scenario_id", 1)],
+        unique=True,
+        name="one_per_user_and_story",
+        partialFilterExpression={"user_id": every, "scenario_id": every},
+    )
+    story = ObjectId()
+    collection.insert_many([{"_id": ObjectId(), "user_id": ObjectId(), "scenario_id": story} for _ in range(300)])
+    first, second = collection.find({}).limit(2)
+    decoded = []
+    deserialize = mongo.EmbeddedSQLiteEngine._deserialize_document
+
+    def counted(engine, *args, **kwargs):
+        decoded.append(1)
+        return deserialize(engine, *args, **kwargs)
+
+    monkeypatch.setattr(mongo.EmbeddedSQLiteEngine, "_deserialize_document", counted)
+    collection.update_one({"_id": first["_id"]}, {"$set": {"step": 2}})
+    collection.insert_one({"user_id": ObjectId(), "scenario_id": story})
+    assert len(decoded) < 10  # the documents updated and read, not the 300 of the collection
+    with pytest.raises(pymongo.errors.DuplicateKeyError):
+        collection.insert_one({"user_id": first["user_id"], "scenario_id": story})
+    with pytest.raises(pymongo.errors.DuplicateKeyError):
+        collection.update_one({"_id": second["_id"]}, {"$set": {"user_id": first["user_id"]}})
+    assert collection.count_documents({"user_id": first["user_id"]}) == 1
