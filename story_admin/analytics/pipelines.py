@@ -37,7 +37,8 @@ def figures(match: dict, *, idle_before: datetime) -> list[dict]:
       so that the figures of a large story computed in slices (`slices`, by a job) are those of one command;
     - endings: finished players by the ending they stand at;
     - drop_off: players not finished and not updated since `idle_before`, by the scene they stopped at;
-    - scenes / choices: per scene the players who reached it, per choice those who took it (each once).
+    - scenes / choices: per scene the players who reached it, per choice those who took it (each once); each
+      branch keeps only its array before unwinding it, so that no other field is copied per element.
     """
     return [
         match,
@@ -70,8 +71,9 @@ def figures(match: dict, *, idle_before: datetime) -> list[dict]:
                     {"$match": {"is_completed": False, "updated_at": {"$lt": idle_before}}},
                     {"$sortByCount": "$current_scene_id"},
                 ],
-                "scenes": [{"$unwind": "$scenes"}, {"$sortByCount": "$scenes"}],
+                "scenes": [{"$project": {"scenes": 1}}, {"$unwind": "$scenes"}, {"$sortByCount": "$scenes"}],
                 "choices": [
+                    {"$project": {"choices": 1}},
                     {"$unwind": "$choices"},
                     {"$match": {"choices": {"$ne": ""}}},
                     {"$sortByCount": "$choices"},
