@@ -5,7 +5,8 @@ reads each matched document once into the few fields the figures need, and compu
 branch of a `$facet` (summary, endings, drop-off, scenes reached, choices taken), grouped on the server: the
 commands sent do not depend on the number of players or scenes. One command rather than one per figure because
 the embedded server's cost is in reading and projecting the documents (measured at 1,000 players: 9.9 s for
-five pipelines, each reading them again). Stored names: `history` is the embedded array of
+five pipelines, each reading them again). The embedded server's shims 9 and 10 (studio/embedded/mongo.py) make
+its `$setUnion` and `$unwind` linear; what remains there is mongoeco decoding each whole document. Stored names: `history` is the embedded array of
 {scene_id, choice_id, timestamp, ...}.
 
 A story with many players is counted by a job (figures.py), slice by slice of ids: the same command on each
