@@ -5,7 +5,8 @@ reads each matched document once into the few fields the figures need, and compu
 branch of a `$facet` (summary, endings, drop-off, scenes reached, choices taken), grouped on the server: the
 commands sent do not depend on the number of players or scenes. One command rather than one per figure because
 the embedded server's cost is in reading and projecting the documents (measured at 1,000 players: 9.9 s for
-five pipelines, each reading them again). Stored names: `history` is the embedded array of
+five pipelines, each reading them again). The embedded server's shims 12 and 13 (studio/embedded/mongo.py) make
+its `$setUnion` and `$unwind` linear; what remains there is mongoeco decoding each whole document. Stored names: `history` is the embedded array of
 {scene_id, choice_id, timestamp, ...}.
 
 A story with many players is counted by a job (figures.py), slice by slice of ids: the same command on each
@@ -37,7 +38,8 @@ def figures(match: dict, *, idle_before: datetime) -> list[dict]:
       so that the figures of a large story computed in slices (`slices`, by a job) are those of one command;
     - endings: finished players by the ending they stand at;
     - drop_off: players not finished and not updated since `idle_before`, by the scene they stopped at;
-    - scenes / choices: per scene the players who reached it, per choice those who took it (each once).
+    - scenes / choices: per scene the players who reached it, per choice those who took it (each once); each
+      branch keeps only its array before unwinding it, so that no other field is copied per element.
     """
     return [
         match,
@@ -70,8 +72,9 @@ def figures(match: dict, *, idle_before: datetime) -> list[dict]:
                     {"$match": {"is_completed": False, "updated_at": {"$lt": idle_before}}},
                     {"$sortByCount": "$current_scene_id"},
                 ],
-                "scenes": [{"$unwind": "$scenes"}, {"$sortByCount": "$scenes"}],
+                "scenes": [{"$project": {"scenes": 1}}, {"$unwind": "$scenes"}, {"$sortByCount": "$scenes"}],
                 "choices": [
+                    {"$project": {"choices": 1}},
                     {"$unwind": "$choices"},
                     {"$match": {"choices": {"$ne": ""}}},
                     {"$sortByCount": "$choices"},

@@ -98,15 +98,31 @@ def players(request, story_id):
     return render(request, "studio/players.html", context, status=status)
 
 
+def _plain(text: str, *, status: int) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
 @author_required
 def players_csv(request, story_id):
-    scenario, form, state = _figures(request, story_id, in_background=False)
+    """The tables as CSV: kept or quick figures at once; for a story with many players not counted yet, the same
+    job as the page's, and a 202 saying the figures are being counted (never counted inside the request)."""
+    scenario, form, state = _figures(request, story_id, in_background=True)
     if state is None:
-        return HttpResponse(
-            " ".join(message for errors in form.errors.values() for message in errors),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _plain(" ".join(message for errors in form.errors.values() for message in errors), status=400)
+    if state.failed:
+        return _plain(state.failed, status=503)
+    if state.analytics is None:
+        if state.total:
+            counted = _("The players are being counted (%(done)s of %(total)s).") % {
+                "done": state.done,
+                "total": state.total,
+            }
+        else:
+            counted = _("The players are being counted.")
+        again = _("Download the CSV file again in a moment.")
+        response = _plain(f"{counted} {again}", status=202)
+        response["Retry-After"] = "5"
+        return response
     response = HttpResponse(analytics_csv(state.analytics), content_type="text/csv; charset=utf-8")
     name = slugify(scenario.title) or "story"
     response["Content-Disposition"] = f'attachment; filename="{name}-players.csv"'

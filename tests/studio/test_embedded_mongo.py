@@ -288,3 +288,87 @@ def test_a_unique_index_of_two_fields_is_checked_without_decoding_the_whole_coll
     with pytest.raises(pymongo.errors.DuplicateKeyError):
         collection.update_one({"_id": second["_id"]}, {"$set": {"user_id": first["user_id"]}})
     assert collection.count_documents({"user_id": first["user_id"]}) == 1
+
+
+def test_set_union_keeps_each_value_once_without_comparing_strings_pairwise(client, monkeypatch):
+    """Shim 12: the distinct scenes of each player (the Players figures) no longer cost a comparison per pair."""
+    from studio.embedded import mongo
+
+    comparisons = []
+    values_equal = mongo.QueryEngine._values_equal
+
+    def counted(left, right, **kwargs):
+        if isinstance(left, str) and isinstance(right, str):
+            comparisons.append((left, right))
+        return values_equal(left, right, **kwargs)
+
+    monkeypatch.setattr(mongo.QueryEngine, "_values_equal", staticmethod(counted))
+    collection = client.shim_checks.set_union
+    collection.drop()
+    same = ObjectId()
+    collection.insert_many(
+        [
+            {"n": 1, "a": [f"s{index % 150}" for index in range(300)], "b": ["s3", "new"]},
+            {"n": 2, "a": ["a", "b", "a", None, True], "b": ["b", 1, 1.0, same, same, None, {"x": 1}, {"x": 1}]},
+        ]
+    )
+    pipeline = [{"$sort": {"n": 1}}, {"$project": {"_id": 0, "u": {"$setUnion": ["$a", "$b"]}}}]
+    first, second = collection.aggregate(pipeline)
+    assert first["u"] == [f"s{index}" for index in range(150)] + ["new"]
+    assert comparisons == []  # strings only: looked up in a set
+    assert second["u"] == ["a", "b", None, True, 1, same, {"x": 1}]
+
+
+def test_unwind_copies_the_unwound_array_no_more_per_element(client, monkeypatch):
+    """Shim 13: each document `$unwind` outputs copies the other fields and its element, not the whole array."""
+    from mongoeco.core.aggregation import runtime
+
+    from studio.embedded import mongo
+
+    copied_arrays = []
+
+    def counting(copy):
+        def counted(value, *args):
+            if isinstance(value, dict) and isinstance(value.get("tags"), list) and value["tags"]:
+                copied_arrays.append(len(value["tags"]))
+            return copy(value, *args)
+
+        return counted
+
+    monkeypatch.setattr(runtime, "deepcopy", counting(runtime.deepcopy))
+    monkeypatch.setattr(mongo, "deepcopy", counting(mongo.deepcopy))
+    collection = client.shim_checks.unwind
+    collection.drop()
+    collection.insert_many(
+        [
+            {"n": 1, "tags": [f"t{index}" for index in range(200)], "after": {"k": [1, 2]}},
+            {"n": 2, "tags": []},
+            {"n": 3},
+            {"n": 4, "tags": "single", "nested": {"tags": ["x", "y"]}},
+        ]
+    )
+    rows = list(
+        collection.aggregate(
+            [
+                {"$sort": {"n": 1}},
+                {"$project": {"_id": 0}},
+                {"$unwind": {"path": "$tags", "includeArrayIndex": "i", "preserveNullAndEmptyArrays": True}},
+            ]
+        )
+    )
+    assert copied_arrays == []
+    assert [list(row) for row in rows[:2]] == [["n", "tags", "after", "i"]] * 2
+    assert rows[:2] == [
+        {"n": 1, "tags": "t0", "after": {"k": [1, 2]}, "i": 0},
+        {"n": 1, "tags": "t1", "after": {"k": [1, 2]}, "i": 1},
+    ]
+    assert rows[199]["tags"] == "t199" and rows[199]["i"] == 199
+    assert rows[200:] == [
+        {"n": 2, "i": None},
+        {"n": 3, "i": None},
+        {"n": 4, "tags": "single", "nested": {"tags": ["x", "y"]}, "i": None},
+    ]
+    nested = collection.aggregate(
+        [{"$match": {"n": 4}}, {"$unwind": "$nested.tags"}, {"$project": {"_id": 0, "nested": 1}}]
+    )
+    assert list(nested) == [{"nested": {"tags": "x"}}, {"nested": {"tags": "y"}}]

@@ -160,6 +160,28 @@ def test_a_story_with_many_players_shows_a_progress_bar_then_the_same_figures(st
     assert "Started 9 Finished 5 Completion 56 %" in counted
 
 
+def test_the_csv_of_a_story_with_many_players_is_counted_by_the_job_not_in_the_request(
+    studio, cellar, settings, rq_redis
+):
+    settings.ANALYTICS_CACHE_SECONDS = 300
+    settings.ANALYTICS_JOB_PLAYERS = 5
+    settings.ANALYTICS_JOB_SLICE = 4
+    url = reverse("studio:players_csv", args=[cellar.scenario.pk])
+    pending = studio.get(url)
+    assert pending.status_code == 202 and pending["Retry-After"] == "5"
+    assert pending["Content-Type"] == "text/plain; charset=utf-8"
+    assert pending.content.decode() == ("The players are being counted. Download the CSV file again in a moment.")
+    assert django_rq.get_queue("default").count == 1
+    assert players_page(studio, cellar.scenario).status_code == 200  # the page waits on the same job
+    assert django_rq.get_queue("default").count == 1
+    SimpleWorker([django_rq.get_queue("default")], connection=django_rq.get_connection("default")).work(burst=True)
+    counted = studio.get(url)
+    assert counted.status_code == 200 and counted["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(counted.content.decode())))
+    assert ["Players who started", "9"] in rows
+    assert ["Vault", str(cellar.scenes["Vault"].pk), "2", "40.0"] in rows
+
+
 def test_a_story_with_few_players_answers_at_once_and_says_when_it_was_counted(studio, cellar, settings, rq_redis):
     settings.ANALYTICS_CACHE_SECONDS = 30
     page = text_of(players_page(studio, cellar.scenario).content.decode())
