@@ -16,6 +16,10 @@ from tests import command_count  # noqa: E402
 # action -> most commands allowed (absent: only "the same at both sizes"). A player's step is 4 commands
 # (account, progress with its story, choice with its target, the conditional write) plus the whole-story
 # read (scenes, choices, assets) that its message and any payload field about scenes need: 7.
+# createScene and createChoice (issue #14's goal: 4) send 7 and 8 today: account, story (and for a choice both
+# scenes in one read), one read of the scenes' titles and places or of the next order, the insert, and the edit
+# journal's three (oldest step to drop, one delete of redo and old steps, the step). The map (goal 5) sends 7:
+# session, account, story, the whole-story read (scenes, choices, assets), the undo and redo labels in one read.
 GOALS = {
     "graphql: makeChoice": 7,
     "graphql: recordProgress": 7,
