@@ -321,12 +321,21 @@ class UpdateChoiceInput(ChoiceStateFields, graphene.InputObjectType):
 
 
 def load_scenes(*values) -> list[Scene]:
-    """The scenes with these ids, in that order, read in one command; NotFound names the first missing."""
-    ids = [object_id(value, what="scene") for value in values]
-    found = {scene.pk: scene for scene in Scene.objects.filter(pk__in=list(set(ids)))}
+    """The scenes with these ids, in that order, read in one command; NotFound names the first missing one, as
+    reading them one after the other did (an id that cannot be read is missing too)."""
+    ids, unreadable = [], None
+    for value in values:
+        try:
+            ids.append(object_id(value, what="scene"))
+        except NotFound as error:
+            unreadable = error
+            break
+    found = {scene.pk: scene for scene in Scene.objects.filter(pk__in=list(set(ids)))} if ids else {}
     for value, pk in zip(values, ids):
         if pk not in found:
             raise NotFound(f"No scene has the id “{value}”.")
+    if unreadable is not None:
+        raise unreadable
     return [found[pk] for pk in ids]
 
 
