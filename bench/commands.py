@@ -16,6 +16,10 @@ from tests import command_count  # noqa: E402
 # action -> most commands allowed (absent: only "the same at both sizes"). A player's step reads its part of the
 # story, not the whole: account, progress, story, choices, the scenes reached, the write: 6 (the issue's 4 would
 # need joins, which the embedded server runs over whole collections).
+# createScene and createChoice (issue #14's goal: 4) send 7 and 8 today: account, story (and for a choice both
+# scenes in one read), one read of the scenes' titles and places or of the next order, the insert, and the edit
+# journal's three (oldest step to drop, one delete of redo and old steps, the step). The map (goal 5) sends 7:
+# session, account, story, the whole-story read (scenes, choices, assets), the undo and redo labels in one read.
 GOALS = {
     "graphql: makeChoice": 6,
     "graphql: recordProgress": 6,

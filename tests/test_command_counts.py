@@ -10,12 +10,16 @@ BOUNDS = {
     "graphql: allScenarios with scenes": 5,
     "graphql: scenariosByAuthor": 5,
     "graphql: read the whole story": 5,
-    # Account, story, unique title, first scene?, next place, the insert, the journal's three (drop redo, add, trim).
-    "graphql: createScene": 9,
-    # Account, both scenes, their story, next order, the insert, the journal's three.
-    "graphql: createChoice": 9,
-    # The whole map, embedded in the page: session, account, story, scenes, choices, assets, undo and redo labels.
-    "studio: open the map": 8,
+    # Account (the JWT's user), the story, its scenes' titles, orders and places in one read (unique title,
+    # "first scene?", next order and place), the insert, and the journal's three: the oldest step to drop, one
+    # delete of the redo steps and those beyond the limit, the step's insert.
+    "graphql: createScene": 7,
+    # Account, both scenes in one read, their story, the next order among the scene's choices, the insert, the
+    # journal's three.
+    "graphql: createChoice": 8,
+    # The whole map, embedded in the page: session, account, story, scenes, choices, assets, and the undo and
+    # redo labels in one read.
+    "studio: open the map": 7,
 }
 
 

@@ -320,6 +320,25 @@ class UpdateChoiceInput(ChoiceStateFields, graphene.InputObjectType):
     order = graphene.Int()
 
 
+def load_scenes(*values) -> list[Scene]:
+    """The scenes with these ids, in that order, read in one command; NotFound names the first missing one, as
+    reading them one after the other did (an id that cannot be read is missing too)."""
+    ids, unreadable = [], None
+    for value in values:
+        try:
+            ids.append(object_id(value, what="scene"))
+        except NotFound as error:
+            unreadable = error
+            break
+    found = {scene.pk: scene for scene in Scene.objects.filter(pk__in=list(set(ids)))} if ids else {}
+    for value, pk in zip(values, ids):
+        if pk not in found:
+            raise NotFound(f"No scene has the id “{value}”.")
+    if unreadable is not None:
+        raise unreadable
+    return [found[pk] for pk in ids]
+
+
 class CreateChoice(ServiceMutation):
     class Arguments:
         input = CreateChoiceInput(required=True)
@@ -329,10 +348,11 @@ class CreateChoice(ServiceMutation):
     @classmethod
     def perform(cls, root, info, input):
         editor = require_user(info)
+        from_scene, to_scene = load_scenes(input.from_scene_id, input.to_scene_id)
         choice = create_choice(
             editor=editor,
-            from_scene=load(Scene, input.from_scene_id, "scene"),
-            to_scene=load(Scene, input.to_scene_id, "scene"),
+            from_scene=from_scene,
+            to_scene=to_scene,
             text=input.text,
             condition=input.get("condition"),
             order=input.get("order"),

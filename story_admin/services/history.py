@@ -8,6 +8,7 @@ holds the `after` values: an edit made since (another tab, the API) makes the st
 from contextlib import contextmanager
 
 from bson import ObjectId
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -119,16 +120,24 @@ def recorded(*, editor: User, scenario_id, kind: str, label: str = ""):
 
 
 def record(*, editor: User, scenario_id, kind: str, label: str, changes: list[dict]) -> EditStep:
-    """Add a step; a new edit drops the steps that could be redone, and the oldest beyond the limit."""
+    """Add a step; a new edit drops the steps that could be redone, and the oldest beyond the limit.
+
+    Three commands whatever the journal holds: one read of the oldest step to drop (the limit-th newest
+    that stays done; the new step takes the place it frees), one delete of it, those before it and the
+    steps that could be redone, and the insert."""
     steps = EditStep.objects.filter(scenario_id=scenario_id, author=editor)
-    steps.filter(is_undone=True).delete()
-    step = EditStep.objects.create(
+    dropped = Q(is_undone=True)
+    oldest_dropped = (
+        steps.filter(is_undone=False)
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", "pk")[HISTORY_LIMIT - 1 : HISTORY_LIMIT]
+    )
+    for created_at, pk in oldest_dropped:
+        dropped |= Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lte=pk)
+    steps.filter(dropped).delete()
+    return EditStep.objects.create(
         scenario_id=scenario_id, author=editor, kind=kind, label=label[:300], changes=changes
     )
-    old = list(steps.order_by("-created_at", "-pk").values_list("pk", flat=True)[HISTORY_LIMIT:])
-    if old:
-        EditStep.objects.filter(pk__in=old).delete()
-    return step
 
 
 def describe(changes: list[dict]) -> str:
@@ -184,6 +193,35 @@ def next_redo(*, editor: User, scenario: Scenario) -> EditStep | None:
     return (
         EditStep.objects.filter(scenario=scenario, author=editor, is_undone=True).order_by("created_at", "pk").first()
     )
+
+
+def next_steps(*, editor: User, scenario: Scenario) -> tuple[EditStep | None, EditStep | None]:
+    """The steps undo and redo would take (`next_undo`, `next_redo`), in one command: what the buttons show.
+
+    One `$group` over the author's steps of the story (at most the journal's limit and the undone ones),
+    sorted newest first: the first done step is the next undo, the last undone step the next redo."""
+    found = connection.get_collection(EditStep._meta.db_table).aggregate(
+        [
+            {"$match": {"scenario_id": scenario.pk, "author_id": editor.pk}},
+            {"$sort": {"created_at": -1, "_id": -1}},
+            {
+                "$group": {
+                    "_id": "$is_undone",
+                    "newest": {"$first": {"id": "$_id", "label": "$label"}},
+                    "oldest": {"$last": {"id": "$_id", "label": "$label"}},
+                }
+            },
+        ],
+        session=connection.session,
+    )
+    steps = {group["_id"]: group for group in found}
+
+    def step(group, end):
+        if group is None:
+            return None
+        return EditStep(pk=group[end]["id"], scenario=scenario, author=editor, label=group[end]["label"])
+
+    return step(steps.get(False), "newest"), step(steps.get(True), "oldest")
 
 
 # Undo and redo --------------------------------------------------------------

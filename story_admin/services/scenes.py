@@ -1,6 +1,6 @@
 """Writing a story's scenes: create, edit (one conditional, versioned write), delete, and their rules."""
 
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django_mongodb_backend import transaction
 
@@ -59,16 +59,15 @@ def create_scene(
     state = state_changes(scenario, state)
     ensure_visible_media(editor, {"image": image, "sound": sound, "music": music})
     _ensure_consistent_ending(is_end_scene=is_end_scene, ending_kind=ending_kind)
-    ensure_unique_title(scenario_id=scenario.pk, title=title)
     siblings = Scene.objects.filter(scenario=scenario)
-    # Two reads, not one: a Count beside a Max in one aggregate answers None for both on this backend.
-    is_first = not siblings.exists()
-    if order is None or position_x is None:
-        last = siblings.aggregate(order=Max("order"), x=Max("position_x"))
-        if order is None:
-            order = 0 if last["order"] is None else last["order"] + 1
-        if position_x is None:
-            position_x = 0.0 if last["x"] is None else last["x"] + NEW_SCENE_SPACING
+    # One read for the unique title, "first scene?" and the next order and place: the titles are read anyway.
+    others = list(siblings.values_list("title", "order", "position_x"))
+    ensure_unique_title(scenario_id=scenario.pk, title=title, titles=[other[0] for other in others])
+    is_first = not others
+    if order is None:
+        order = max((other[1] for other in others), default=-1) + 1
+    if position_x is None:
+        position_x = max((other[2] for other in others), default=-NEW_SCENE_SPACING) + NEW_SCENE_SPACING
     scene = Scene(
         scenario=scenario,
         title=(title or "").strip(),
@@ -190,15 +189,19 @@ def _ensure_consistent_ending(*, is_end_scene: bool, ending_kind: str) -> None:
         )
 
 
-def ensure_unique_title(*, scenario_id, title: str, scene_id=None) -> None:
-    """Two scenes of a story never share a title (compared without case or extra spaces)."""
+def ensure_unique_title(*, scenario_id, title: str, scene_id=None, titles: list[str] | None = None) -> None:
+    """Two scenes of a story never share a title (compared without case or extra spaces).
+
+    `titles`: the other scenes' titles when the caller has read them already."""
     key = title_key(title)
     if not key:
         return  # an empty title is refused by the field's own check, with its own message
-    others = Scene.objects.filter(scenario_id=scenario_id)
-    if scene_id is not None:
-        others = others.exclude(pk=scene_id)
-    if any(title_key(other) == key for other in others.values_list("title", flat=True)):
+    if titles is None:
+        others = Scene.objects.filter(scenario_id=scenario_id)
+        if scene_id is not None:
+            others = others.exclude(pk=scene_id)
+        titles = others.values_list("title", flat=True)
+    if any(title_key(other) == key for other in titles):
         raise StoryRuleError(
             f"This story already has a scene called “{title.strip()}”: give this one another title.",
             field_errors={"title": [f"Another scene of this story is already called “{title.strip()}”."]},

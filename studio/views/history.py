@@ -15,11 +15,8 @@ from .access import author_required, editable_story
 
 def history_context(request, scenario) -> dict:
     """What the undo and redo buttons show: the label of the step each would take."""
-    return {
-        "scenario": scenario,
-        "undo_step": history.next_undo(editor=request.user, scenario=scenario),
-        "redo_step": history.next_redo(editor=request.user, scenario=scenario),
-    }
+    undo_step, redo_step = history.next_steps(editor=request.user, scenario=scenario)
+    return {"scenario": scenario, "undo_step": undo_step, "redo_step": redo_step}
 
 
 @author_required

@@ -3,8 +3,8 @@
 import pytest
 from graphql_relay import to_global_id
 
-from story_admin.models import AssetStatus
-from tests.factories import AssetFactory, ScenarioFactory
+from story_admin.models import AssetStatus, Choice
+from tests.factories import AssetFactory, ScenarioFactory, SceneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,29 @@ def test_http_and_https_asset_addresses_are_accepted(gql, author):
             {"url": url},
         )["createAsset"]
         assert created == {"success": True, "asset": {"url": url}}
+
+
+CREATE_CHOICE = """mutation($a: ID!, $b: ID!) { createChoice(input: {fromSceneId: $a, toSceneId: $b, text: "On"})
+  { success code message choice { text fromSceneId { mongoId } toSceneId { mongoId } } } }"""
+
+
+def test_a_choice_to_a_scene_that_does_not_exist_names_it_and_links_nothing(gql, author):
+    """Both ends are read in one command: a missing one is still named, the first missing one first."""
+    scene = SceneFactory(scenario=ScenarioFactory(author=author), title="Here")
+    missing = "6b065c2d83e3392c53d13639"
+    for ends in ((str(scene.pk), missing), (missing, str(scene.pk)), (missing, "nonsense")):
+        answer = gql.as_user(author).data(CREATE_CHOICE, {"a": ends[0], "b": ends[1]})["createChoice"]
+        wrong = missing if ends[0] == missing else ends[1]
+        assert (answer["success"], answer["code"], answer["message"]) == (
+            False,
+            "NOT_FOUND",
+            f"No scene has the id “{wrong}”.",
+        )
+    assert Choice.objects.count() == 0
+
+
+def test_a_choice_may_lead_back_to_its_own_scene(gql, author):
+    scene = SceneFactory(scenario=ScenarioFactory(author=author), title="Loop")
+    answer = gql.as_user(author).data(CREATE_CHOICE, {"a": str(scene.pk), "b": str(scene.pk)})["createChoice"]
+    assert answer["success"] is True
+    assert answer["choice"]["fromSceneId"] == answer["choice"]["toSceneId"] == {"mongoId": str(scene.pk)}

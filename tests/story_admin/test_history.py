@@ -254,3 +254,45 @@ def test_grouping_refuses_what_it_cannot_do_and_changes_nothing(author, story):
     steps = EditStep.objects.count()
     assert group_scenes(editor=author, scenario=story, scene_ids=[scene(story, "Start").pk], name="") == 0
     assert EditStep.objects.count() == steps  # nothing changed: no step to undo
+
+
+def buttons(author, story):
+    """The labels the undo and redo buttons show, read as the map page reads them (one command)."""
+    undo_step, redo_step = history.next_steps(editor=author, scenario=story)
+    return undo_step and undo_step.label, redo_step and redo_step.label
+
+
+def test_the_buttons_name_the_latest_done_step_and_the_earliest_undone_one(author, story):
+    assert buttons(author, story) == (None, None)
+    middle = scene(story, "Middle")
+    for title in ("One", "Two", "Three"):
+        update_scene(editor=author, scene=Scene.objects.get(pk=middle.pk), title=title)
+    assert buttons(author, story) == ("rename “Two”", None)
+    history.undo(editor=author, scenario=story)
+    history.undo(editor=author, scenario=story)
+    assert buttons(author, story) == ("rename “Middle”", "rename “One”")
+    history.redo(editor=author, scenario=story)
+    assert buttons(author, story) == ("rename “One”", "rename “Two”")
+    history.undo(editor=author, scenario=story)
+    history.undo(editor=author, scenario=story)
+    assert buttons(author, story) == (None, "rename “Middle”")
+    move_scene(editor=author, scene=middle, x=5, y=5)  # a new edit drops what could be redone
+    assert buttons(author, story) == ("move “Middle”", None)
+
+
+def test_a_new_edit_at_the_limit_drops_the_redo_steps_and_keeps_the_newest(author, story):
+    middle = scene(story, "Middle")
+    first_x = middle.position_x
+    for n in range(HISTORY_LIMIT):
+        move_scene(editor=author, scene=middle, x=n + 5000, y=0)
+    history.undo(editor=author, scenario=story)
+    history.undo(editor=author, scenario=story)
+    move_scene(editor=author, scene=middle, x=1000, y=0)
+    steps = EditStep.objects.filter(scenario=story, author=author)
+    assert steps.filter(is_undone=True).count() == 0
+    assert steps.count() == HISTORY_LIMIT - 1
+    for n in range(HISTORY_LIMIT - 1):
+        history.undo(editor=author, scenario=story)
+    assert Scene.objects.get(pk=middle.pk).position_x == first_x
+    with pytest.raises(StoryRuleError, match="nothing to undo"):
+        history.undo(editor=author, scenario=story)
