@@ -12,7 +12,12 @@ then reads the database and checks that every write the server acknowledged is t
 the content last acknowledged (scene titles, positions, choices, each player's current scene).
 Accounts are made ready beforehand (sessions and tokens), so password hashing is not measured.
 
-    .venv/bin/python bench/load.py [--users 50] [--authors 20] [--duration 120]
+It runs the web process in both shapes in the same run, alternating (runserver, then gunicorn with gthread
+workers as gunicorn.conf.py sizes them, then runserver again...), on the same embedded database, and prints
+them side by side with the ratio gunicorn / runserver and the goal lines (the machine is shared, so the
+ratio is what counts, not the absolute numbers).
+
+    .venv/bin/python bench/load.py [--users 50] [--authors 20] [--duration 120] [--rounds 2]
 """
 
 from gevent import monkey
@@ -93,6 +98,7 @@ class Stack:
             "LOG_LEVEL": "WARNING",
         }
         self.processes = []
+        self.web = None
         self.authors, self.players = authors, players
 
     def manage(self, *arguments, log: str):
@@ -117,19 +123,36 @@ class Stack:
             text=True,
             check=True,
         )
-        setup = json.loads(prepared.stdout.split("PREPARED ", 1)[1])
-        self.manage("runserver", f"127.0.0.1:{self.web_port}", "--noreload", log="web.log")
+        return json.loads(prepared.stdout.split("PREPARED ", 1)[1])
+
+    def start_web(self, shape: str):
+        """The web process in one shape: `runserver` (what `make run` starts) or `gunicorn` (production)."""
+        self.web_port = free_port()
+        log = (self.data / f"web-{shape}.log").open("a")
+        if shape == "runserver":
+            command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.web_port}", "--noreload"]
+        else:
+            gunicorn = str(Path(sys.executable).parent / "gunicorn")
+            command = [gunicorn, "studio.wsgi:application", "--bind", f"127.0.0.1:{self.web_port}"]
+        self.web = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while True:
             try:
                 socket.create_connection(("127.0.0.1", self.web_port), timeout=1).close()
-                return setup
+                return
             except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"The web process did not start: see {self.data / 'web.log'}") from None
+                if self.web.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"The web process did not start: see {log.name}") from None
                 time.sleep(0.2)
 
+    def stop_web(self):
+        self.web.terminate()
+        self.web.wait(40)
+        self.web = None
+
     def stop(self):
+        if self.web is not None:
+            self.stop_web()
         for process in reversed(self.processes):
             process.terminate()
         for process in self.processes:
@@ -159,7 +182,8 @@ class Author(HttpUser):
         self.story, start = account["story"], account["start"]
         self.client.cookies.set("sessionid", account["session"])
         self.scenes = [start]
-        Acknowledged.scenes[start] = {"story": self.story, "title": "Start", "x": None, "y": None}
+        # A later phase reuses the account: its start scene keeps the title an earlier phase acknowledged.
+        Acknowledged.scenes.setdefault(start, {"story": self.story, "title": "Start", "x": None, "y": None})
         self.open_map()
         self.csrf = self.client.cookies.get("csrftoken")
 
@@ -337,48 +361,107 @@ def print_stats(environment, seconds: float):
         print(f"  failure x{error.occurrences}: {error.method} {error.name}: {error.error}")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--authors", type=int, default=20, help="how many of the users are authors")
-    parser.add_argument("--duration", type=int, default=120, help="seconds")
-    args = parser.parse_args()
-    players = args.users - args.authors
-    stack = Stack(args.authors, players)
+def run_phase(stack, setup, shape: str, users: int, authors: int, seconds: int) -> dict:
+    """One phase: the web process in `shape`, the users against it, then the lost-write check."""
+    stack.start_web(shape)
     try:
-        setup = stack.start()
-        Author.accounts, Player.accounts, Player.story_id = setup["authors"], setup["players"], setup["story"]
-        Author.fixed_count, Player.fixed_count = args.authors, players
+        Author.accounts, Player.accounts = list(setup["authors"]), list(setup["players"])
+        Player.story_id = setup["story"]
+        Author.fixed_count, Player.fixed_count = authors, users - authors
         # At the end, users finish the request they are making: its answer is then known, so a write that
         # landed is an acknowledged one (a killed request's write would be "different" in the check).
         environment = Environment(
             user_classes=[Author, Player], host=f"http://127.0.0.1:{stack.web_port}", stop_timeout=30
         )
         runner = environment.create_local_runner()
-        print(
-            f"{args.users} users ({args.authors} authors in the studio, {players} players over GraphQL) "
-            f"for {args.duration} s against runserver on 127.0.0.1, embedded MongoDB"
-        )
-        runner.start(args.users, spawn_rate=10)
+        runner.start(users, spawn_rate=10)
         began = time.monotonic()
-        gevent.sleep(args.duration)
-        seconds = time.monotonic() - began
+        gevent.sleep(seconds)
+        elapsed = time.monotonic() - began
         runner.stop()
         runner.quit()
-        print_stats(environment, seconds)
-        lost = lost_writes(stack.env["MONGODB_URI"], os.environ.get("MONGODB_DB_NAME", "story_studio"))
-        acknowledged = len(Acknowledged.scenes) + len(Acknowledged.choices) + len(Acknowledged.progress)
+    finally:
+        stack.stop_web()
+    print(f"\n--- {shape}, {elapsed:.0f} s")
+    print_stats(environment, elapsed)
+    total = environment.stats.total
+    return {
+        "requests": total.num_requests,
+        "seconds": elapsed,
+        "times": dict(total.response_times),
+        "failures": total.num_failures,
+        "lost": set(lost_writes(stack.env["MONGODB_URI"], os.environ.get("MONGODB_DB_NAME", "story_studio"))),
+    }
+
+
+def percentile(times: dict, fraction: float) -> float:
+    """The response time (ms, as locust rounds them) below which `fraction` of the requests finished."""
+    count, seen = sum(times.values()), 0
+    for value in sorted(times):
+        seen += times[value]
+        if seen >= fraction * count:
+            return value
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--authors", type=int, default=20, help="how many of the users are authors")
+    parser.add_argument("--duration", type=int, default=120, help="seconds per shape, split over the rounds")
+    parser.add_argument("--rounds", type=int, default=2, help="how many times each shape runs, alternating")
+    args = parser.parse_args()
+    players = args.users - args.authors
+    stack = Stack(args.authors, players)
+    shapes = ("runserver", "gunicorn")
+    totals = {shape: {"requests": 0, "seconds": 0.0, "times": {}, "failures": 0, "lost": 0} for shape in shapes}
+    try:
+        setup = stack.start()
         print(
-            f"\nacknowledged writes checked: {len(Acknowledged.scenes)} scenes (title, position), "
-            f"{len(Acknowledged.choices)} choices, {len(Acknowledged.progress)} players' progress; "
-            f"lost or different: {len(lost)}"
+            f"{args.users} users ({args.authors} authors in the studio, {players} players over GraphQL), "
+            f"{args.duration} s per shape in {args.rounds} rounds alternating, on 127.0.0.1, embedded MongoDB"
         )
-        for line in lost[:20]:
-            print("  " + line)
-        failures = environment.stats.total.num_failures
-        raise SystemExit(1 if lost or failures or not acknowledged else 0)
+        lost_before: set[str] = set()
+        for _ in range(args.rounds):
+            for shape in shapes:
+                phase = run_phase(stack, setup, shape, args.users, args.authors, args.duration // args.rounds)
+                total = totals[shape]
+                total["requests"] += phase["requests"]
+                total["seconds"] += phase["seconds"]
+                total["failures"] += phase["failures"]
+                total["lost"] += len(phase["lost"] - lost_before)
+                lost_before = phase["lost"]
+                for value, count in phase["times"].items():
+                    total["times"][value] = total["times"].get(value, 0) + count
+                for line in sorted(phase["lost"])[:10]:
+                    print("  lost: " + line)
     finally:
         stack.stop()
+    acknowledged = len(Acknowledged.scenes) + len(Acknowledged.choices) + len(Acknowledged.progress)
+    print(f"\n{'shape':<10} {'req/s':>7} {'median ms':>10} {'p95 ms':>8} {'failures':>9} {'lost writes':>12}")
+    rates = {}
+    for shape in shapes:
+        total = totals[shape]
+        rates[shape] = total["requests"] / total["seconds"]
+        p95 = percentile(total["times"], 0.95)
+        total["p95"] = p95
+        print(
+            f"{shape:<10} {rates[shape]:>7.1f} {percentile(total['times'], 0.5):>10.0f} {p95:>8.0f} "
+            f"{total['failures']:>9} {total['lost']:>12}"
+        )
+    ratio = rates["gunicorn"] / rates["runserver"] if rates["runserver"] else 0
+    gunicorn = totals["gunicorn"]
+    print(f"\nthroughput gunicorn / runserver: {ratio:.2f}x; acknowledged writes checked: {acknowledged}")
+    goals = [
+        ("gunicorn >= 2x runserver's requests/s", ratio >= 2),
+        ("gunicorn p95 < 500 ms", gunicorn["p95"] < 500),
+        ("0 failures", not any(totals[shape]["failures"] for shape in shapes)),
+        ("0 lost writes", not any(totals[shape]["lost"] for shape in shapes) and acknowledged > 0),
+    ]
+    for goal, met in goals:
+        print(f"goal ({goal}): {'met' if met else 'NOT met'}")
+    # Exit status: correctness only (failures, lost writes); the speed goals are for the reader.
+    raise SystemExit(0 if all(met for _, met in goals[2:]) else 1)
 
 
 if __name__ == "__main__":
