@@ -15,6 +15,18 @@ def client(embedded_mongo):
         yield client
 
 
+def calls_of(monkeypatch, owner, name) -> list:
+    """A list that grows by one each time `owner.name` (a method) is called from now on; it still runs."""
+    calls, original = [], getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
 def test_server_info_answers(client):
     assert client.server_info()["version"]
 
@@ -41,14 +53,7 @@ def test_long_in_and_not_in_lists(client):
 def test_insert_many_writes_its_documents_in_one_transaction(client, monkeypatch):
     from studio.embedded import mongo
 
-    commits = []
-    commit = mongo.EmbeddedSQLiteEngine._commit_write
-
-    def counted_commit(engine, *args, **kwargs):
-        commits.append(1)
-        return commit(engine, *args, **kwargs)
-
-    monkeypatch.setattr(mongo.EmbeddedSQLiteEngine, "_commit_write", counted_commit)
+    commits = calls_of(monkeypatch, mongo.EmbeddedSQLiteEngine, "_commit_write")
     collection = client.shim_checks.batch
     collection.drop()
     commits.clear()
@@ -272,14 +277,7 @@ def test_a_unique_index_of_two_fields_is_checked_without_decoding_the_whole_coll
     story = ObjectId()
     collection.insert_many([{"_id": ObjectId(), "user_id": ObjectId(), "scenario_id": story} for _ in range(300)])
     first, second = collection.find({}).limit(2)
-    decoded = []
-    deserialize = mongo.EmbeddedSQLiteEngine._deserialize_document
-
-    def counted(engine, *args, **kwargs):
-        decoded.append(1)
-        return deserialize(engine, *args, **kwargs)
-
-    monkeypatch.setattr(mongo.EmbeddedSQLiteEngine, "_deserialize_document", counted)
+    decoded = calls_of(monkeypatch, mongo.EmbeddedSQLiteEngine, "_deserialize_document")
     collection.update_one({"_id": first["_id"]}, {"$set": {"step": 2}})
     collection.insert_one({"user_id": ObjectId(), "scenario_id": story})
     assert len(decoded) < 10  # the documents updated and read, not the 300 of the collection
