@@ -283,12 +283,17 @@ def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page
     box = map_page.evaluate("""() => { const b = window.storyMap.nodes('.group').renderedBoundingBox();
         const m = document.getElementById('map').getBoundingClientRect();
         return {x: m.x + b.x1 + 8, y: m.y + (b.y1 + b.y2) / 2}; }""")
-    zoom = view(map_page)["zoom"]
     drag(map_page, box["x"], box["y"], 80, 40)
     wait_until(map_page, "document.getElementById('map').dataset.lastSaved")
-    for scene, (x, y) in ((rim, (0, 0)), (bottom, (300, 0))):
+    # Both moved by the same step, and each is saved where the map draws it (the card's top-left corner).
+    drawn = map_page.evaluate(f"""() => ['{rim.pk}', '{bottom.pk}'].map((id) => {{
+        const p = window.storyMap.getElementById(id).position(); return [p.x - 90, p.y - 32]; }})""")
+    moves = []
+    for scene, (x, y), (drawn_x, drawn_y) in zip((rim, bottom), ((0, 0), (300, 0)), drawn):
         scene.refresh_from_db()
-        assert abs(scene.position_x - (x + 80 / zoom)) < 2 and abs(scene.position_y - (y + 40 / zoom)) < 2
+        assert abs(scene.position_x - drawn_x) < 2 and abs(scene.position_y - drawn_y) < 2
+        moves.append((scene.position_x - x, scene.position_y - y))
+    assert moves[0] == moves[1] and moves[0][0] > 20 and moves[0][1] > 10
     assert Scene.objects.get(pk=light.pk).position_x == 600
 
     # A double click folds it: its scenes hide, the arrow to "Light" leaves from the folded card.
