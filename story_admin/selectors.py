@@ -107,14 +107,19 @@ def _assemble(scenario: Scenario, scenes: list[Scene], choices: list[Choice], as
     )
     for scene in scenes:
         Scene.scenario.field.set_cached_value(scene, scenario)
-        for name in MEDIA_FIELDS:
-            asset_id = getattr(scene, f"{name}_id")
-            Scene._meta.get_field(name).set_cached_value(scene, assets.get(asset_id) if asset_id else None)
+        _attach_media(scene, assets)
     for choice in choices:
         Choice.scenario.field.set_cached_value(choice, scenario)
         Choice.from_scene.field.set_cached_value(choice, story.scenes_by_id.get(choice.from_scene_id))
         Choice.to_scene.field.set_cached_value(choice, story.scenes_by_id.get(choice.to_scene_id))
     return story
+
+
+def _attach_media(scene: Scene, assets: dict) -> None:
+    """The scene's image, sound and music from `assets` (read already), so that reading them sends no query."""
+    for name in MEDIA_FIELDS:
+        asset_id = getattr(scene, f"{name}_id")
+        Scene._meta.get_field(name).set_cached_value(scene, assets.get(asset_id) if asset_id else None)
 
 
 def stories_for_author(user) -> QuerySet[Scenario]:
@@ -331,9 +336,7 @@ def load_step(
     if media and reached is not None:
         asset_ids = {getattr(reached, f"{name}_id") for name in MEDIA_FIELDS} - {None}
         assets = {asset.pk: asset for asset in Asset.objects.filter(pk__in=list(asset_ids))} if asset_ids else {}
-        for name in MEDIA_FIELDS:
-            asset_id = getattr(reached, f"{name}_id")
-            Scene._meta.get_field(name).set_cached_value(reached, assets.get(asset_id) if asset_id else None)
+        _attach_media(reached, assets)
     for scene in scenes:
         Scene.scenario.field.set_cached_value(scene, scenario)
     for choice in choices:

@@ -444,7 +444,7 @@ def install_shims() -> None:
 
 
 def use_aggregation_shims(enabled: bool) -> None:
-    """Shims 9 and 10 on (as `install_shims` leaves them) or off: bench/analytics.py times both in one run."""
+    """Shims 12 and 13 on (as `install_shims` leaves them) or off: bench/analytics.py times both in one run."""
     array_string_expressions._append_unique_values = (
         _append_unique_values_hashed if enabled else _original_append_unique_values
     )

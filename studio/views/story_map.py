@@ -104,7 +104,7 @@ def map_document(scenario, *, story=None, problems=None) -> dict:
         outgoing[choice.from_scene_id] = outgoing.get(choice.from_scene_id, 0) + 1
         incoming[choice.to_scene_id] = incoming.get(choice.to_scene_id, 0) + 1
     names = SceneNames(story)
-    # One reverse for every card's link (6,000 of them cost a tenth of the page at 2,000 scenes).
+    # One reverse for every card's link (one per card cost a tenth of the page at 2,000 scenes).
     before, after = reverse("studio:scene", args=[scenario.pk, URL_PLACEHOLDER]).split(str(URL_PLACEHOLDER))
     scenes = [
         {
