@@ -3,9 +3,10 @@
 Builds a 500-scene, 1,000-choice story on the embedded server, serves the site with a real
 WSGI server on 127.0.0.1, and times, side by side in one run, the full `scenario(id)` query
 through the HTTP stack and fetching the same documents with pymongo and `json.dumps`.
-Goal (issue #14): 1.5x or better.
+Goal (issue #14): 1.5x or better. With `--without-shims`, also the same query with the embedded server's
+aggregation shims 12 to 15 off, rounds interleaved (before/after, same answer).
 
-    .venv/bin/python bench/graphql_story.py [--scenes 500] [--rounds 5]
+    .venv/bin/python bench/graphql_story.py [--scenes 500] [--rounds 5] [--without-shims]
 """
 
 import argparse
@@ -68,13 +69,17 @@ def serve():
     return f"http://127.0.0.1:{server.server_port}/graphql/"
 
 
-def time_graphql(url: str, scenario_id: str) -> tuple[float, int]:
+def time_graphql(url: str, scenario_id: str, *, shims: bool = True) -> tuple[float, int]:
+    from studio.embedded import mongo
+
+    mongo.use_aggregation_shims(shims)
     body = json.dumps({"query": QUERY, "variables": {"id": scenario_id}}).encode()
     request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
     began = time.perf_counter()
     with urllib.request.urlopen(request) as response:
         payload = response.read()
     elapsed = time.perf_counter() - began
+    mongo.use_aggregation_shims(True)
     scenes = json.loads(payload)["data"]["scenario"]["scenesList"]
     return elapsed, len(scenes)
 
@@ -97,6 +102,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--without-shims", action="store_true", help="also time the query with shims 12-15 off")
     args = parser.parse_args()
     uri = setup_django()
     from django.conf import settings
@@ -105,15 +111,20 @@ def main():
     url = serve()
     time_graphql(url, str(scenario.pk))  # warm up both paths
     time_pymongo(uri, settings.DATABASES["default"]["NAME"], scenario.pk)
-    graphql_times, raw_times = [], []
+    graphql_times, raw_times, unshimmed_times = [], [], []
     for _ in range(args.rounds):
         elapsed, count = time_graphql(url, str(scenario.pk))
         assert count == args.scenes
         graphql_times.append(elapsed)
         elapsed, count = time_pymongo(uri, settings.DATABASES["default"]["NAME"], scenario.pk)
         raw_times.append(elapsed)
+        if args.without_shims:
+            unshimmed_times.append(time_graphql(url, str(scenario.pk), shims=False)[0])
     graphql, raw = statistics.median(graphql_times), statistics.median(raw_times)
     print(f"story: {args.scenes} scenes, {2 * args.scenes} choices; median of {args.rounds} rounds")
+    if unshimmed_times:
+        unshimmed = statistics.median(unshimmed_times)
+        print(f"  scenario(id), shims 12-15 off:{unshimmed * 1000:8.1f} ms  ({unshimmed / raw:.2f}x raw)")
     print(f"  scenario(id) over HTTP:       {graphql * 1000:8.1f} ms")
     print(f"  pymongo + json.dumps:         {raw * 1000:8.1f} ms")
     print(f"  ratio GraphQL / raw:          {graphql / raw:8.2f}x")

@@ -1,6 +1,9 @@
 """The commands `make run` relies on: clear messages, and only the processes that are needed."""
 
 import socket
+import time
+
+import pytest
 
 from tests.processes import manage
 
@@ -39,16 +42,38 @@ def test_run_plan_starts_embedded_servers_only_when_no_external_one_is_set():
     assert "does not answer yet" in external.stderr
 
 
-def test_embedded_mongo_stops_cleanly_on_sigterm(tmp_path):
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_embedded_mongo_stops_cleanly_on_a_signal_even_mid_read(tmp_path, signal_name):
+    """The signal is handled by the server's event loop, between two of its callbacks, not wherever it lands."""
     import signal
+    import threading
+
+    import pymongo
 
     from tests.processes import free_port
     from tests.processes import start_embedded_mongo as start_server
 
-    server = start_server(free_port(), tmp_path / "db.sqlite3")
-    server.send_signal(signal.SIGTERM)
-    assert server.wait(30) == 0
-    assert "Embedded MongoDB stopped." in (tmp_path / "db.log").read_text()
+    port = free_port()
+    server = start_server(port, tmp_path / "db.sqlite3")
+    with pymongo.MongoClient(f"mongodb://127.0.0.1:{port}/", serverSelectionTimeoutMS=3000) as client:
+        client.checks.rows.insert_many([{"n": n, "text": "x" * 200} for n in range(2000)])
+        pipeline = [{"$addFields": {"m": {"$mod": ["$n", 7]}}}, {"$sort": {"m": 1, "text": 1}}]
+
+        def read_until_stopped():
+            try:
+                while True:
+                    list(client.checks.rows.aggregate(pipeline))
+            except pymongo.errors.PyMongoError:
+                pass  # the server went away mid-read: what this test does
+
+        reader = threading.Thread(target=read_until_stopped, daemon=True)
+        reader.start()
+        time.sleep(0.3)
+        server.send_signal(getattr(signal, signal_name))
+        assert server.wait(30) == 0
+    log = (tmp_path / "db.log").read_text()
+    assert f"Embedded MongoDB stopping ({signal_name})." in log
+    assert "Embedded MongoDB stopped." in log and "still closing" not in log
 
 
 def test_a_shutdown_that_hangs_gives_up_after_its_grace_period_and_says_so(caplog):

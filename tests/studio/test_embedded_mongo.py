@@ -370,3 +370,99 @@ def test_unwind_copies_the_unwound_array_no_more_per_element(client, monkeypatch
         [{"$match": {"n": 4}}, {"$unwind": "$nested.tags"}, {"$project": {"_id": 0, "nested": 1}}]
     )
     assert list(nested) == [{"nested": {"tags": "x"}}, {"nested": {"tags": "y"}}]
+
+
+@pytest.fixture
+def shims_off_then_on():
+    """Runs a read with shims 12 to 15 off, then on (as the server keeps them): the two answers, to compare."""
+    from studio.embedded import mongo
+
+    def both(read):
+        mongo.use_aggregation_shims(False)
+        try:
+            without = read()
+        finally:
+            mongo.use_aggregation_shims(True)
+        return without, read()
+
+    return both
+
+
+def test_sort_on_plain_values_orders_as_mongoeco_without_comparing_pairs(client, monkeypatch, shims_off_then_on):
+    """Shim 14: Django's ordered reads (order, then created_at) sort on native keys; mixed kinds as mongoeco does."""
+    import datetime
+
+    from mongoeco.core import sorting
+
+    from studio.embedded import mongo
+
+    collection = client.shim_checks.sort
+    collection.drop()
+    moment = datetime.datetime(2026, 1, 1)
+    ids = [ObjectId() for _ in range(4)]
+    collection.insert_many(
+        [
+            {"n": index, "order": order, "at": moment + datetime.timedelta(seconds=seconds), "name": name, "ref": ref}
+            for index, (order, seconds, name, ref) in enumerate(
+                [
+                    (2, 5, "été", ids[2]),
+                    (1, 9, "b", ids[0]),
+                    (2, 1, "Zoé", ids[3]),
+                    (1.5, 3, "a", ids[1]),
+                    (1, 9, "b", ids[0]),
+                ]
+            )
+        ]
+    )
+
+    def ordered(*keys):  # after an `$addFields`, as Django sends it: sorted in Python, not by SQLite
+        pipeline = [{"$addFields": {"order": "$order"}}, {"$sort": dict(keys)}, {"$project": {"n": 1}}]
+        return [row["n"] for row in collection.aggregate(pipeline)]
+
+    plain = [(("order", 1), ("at", 1)), (("order", -1), ("at", 1)), (("name", 1),), (("ref", -1), ("n", -1))]
+    mongo.use_aggregation_shims(False)
+    try:
+        without = [ordered(*keys) for keys in plain]
+    finally:
+        mongo.use_aggregation_shims(True)
+    comparisons = calls_of(monkeypatch, sorting, "_compare_sort_values")
+    assert [ordered(*keys) for keys in plain] == without
+    assert without[0] == [1, 4, 3, 2, 0]  # ties (1 and 4) keep their stored order
+    assert without[2] == [2, 3, 1, 4, 0]  # code point order: "Zoé" < "a" < "b" < "été"
+    assert comparisons == []
+    collection.insert_many([{"n": 5, "order": None}, {"n": 6, "order": "text"}, {"n": 7}])
+    without, shimmed = shims_off_then_on(lambda: ordered(("order", 1), ("n", 1)))
+    assert shimmed == without == [5, 7, 1, 4, 3, 0, 2, 6]  # null and missing, numbers, strings: mongoeco's order
+    assert comparisons  # mixed kinds are compared by mongoeco's code
+
+
+def test_add_fields_copies_only_the_top_level_of_each_document(client, monkeypatch, shims_off_then_on):
+    """Shim 15: the `$addFields` Django puts before each ordered read no longer deep-copies whole documents."""
+    from mongoeco.core.aggregation import transform_stages
+
+    collection = client.shim_checks.add_fields
+    collection.drop()
+    collection.insert_many(
+        [{"n": index, "order": index, "nested": {"list": [{"k": index}] * 50}, "gone": 1} for index in range(3)]
+    )
+    copied = []
+    original = transform_stages.deepcopy
+
+    def counted(value, *args):
+        if isinstance(value, dict) and "nested" in value:
+            copied.append(value["n"])
+        return original(value, *args)
+
+    monkeypatch.setattr(transform_stages, "deepcopy", counted)
+    pipeline = [
+        {"$addFields": {"order": "$order", "twice": {"$multiply": ["$n", 2]}, "gone": "$$REMOVE", "copy": "$nested"}},
+        {"$sort": {"order": -1}},
+        {"$project": {"_id": 0}},
+    ]
+    without, shimmed = shims_off_then_on(lambda: list(collection.aggregate(pipeline)))
+    assert shimmed == without
+    assert [list(row) for row in shimmed] == [["n", "order", "nested", "twice", "copy"]] * 3
+    assert shimmed[0]["copy"] == {"list": [{"k": 2}] * 50} and shimmed[0]["twice"] == 4
+    assert copied == [0, 1, 2]  # only while the shims were off
+    dotted = [{"$addFields": {"nested.extra": "$n"}}, {"$sort": {"n": 1}}, {"$project": {"_id": 0, "nested.extra": 1}}]
+    assert [row["nested"]["extra"] for row in collection.aggregate(dotted)] == [0, 1, 2]
