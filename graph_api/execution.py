@@ -85,23 +85,23 @@ class SynchronousExecutionContext(ExecutionContext):
                 slow[response_name] = field_nodes
             else:
                 results[response_name] = value
-        if slow:
-            done = super().execute_fields(parent_type, source_value, path, slow)
-            if self.is_awaitable(done):
-                return self._merged_later(results, done, slow)
-            for response_name in slow:
-                if response_name in done:
-                    results[response_name] = done[response_name]
-                else:
-                    del results[response_name]
-        return results
+        if not slow:
+            return results
+        done = super().execute_fields(parent_type, source_value, path, slow)
+        if self.is_awaitable(done):
+            return self._merged_later(results, slow, done)
+        return _merged(results, slow, done)
 
     @staticmethod
-    async def _merged_later(results, done, slow):
-        done = await done
-        for response_name in slow:
-            if response_name in done:
-                results[response_name] = done[response_name]
-            else:
-                del results[response_name]
-        return results
+    async def _merged_later(results: dict, slow: dict, done) -> dict:
+        return _merged(results, slow, await done)
+
+
+def _merged(results: dict, slow: dict, done: dict) -> dict:
+    """The plain fields' values and graphql-core's for the others, in the query's order; a field graphql-core left
+    out (one the type does not have) is left out here too."""
+    return {
+        name: done[name] if name in slow else value
+        for name, value in results.items()
+        if name not in slow or name in done
+    }
