@@ -43,6 +43,9 @@ measured against what django-mongodb-backend sends (see shared DESIGN.md):
 15. ``$addFields`` of top-level fields (Django's ``$addFields`` before each ordered read) copies each
     document's top level instead of deep-copying the whole document: the fields it sets are the only ones
     it changes, and every other value is left untouched.
+16. An ``aggregate`` whose whole pipeline is one ``$match`` (every read Django sends without an ordering:
+    a whole story's scenes, choices and assets) is answered by mongoeco's ``find`` of the same filter, which
+    gives the same documents in the same order without the aggregation's second pass over each of them.
 """
 
 import asyncio
@@ -66,6 +69,8 @@ from mongoeco.api._async._database_admin_write_commands import (
 from bson.int64 import Int64
 from bson.objectid import ObjectId as BsonObjectId
 from mongoeco.api._async import raw_batch_cursor
+from mongoeco.api.operations import compile_find_operation
+from mongoeco.api._async._database_admin_read_commands import DatabaseAdminReadCommandService
 from mongoeco.api._async._write_command_validation import write_command_acknowledged
 from mongoeco.api._command_bson import command_boolean
 from mongoeco.core.identity import id_contains_numeric_value
@@ -281,6 +286,49 @@ def _apply_add_fields_copying_top_level(documents, spec, variables=None, *, dial
                 enriched[path] = value if type(value) in IMMUTABLE_VALUE_TYPES else deepcopy(value)
         result.append(enriched)
     return result
+
+
+_original_execute_aggregate = DatabaseAdminReadCommandService.execute_aggregate_command
+FIND_ONLY_OPERATORS = frozenset({"$where", "$near", "$nearSphere"})  # refused by `$match`: its error is kept
+
+
+def _needs_the_aggregation(value) -> bool:
+    """Whether a filter uses an operator only `find` accepts, or a variable (`$$NOW`...) the aggregation binds."""
+    if isinstance(value, dict):
+        return any(key in FIND_ONLY_OPERATORS or _needs_the_aggregation(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_needs_the_aggregation(item) for item in value)
+    return isinstance(value, str) and value.startswith("$$")
+
+
+async def _execute_aggregate_of_one_match_as_find(self, collection_name, operation, *, session=None):
+    """Shim 16: an `aggregate` whose whole pipeline is one `$match`, with no collation, hint, variable or disk
+    option (every read Django sends without an ordering, such as a whole story's scenes and choices), is answered
+    by mongoeco's `find` of the same filter: the same documents in the same order, without the aggregation's
+    second pass over each document (~30 % of the time of reading 1,000 choices)."""
+    pipeline = operation.pipeline
+    if (
+        not isinstance(pipeline, list)
+        or len(pipeline) != 1
+        or not isinstance(pipeline[0], dict)
+        or list(pipeline[0]) != ["$match"]
+        or not isinstance(pipeline[0]["$match"], dict)
+        or _needs_the_aggregation(pipeline[0]["$match"])
+        or operation.collation is not None
+        or operation.hint is not None
+        or (operation.let is not None and getattr(operation.let, "bindings", None) != {})
+        or operation.allow_disk_use is not None
+        or operation.context is not None
+    ):
+        return await _original_execute_aggregate(self, collection_name, operation, session=session)
+    find = compile_find_operation(
+        pipeline[0]["$match"],
+        comment=operation.comment,
+        max_time_ms=operation.max_time_ms,
+        batch_size=operation.batch_size,
+        dialect=operation.dialect,
+    )
+    return await self.execute_find_command(collection_name, find, session=session)
 
 
 _original_command_insert = DatabaseAdminWriteCommandService.command_insert
@@ -549,7 +597,7 @@ def install_shims() -> None:
 
 
 def use_aggregation_shims(enabled: bool) -> None:
-    """Shims 12 to 15 on (as `install_shims` leaves them) or off: bench/analytics.py and bench/graphql_story.py
+    """Shims 12 to 16 on (as `install_shims` leaves them) or off: bench/analytics.py and bench/graphql_story.py
     time both in one run."""
     array_string_expressions._append_unique_values = (
         _append_unique_values_hashed if enabled else _original_append_unique_values
@@ -560,6 +608,9 @@ def use_aggregation_shims(enabled: bool) -> None:
         module.sort_documents = _sort_documents_natively if enabled else _original_sort_documents
     for module in ADD_FIELDS_MODULES:
         module._apply_add_fields = _apply_add_fields_copying_top_level if enabled else _original_apply_add_fields
+    DatabaseAdminReadCommandService.execute_aggregate_command = (
+        _execute_aggregate_of_one_match_as_find if enabled else _original_execute_aggregate
+    )
 
 
 @dataclass(frozen=True)

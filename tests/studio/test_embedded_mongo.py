@@ -466,3 +466,35 @@ def test_add_fields_copies_only_the_top_level_of_each_document(client, monkeypat
     assert copied == [0, 1, 2]  # only while the shims were off
     dotted = [{"$addFields": {"nested.extra": "$n"}}, {"$sort": {"n": 1}}, {"$project": {"_id": 0, "nested.extra": 1}}]
     assert [row["nested"]["extra"] for row in collection.aggregate(dotted)] == [0, 1, 2]
+
+
+def test_an_aggregate_of_one_match_is_answered_as_a_find(client, monkeypatch, shims_off_then_on):
+    """Shim 16: Django's unordered reads (a whole story's scenes, choices, assets) skip the aggregation's second pass
+    over each document; the answer is the aggregation's, and anything a `find` would answer otherwise is left to it."""
+    from studio.embedded import mongo
+
+    collection = client.shim_checks.one_match
+    collection.drop()
+    story = ObjectId()
+    collection.insert_many(
+        [{"story": story if index % 3 else ObjectId(), "n": index, "tags": ["a"] * (index % 2)} for index in range(30)]
+    )
+
+    def read(pipeline):
+        return list(collection.aggregate(pipeline))
+
+    plain = [{"$match": {"story": story, "n": {"$gte": 4}}}]
+    without, shimmed = shims_off_then_on(lambda: read(plain))
+    assert shimmed == without and [row["n"] for row in shimmed] == [n for n in range(4, 30) if n % 3]
+    found = calls_of(monkeypatch, mongo.DatabaseAdminReadCommandService, "execute_find_command")
+    assert read(plain) == without and len(found) == 1
+    with client.start_session() as session, session.start_transaction():
+        collection.insert_one({"story": story, "n": 99}, session=session)  # read in its own transaction
+        assert [row["n"] for row in collection.aggregate(plain, session=session)][-1] == 99
+        session.abort_transaction()
+    assert len(found) == 2
+    dated = [{"$match": {"$expr": {"$lt": ["$n", {"$toLong": "$$NOW"}]}}}]
+    assert len(read(dated)) == 30 and len(found) == 2  # a variable: the aggregation binds it
+    # An operator MongoDB refuses in `$match` and accepts in `find` stays the aggregation's to answer (mongoeco's
+    # accepts it too).
+    assert [row["n"] for row in read([{"$match": {"$where": "this.n > 27"}}])] == [28, 29] and len(found) == 2
