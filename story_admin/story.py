@@ -39,3 +39,55 @@ class Story:
 
     def choices_from(self, scene: Scene) -> list[Choice]:
         return self.choices_by_scene.get(scene.pk, [])
+
+
+class _Outline:
+    """A scene or choice as a map reads it: the stored document's fields as attributes, no model behind it."""
+
+    __slots__ = ()
+    FIELDS: tuple[str, ...] = ()
+
+    def __init__(self, document: dict):
+        for name in self.FIELDS:
+            setattr(self, name, document.get(name))
+        self.pk = self.id = document["_id"]
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.pk}>"
+
+
+class SceneOutline(_Outline):
+    """A scene without its text and media: what the map, its problems and its hints read."""
+
+    FIELDS = (
+        "scenario_id",
+        "title",
+        "order",
+        "created_at",
+        "is_start_scene",
+        "is_end_scene",
+        "ending_kind",
+        "tags",
+        "group",
+        "position_x",
+        "position_y",
+        "effects",
+    )
+    __slots__ = (*FIELDS, "pk", "id")
+
+
+class ChoiceOutline(_Outline):
+    """A choice as the map reads it: its ends, label, condition and effects."""
+
+    FIELDS = (
+        "scenario_id",
+        "from_scene_id",
+        "to_scene_id",
+        "text",
+        "condition",
+        "locked_reason",
+        "effects",
+        "order",
+        "created_at",
+    )
+    __slots__ = (*FIELDS, "pk", "id")

@@ -1,8 +1,9 @@
 // The story map, drawn in the browser with cytoscape.js (canvas) from one JSON document (map.json).
 //
 // Contract with the rest of the studio:
-// - GET  data-json-url  -> {scenes: [{id, title, x, y, start, ending, ending_kind, tags, problems, out, in, url}],
-//                           choices: [{id, from, to, label, conditioned}], problems: [...]}
+// - GET  data-json-url  -> {scene_url, scenes: [{id, title, x, y, start?, ending?, ending_kind?, effects?, tags?, group?,
+//                           problems?}], choices: [{id, from, to, label, conditioned?, condition?, effects?}],
+//                           problems: [...]}; a field a scene or choice lacks is left out (completed() fills it in).
 // - POST data-place-url {"positions": {"<scene id>": [x, y]}}  one request per drop; 400 {"error": "..."} puts the
 //   scenes back and shows the reason.
 // - POST data-link-url  {"from": id, "to": id | null, "x", "y", "label"}  a choice (and a new scene when `to` is null).
@@ -119,10 +120,10 @@ function elementsOf(doc) {
 
 const STYLE = [
   {selector: "node", style: {
-    shape: "round-rectangle", width: CARD_WIDTH, height: "data(h)", padding: 0,
+    shape: "round-rectangle", width: CARD_WIDTH, height: "data(h)",
     "background-color": "#fff", "border-width": 2, "border-color": "data(tag)",
     label: "data(label)", "text-wrap": "wrap", "text-max-width": `${CARD_WIDTH - 14}px`, "line-height": 1.25,
-    "text-valign": "center", "text-halign": "center", "font-size": 13, "font-family": "system-ui, sans-serif",
+    "text-valign": "center", "font-size": 13, "font-family": "system-ui, sans-serif",
     color: "#212529", "min-zoomed-font-size": 5,
   }},
   {selector: "node.start", style: {"background-color": "#ebfbee", "border-color": "#2b8a3e", "border-width": 3}},
@@ -133,10 +134,11 @@ const STYLE = [
                                       "border-color": "#1c7ed6", "border-width": 4}},
   {selector: "node.end-highlight", style: {"border-color": "#f08c00", "border-width": 4}},
   // The label's properties only where labels are shown (zoomed in): each property is applied to each arrow, and a
-  // story of 2,000 scenes has 4,000 of them to style before its first frame.
+  // story of 2,000 scenes has 4,000 of them to style before its first frame. For the same reason no property is set
+  // to cytoscape's default (padding 0, centred labels, control points 40 px apart).
   {selector: "edge", style: {
     width: 2, "line-color": "#868e96", "target-arrow-color": "#868e96", "target-arrow-shape": "triangle",
-    "arrow-scale": 1.3, "curve-style": "bezier", "control-point-step-size": 40,
+    "arrow-scale": 1.3, "curve-style": "bezier",
   }},
   {selector: "edge.labelled", style: {
     label: "data(label)", "font-size": 11, color: "#495057", "text-background-color": "#fff",
@@ -187,6 +189,21 @@ const cy = window.cytoscape({
   boxSelectionEnabled: true, selectionType: "additive", textureOnViewport: large, hideEdgesOnViewport: large,
 });
 window.storyMap = cy;  // for the tests and the bench
+skipFirstStyleTriggers(cy.style());
+
+// When cytoscape styles an element, each property it sets "triggers" the element's caches: its style cache and those
+// of its arrows (a collection of them made each time), its bounds (an event each), its z-order. An element styled for
+// the first time has nothing cached yet (whatever reads its bounds or its arrows' styles before applies its style
+// first), so there the triggers only cost: at 2,000 scenes, 15 properties of each card and 6 of each of 4,000 arrows
+// made 54,000 of them, a fifth of the first frame. Later changes (a class, a colouring, a move) trigger as before.
+// Checked against cytoscape 3.35 (package-lock.json): Style.apply marks `appliedInitStyle` after the first styling.
+function skipFirstStyleTriggers(style) {
+  const checkTriggers = style.checkTriggers;
+  if (typeof checkTriggers !== "function") return;  // another cytoscape: keep its own
+  style.checkTriggers = function (ele, ...rest) {
+    if (ele._private.appliedInitStyle) checkTriggers.call(this, ele, ...rest);
+  };
+}
 
 function saveView() {
   localStorage.setItem(viewKey, JSON.stringify({zoom: cy.zoom(), pan: cy.pan()}));
@@ -223,11 +240,35 @@ async function mapDocument() {
   if (embeddedDoc) {
     const doc = embeddedDoc;
     embeddedDoc = null;
-    return doc;
+    return completed(doc);
   }
   const response = await fetch(root.dataset.jsonUrl, {headers: {Accept: "application/json"}});
   if (!response.ok) throw new Error(`map.json answered ${response.status}`);
-  return response.json();
+  return completed(await response.json());
+}
+
+// map.json sends only what each scene and choice has (half of a large story's document was empty fields); here
+// every field is filled in, with each card's link and its counts of choices leaving and entering.
+function completed(doc) {
+  const counts = new Map(doc.scenes.map((scene) => [scene.id, {out: 0, in: 0}]));
+  for (const choice of doc.choices) {
+    counts.get(choice.from).out += 1;
+    counts.get(choice.to).in += 1;
+    choice.conditioned ??= false;
+    choice.condition ??= "";
+    choice.effects ??= "";
+  }
+  for (const scene of doc.scenes) {
+    Object.assign(scene, counts.get(scene.id), {url: doc.scene_url.replace("{id}", scene.id)});
+    scene.start ??= false;
+    scene.ending ??= false;
+    scene.ending_kind ??= "";
+    scene.effects ??= "";
+    scene.tags ??= [];
+    scene.group ??= "";
+    scene.problems ??= [];
+  }
+  return doc;
 }
 
 let loaded = false;
@@ -267,6 +308,7 @@ async function refresh() {
       if (listed) return;
       listed = true;
       if (shownDoc === doc) showList(doc);  // a later refresh has listed its own
+      makeMinimap();
       root.dataset.ready = "true";
     };
     cy.one("render", () => requestAnimationFrame(() => {
@@ -371,6 +413,7 @@ function applyCollapsed() {
       const count = box.children().length;
       box.data("collapsedLabel", `${box.data("name")}\n${count} scene${count === 1 ? "" : "s"} (double-click to open)`);
     });
+    if (!collapsed.size) return;  // no box folded: no arrow drawn from one (4,000 arrows to look at otherwise)
     const outer = (node) => (node.parent().hasClass("collapsed") ? node.parent() : node);
     const meta = new Map();
     cy.edges().not(".meta").forEach((edge) => {
@@ -678,8 +721,15 @@ sceneList.addEventListener("keydown", (event) => {
   if (next && next.length) { focusScene(next.id()); event.preventDefault(); }
 });
 
+// The minimap is made once the map's first frame is painted (refresh): made before, it listened to every card and
+// arrow added and drew its thumbnail of the whole story before the map itself.
 const minimap = document.getElementById("map-minimap");
-if (cy.navigator && minimap) keepMinimapOffTheFrames(cy.navigator({container: "#map-minimap", viewLiveFramerate: 0}));
+let minimapMade = false;
+function makeMinimap() {
+  if (minimapMade || !cy.navigator || !minimap) return;
+  minimapMade = true;
+  keepMinimapOffTheFrames(cy.navigator({container: "#map-minimap", viewLiveFramerate: 0}));
+}
 
 // cytoscape-navigator redraws its thumbnail as a PNG of the whole story on every render of the map (at most every
 // rerenderDelay ms): at 2,000 scenes one PNG takes a few hundred ms, so while a card was dragged it took most frames.

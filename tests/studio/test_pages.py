@@ -11,6 +11,8 @@ from story_admin.services.choices import update_choice
 from story_admin.services.scenes import update_scene
 from story_admin.services import state as story_state
 from story_admin.models import Choice, EditStep, Scenario, Scene
+from story_admin.selectors import load_story
+from studio.views.story_map import map_document
 from tests.factories import CAVE, PASSWORD, ScenarioFactory, SceneFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,9 +93,23 @@ def test_map_json_has_scenes_at_their_positions_and_choices(studio, two_scene_st
     assert 'data-json-url="' in page and "None: every scene can be reached" in page
     document = studio.get(reverse("studio:map_json", args=[two_scene_story.pk])).json()
     assert len(document["scenes"]) == 2 and len(document["choices"]) == 1
-    start = next(scene for scene in document["scenes"] if scene["title"] == "Start")
-    assert start["start"] is True and start["out"] == 1 and start["url"].endswith(f"/scenes/{start['id']}/")
-    assert document["choices"][0]["label"] and document["choices"][0]["conditioned"] is False
+    start, end = sorted(document["scenes"], key=lambda scene: scene["title"] != "Start")
+    # Each scene and choice carries only the fields it has; map.js makes each card's link from scene_url.
+    assert start == {"id": start["id"], "title": "Start", "x": 0, "y": start["y"], "start": True}
+    assert end == {
+        "id": end["id"],
+        "title": "End",
+        "x": 300,
+        "y": end["y"],
+        "ending": True,
+        "ending_kind": "Happy ending",
+    }
+    assert document["scene_url"].replace("{id}", start["id"]) == reverse(
+        "studio:scene", args=[two_scene_story.pk, start["id"]]
+    )
+    assert document["choices"] == [
+        {"id": document["choices"][0]["id"], "from": start["id"], "to": end["id"], "label": "Open the door"}
+    ]
 
 
 def test_the_map_page_embeds_the_map_document_so_opening_the_map_reads_the_story_once(studio, two_scene_story):
@@ -118,7 +134,10 @@ def test_map_json_shows_each_scene_and_choice_state_rules_as_short_hints(studio,
     scene = next(scene for scene in document["scenes"] if scene["title"] == "Start")
     assert scene["effects"] == 'gold += 5; gain "lantern"'
     assert (document["choices"][0]["condition"], document["choices"][0]["effects"]) == ("gold >= 5", "gold -= 5")
-    assert next(scene for scene in document["scenes"] if scene["title"] != "Start")["effects"] == ""
+    assert document["choices"][0]["conditioned"] is True
+    assert "effects" not in next(scene for scene in document["scenes"] if scene["title"] != "Start")
+    # The outline map.json reads (no texts, no models) makes the same document as the whole story.
+    assert document == map_document(two_scene_story, story=load_story(two_scene_story))
 
 
 def test_map_place_moves_many_scenes_and_refuses_bad_positions(studio, two_scene_story):
