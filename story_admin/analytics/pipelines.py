@@ -5,8 +5,9 @@ reads each matched document once into the few fields the figures need, and compu
 branch of a `$facet` (summary, endings, drop-off, scenes reached, choices taken), grouped on the server: the
 commands sent do not depend on the number of players or scenes. One command rather than one per figure because
 the embedded server's cost is in reading and projecting the documents (measured at 1,000 players: 9.9 s for
-five pipelines, each reading them again). The embedded server's shims 12 and 13 (studio/embedded/mongo.py) make
-its `$setUnion` and `$unwind` linear; what remains there is mongoeco decoding each whole document. Stored names: `history` is the embedded array of
+five pipelines, each reading them again). The embedded server's shims 12, 13 and 17 (studio/embedded/mongo.py) make
+its `$setUnion` and `$unwind` linear, and shim 18 decodes only what the first `$project` keeps; what remains there
+is mongoeco interpreting each stage per document. Stored names: `history` is the embedded array of
 {scene_id, choice_id, timestamp, ...}.
 
 A story with many players is counted by a job (figures.py), slice by slice of ids: the same command on each
@@ -19,6 +20,9 @@ from bson import ObjectId
 from django.db import connection
 
 COLLECTION = "player_progress"
+# The only fields the figures read: the first `$project` keeps just these (the embedded server then decodes no
+# more of each document than that, shim 18: not the dates of each history entry).
+READ = ("current_scene_id", "is_completed", "updated_at", "total_time_spent", "history.scene_id", "history.choice_id")
 
 
 def players(*, scenario_id: ObjectId, author_id: ObjectId, since: datetime | None, until: datetime | None) -> dict:
@@ -39,10 +43,13 @@ def figures(match: dict, *, idle_before: datetime) -> list[dict]:
     - endings: finished players by the ending they stand at;
     - drop_off: players not finished and not updated since `idle_before`, by the scene they stopped at;
     - scenes / choices: per scene the players who reached it, per choice those who took it (each once); each
-      branch keeps only its array before unwinding it, so that no other field is copied per element.
+      branch keeps only its array before unwinding it, so that no other field is copied per element. The start
+      entry's empty choice id is counted too (one more group, not a `$match` over every choice taken) and left
+      out with the other empty ids when the counts are read (`figures._counts`).
     """
     return [
         match,
+        {"$project": {"_id": 0, **{field: 1 for field in READ}}},
         {
             "$project": {
                 "_id": 0,
@@ -73,12 +80,7 @@ def figures(match: dict, *, idle_before: datetime) -> list[dict]:
                     {"$sortByCount": "$current_scene_id"},
                 ],
                 "scenes": [{"$project": {"scenes": 1}}, {"$unwind": "$scenes"}, {"$sortByCount": "$scenes"}],
-                "choices": [
-                    {"$project": {"choices": 1}},
-                    {"$unwind": "$choices"},
-                    {"$match": {"choices": {"$ne": ""}}},
-                    {"$sortByCount": "$choices"},
-                ],
+                "choices": [{"$project": {"choices": 1}}, {"$unwind": "$choices"}, {"$sortByCount": "$choices"}],
             }
         },
     ]

@@ -1,5 +1,7 @@
 """The embedded server's shims, each checked through what a client really sends."""
 
+import datetime
+
 import pymongo
 import pytest
 from bson import ObjectId
@@ -374,7 +376,7 @@ def test_unwind_copies_the_unwound_array_no_more_per_element(client, monkeypatch
 
 @pytest.fixture
 def shims_off_then_on():
-    """Runs a read with shims 12 to 15 off, then on (as the server keeps them): the two answers, to compare."""
+    """Runs a read with shims 12 to 18 off, then on (as the server keeps them): the two answers, to compare."""
     from studio.embedded import mongo
 
     def both(read):
@@ -498,3 +500,83 @@ def test_an_aggregate_of_one_match_is_answered_as_a_find(client, monkeypatch, sh
     # An operator MongoDB refuses in `$match` and accepts in `find` stays the aggregation's to answer (mongoeco's
     # accepts it too).
     assert [row["n"] for row in read([{"$match": {"$where": "this.n > 27"}}])] == [28, 29] and len(found) == 2
+
+
+def test_set_union_keeps_strings_without_deep_copying_them(client, monkeypatch):
+    """Shim 17: `$setUnion` keeps a string (number, boolean, null) as it is; documents are still copied."""
+    from studio.embedded import mongo
+
+    copied = []
+    deepcopy = mongo.deepcopy
+
+    def counted(value, *args):
+        copied.append(type(value).__name__)
+        return deepcopy(value, *args)
+
+    monkeypatch.setattr(mongo, "deepcopy", counted)
+    collection = client.shim_checks.set_union_copies
+    collection.drop()
+    collection.insert_one({"a": ["s1", "s2", "s1", 3, 2.5, True, None], "b": [{"x": [1]}, "s2", {"x": [1]}]})
+    (row,) = collection.aggregate([{"$project": {"_id": 0, "u": {"$setUnion": ["$a", "$b"]}}}])
+    assert row["u"] == ["s1", "s2", 3, 2.5, True, None, {"x": [1]}]
+    assert copied == ["dict"]
+
+
+PRUNED_READS = [
+    {"n": 1, "history": [{"scene_id": "s1", "choice_id": "", "timestamp": datetime.datetime(2026, 1, 2), "state": {}}]},
+    {"history": [{"choice_id": "c", "scene_id": "s"}, {"timestamp": datetime.datetime(2026, 1, 3)}], "n": 2},
+    {"n": 3, "history": [5, [1, {"scene_id": "deep", "x": 1}], ObjectId("6b10534e6eda5fb71b5c317e"), {"scene_id": 4}]},
+    {"n": 4, "history": {"scene_id": "one", "x": datetime.datetime(2026, 1, 4)}, "other": ObjectId()},
+    {"n": 5, "history": "text", "at": datetime.datetime(2026, 1, 5)},
+    {"n": 6, "history": []},
+    {"n": 7},
+    {"n": 8, "history": [{"scene_id": {"deeper": 1, "y": 2}, "choice_id": None}], "total": 1.5},
+]
+
+
+def _pruned_reads(collection):
+    return [
+        list(collection.find({}, {"history.scene_id": 1, "n": 1}).sort("n", 1)),
+        list(collection.find({}, {"_id": 0, "history.scene_id.deeper": 1, "total": True}).sort("n", 1)),
+        list(collection.find({"n": {"$gte": 3}}, {"_id": 1}).sort("n", 1)),
+        list(
+            collection.aggregate(
+                [
+                    {"$match": {"n": {"$lte": 8}}},
+                    {"$project": {"_id": 0, "n": 1, "history.scene_id": 1, "history.choice_id": 1, "at": 1}},
+                    {"$sort": {"n": 1}},
+                ]
+            )
+        ),
+    ]
+
+
+def test_an_inclusion_projection_decodes_only_what_it_keeps_and_answers_as_before(client, monkeypatch):
+    """Shim 18: a `find` or an aggregate's leading `$project` that only includes fields decodes no tagged value of
+    the fields it leaves out (the history's dates), and answers what mongoeco answered without the shim."""
+    from studio.embedded import mongo
+
+    collection = client.shim_checks.pruned_reads
+    collection.drop()
+    collection.insert_many([{"_id": ObjectId(), **document} for document in PRUNED_READS])
+    decoded = []
+    decode = mongo.EmbeddedSQLiteEngine._decode_codec_payload
+
+    def recorded(self, payload, **kwargs):
+        decoded.append(repr(payload))
+        return decode(self, payload, **kwargs)
+
+    monkeypatch.setattr(mongo.EmbeddedSQLiteEngine, "_decode_codec_payload", recorded)
+    answers = _pruned_reads(collection)
+    assert decoded and not any("datetime" in payload for payload in decoded[:-8])  # the last query keeps `at`
+    assert not any("timestamp" in payload or "other" in payload for payload in decoded)
+    mongo.use_aggregation_shims(False)
+    try:
+        assert repr(_pruned_reads(collection)) == repr(answers)
+    finally:
+        mongo.use_aggregation_shims(True)
+    assert [row["history"] for row in answers[0][:3]] == [
+        [{"scene_id": "s1"}],
+        [{"scene_id": "s"}],
+        [[{"scene_id": "deep"}], {"scene_id": 4}],  # as mongoeco answers it: scalars in arrays left out
+    ]
