@@ -29,6 +29,39 @@ def test_embedded_redis_on_a_taken_port_says_so():
     assert f"Port {port} is already in use" in result.stderr
 
 
+def test_embedded_redis_keeps_answering_a_moment_after_it_is_asked_to_stop(tmp_path):
+    """`make run` stops every process at once: the workers still write their last job states before Redis goes."""
+    import signal
+    import subprocess
+    import sys
+
+    import redis
+
+    from tests.processes import ROOT, free_port
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "embedded_redis", "--port", str(port), "--dir", str(tmp_path)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    client = redis.Redis(port=port, socket_timeout=5)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            assert time.monotonic() < deadline, "the embedded Redis did not start"
+            time.sleep(0.05)
+    server.send_signal(signal.SIGTERM)
+    client.set("last-job-state", "finished")  # what a worker stopping at the same moment writes
+    assert server.wait(30) == 0
+    assert "Embedded Redis stopped." in server.stdout.read()
+    assert (tmp_path / "redis.rdb").exists()  # saved on the way out, with that last write
+
+
 def test_run_plan_starts_embedded_servers_only_when_no_external_one_is_set():
     assert manage("run_plan", MONGODB_URI="", REDIS_URL="").stdout.split() == [
         "mongo",
