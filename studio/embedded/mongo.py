@@ -267,10 +267,10 @@ def _sort_documents_natively(documents, sort, *, dialect=MONGODB_DIALECT_70, col
 
 
 _original_apply_add_fields = aggregation_transform_stages._apply_add_fields
+# The plain values answers hold (shim 10's fast path).
+WIRE_PLAIN_TYPES = frozenset({str, int, float, bool, type(None), datetime.datetime, BsonObjectId, Int64})
 # Values a deep copy would only duplicate (mongoeco's numeric wrappers are frozen dataclasses).
-IMMUTABLE_VALUE_TYPES = frozenset(
-    {str, int, float, bool, type(None), datetime.datetime, BsonObjectId, Int64, BsonInt32, BsonInt64, BsonDouble}
-)
+IMMUTABLE_VALUE_TYPES = WIRE_PLAIN_TYPES | {BsonInt32, BsonInt64, BsonDouble}
 # The modules that imported mongoeco's `_apply_add_fields` by name, and the one that defines it.
 ADD_FIELDS_MODULES = (
     aggregation_transform_stages,
@@ -393,7 +393,6 @@ async def _command_insert_as_one_batch(self, spec, *, session=None):
 
 _original_encode_wire_value = bson_bridge.encode_wire_value
 # Exact types mongoeco's encoder hands back unchanged (bool, not int's subclasses: bson's Int64 is one).
-WIRE_PLAIN_TYPES = frozenset({str, int, float, bool, type(None), datetime.datetime, BsonObjectId, Int64})
 
 
 def _encode_wire_value_fast(value):
