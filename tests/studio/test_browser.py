@@ -1,9 +1,11 @@
 """The studio in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) on a live server."""
 
+import warnings
 from pathlib import Path
 
 import django_rq
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 from rq import SimpleWorker
 
@@ -28,10 +30,23 @@ def sign_in(page, author):
 
 
 def open_scene(page, title):
-    """Open a scene's panel from the map, as the keyboard does: the map's scene links, Enter."""
-    page.wait_for_selector(f"#map-scenes a:has-text('{title}')", state="attached")
-    page.focus(f"#map-scenes a:has-text('{title}')")
-    page.keyboard.press("Enter")
+    """Open a scene's panel from the map, as the keyboard does: the map's scene links, Enter.
+
+    Waits for the panel. Once, in a clean-clone CI run, the panel never came after Enter pressed right after an
+    edit, while the map redrew its outline (not reproduced since, idle or under load); an author would press
+    Enter again, and so does this helper, once, with a warning in the test's output."""
+    link, heading = f"#map-scenes a:has-text('{title}')", f".scene-panel h2:has-text('{title}')"
+    for attempt in range(2):
+        page.wait_for_selector(link, state="attached")
+        page.focus(link)
+        page.keyboard.press("Enter")
+        try:
+            page.wait_for_selector(heading, timeout=7000 if attempt == 0 else 30000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt:
+                raise
+            warnings.warn(f"the panel of “{title}” did not open after Enter; pressing Enter again", stacklevel=2)
 
 
 def add_scene(page, title):
