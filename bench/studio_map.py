@@ -9,7 +9,10 @@ about 4,000 arrows), serves the site on 127.0.0.1, signs in with Playwright (Deb
 - dragging one scene for 2 s at zoom 1: mean and worst frame time (requestAnimationFrame deltas; the mean
   is 2 s over the frames drawn, so a few long frames count in full);
 - zoom to fit: the "Fit to story" button until the next frame is painted;
-- a drop saved: mouse up until the map/place request has answered.
+- a drop saved: mouse up until the map/place request has answered;
+- the library's floor: bare cytoscape.js (our bundle, no code of ours) drawing a graph of the same shape (as many
+  round-rectangle nodes with wrapped labels, the same arrows with labels and heads, preset positions, fit) on a
+  blank page, from creation to the second painted frame; our drawing in the browser is printed beside it.
 Prints the goal lines of issue #16 as `met` / `NOT met`. Frame times in headless Chromium without a
 GPU are an upper bound of what an author's browser shows.
 
@@ -107,6 +110,44 @@ PAINTED = """() => new Promise((done) => {
 })"""
 
 
+# The same shape as build(): scenes in columns of 20, two choices (+1, +3) leaving every scene but the last.
+BARE = """(count) => new Promise((done) => {
+    const elements = [];
+    for (let n = 0; n < count; n++) {
+        elements.push({data: {id: `s${n}`, label: `Scene ${n}`},
+                       position: {x: Math.floor(n / 20) * 260, y: (n % 20) * 120}});
+    }
+    for (let n = 0; n < count - 1; n++) {
+        for (const step of [1, 3]) {
+            elements.push({data: {id: `c${n}-${step}`, source: `s${n}`, target: `s${Math.min(n + step, count - 1)}`,
+                                  label: `Go ${step}`}});
+        }
+    }
+    const began = performance.now();
+    const cy = cytoscape({container: document.getElementById('bare'), elements, layout: {name: 'preset'}, style: [
+        {selector: 'node', style: {shape: 'round-rectangle', width: 180, height: 70, label: 'data(label)',
+                                   'text-wrap': 'wrap', 'text-max-width': 160, 'text-valign': 'center'}},
+        {selector: 'edge', style: {'curve-style': 'bezier', 'target-arrow-shape': 'triangle', label: 'data(label)',
+                                   'min-zoomed-font-size': 10}},
+    ]});
+    cy.fit();
+    requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - began)));
+})"""
+
+
+def bare_library(browser, base, count):
+    """Median ms for bare cytoscape.js to draw `count` scenes' shape on a blank page (the library's floor)."""
+    times = []
+    for _ in range(DRAWS):
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{base}/static/studio/map-libs.js")  # same origin, then a blank document to draw in
+        page.set_content("<div id='bare' style='width:1400px;height:900px'></div>")
+        page.add_script_tag(url=f"{base}/static/studio/map-libs.js")
+        times.append(page.evaluate(BARE, count))
+        page.close()
+    return statistics.median(times) / 1000
+
+
 def measure(page, base, scenario, scenes):
     draws, pages, drawings = [], [], []
     for _ in range(DRAWS):
@@ -177,6 +218,7 @@ def main():
         page.wait_for_url(f"{base}/")
         for count, (scenario, scenes) in stories.items():
             results[count] = measure(page, base, scenario, scenes)
+            results[count]["bare"] = bare_library(browser, base, count)
         browser.close()
     for count, figures in results.items():
         print(
@@ -185,6 +227,10 @@ def main():
             f"drag frames mean {figures['frame']:5.1f} ms, worst {figures['worst']:6.1f} ms "
             f"({figures['frames']} frames in 2 s); fit {figures['fit'] * 1000:5.0f} ms; "
             f"drop saved {figures['drop'] * 1000:5.0f} ms"
+        )
+        print(
+            f"      bare cytoscape.js, same shape: {figures['bare'] * 1000:6.0f} ms; "
+            f"our drawing / bare: {figures['drawing'] / figures['bare']:.2f}x"
         )
     largest, smallest = results[SIZES[-1]], results[SIZES[0]]
     ratio = largest["draw"] / smallest["draw"]
@@ -195,6 +241,10 @@ def main():
     print(
         f"  of which drawing in the browser: {largest['drawing']:.2f} s "
         f"({'met' if largest['drawing'] < 1 else 'NOT met'} on its own); the page: {largest['page']:.2f} s"
+    )
+    print(
+        f"  the library's floor: bare cytoscape.js draws {SIZES[-1]} in {largest['bare']:.2f} s, "
+        f"{largest['bare'] / smallest['bare']:.1f}x its {SIZES[0]}"
     )
     print(f"goal (dragging at 2,000 scenes, mean frame <= 20 ms): {'met' if largest['frame'] <= 20 else 'NOT met'}")
     print(f"goal (2,000 / 50 first-draw ratio under 5x): {'met' if ratio < 5 else 'NOT met'}")
