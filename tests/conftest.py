@@ -1,20 +1,16 @@
 """Test session setup: one embedded MongoDB server per session, on a free port."""
 
-import asyncio
 import os
 import shutil
-import threading
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from studio.embedded import mongo
 from tests import command_count
 from tests.browsers import browser_page
 from tests.factories import AuthorFactory, UserFactory
 from tests.graphql_client import GraphQLClient
-from tests.processes import free_port, start_redis
+from tests.processes import EmbeddedMongoThread, free_port, start_redis
 from tests.snapshots import STATIC_COLLECTIONS
 
 CHROMIUM = "/usr/bin/chromium"
@@ -22,35 +18,10 @@ CHROMIUM = "/usr/bin/chromium"
 command_count.listen()  # before the first MongoClient: tests/test_command_counts.py counts commands
 
 
-class EmbeddedMongoThread(threading.Thread):
-    """The embedded server on its own event loop in a daemon thread of the test process."""
-
-    def __init__(self, path: Path):
-        super().__init__(name="embedded-mongo", daemon=True)
-        self.path = path
-        self.ready = threading.Event()
-        self.address = None
-        self.error = None
-
-    def run(self):
-        try:
-            asyncio.run(mongo.serve_forever(path=self.path, host="127.0.0.1", port=0, started=self._on_started))
-        except BaseException as error:  # surfaced to the waiting test session below
-            self.error = error
-            self.ready.set()
-
-    def _on_started(self, address):
-        self.address = address
-        self.ready.set()
-
-
 @pytest.fixture(scope="session")
 def embedded_mongo(tmp_path_factory):
-    server = EmbeddedMongoThread(tmp_path_factory.mktemp("embedded-mongo") / "db.sqlite3")
-    server.start()
-    if not server.ready.wait(timeout=60) or server.error:
-        raise RuntimeError(f"The embedded MongoDB server did not start: {server.error!r}")
-    return server.address
+    """The embedded server on its own event loop in a daemon thread of the test process, for the whole session."""
+    return EmbeddedMongoThread.started(tmp_path_factory.mktemp("embedded-mongo") / "db.sqlite3").address
 
 
 @pytest.fixture(scope="session")

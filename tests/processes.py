@@ -1,14 +1,17 @@
-"""Servers the tests and bench scripts start for real: a free loopback port, the embedded Redis."""
+"""Servers the tests and bench scripts start for real: a free loopback port, the embedded Redis and MongoDB."""
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import redis
 
+from studio.embedded import mongo
 from studio.embedded.redis import server_command
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,3 +82,47 @@ def start_embedded_mongo(port: int, path: Path) -> subprocess.Popen:
             raise RuntimeError(f"The embedded MongoDB did not start: {log.read_text()}")
         time.sleep(0.05)
     return process
+
+
+class EmbeddedMongoThread(threading.Thread):
+    """The embedded server on its own event loop in a daemon thread of this process (its engine then shares the
+    process's mongoeco module: a test can change that module's settings)."""
+
+    def __init__(self, path: Path):
+        super().__init__(name="embedded-mongo", daemon=True)
+        self.path = path
+        self.ready = threading.Event()
+        self.address = None
+        self.error = None
+        self._loop = self._task = None
+
+    @classmethod
+    def started(cls, path: Path) -> "EmbeddedMongoThread":
+        """A server on a free port, answering when this returns."""
+        server = cls(path)
+        server.start()
+        if not server.ready.wait(timeout=60) or server.error:
+            raise RuntimeError(f"The embedded MongoDB server did not start: {server.error!r}")
+        return server
+
+    def run(self):
+        try:
+            asyncio.run(self._serve())
+        except asyncio.CancelledError:
+            pass  # stopped by `stop`
+        except BaseException as error:  # surfaced to the waiting test by `started`
+            self.error = error
+            self.ready.set()
+
+    async def _serve(self):
+        self._loop, self._task = asyncio.get_running_loop(), asyncio.current_task()
+        await mongo.serve_forever(path=self.path, host="127.0.0.1", port=0, started=self._on_started)
+
+    def _on_started(self, address):
+        self.address = address
+        self.ready.set()
+
+    def stop(self):
+        """Close the server (its connections, then its engine) and wait for its thread."""
+        self._loop.call_soon_threadsafe(self._task.cancel)
+        self.join(timeout=30)

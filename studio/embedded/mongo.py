@@ -56,6 +56,9 @@ measured against what django-mongodb-backend sends (see shared DESIGN.md):
    what the projection answers (fields absent or kept whole, documents or arrays of documents each keeping one
    of the keys) it is the answer; otherwise mongoeco's projection runs on it. A progress document is mostly its
    history's dates, which the Players figures never read.
+19. mongoeco's renewal of its change consumers' registrations (every 60 s, from a thread and a SQLite connection
+   of its own, outside shim 5's turns) waits until no transaction is open. A renewal committed between a
+   transaction's first read and its first write failed that write at once with "database is locked".
 """
 
 import asyncio
@@ -103,6 +106,7 @@ from mongoeco.core.json_compat import json_loads
 from mongoeco.core.projections import _ProjectionExecutor
 from mongoeco.core.filtering import QueryEngine
 from mongoeco.core.work_control import DeadlineCheckpoint
+from mongoeco.engines import sqlite as mongoeco_sqlite
 from mongoeco.engines import sqlite_query
 from mongoeco.engines.sqlite import SQLiteEngine
 from mongoeco.errors import BulkWriteError, InvalidOperation
@@ -116,6 +120,7 @@ logger = logging.getLogger(__name__)
 IN_GROUP_SIZE = 50
 TRANSACTION_LIFETIME_SECONDS = 60  # mongod's transactionLifetimeLimitSeconds default
 TRANSACTION_POLL_SECONDS = 0.002
+RENEWAL_RETRY_SECONDS = 0.05  # shim 19: how often a registration renewal held back by a transaction tries again
 BUSY_ENGINE = "active transaction bound to another session"
 # Handshake and monitoring commands read no data, so they never wait for another session's transaction:
 # pymongo's monitor sends `hello` every few seconds, and a client that cannot get its answer marks the
@@ -514,6 +519,41 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         """
         self._ensure_session_can_use_engine(context)
         return False
+
+    def _maintain_ephemeral_registrations(self, state) -> None:
+        """mongoeco's renewal of its change consumers' registrations (a thread of its own, a SQLite connection of
+        its own, every 60 s), each renewal waiting until no transaction is open (shim 19).
+
+        A transaction begins deferred and takes its SQLite snapshot at its first read. A renewal committed by this
+        other connection after that read and before the transaction's first write made the write fail at once with
+        "database is locked" (SQLite cannot move a stale snapshot to a write). Holding the engine's lock, which
+        every write and the start of every transaction take, no transaction can begin while a renewal commits.
+        """
+        connection = None
+        try:
+            connection = self._create_sqlite_connection()
+            while not state.stop.wait(mongoeco_sqlite._EPHEMERAL_CHANGE_CONSUMER_HEARTBEAT_SECONDS):
+                while not self._renew_registrations_unless_in_a_transaction(connection):
+                    if state.stop.wait(RENEWAL_RETRY_SECONDS):
+                        return
+        except BaseException as error:  # mongoeco's contract: the heartbeat's error is raised at the next registration
+            state.fail(error)
+        finally:
+            if connection is not None:
+                connection.close()
+
+    def _renew_registrations_unless_in_a_transaction(self, connection) -> bool:
+        with self._lock:
+            if self._transaction_owner_session_id is not None:
+                return False
+            mongoeco_sqlite._sqlite_renew_ephemeral_consumers(
+                connection,
+                owner_instance=self._change_dispatch_owner,
+                now_epoch=time.time(),
+                ttl_seconds=mongoeco_sqlite._EPHEMERAL_CHANGE_CONSUMER_TTL_SECONDS,
+            )
+            connection.commit()
+            return True
 
     def _validate_document_against_unique_indexes(self, db_name, coll_name, document, *args, **kwargs):
         """mongoeco's check, with the scans it falls back to narrowed to the documents that can collide (shim 11).

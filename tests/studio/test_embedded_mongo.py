@@ -1,6 +1,8 @@
 """The embedded server's shims, each checked through what a client really sends."""
 
 import datetime
+import sqlite3
+import time
 
 import pymongo
 import pytest
@@ -9,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from story_admin.models import Choice, Scenario, Scene
 from tests.factories import ChoiceFactory, SceneFactory, ScenarioFactory
+from tests.processes import EmbeddedMongoThread
 
 
 @pytest.fixture
@@ -174,6 +177,40 @@ def test_a_transaction_its_client_abandoned_is_aborted_after_its_lifetime(client
     holder.join(10)  # its client closed without committing
     collection.insert_one({"by": "after"})
     assert [document["by"] for document in collection.find({})] == ["after"]
+
+
+def test_a_transaction_that_read_first_then_writes_is_not_broken_by_mongoeco_renewing_its_registrations(
+    tmp_path, monkeypatch
+):
+    """mongoeco renews its change consumers' registrations (every 60 s) from a thread of its own, on a SQLite
+    connection of its own, outside the server's one-command-at-a-time turn. A transaction reads first (Django's
+    checks before a save) then writes: a renewal committed in between left the transaction's SQLite snapshot
+    stale, and its first write failed at once with "database is locked" (the demo story's load in a CI run).
+    Renewals now wait for the open transaction; they still happen."""
+    from mongoeco.engines import sqlite as mongoeco_sqlite
+
+    monkeypatch.setattr(mongoeco_sqlite, "_EPHEMERAL_CHANGE_CONSUMER_HEARTBEAT_SECONDS", 0.02)
+    server = EmbeddedMongoThread.started(tmp_path / "db.sqlite3")
+    try:
+        with pymongo.MongoClient(server.address.uri, serverSelectionTimeoutMS=5000) as client:
+            collection = client.shim_checks.renewals
+            collection.insert_one({"by": "before"})  # registers mongoeco's change consumer: renewals start
+            renewed_before = _registrations_renewed_at(server.path)
+            with client.start_session() as session, session.start_transaction():
+                assert collection.count_documents({}, session=session) == 1
+                time.sleep(0.3)  # fifteen renewals' worth
+                collection.insert_one({"by": "transaction"}, session=session)
+            assert sorted(document["by"] for document in collection.find({})) == ["before", "transaction"]
+            time.sleep(0.2)
+            assert _registrations_renewed_at(server.path) > renewed_before
+    finally:
+        server.stop()
+
+
+def _registrations_renewed_at(path) -> float:
+    with sqlite3.connect(path) as database:
+        (renewed,) = database.execute("SELECT MAX(updated_at_epoch) FROM change_outbox_consumers").fetchone()
+    return renewed
 
 
 @pytest.mark.django_db
