@@ -16,9 +16,9 @@ from tests import command_count  # noqa: E402
 # action -> most commands allowed (absent: only "the same at both sizes"). A player's step reads its part of the
 # story, not the whole: account, progress, story, choices, the scenes reached, the write: 6 today against the
 # issue's 4, which would need joins (the embedded server runs them over whole collections).
-# createScene and createChoice (issue #14's goal: 4) send 7 and 8 today: account, story (and for a choice both
+# createScene and createChoice (issue #14's goal: 4) send 5 and 6 today: account, story (and for a choice both
 # scenes in one read), one read of the scenes' titles and places or of the next order, the insert, and the edit
-# journal's three (oldest step to drop, one delete of redo and old steps, the step). The map (goal 5) sends 6:
+# journal's step (one insert; the next undo and a TTL index remove what no undo reaches). The map (goal 5) sends 6:
 # session, account, story, the map's outline of the story (scenes, choices), the undo and redo labels in one read.
 GOALS = {
     "graphql: makeChoice": 4,

@@ -11,12 +11,12 @@ BOUNDS = {
     "graphql: scenariosByAuthor": 5,
     "graphql: read the whole story": 5,
     # Account (the JWT's user), the story, its scenes' titles, orders and places in one read (unique title,
-    # "first scene?", next order and place), the insert, and the journal's three: the oldest step to drop, one
-    # delete of the redo steps and those beyond the limit, the step's insert.
-    "graphql: createScene": 7,
+    # "first scene?", next order and place), the insert, and the journal's step (one insert: what no undo reaches
+    # is deleted by the next undo and by the journal's TTL index).
+    "graphql: createScene": 5,
     # Account, both scenes in one read, their story, the next order among the scene's choices, the insert, the
-    # journal's three.
-    "graphql: createChoice": 8,
+    # journal's step.
+    "graphql: createChoice": 6,
     # The whole map, embedded in the page: session, account, story, scenes, choices (the map's outline: no
     # assets), and the undo and redo labels in one read.
     "studio: open the map": 6,

@@ -6,6 +6,7 @@ holds the `after` values: an edit made since (another tab, the API) makes the st
 """
 
 from contextlib import contextmanager
+from itertools import takewhile
 
 from bson import ObjectId
 from django.db import connection
@@ -18,7 +19,8 @@ from ..exceptions import StoryRuleError
 from ..models import Asset, Choice, EditStep, PlayerProgress, Scenario, Scene, User
 from ..permissions import ensure_can_edit
 
-HISTORY_LIMIT = 200
+HISTORY_LIMIT = 200  # steps undo can reach back, per story and author
+HISTORY_DAYS = 30  # how long a step is kept (the TTL index of migration 0013)
 FIELDS = {
     "scene": (
         "title",
@@ -120,21 +122,12 @@ def recorded(*, editor: User, scenario_id, kind: str, label: str = ""):
 
 
 def record(*, editor: User, scenario_id, kind: str, label: str, changes: list[dict]) -> EditStep:
-    """Add a step; a new edit drops the steps that could be redone, and the oldest beyond the limit.
+    """Add a step: one command, the insert, whatever the journal holds.
 
-    Three commands whatever the journal holds: one read of the oldest step to drop (the limit-th newest
-    that stays done; the new step takes the place it frees), one delete of it, those before it and the
-    steps that could be redone, and the insert."""
-    steps = EditStep.objects.filter(scenario_id=scenario_id, author=editor)
-    dropped = Q(is_undone=True)
-    oldest_dropped = (
-        steps.filter(is_undone=False)
-        .order_by("-created_at", "-pk")
-        .values_list("created_at", "pk")[HISTORY_LIMIT - 1 : HISTORY_LIMIT]
-    )
-    for created_at, pk in oldest_dropped:
-        dropped |= Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lte=pk)
-    steps.filter(dropped).delete()
+    What a new edit leaves behind is never reached again, and is removed off the write path: the steps that could
+    be redone before it (undo passes over them, and the next undo deletes them), those beyond the journal's limit
+    (the next undo deletes them; undo never reaches past the limit), and every step after HISTORY_DAYS (a TTL
+    index, migration 0013: an author who never undoes)."""
     return EditStep.objects.create(
         scenario_id=scenario_id, author=editor, kind=kind, label=label[:300], changes=changes
     )
@@ -181,47 +174,49 @@ def _current_name(change) -> str:
 # Reading the stacks ---------------------------------------------------------
 
 
-def next_undo(*, editor: User, scenario: Scenario) -> EditStep | None:
-    return (
-        EditStep.objects.filter(scenario=scenario, author=editor, is_undone=False)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+def _reachable(*, editor: User, scenario: Scenario) -> tuple[list[dict], dict | None]:
+    """What redo and undo can reach, in one command: the steps that can be redone, newest first (redo takes the
+    last), and the step undo takes, or None.
 
-
-def next_redo(*, editor: User, scenario: Scenario) -> EditStep | None:
-    return (
-        EditStep.objects.filter(scenario=scenario, author=editor, is_undone=True).order_by("created_at", "pk").first()
-    )
-
-
-def next_steps(*, editor: User, scenario: Scenario) -> tuple[EditStep | None, EditStep | None]:
-    """The steps undo and redo would take (`next_undo`, `next_redo`), in one command: what the buttons show.
-
-    One `$group` over the author's steps of the story (at most the journal's limit and the undone ones),
-    sorted newest first: the first done step is the next undo, the last undone step the next redo."""
+    The journal is read newest first, at most the limit and one more step: the undone steps before the first
+    done one can be redone; that done step is the next undo, unless the redo steps already fill the limit.
+    Undone steps after it were dropped by a new edit (the next undo deletes them)."""
     found = connection.get_collection(EditStep._meta.db_table).aggregate(
         [
             {"$match": {"scenario_id": scenario.pk, "author_id": editor.pk}},
             {"$sort": {"created_at": -1, "_id": -1}},
-            {
-                "$group": {
-                    "_id": "$is_undone",
-                    "newest": {"$first": {"id": "$_id", "label": "$label"}},
-                    "oldest": {"$last": {"id": "$_id", "label": "$label"}},
-                }
-            },
+            {"$limit": HISTORY_LIMIT + 1},
+            {"$group": {"_id": None, "steps": {"$push": {"id": "$_id", "label": "$label", "undone": "$is_undone"}}}},
         ],
         session=connection.session,
     )
-    steps = {group["_id"]: group for group in found}
+    steps = next(iter(found), {"steps": []})["steps"]
+    redoable = list(takewhile(lambda step: step["undone"], steps))
+    undoable = steps[len(redoable)] if len(redoable) < min(len(steps), HISTORY_LIMIT) else None
+    return redoable, undoable
 
-    def step(group, end):
-        if group is None:
-            return None
-        return EditStep(pk=group[end]["id"], scenario=scenario, author=editor, label=group[end]["label"])
 
-    return step(steps.get(False), "newest"), step(steps.get(True), "oldest")
+def _light(scenario: Scenario, editor: User, found: dict | None) -> EditStep | None:
+    """A step as the buttons need it (its id and label), without reading it."""
+    return found and EditStep(pk=found["id"], scenario=scenario, author=editor, label=found["label"])
+
+
+def next_steps(*, editor: User, scenario: Scenario) -> tuple[EditStep | None, EditStep | None]:
+    """The steps undo and redo would take, in one command (their ids and labels): what the buttons show."""
+    redoable, undoable = _reachable(editor=editor, scenario=scenario)
+    return _light(scenario, editor, undoable), _light(scenario, editor, redoable[-1] if redoable else None)
+
+
+def next_undo(*, editor: User, scenario: Scenario) -> EditStep | None:
+    _redoable, undoable = _reachable(editor=editor, scenario=scenario)
+    return undoable and EditStep.objects.filter(pk=undoable["id"]).first()
+
+
+def next_redo(*, editor: User, scenario: Scenario) -> EditStep | None:
+    redoable, _undoable = _reachable(editor=editor, scenario=scenario)
+    if not redoable:
+        return None
+    return EditStep.objects.filter(pk=redoable[-1]["id"]).first()
 
 
 # Undo and redo --------------------------------------------------------------
@@ -230,13 +225,28 @@ def next_steps(*, editor: User, scenario: Scenario) -> tuple[EditStep | None, Ed
 def undo(*, editor: User, scenario: Scenario) -> EditStep:
     """Take back `editor`'s latest step of the story; refused, writing nothing, if it no longer applies."""
     ensure_can_edit(editor, scenario)
-    step = next_undo(editor=editor, scenario=scenario)
-    if step is None:
+    redoable, undoable = _reachable(editor=editor, scenario=scenario)
+    step = undoable and EditStep.objects.filter(pk=undoable["id"]).first()
+    if not step:
         raise StoryRuleError("There is nothing to undo.")
-    _apply(scenario, step, [(c["model"], c["id"], c["after"], c["before"]) for c in reversed(step.changes)], "undone")
-    EditStep.objects.filter(pk=step.pk).update(is_undone=True)
+    operations = [(c["model"], c["id"], c["after"], c["before"]) for c in reversed(step.changes)]
+    with transaction.atomic():
+        _apply(scenario, step, operations, "undone")
+        EditStep.objects.filter(pk=step.pk).update(is_undone=True)
+        _forget_unreachable(step, keep=HISTORY_LIMIT - len(redoable) - 1)
     step.is_undone = True
     return step
+
+
+def _forget_unreachable(step: EditStep, *, keep: int) -> None:
+    """Delete what no undo or redo can reach once `step` is undone: the undone steps older than it (a later edit
+    dropped them), and the done steps older than its `keep` predecessors (beyond the journal's limit)."""
+    older = EditStep.objects.filter(scenario_id=step.scenario_id, author_id=step.author_id).filter(
+        Q(created_at__lt=step.created_at) | Q(created_at=step.created_at, pk__lt=step.pk)
+    )
+    older.filter(is_undone=True).delete()
+    for created_at, pk in older.order_by("-created_at", "-pk").values_list("created_at", "pk")[keep : keep + 1]:
+        older.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lte=pk)).delete()
 
 
 def redo(*, editor: User, scenario: Scenario) -> EditStep:

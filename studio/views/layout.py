@@ -24,8 +24,8 @@ def tidy_up(request, story_id):
 @author_required
 @require_POST
 def undo_tidy_up(request, story_id):
-    scenario = editable_story(request, story_id)
     """The older “Undo tidy up” address: undoes the latest step if it is a tidy-up (Undo does any step)."""
+    scenario = editable_story(request, story_id)
     step = history.next_undo(editor=request.user, scenario=scenario)
     try:
         if step is None or step.kind != "tidy_up":

@@ -1,6 +1,9 @@
 """The edit journal: every edit of a story undone and redone, per author, refused when it no longer applies."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from story_admin.services.choices import create_choice, delete_choice, update_choice
 from story_admin.services.layout import group_scenes, move_scene, tidy_up
@@ -9,7 +12,6 @@ from story_admin.services.stories import create_scenario, unpublish_scenario, up
 from story_admin.exceptions import StoryRuleError
 from story_admin.models import Choice, EditStep, PlayerProgress, Scene
 from story_admin.services import history, replace
-from story_admin.services.history import HISTORY_LIMIT
 
 
 def scene(story, title):
@@ -132,14 +134,22 @@ def test_a_new_edit_clears_the_redo_steps(author, story):
         history.redo(editor=author, scenario=story)
 
 
-def test_many_steps_undo_in_order_and_the_oldest_beyond_the_limit_go(author, story):
+def test_many_steps_undo_in_order_and_none_beyond_the_limit(author, story, monkeypatch):
+    monkeypatch.setattr(history, "HISTORY_LIMIT", 10)
     middle = scene(story, "Middle")
-    for n in range(HISTORY_LIMIT + 5):
+    for n in range(15):
         move_scene(editor=author, scene=middle, x=n + 1, y=0)
-    assert EditStep.objects.filter(scenario=story, author=author).count() == HISTORY_LIMIT
-    for n in range(150):
+    for n in range(10):
         history.undo(editor=author, scenario=story)
-    assert Scene.objects.get(pk=middle.pk).position_x == HISTORY_LIMIT + 5 - 150
+    assert Scene.objects.get(pk=middle.pk).position_x == 5
+    assert buttons(author, story) == (None, "move “Middle”")
+    with pytest.raises(StoryRuleError, match="nothing to undo"):
+        history.undo(editor=author, scenario=story)
+    # The first undo deleted the steps beyond the limit: the journal keeps what undo and redo can reach.
+    assert EditStep.objects.filter(scenario=story, author=author).count() == 10
+    for n in range(10):
+        history.redo(editor=author, scenario=story)
+    assert Scene.objects.get(pk=middle.pk).position_x == 15
 
 
 def test_an_undo_that_no_longer_applies_is_refused_and_changes_nothing(author, story):
@@ -280,19 +290,36 @@ def test_the_buttons_name_the_latest_done_step_and_the_earliest_undone_one(autho
     assert buttons(author, story) == ("move “Middle”", None)
 
 
-def test_a_new_edit_at_the_limit_drops_the_redo_steps_and_keeps_the_newest(author, story):
+def test_a_new_edit_at_the_limit_drops_the_redo_steps_and_keeps_the_newest(author, story, monkeypatch):
+    monkeypatch.setattr(history, "HISTORY_LIMIT", 10)
     middle = scene(story, "Middle")
     first_x = middle.position_x
-    for n in range(HISTORY_LIMIT):
+    for n in range(10):
         move_scene(editor=author, scene=middle, x=n + 5000, y=0)
     history.undo(editor=author, scenario=story)
     history.undo(editor=author, scenario=story)
     move_scene(editor=author, scene=middle, x=1000, y=0)
-    steps = EditStep.objects.filter(scenario=story, author=author)
-    assert steps.filter(is_undone=True).count() == 0
-    assert steps.count() == HISTORY_LIMIT - 1
-    for n in range(HISTORY_LIMIT - 1):
+    assert history.next_redo(editor=author, scenario=story) is None
+    for n in range(9):
         history.undo(editor=author, scenario=story)
     assert Scene.objects.get(pk=middle.pk).position_x == first_x
     with pytest.raises(StoryRuleError, match="nothing to undo"):
         history.undo(editor=author, scenario=story)
+    # The dropped redo steps went with the first undo after the new edit; redo brings back the new edit last.
+    assert EditStep.objects.filter(scenario=story, author=author, is_undone=True).count() == 9
+    for n in range(9):
+        history.redo(editor=author, scenario=story)
+    assert Scene.objects.get(pk=middle.pk).position_x == 1000
+
+
+def test_a_step_older_than_the_journals_days_is_gone(author, story):
+    """Recording is one insert: what no undo reaches is removed off the write path, the oldest by a TTL index."""
+    from django.db import connection
+
+    from story_admin.services.history import HISTORY_DAYS
+
+    update_scene(editor=author, scene=scene(story, "Middle"), title="La crique")
+    expiry = connection.get_collection("edit_steps").index_information()["edit_steps_expiry"]
+    assert expiry["expireAfterSeconds"] == HISTORY_DAYS * 24 * 3600
+    EditStep.objects.filter(scenario=story).update(created_at=timezone.now() - timedelta(days=HISTORY_DAYS, hours=1))
+    assert buttons(author, story) == (None, None)
