@@ -17,6 +17,10 @@ BOUNDS = {
     # Account, both scenes in one read, their story, the next order among the scene's choices, the insert, the
     # journal's step.
     "graphql: createChoice": 6,
+    # Account, the scene, its story, the unique-title check, the scene before (the journal), the conditional write,
+    # its new version, the commit, the scene after (the journal; the undo label is named from it, not read again),
+    # the journal's step.
+    "graphql: updateScene": 10,
     # The whole map, embedded in the page: session, account, story, scenes, choices (the map's outline: no
     # assets), and the undo and redo labels in one read.
     "studio: open the map": 6,

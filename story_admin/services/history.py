@@ -64,6 +64,7 @@ class Recorder:
     def __init__(self):
         self.before: dict[tuple, dict | None] = {}
         self.created: dict[tuple, dict] = {}  # documents the edit saved last: their state after, without a read
+        self.names: dict[tuple, str] = {}  # once `changes` ran: each document's title (or text) after the edit
 
     def watch(self, kind: str, documents) -> None:
         for document in documents:
@@ -87,6 +88,7 @@ class Recorder:
                 now |= {
                     (kind, str(document.pk)): snapshot(kind, document) for document in model.objects.filter(pk__in=ids)
                 }
+        self.names = {key: values.get("title", "") or values.get("text", "") for key, values in now.items()}
         for (kind, pk), before in self.before.items():
             after = now.get((kind, pk))
             if before is None and after is None:
@@ -118,7 +120,13 @@ def recorded(*, editor: User, scenario_id, kind: str, label: str = ""):
     yield recorder
     changes = recorder.changes()
     if changes:
-        record(editor=editor, scenario_id=scenario_id, kind=kind, label=label or describe(changes), changes=changes)
+        record(
+            editor=editor,
+            scenario_id=scenario_id,
+            kind=kind,
+            label=label or describe(changes, recorder.names),
+            changes=changes,
+        )
 
 
 def record(*, editor: User, scenario_id, kind: str, label: str, changes: list[dict]) -> EditStep:
@@ -133,8 +141,13 @@ def record(*, editor: User, scenario_id, kind: str, label: str, changes: list[di
     )
 
 
-def describe(changes: list[dict]) -> str:
-    """What a step did, in the words of the undo button: “rename “La crique””."""
+def describe(changes: list[dict], names: dict[tuple, str]) -> str:
+    """What a step did, in the words of the undo button: “rename “La crique””. `names`: each changed document's
+    title (or text) after the edit, as `Recorder.changes` leaves them (a deleted one has none)."""
+
+    def name_after(change) -> str:
+        return names.get((change["model"], change["id"]), "")
+
     first = changes[0]
     kind, before, after = first["model"], first["before"], first["after"]
     name = (before or after).get("title") or (before or after).get("text") or ""
@@ -147,12 +160,12 @@ def describe(changes: list[dict]) -> str:
             return f"delete “{scene['before']['title']}”"
         return f"delete choice “{name}”"
     if kind == "choice":
-        return f"edit choice “{_current_name(first)}”"
+        return f"edit choice “{name_after(first)}”"
     fields = set(before)
-    title = _current_name(first)
+    title = name_after(first)
     starts = [c for c in changes if c["model"] == "scene" and c["after"] and c["after"].get("is_start_scene")]
     if starts:
-        return f"make “{_current_name(starts[0])}” the start"
+        return f"make “{name_after(starts[0])}” the start"
     if fields == {"title"}:
         return f"rename “{before['title']}”"
     if fields <= {"position_x", "position_y"}:
@@ -164,11 +177,6 @@ def describe(changes: list[dict]) -> str:
     if fields & {"is_end_scene", "ending_kind"}:
         return f"change the ending of “{title}”"
     return f"edit “{title}”"
-
-
-def _current_name(change) -> str:
-    document = MODELS[change["model"]].objects.filter(pk=ObjectId(change["id"])).first()
-    return "" if document is None else (getattr(document, "title", "") or getattr(document, "text", ""))
 
 
 # Reading the stacks ---------------------------------------------------------
