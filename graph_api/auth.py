@@ -12,7 +12,6 @@ import time
 import jwt
 from bson import ObjectId
 from bson.errors import InvalidId
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +19,7 @@ from graphql_jwt.exceptions import JSONWebTokenError
 from graphql_jwt.settings import jwt_settings
 from graphql_jwt.shortcuts import get_token, get_user_by_token
 
+from story_admin import account_cache
 from story_admin.services import users as user_services
 
 from .errors import unauthenticated
@@ -71,7 +71,7 @@ def user_of_token(subject: tuple[str, int]):
         pk = ObjectId(user_id)
     except (InvalidId, TypeError):
         return None
-    user = get_user_model().objects.filter(pk=pk).first()
+    user = account_cache.account(pk)
     if user is None or user.token_version != version:
         return None
     return user

@@ -7,3 +7,12 @@ class StoryAdminConfig(AppConfig):
     name = "story_admin"
     verbose_name = "Stories"
     default_auto_field = "django_mongodb_backend.fields.ObjectIdAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .account_cache import forget_saved_account
+        from .models import User
+
+        post_save.connect(forget_saved_account, sender=User, dispatch_uid="forget_saved_account")
+        post_delete.connect(forget_saved_account, sender=User, dispatch_uid="forget_deleted_account")

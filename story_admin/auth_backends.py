@@ -1,9 +1,10 @@
-"""Password sign-in for every entry point (admin, studio, API), throttled per email and client address."""
+"""Password sign-in for every entry point (admin, studio, API), throttled per email and client address; the
+session's account read through story_admin.account_cache."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
-from . import login_throttle
+from . import account_cache, login_throttle
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -23,3 +24,8 @@ class ThrottledModelBackend(ModelBackend):
         else:
             login_throttle.record_success(email, address)
         return user
+
+    def get_user(self, user_id):
+        """ModelBackend's, reading the account through the account cache."""
+        user = account_cache.account(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -39,6 +39,9 @@ EMBEDDED_REDIS_PORT = env.int("EMBEDDED_REDIS_PORT", default=6380)
 MONGODB_URI = env("MONGODB_URI", default="")
 MONGODB_DB_NAME = env("MONGODB_DB_NAME", default="story_studio")
 REDIS_URL = env("REDIS_URL", default="") or f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0"
+# How long an account is kept in Redis for authenticating requests (story_admin.account_cache); 0: never kept,
+# every request reads it from the database.
+ACCOUNT_CACHE_SECONDS = env.int("ACCOUNT_CACHE_SECONDS", default=30)
 
 INSTALLED_APPS = [
     "studio.apps.MongoAdminConfig",

@@ -39,6 +39,9 @@ def pytest_configure(config):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.BCryptPasswordHasher",
     ]
+    # Accounts are kept in Redis only where a test has one (rq_redis): elsewhere REDIS_URL names the `make run`
+    # Redis, absent (a warning a minute) or, worse, a developer's own.
+    settings.ACCOUNT_CACHE_SECONDS = 0
 
 
 # Collections that migrations fill once and tests never change (STATIC_COLLECTIONS): flushing them after
@@ -77,13 +80,14 @@ def embedded_redis(tmp_path_factory):
 
 @pytest.fixture
 def rq_redis(embedded_redis, settings):
-    """Point the job queues at the session's Redis, emptied for each test."""
+    """Point the job queues (and the account cache) at the session's Redis, emptied for each test."""
     import redis
 
     redis.Redis.from_url(embedded_redis).flushdb()
     for queue in settings.RQ_QUEUES.values():
         queue["URL"] = embedded_redis
     settings.REDIS_URL = embedded_redis
+    settings.ACCOUNT_CACHE_SECONDS = 30
     return embedded_redis
 
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.db.models import F
 
 from .. import login_throttle
+from ..account_cache import forget_account
 from ..exceptions import PermissionDenied, StoryRuleError
 from ..models import Role, Scenario, User, UserManager
 
@@ -77,6 +78,7 @@ def update_user(*, editor: User, user: User, **changes) -> User:
 def revoke_tokens(*, user: User) -> None:
     """Sign the account out everywhere: every API token issued until now is refused."""
     User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    forget_account(user.pk)  # an update sends no post_save
     user.refresh_from_db(fields=["token_version"])
 
 
