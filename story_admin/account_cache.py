@@ -71,7 +71,7 @@ class _Redis:
 
     def unavailable(self, doing: str, error: RedisError) -> None:
         now = time.monotonic()
-        self.skip_until = now + RETRY_AFTER_SECONDS
+        self.skip_until = max(self.skip_until, now + RETRY_AFTER_SECONDS)  # never shortens a longer pause
         if self.warned_at is not None and now - self.warned_at < WARN_EVERY_SECONDS:
             self.unwarned += 1
             return
@@ -108,8 +108,8 @@ def account(pk: ObjectId) -> User | None:
     except RedisError as error:
         server.unavailable(f"reading account {pk}", error)
         return User.objects.filter(pk=pk).first()
-    if stored is not None:
-        return _rebuilt(json.loads(stored))
+    if stored is not None and (kept := _rebuilt(json.loads(stored))) is not None:
+        return kept
     user = User.objects.filter(pk=pk).first()
     if user is not None and not _in_transaction():  # what it read may yet be rolled back
         try:
@@ -138,7 +138,7 @@ def _forget(pk: ObjectId) -> None:
             pipeline.execute()
     except RedisError as error:
         # What Redis still keeps may be read by other processes until it expires; this one stops reading it.
-        server.skip_until = time.monotonic() + seconds
+        server.skip_until = max(server.skip_until, time.monotonic() + seconds)
         logger.warning(
             "Could not forget the kept account %s in Redis (%s): processes may use its old fields for up to %s s "
             "(ACCOUNT_CACHE_SECONDS)",
@@ -171,8 +171,12 @@ def _fields(user: User) -> dict:
     return fields
 
 
-def _rebuilt(fields: dict) -> User:
-    """A User as the database would have loaded it: saving it updates the document (and sees an email change)."""
+def _rebuilt(fields: dict) -> User | None:
+    """A User as the database would have loaded it: saving it updates the document (and sees an email change).
+    None when the entry was kept with other fields than the model has now (kept before a deploy that added or
+    removed one): read again from the database, and kept anew."""
     concrete = User._meta.concrete_fields
+    if set(fields) != {field.attname for field in concrete}:
+        return None
     values = [field.to_python(fields[field.attname]) for field in concrete]
     return User.from_db(router.db_for_read(User), [field.attname for field in concrete], values)

@@ -35,6 +35,23 @@ def test_a_kept_account_equals_the_stored_one_field_by_field(rq_redis):
     assert not cached._state.adding and cached._state.db == "default"
 
 
+def test_an_account_kept_with_other_fields_than_the_model_has_is_read_again_and_kept_anew(rq_redis, player):
+    """An entry kept before a deploy that added a field to User: the database answers, and the entry is replaced."""
+    import json
+
+    from story_admin.account_cache import KEY
+
+    account(player.pk)
+    key = KEY.format(pk=player.pk)
+    fields = json.loads(redis.Redis.from_url(rq_redis).get(key))
+    del fields["first_name"]
+    redis.Redis.from_url(rq_redis).set(key, json.dumps(fields), ex=30)
+    with counting() as commands:
+        user = account(player.pk)
+    assert user.first_name == player.first_name and commands == ["aggregate users"]
+    assert "first_name" in json.loads(redis.Redis.from_url(rq_redis).get(key))
+
+
 def test_saving_a_kept_account_updates_its_document_and_an_email_change_still_bumps_the_token_version(rq_redis, player):
     account(player.pk)
     cached = account(player.pk)
