@@ -209,6 +209,11 @@ def _light(scenario: Scenario, editor: User, found: dict | None) -> EditStep | N
     return found and EditStep(pk=found["id"], scenario=scenario, author=editor, label=found["label"])
 
 
+def _whole(found: dict | None) -> EditStep | None:
+    """A step as undo and redo need it (its changes), read."""
+    return found and EditStep.objects.filter(pk=found["id"]).first()
+
+
 def next_steps(*, editor: User, scenario: Scenario) -> tuple[EditStep | None, EditStep | None]:
     """The steps undo and redo would take, in one command (their ids and labels): what the buttons show."""
     redoable, undoable = _reachable(editor=editor, scenario=scenario)
@@ -217,14 +222,12 @@ def next_steps(*, editor: User, scenario: Scenario) -> tuple[EditStep | None, Ed
 
 def next_undo(*, editor: User, scenario: Scenario) -> EditStep | None:
     _redoable, undoable = _reachable(editor=editor, scenario=scenario)
-    return undoable and EditStep.objects.filter(pk=undoable["id"]).first()
+    return _whole(undoable)
 
 
 def next_redo(*, editor: User, scenario: Scenario) -> EditStep | None:
     redoable, _undoable = _reachable(editor=editor, scenario=scenario)
-    if not redoable:
-        return None
-    return EditStep.objects.filter(pk=redoable[-1]["id"]).first()
+    return _whole(redoable[-1] if redoable else None)
 
 
 # Undo and redo --------------------------------------------------------------
@@ -234,8 +237,8 @@ def undo(*, editor: User, scenario: Scenario) -> EditStep:
     """Take back `editor`'s latest step of the story; refused, writing nothing, if it no longer applies."""
     ensure_can_edit(editor, scenario)
     redoable, undoable = _reachable(editor=editor, scenario=scenario)
-    step = undoable and EditStep.objects.filter(pk=undoable["id"]).first()
-    if not step:
+    step = _whole(undoable)
+    if step is None:
         raise StoryRuleError("There is nothing to undo.")
     operations = [(c["model"], c["id"], c["after"], c["before"]) for c in reversed(step.changes)]
     with transaction.atomic():
