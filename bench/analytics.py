@@ -3,31 +3,29 @@
 Two copies of one generated 40-scene story, one with 1,000 and one with 10,000 players' progress documents
 (random walks from the start along the choices, each player stopping, finishing or still playing; dates over
 60 days; 5 % preview plays and the author's own, which the figures leave out), inserted in bulk (user ids
-only: the page reads no player account). For each, through Django's test client, with the figures kept in
-Redis and every story counted by the job (ANALYTICS_JOB_PLAYERS=1):
-  - the first visit: the page answers at once with the progress bar (the job queued);
-  - the job: the figures counted slice by slice (an in-process rq worker, as the `default` worker runs it);
-  - the cached answer: the page with the kept figures (median of a few fetches).
-With `--direct`, also the page counting in the request (ANALYTICS_CACHE_SECONDS=0), as before the job; with
-`--without-shims`, also the job with the embedded server's aggregation shims 12 to 18 off (before/after, same
-figures).
-Goals: the cached answer in well under 1 s at both sizes, with the same commands; the job's time growing no
-faster than the number of documents; the first figures (the job) at 10,000 players under 1 s (not met on the
-embedded server: with shim 18 it no longer decodes the parts of a document the figures do not read, but mongoeco
-interprets each stage per document in Python, ~0.2 ms per document and stage; and each command scans the whole
-collection's JSON in SQLite, ~0.2 s at 11,500 documents, once per slice).
+only: the page reads no player account), then counted once into the story's counters, as migration 0014 and
+`manage.py rebuild_player_figures` do. For each, side by side in this run:
+  - the page through Django's test client, its figures added up in the request (ANALYTICS_CACHE_SECONDS=0):
+    the counters of every start day (one `find`), median of a few fetches, and its commands;
+  - the page with its figures kept in Redis (the default);
+  - the same figures from the players' progress, one aggregation pipeline over every document (how the page
+    counted before the counters; what a range's parts of a day still use): its time, and that the figures are
+    the same;
+  - the cost of counting as players play: 100 steps of real players (start, choose) through the progress
+    service, with and without the counters' `$inc`.
+Goals: the same commands at both sizes; the page at 10,000 players under 1 s on the embedded server; its time
+growing no faster than the number of documents.
 
-    .venv/bin/python bench/analytics.py [--direct] [--without-shims]
+    .venv/bin/python bench/analytics.py
 """
 
 import os
 import random
-import re
 import statistics
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
+
+import sys
 
 from _embedded import ROOT, start_embedded_mongo, start_embedded_redis
 
@@ -36,7 +34,8 @@ from tests import command_count  # noqa: E402
 
 SCENES = 40
 UNIQUE = "one_progress_per_player_and_story"
-RUNS = 3
+RUNS = 5
+STEPS = 100
 
 
 def build_story(author, title, rng):
@@ -114,12 +113,11 @@ def insert_without_unique_check(documents):
     """
     from django.db import connection
 
-    from tests.players import insert_progress
-
     collection = connection.get_collection("player_progress")
     if UNIQUE in collection.index_information():
         collection.drop_index(UNIQUE)
-    insert_progress(documents, batch=500)
+    for begin in range(0, len(documents), 500):
+        collection.insert_many(documents[begin : begin + 500])
 
 
 def measure(client, url, runs):
@@ -135,39 +133,43 @@ def measure(client, url, runs):
     return statistics.median(times), commands, response.content.decode()
 
 
-def run_the_job():
-    """What the `default` worker does, in this process; its time in seconds."""
-    import django_rq
-    from rq import SimpleWorker
+def from_the_progress(scenario):
+    """The figures from every player's progress, one aggregate (the page's way before the counters), and its time."""
+    from django.utils import timezone
 
+    from story_admin.analytics import counters, pipelines
+    from story_admin.analytics.figures import _added
+
+    idle_before = counters.hour_of(timezone.now() - timedelta(days=7))
+    match = pipelines.players(scenario_id=scenario.pk, author_id=scenario.author_id, since=None, until=None)
     began = time.perf_counter()
-    SimpleWorker([django_rq.get_queue("default")], connection=django_rq.get_connection("default")).work(
-        burst=True, logging_level="WARNING"
-    )
-    return time.perf_counter() - began
+    figures = _added(pipelines.run(pipelines.figures(match, idle_before=idle_before)))
+    seconds = time.perf_counter() - began
+    counted = vars(counters.read(scenario.pk, first=None, last=None, idle_before=idle_before))
+    assert counted == figures, "the counters and the pipeline do not count the same figures"
+    return seconds
 
 
-def job_without_shims(client, url):
-    """The job again with the embedded server's aggregation shims 12 to 18 off (as before them): its time, and the
-    page it leads to (without the time it was counted at)."""
-    from story_admin import background
-    from studio.embedded import mongo
+def steps(scenario, choices, *, counting_them: bool) -> float:
+    """STEPS steps of new real players (a start, then one choice each: STEPS / 2 players), in seconds."""
+    from unittest import mock
 
-    background.connection().flushdb()
-    client.get(url)  # queues the job again
-    mongo.use_aggregation_shims(False)
-    try:
-        seconds = run_the_job()
-    finally:
-        mongo.use_aggregation_shims(True)
-    return seconds, without_time(client.get(url).content.decode())
+    from story_admin.analytics import counters
+    from story_admin.models import Role, User
+    from story_admin.services import progress as play
 
-
-def without_time(page):
-    """The page without the time its figures were counted at (and the CSRF token, which may change)."""
-    page = re.sub(r'<p class="hint computed-at">.*?</p>', "", page, flags=re.S)
-    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
-    return re.sub(r'"X-CSRFToken": "[^"]*"', "", page)
+    first = [choice for choice in choices if choice.from_scene.is_start_scene]
+    players = [
+        User.objects.create_user(f"bench-{counting_them}-{number}@example.com", role=Role.PLAYER)
+        for number in range(STEPS // 2)
+    ]
+    unchanged = counters.moved if counting_them else (lambda *args, **kwargs: None)
+    with mock.patch.object(counters, "moved", unchanged):
+        began = time.perf_counter()
+        for number, player in enumerate(players):
+            progress = play.start_progress(player=player, scenario=scenario)
+            play.choose(player=player, progress=progress, choice=first[number % len(first)])
+        return time.perf_counter() - began
 
 
 def main():
@@ -178,23 +180,20 @@ def main():
     os.environ["MONGODB_URI"] = start_embedded_mongo() + "?connectTimeoutMS=900000&socketTimeoutMS=900000"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studio.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import logging
 
     import django
     from django.conf import settings
     from django.core.management import call_command
 
     django.setup()
-    logging.getLogger("rq").setLevel(logging.WARNING)
     call_command("migrate", verbosity=0)
     from django.test import Client
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
+    from story_admin.analytics import counters
     from story_admin.models import Role, User
 
-    settings.ANALYTICS_CACHE_SECONDS = 300
-    settings.ANALYTICS_JOB_PLAYERS = 1
     settings.ALLOWED_HOSTS = ["*"]
     setup_test_environment()
     rng = random.Random(19)
@@ -207,58 +206,55 @@ def main():
         documents = players(scenario, scenes, choices, count, rng, author)
         began = time.perf_counter()
         insert_without_unique_check(documents)
+        inserted = time.perf_counter() - began
+        began = time.perf_counter()
+        counters.rebuild([scenario.pk])
+        rebuilt = time.perf_counter() - began
         print(
-            f"{count:>6} players: {len(documents)} documents inserted in {time.perf_counter() - began:.1f} s",
+            f"{count:>6} players: {len(documents)} documents inserted in {inserted:.1f} s, "
+            f"counted once (rebuild) in {rebuilt:.1f} s",
             flush=True,
         )
         client.get(reverse("studio:dashboard"))  # warm: session, templates
         url = reverse("studio:players", args=[scenario.pk])
-        first, first_commands, page = measure(client, url, 1)
-        assert "Counting the players" in page, "the first visit did not queue the job"
-        job = run_the_job()
-        cached, cached_commands, page = measure(client, url, RUNS)
+        settings.ANALYTICS_CACHE_SECONDS = 0
+        page_time, page_commands, page = measure(client, url, RUNS)
         assert f"Started</dt><dd>{count}</dd>" in page, "the page does not count the players it should"
-        print(f"        first visit (job queued, progress bar): {first * 1000:.0f} ms, {len(first_commands)} commands")
-        print(f"        the job (slices of {settings.ANALYTICS_JOB_SLICE}): {job:.1f} s", flush=True)
-        old_job = None
-        if "--without-shims" in sys.argv:
-            old_job, old_page = job_without_shims(client, url)
-            if old_page != without_time(page):
-                Path("/tmp/analytics-new.html").write_text(without_time(page))
-                Path("/tmp/analytics-old.html").write_text(old_page)
-                raise AssertionError("the figures differ without shims 12-18 (/tmp/analytics-{old,new}.html)")
-            print(f"        the job without shims 12-18 (before): {old_job:.1f} s, {old_job / job:.1f}x", flush=True)
-        results[count] = (cached, cached_commands, job, old_job)
+        settings.ANALYTICS_CACHE_SECONDS = 300
+        measure(client, url, 1)
+        cached, _cached_commands, _page = measure(client, url, RUNS)
+        pipeline = from_the_progress(scenario)
+        results[count] = (page_time, page_commands, pipeline)
         print(
-            f"        cached answer: {cached * 1000:.0f} ms (median of {RUNS}), {len(cached_commands)} commands: "
-            f"{', '.join(cached_commands)}"
+            f"        the page, counted in the request: {page_time * 1000:.0f} ms (median of {RUNS}), "
+            f"{len(page_commands)} commands: {', '.join(page_commands)}"
         )
-        if "--direct" in sys.argv:
-            settings.ANALYTICS_CACHE_SECONDS = 0
-            direct, direct_commands, _page = measure(client, url, 1)
-            settings.ANALYTICS_CACHE_SECONDS = 300
-            print(f"        counted in the request (no cache): {direct:.1f} s, {len(direct_commands)} commands")
-    (small, small_commands, small_job, small_old), (large, large_commands, large_job, large_old) = (
-        results[1_000],
-        results[10_000],
-    )
+        print(f"        the page, figures kept: {cached * 1000:.0f} ms")
+        print(
+            f"        the same figures from every player's progress (one aggregate, as before): {pipeline:.1f} s, "
+            f"{pipeline / page_time:.0f}x the page",
+            flush=True,
+        )
+    without = steps(scenario, choices, counting_them=False)
+    with_counters = steps(scenario, choices, counting_them=True)
+    (small, small_commands, small_pipeline), (large, large_commands, large_pipeline) = results[1_000], results[10_000]
     print()
-    print(f"cached answer: {small * 1000:.0f} ms at 1,000 players, {large * 1000:.0f} ms at 10,000")
-    print(f"commands of the cached answer: {len(small_commands)} at 1,000, {len(large_commands)} at 10,000")
-    print(f"job: {small_job:.1f} s at 1,000, {large_job:.1f} s at 10,000, ratio {large_job / small_job:.1f}")
-    if small_old is not None:
-        print(
-            f"job before shims 12-18: {small_old:.1f} s at 1,000, {large_old:.1f} s at 10,000 "
-            f"(now {small_old / small_job:.1f}x and {large_old / large_job:.1f}x faster)"
-        )
-    print(f"goal (same commands at both sizes): {'met' if len(small_commands) == len(large_commands) else 'NOT met'}")
-    print(f"goal (cached answer at 10,000 players < 1 s): {'met' if large < 1 else 'NOT met'} ({large:.3f} s)")
-    ratio = large_job / small_job
-    print(f"goal (job time ratio <= 10, no faster than the documents): {'met' if ratio <= 10 else 'NOT met'}")
     print(
-        f"goal (first figures, the job, at 10,000 players < 1 s): {'met' if large_job < 1 else 'NOT met'} "
-        f"({large_job:.1f} s)"
+        f"{STEPS} players' steps: {with_counters * 1000 / STEPS:.1f} ms a step counted, "
+        f"{without * 1000 / STEPS:.1f} ms without the counters ({with_counters / without:.2f}x)"
     )
+    print(f"the page: {small * 1000:.0f} ms at 1,000 players, {large * 1000:.0f} ms at 10,000")
+    print(
+        f"from every player's progress (before): {small_pipeline:.1f} s at 1,000, {large_pipeline:.1f} s at 10,000 "
+        f"(the page now {small_pipeline / small:.0f}x and {large_pipeline / large:.0f}x faster)"
+    )
+    print(f"commands of the page: {len(small_commands)} at 1,000, {len(large_commands)} at 10,000")
+    print(f"goal (same commands at both sizes): {'met' if small_commands == large_commands else 'NOT met'}")
+    ratio = large / small
+    print(
+        f"goal (time growing no faster than the documents, ratio <= 10): {'met' if ratio <= 10 else 'NOT met'} ({ratio:.1f})"
+    )
+    print(f"goal (the page at 10,000 players < 1 s): {'met' if large < 1 else 'NOT met'} ({large:.3f} s)")
 
 
 if __name__ == "__main__":

@@ -16,8 +16,8 @@ from tests import command_count  # noqa: E402
 # action -> most commands allowed (absent: only "the same at both sizes"). Each action is counted after a warm-up,
 # so with the account the request signs in with kept in Redis (story_admin.account_cache, ACCOUNT_CACHE_SECONDS):
 # no read of `users`. A player's step reads its part of the story, not the whole: progress, story, choices, the
-# scenes reached, the write: 5 today against the issue's 4, which would need joins (the embedded server runs them
-# over whole collections). createScene and createChoice (issue #14's goal: 4) send 4 and 5 today: the story (and
+# scenes reached, the write, and the step counted in the story's figures (issue #19's counters, one `$inc`): 6
+# today against the issue's 4; the reads would need joins (the embedded server runs them over whole collections). createScene and createChoice (issue #14's goal: 4) send 4 and 5 today: the story (and
 # for a choice both scenes in one read), one read of the scenes' titles and places or of the next order, the
 # insert, and the edit journal's step (one insert; the next undo and a TTL index remove what no undo reaches). The
 # map (goal 5) sends 5: session, story, the map's outline of the story (scenes, choices), the undo and redo labels

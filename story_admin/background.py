@@ -1,6 +1,6 @@
 """A result kept in Redis under a key, computed at once when it is quick, else by a job on the `default` rq queue
 whose progress a page shows until the result is there. Shared by the Endings page's state analysis
-(story_admin.analysis.cached) and the Players page's figures (story_admin.analytics).
+(story_admin.analysis.cached) and the Players page's figures (story_admin.analytics, always computed at once).
 
 Keys beside the result: `<key>:queued` (a job is on its way: asked twice, queued once), `<key>:progress` and
 `<key>:total` (how far the job is), `<key>:failed` (why it failed, shown instead of a progress bar for an hour).
@@ -40,10 +40,10 @@ def kept(
     key: str,
     *,
     compute: Callable[[], Any],
-    in_background: bool,
-    job: Callable,
-    job_args: tuple = (),
     keep_seconds: int,
+    in_background: bool = False,
+    job: Callable | None = None,
+    job_args: tuple = (),
 ) -> Kept:
     """The value kept under `key`; else computed now (`in_background` False) and kept, or `job(*job_args, key)`
     queued (once) and how far it is."""

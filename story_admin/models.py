@@ -396,6 +396,36 @@ class PlayerProgress(models.Model):
         return f"{self.user} in {self.scenario}"
 
 
+class PlayerFigures(models.Model):
+    """What one day's starters of one story did, counted: the Players view adds these up instead of reading every
+    player's progress (story_admin/analytics/counters.py keeps them in step with `player_progress`).
+
+    Maps are keyed by id or value, each holding how many of those players it counts: `seconds` the reading time
+    of each finished player, `visits` the number of distinct scenes each saw, `endings` where the finished ones
+    stand, `reached` / `taken` the scenes and choices each reached or took (once a player), `stopped` the
+    unfinished ones by the hour of their last move ("2026-12-03T14"), then by the scene they stand at.
+    """
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="+")
+    day = models.DateTimeField(help_text="Midnight (UTC) of the day these players started.")
+    started = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+    seconds = models.JSONField(default=dict, blank=True)
+    visits = models.JSONField(default=dict, blank=True)
+    endings = models.JSONField(default=dict, blank=True)
+    reached = models.JSONField(default=dict, blank=True)
+    taken = models.JSONField(default=dict, blank=True)
+    stopped = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        db_table = "player_figures"
+        verbose_name_plural = "player figures"
+        constraints = [models.UniqueConstraint(fields=["scenario", "day"], name="one_figures_per_story_and_day")]
+
+    def __str__(self):
+        return f"{self.scenario} players of {self.day:%Y-%m-%d}"
+
+
 class PreviewLink(models.Model):
     """A private, revocable address through which beta readers play a story, draft or not."""
 

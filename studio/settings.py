@@ -210,13 +210,10 @@ MAP_LARGE_STORY_SCENES = env.int("MAP_LARGE_STORY_SCENES", default=600)
 ANALYSIS_PROBLEMS_MAX_STATES = env.int("ANALYSIS_PROBLEMS_MAX_STATES", default=20_000)
 ANALYSIS_PROBLEMS_MAX_SECONDS = env.float("ANALYSIS_PROBLEMS_MAX_SECONDS", default=1.0)
 # What authors learn from their players (story_admin.analytics): a player who has not finished and has not moved
-# for this many days stopped at their scene (drop-off); the figures are kept this many seconds in Redis (0: not
-# kept, computed at each request); a story with this many progress documents or more whose figures are not kept
-# is counted by a job on the `default` queue (the Players page shows its progress), this many players a command.
+# for this many days stopped at their scene (drop-off, counted by the hour); the figures are kept this many
+# seconds in Redis (0: not kept, added up at each request).
 ANALYTICS_DROP_OFF_DAYS = env.int("ANALYTICS_DROP_OFF_DAYS", default=7)
 ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=300)
-ANALYTICS_JOB_PLAYERS = env.int("ANALYTICS_JOB_PLAYERS", default=2000)
-ANALYTICS_JOB_SLICE = env.int("ANALYTICS_JOB_SLICE", default=1000)
 
 LANGUAGE_CODE = "en-us"
 # Interface languages (the reading site is translated; each story is shown in its own language).

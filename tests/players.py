@@ -8,6 +8,7 @@ from bson import ObjectId
 from django.db import connection
 from django.utils import timezone
 
+from story_admin.analytics.counters import rebuild
 from story_admin.models import Choice, HistoryEntry, PlayerProgress, Scenario, Scene
 from tests.factories import ScenarioFactory, SceneFactory, UserFactory
 
@@ -56,10 +57,12 @@ def progress_document(
 
 
 def insert_progress(documents: list[dict], *, batch: int = 100) -> None:
-    """In bulk, as stored (the model's `save` would stamp `updated_at` with now)."""
+    """In bulk, as stored (the model's `save` would stamp `updated_at` with now), then counted in their stories'
+    figures as `manage.py rebuild_player_figures` does after such a write."""
     collection = connection.get_collection(PlayerProgress._meta.db_table)
     for begin in range(0, len(documents), batch):
         collection.insert_many(documents[begin : begin + batch])
+    rebuild(list({document["scenario_id"] for document in documents}))
 
 
 @dataclass

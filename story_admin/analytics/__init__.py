@@ -1,8 +1,8 @@
-"""What authors learn from their players (issue #19): figures from aggregation pipelines over `player_progress`."""
+"""What authors learn from their players (issue #19): figures counted per story and start day as they play
+(counters.py), the parts of a day from aggregation pipelines over `player_progress` (pipelines.py)."""
 
 from .export import analytics_csv
 from .figures import (
-    AnalyticsState,
     ChoiceFigure,
     DropOffFigure,
     EndingFigure,
@@ -10,11 +10,9 @@ from .figures import (
     drop_off_by_scene,
     ensure_can_see_analytics,
     story_analytics,
-    story_analytics_or_job,
 )
 
 __all__ = [
-    "AnalyticsState",
     "ChoiceFigure",
     "DropOffFigure",
     "EndingFigure",
@@ -23,5 +21,4 @@ __all__ = [
     "drop_off_by_scene",
     "ensure_can_see_analytics",
     "story_analytics",
-    "story_analytics_or_job",
 ]

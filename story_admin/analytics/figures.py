@@ -6,6 +6,7 @@ players who started in it (`since` included, `until` excluded); every figure is 
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timedelta
 
 from bson import ObjectId
@@ -13,12 +14,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from .. import background, selectors
-from ..background import Kept
 from ..exceptions import NotFound, on_field
 from ..models import Choice, Scenario, Scene
 from ..permissions import can_edit_story
 from ..story import Story
-from . import pipelines
+from . import counters, pipelines
 
 
 @dataclass(frozen=True)
@@ -101,20 +101,28 @@ def _range_key(value: datetime | None) -> str:
 def _key(scenario: Scenario, since: datetime | None, until: datetime | None) -> str:
     """The story, its version (last change), the range and the drop-off days."""
     parts = [str(scenario.pk), _range_key(scenario.updated_at), _range_key(since), _range_key(until)]
-    return ":".join(["story-analytics", *parts, str(settings.ANALYTICS_DROP_OFF_DAYS)])
+    return ":".join(["story-analytics", "v2", *parts, str(settings.ANALYTICS_DROP_OFF_DAYS)])
 
 
-def _lower_median(values: list) -> float | None:
-    """A value of the set; for an even count the lower of the two middles (None values left out)."""
-    present = sorted(value for value in values if value is not None)
-    return present[(len(present) - 1) // 2] if present else None
+def _lower_median(histogram: dict[str, int]) -> float | None:
+    """A value of the set counted by `histogram` ({value: how many}); for an even count the lower of the two
+    middles."""
+    values = sorted((int(value), count) for value, count in histogram.items() if count > 0)
+    middle = (sum(count for _value, count in values) - 1) // 2
+    for value, count in values:
+        if middle < count:
+            return value
+        middle -= count
+    return None
+
+
+def _histogram(values: list) -> dict[str, int]:
+    return {str(value): count for value, count in Counter(v for v in values if v is not None).items()}
 
 
 def _added(results: list[dict]) -> dict:
-    """The figures of the players of every `$facet` result (one per slice, or one for all), as kept in Redis."""
+    """The figures of the players of a `$facet` result."""
     summaries = [row for result in results for row in result["summary"]]
-    seconds = [value for row in summaries for value in row["seconds"]]
-    scene_counts = [value for row in summaries for value in row["scene_counts"]]
 
     def counts(branch: str) -> dict[str, int]:
         total = Counter()
@@ -125,81 +133,76 @@ def _added(results: list[dict]) -> dict:
     return {
         "started": sum(row["started"] for row in summaries),
         "finished": sum(row["finished"] for row in summaries),
-        "median_seconds": _lower_median(seconds),
-        "median_scenes": _lower_median(scene_counts),
+        "seconds": _histogram([value for row in summaries for value in row["seconds"]]),
+        "visits": _histogram([value for row in summaries for value in row["scene_counts"]]),
         "endings": counts("endings"),
         "drop_off": counts("drop_off"),
         "scenes_reached": counts("scenes"),
         "choices_taken": counts("choices"),
+    }
+
+
+COUNTED = ("started", "finished")
+MAPPED = ("seconds", "visits", "endings", "drop_off", "scenes_reached", "choices_taken")
+
+
+def _summed(parts: list[dict]) -> dict:
+    """The figures of several sets of players, added up, as kept in Redis."""
+    maps = {name: Counter() for name in MAPPED}
+    for part in parts:
+        for name in MAPPED:
+            maps[name].update(part.get(name, {}))
+    return {
+        **{name: sum(part.get(name, 0) for part in parts) for name in COUNTED},
+        **{name: dict(counts) for name, counts in maps.items()},
         "computed_at": timezone.now().isoformat(),
     }
 
 
-def _pipeline_parts(scenario: Scenario, since: datetime | None, until: datetime | None):
-    match = pipelines.players(scenario_id=scenario.pk, author_id=scenario.author_id, since=since, until=until)
-    return match, timezone.now() - timedelta(days=settings.ANALYTICS_DROP_OFF_DAYS)
+@dataclass(frozen=True)
+class _Plan:
+    """Where the players of a range are counted: the whole days (`whole`, None for none; bounds None for open)
+    by the counters, the parts of a day at either end (`edges`, only through the API's moments: the studio's
+    ranges are whole days) by the pipeline, on their progress documents."""
+
+    whole: tuple[datetime | None, datetime | None] | None
+    edges: list[tuple[datetime, datetime]]
+    idle_before: datetime  # a player not finished whose last move is older stopped there (drop-off), by the hour
+
+
+def _plan(since: datetime | None, until: datetime | None) -> _Plan:
+    idle_before = counters.hour_of(timezone.now() - timedelta(days=settings.ANALYTICS_DROP_OFF_DAYS))
+    first = counters.next_day(since) if since else None
+    last = counters.day_of(until) if until else None
+    if first and last and first >= last:  # no whole day in the range
+        return _Plan(whole=None, edges=[(since, until)], idle_before=idle_before)
+    edges = [(since, first)] if since and since < first else []
+    edges += [(last, until)] if until and last < until else []
+    return _Plan(whole=(first, last), edges=edges, idle_before=idle_before)
 
 
 def _computed(scenario: Scenario, since: datetime | None, until: datetime | None) -> dict:
-    """All the figures at once: one `aggregate` command."""
-    match, idle_before = _pipeline_parts(scenario, since, until)
-    return _added(pipelines.run(pipelines.figures(match, idle_before=idle_before)))
+    """All the figures at once: the whole days' counters (one `find`), and one `aggregate` for each part of a day
+    at the range's ends."""
+    plan = _plan(since, until)
+    parts = []
+    if plan.whole is not None:
+        first, last = plan.whole
+        parts.append(vars(counters.read(scenario.pk, first=first, last=last, idle_before=plan.idle_before)))
+    for begin, end in plan.edges:
+        match = pipelines.players(scenario_id=scenario.pk, author_id=scenario.author_id, since=begin, until=end)
+        parts.append(_added(pipelines.run(pipelines.figures(match, idle_before=plan.idle_before))))
+    return _summed(parts)
 
 
-def player_figures(
-    scenario: Scenario,
-    *,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    in_background: bool | None = None,
-) -> Kept:
-    """The raw figures (counts by scene and choice id), kept ANALYTICS_CACHE_SECONDS in Redis (0: computed each
-    time, never by a job). Not kept yet: computed now, or (`in_background`; by default when the story has
-    ANALYTICS_JOB_PLAYERS progress documents or more in the range) by a job, whose progress is returned."""
+def player_figures(scenario: Scenario, *, since: datetime | None = None, until: datetime | None = None) -> dict:
+    """The raw figures (counts by scene and choice id), kept ANALYTICS_CACHE_SECONDS in Redis (0: counted each
+    time)."""
     keep = settings.ANALYTICS_CACHE_SECONDS
     if keep <= 0:
-        return Kept(value=_computed(scenario, since, until))
-    key = _key(scenario, since, until)
-
-    def many_players() -> bool:
-        match, _idle_before = _pipeline_parts(scenario, since, until)
-        return pipelines.at_least(match, settings.ANALYTICS_JOB_PLAYERS)
-
-    if in_background is None:
-        cached = background.connection().get(key)  # the common case answers without counting the players
-        in_background = cached is None and many_players()
-    return background.kept(
-        key,
-        compute=lambda: _computed(scenario, since, until),
-        in_background=in_background,
-        job=count_players,
-        job_args=(str(scenario.pk), _range_key(since), _range_key(until)),
-        keep_seconds=keep,
-    )
-
-
-def count_players(scenario_id: str, since: str, until: str, key: str) -> None:
-    """The job: the figures slice by slice of ANALYTICS_JOB_SLICE players, kept under the key they were asked for."""
-    report = background.JobReport(key)
-    scenario = Scenario.objects.filter(pk=selectors.parse_object_id(scenario_id, what="story")).first()
-    if scenario is None:
-        report.abandoned()
-        return
-    moments = [None if value == "-" else datetime.fromisoformat(value) for value in (since, until)]
-    try:
-        match, idle_before = _pipeline_parts(scenario, *moments)
-        parts = pipelines.slices(match, settings.ANALYTICS_JOB_SLICE)
-        total, done, results = sum(len(part) for part in parts), 0, []
-        report.progress(0, total)
-        for part in parts:
-            results.append(pipelines.run(pipelines.figures(pipelines.in_slice(match, part), idle_before=idle_before)))
-            done += len(part)
-            report.progress(done)
-        figures = _added([result for slice_results in results for result in slice_results])
-    except Exception as error:
-        report.failed(f"Counting the players failed: {error}")
-        raise
-    report.finished(figures, keep_seconds=settings.ANALYTICS_CACHE_SECONDS)
+        return _computed(scenario, since, until)
+    compute = partial(_computed, scenario, since, until)
+    return background.kept(_key(scenario, since, until), compute=compute, keep_seconds=keep).value
 
 
 def _number(value) -> float | None:
@@ -214,38 +217,11 @@ def story_analytics(
     until: datetime | None = None,
     story: Story | None = None,
 ) -> StoryAnalytics:
-    """The story's figures for its author (or a superuser), kept ones or computed now; NotFound for anyone else."""
+    """The story's figures for its author (or a superuser), kept ones or counted now; NotFound for anyone else."""
     ensure_can_see_analytics(user, scenario)
     _check_range(since, until)
-    figures = player_figures(scenario, since=since, until=until, in_background=False).value
+    figures = player_figures(scenario, since=since, until=until)
     return _analytics(scenario, figures, since=since, until=until, story=story)
-
-
-@dataclass(frozen=True)
-class AnalyticsState:
-    """The Players page's answer: the figures, or how far the job counting them is."""
-
-    analytics: StoryAnalytics | None  # None while a job counts the players
-    done: int = 0
-    total: int | None = None
-    failed: str = ""
-
-
-def story_analytics_or_job(
-    *,
-    user,
-    scenario: Scenario,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    story: Story | None = None,
-) -> AnalyticsState:
-    """As `story_analytics`, but a story with many players whose figures are not kept is counted by a job."""
-    ensure_can_see_analytics(user, scenario)
-    _check_range(since, until)
-    kept = player_figures(scenario, since=since, until=until)
-    if not kept.ready:
-        return AnalyticsState(analytics=None, done=kept.done, total=kept.total, failed=kept.failed)
-    return AnalyticsState(analytics=_analytics(scenario, kept.value, since=since, until=until, story=story))
 
 
 def _check_range(since: datetime | None, until: datetime | None) -> None:
@@ -301,8 +277,8 @@ def _analytics(
         started=started,
         finished=finished,
         completion_rate=_share(finished, started),
-        median_seconds_to_ending=_number(figures["median_seconds"]),
-        median_scenes_visited=_number(figures["median_scenes"]),
+        median_seconds_to_ending=_number(_lower_median(figures["seconds"])),
+        median_scenes_visited=_number(_lower_median(figures["visits"])),
         endings=endings,
         drop_off=drop_off,
         choices=choices,
@@ -312,11 +288,10 @@ def _analytics(
 
 def drop_off_by_scene(
     *, user, scenario: Scenario, since: datetime | None = None, until: datetime | None = None
-) -> dict[ObjectId, int] | None:
-    """For the story map's heatmap: how many players stopped at each scene (scenes no one stopped at are absent);
-    None while a job counts the players of a large story."""
+) -> dict[ObjectId, int]:
+    """For the story map's heatmap: how many players stopped at each scene (scenes no one stopped at are absent)."""
     ensure_can_see_analytics(user, scenario)
-    kept = player_figures(scenario, since=since, until=until)
-    if not kept.ready:
-        return None
-    return {ObjectId(scene_id): count for scene_id, count in kept.value["drop_off"].items()}
+    return {
+        ObjectId(scene_id): count
+        for scene_id, count in player_figures(scenario, since=since, until=until)["drop_off"].items()
+    }

@@ -1,4 +1,5 @@
-"""The aggregation pipeline over `player_progress` behind every figure of a story: a single `aggregate` command.
+"""The aggregation pipeline over `player_progress` behind every figure of the players of a part of a day (the
+whole days are counted in advance, counters.py): a single `aggregate` command.
 
 It starts with a `$match` on indexed fields (story, preview flag, start date: the `progress_analytics` index),
 reads each matched document once into the few fields the figures need, and computes each figure in its own
@@ -10,8 +11,7 @@ its `$setUnion` and `$unwind` linear, and shim 18 decodes only what the first `$
 is mongoeco interpreting each stage per document. Stored names: `history` is the embedded array of
 {scene_id, choice_id, timestamp, ...}.
 
-A story with many players is counted by a job (figures.py), slice by slice of ids: the same command on each
-slice, the slices' figures added up.
+Only the API's ranges have parts of a day (it takes moments; the studio's ranges are whole days).
 """
 
 from datetime import datetime
@@ -84,30 +84,6 @@ def figures(match: dict, *, idle_before: datetime) -> list[dict]:
             }
         },
     ]
-
-
-def in_slice(match: dict, ids: list[ObjectId]) -> dict:
-    """The matched players whose ids lie from the first to the last of `ids` (ids sorted)."""
-    return {"$match": {**match["$match"], "_id": {"$gte": ids[0], "$lte": ids[-1]}}}
-
-
-def slices(match: dict, size: int) -> list[list[ObjectId]]:
-    """The matched players' ids in order, cut in slices of `size`: one `find` of the ids alone."""
-    ids = [
-        document["_id"]
-        for document in connection.get_collection(COLLECTION).find(
-            match["$match"], {"_id": 1}, sort=[("_id", 1)], session=connection.session
-        )
-    ]
-    return [ids[begin : begin + size] for begin in range(0, len(ids), size)]
-
-
-def at_least(match: dict, count: int) -> bool:
-    """Whether `count` or more players match: one `find` of at most `count` ids, in one batch."""
-    found = connection.get_collection(COLLECTION).find(
-        match["$match"], {"_id": 1}, limit=count, batch_size=count, session=connection.session
-    )
-    return len(list(found)) >= count
 
 
 def run(pipeline: list[dict]) -> list[dict]:

@@ -16,8 +16,9 @@ from django.utils.dateparse import parse_datetime
 from django_mongodb_backend import transaction
 
 from ..exceptions import StoryRuleError
-from ..models import Asset, Choice, EditStep, PlayerProgress, Scenario, Scene, User
+from ..models import Asset, Choice, EditStep, Scenario, Scene, User
 from ..permissions import ensure_can_edit
+from .progress import send_players_back
 
 HISTORY_LIMIT = 200  # steps undo can reach back, per story and author
 HISTORY_DAYS = 30  # how long a step is kept (the TTL index of migration 0013)
@@ -354,10 +355,5 @@ def _apply(scenario: Scenario, step: EditStep, operations: list[tuple], done: st
 def _remove_scene(scenario: Scenario, pk: ObjectId) -> None:
     """As `delete_scene` does: players there go back to the start; media lose the scene."""
     Asset.objects.filter(scene_id=pk).update(scene=None)
-    start = Scene.objects.filter(scenario=scenario, is_start_scene=True).exclude(pk=pk).first()
-    players_here = PlayerProgress.objects.filter(scenario=scenario, current_scene_id=pk)
-    if start is None:
-        players_here.delete()
-    else:
-        players_here.update(current_scene=start, is_completed=False, completed_at=None)
+    send_players_back(scenario, pk)
     Scene.objects.filter(pk=pk).delete()

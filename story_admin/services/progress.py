@@ -11,6 +11,7 @@ A play through a private preview link (`preview`) may play a draft, and is marke
 
 import secrets
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 
 from bson import ObjectId
@@ -19,6 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError
 from django.utils import timezone
 
+from ..analytics import counters
 from ..exceptions import NotFound, PermissionDenied, StoryRuleError
 from ..models import Choice, HistoryEntry, PlayerProgress, PreviewLink, Scenario, Scene, User
 from ..permissions import ensure_can_read
@@ -70,9 +72,11 @@ def _write(progress: PlayerProgress, **fields) -> PlayerProgress:
         if not PlayerProgress.objects.filter(pk=progress.pk).exists():
             raise NotFound(GONE)
         raise StoryRuleError(MOVED_ON)
+    before = counters.Played.of(progress)  # the version read is the one written over
     for name, value in fields.items():
         setattr(progress, name, value)
     progress.version = read + 1
+    counters.moved(before, progress, scenario=progress.scenario)
     return progress
 
 
@@ -112,6 +116,7 @@ def start_progress(
             progress.save()
         except IntegrityError:  # the same player started it at the same instant (a double click): theirs stands
             return PlayerProgress.objects.get(user=player, scenario=scenario)
+        counters.moved(None, progress, scenario=scenario)
         return progress
     marked = {"is_preview": True} if preview is not None else {}
     return _write(progress, **_start_fields(start, scenario), **marked)
@@ -263,8 +268,10 @@ def set_time_spent(*, player: User, progress: PlayerProgress, seconds: int) -> P
         ensure_can_read(player, progress.scenario)
     if not isinstance(seconds, int) or seconds < 0:
         raise StoryRuleError("Time spent must be a whole number of seconds, zero or more.")
+    before = counters.Played.of(progress)
     progress.total_time_spent = seconds
     progress.save(update_fields=["total_time_spent", "updated_at"])
+    counters.moved(before, progress, scenario=progress.scenario)
     return progress
 
 
@@ -307,9 +314,27 @@ def ensure_own_progress(player: User, progress: PlayerProgress) -> None:
         raise PermissionDenied("This progress belongs to another player.")
 
 
+def send_players_back(scenario: Scenario, scene_pk: ObjectId) -> None:
+    """Before a scene is deleted: its players go back to the story's (other) start scene, or lose their progress
+    when there is none."""
+    start = Scene.objects.filter(scenario=scenario, is_start_scene=True).exclude(pk=scene_pk).first()
+    players_here = PlayerProgress.objects.filter(scenario=scenario, current_scene_id=scene_pk)
+    if start is None:
+        counters.changed_where({"scenario_id": scenario.pk, "current_scene_id": scene_pk}, lambda played: None)
+        players_here.delete()
+        return
+    counters.changed_where(
+        {"scenario_id": scenario.pk, "current_scene_id": scene_pk},
+        lambda played: replace(played, current_scene_id=start.pk, is_completed=False),
+    )
+    players_here.update(current_scene=start, is_completed=False, completed_at=None)
+
+
 def delete_progress(*, player: User, progress: PlayerProgress) -> None:
     ensure_own_progress(player, progress)
+    before = counters.Played.of(progress)
     progress.delete()
+    counters.moved(before, None, scenario=progress.scenario)
 
 
 def keep_guest_progress(*, player: User, guest: PlayerProgress) -> PlayerProgress:
@@ -333,9 +358,12 @@ def keep_guest_progress(*, player: User, guest: PlayerProgress) -> PlayerProgres
         )
         try:
             progress.save()
-            return progress
         except IntegrityError:  # another request of this player saved one meanwhile: merge into it
             stored = PlayerProgress.objects.get(user=player, scenario_id=guest.scenario_id)
+        else:
+            counters.moved(None, progress, scenario=guest.scenario)
+            return progress
+    PlayerProgress.scenario.field.set_cached_value(stored, guest.scenario)  # counted with its story's author
     found = list(stored.endings_found or [])  # progress from before the field: none recorded
     endings = [*found, *(ending for ending in guest.endings_found if ending not in found)]
     guest_is_newer = guest.steps_taken > 0 and (stored.updated_at is None or guest.updated_at > stored.updated_at)

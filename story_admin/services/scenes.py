@@ -5,12 +5,13 @@ from django.utils import timezone
 from django_mongodb_backend import transaction
 
 from ..exceptions import NotFound, StoryRuleError
-from ..models import Asset, Choice, EndingKind, MediaKind, PlayerProgress, Scene, Scenario, User
+from ..models import Asset, Choice, EndingKind, MediaKind, Scene, Scenario, User
 from ..permissions import ensure_can_edit
 from ..selectors import get_visible_asset, title_key
 from ._validation import applied, refuse_unknown, validate_fields
 from .history import recorded
 from .layout import map_coordinate
+from .progress import send_players_back
 from .state import state_changes
 
 SCENE_FIELDS = {
@@ -245,12 +246,7 @@ def delete_scene(*, editor: User, scene: Scene) -> None:
         Choice.objects.filter(scenario=scenario, from_scene=scene).delete()
         Choice.objects.filter(scenario=scenario, to_scene=scene).delete()
         Asset.objects.filter(scene=scene).update(scene=None)
-        start = Scene.objects.filter(scenario=scenario, is_start_scene=True).exclude(pk=scene.pk).first()
-        players_here = PlayerProgress.objects.filter(scenario=scenario, current_scene=scene)
-        if start is None:
-            players_here.delete()
-        else:
-            players_here.update(current_scene=start, is_completed=False, completed_at=None)
+        send_players_back(scenario, scene.pk)
         scene.delete()
 
 

@@ -1,6 +1,6 @@
 """The Players page: what the story's real players did (started, finished, endings, where they stopped, which
-choices they took) for a range of start dates, and the same tables as a CSV file. Kept figures, or figures
-counted at once, or (a story with many players) a job's progress until its figures are there."""
+choices they took) for a range of start dates, and the same tables as a CSV file. The figures are counted as
+the players play (story_admin.analytics.counters), so a page adds up a few counters however many they are."""
 
 from datetime import UTC, datetime, time, timedelta
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from story_admin import selectors
-from story_admin.analytics import AnalyticsState, analytics_csv, story_analytics, story_analytics_or_job
+from story_admin.analytics import analytics_csv, story_analytics
 from story_admin.exceptions import StoryError
 
 from .access import author_required, editable_story
@@ -60,32 +60,27 @@ def reading_time(seconds: float | None) -> str:
     return f"{seconds} s"
 
 
-def _figures(request, story_id, *, in_background: bool):
-    """The story, the range form, and the figures (an AnalyticsState; None when the range is refused)."""
+def _figures(request, story_id):
+    """The story, the range form, and the figures (None when the range is refused)."""
     scenario = editable_story(request, story_id)
     form = RangeForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return scenario, form, None
     since, until = form.moments() if form.is_bound else (None, None)
-    figures = story_analytics_or_job if in_background else story_analytics
     try:
-        answer = figures(
+        analytics = story_analytics(
             user=request.user, scenario=scenario, since=since, until=until, story=selectors.load_story(scenario)
         )
     except StoryError as error:
         form.add_error(None, error.message)
         return scenario, form, None
-    return scenario, form, answer if in_background else AnalyticsState(analytics=answer)
+    return scenario, form, analytics
 
 
 @author_required
 def players(request, story_id):
-    """The figures at once when kept or quick to count; for a story with many players, a job's progress."""
-    scenario, form, state = _figures(request, story_id, in_background=True)
-    analytics = state and state.analytics
+    scenario, form, analytics = _figures(request, story_id)
     context = {"scenario": scenario, "form": form, "analytics": analytics, "query": request.GET.urlencode()}
-    if state is not None and analytics is None:
-        context.update(pending=True, done=state.done, total=state.total, failed=state.failed)
     if analytics is not None:
         context["kept_for"] = reading_time(settings.ANALYTICS_CACHE_SECONDS or None)
         choices = Paginator(analytics.choices, CHOICES_PER_PAGE).get_page(request.GET.get("page"))
@@ -98,32 +93,14 @@ def players(request, story_id):
     return render(request, "studio/players.html", context, status=status)
 
 
-def _plain(text: str, *, status: int) -> HttpResponse:
-    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
-
-
 @author_required
 def players_csv(request, story_id):
-    """The tables as CSV: kept or quick figures at once; for a story with many players not counted yet, the same
-    job as the page's, and a 202 saying the figures are being counted (never counted inside the request)."""
-    scenario, form, state = _figures(request, story_id, in_background=True)
-    if state is None:
-        return _plain(" ".join(message for errors in form.errors.values() for message in errors), status=400)
-    if state.failed:
-        return _plain(state.failed, status=503)
-    if state.analytics is None:
-        if state.total:
-            counted = _("The players are being counted (%(done)s of %(total)s).") % {
-                "done": state.done,
-                "total": state.total,
-            }
-        else:
-            counted = _("The players are being counted.")
-        again = _("Download the CSV file again in a moment.")
-        response = _plain(f"{counted} {again}", status=202)
-        response["Retry-After"] = "5"
-        return response
-    response = HttpResponse(analytics_csv(state.analytics), content_type="text/csv; charset=utf-8")
+    """The same tables as a CSV file; a refused range is said in plain text."""
+    scenario, form, analytics = _figures(request, story_id)
+    if analytics is None:
+        message = " ".join(message for errors in form.errors.values() for message in errors)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(analytics_csv(analytics), content_type="text/csv; charset=utf-8")
     name = slugify(scenario.title) or "story"
     response["Content-Disposition"] = f'attachment; filename="{name}-players.csv"'
     return response

@@ -307,10 +307,6 @@ def heat(request, story_id):
         return _refusal(_("No such map colouring: %(layer)s.") % {"layer": layer or _("none named")}, status=404)
     if layer == "stops":
         stops = analytics.drop_off_by_scene(user=request.user, scenario=scenario)
-        if stops is None:
-            return JsonResponse(
-                {"ready": False, "legend": _("The players are still being counted: try again shortly."), "scenes": {}}
-            )
         total = sum(stops.values())
         return JsonResponse(
             {

@@ -11,7 +11,8 @@ from tests.reader.pages import forms_on
 
 pytestmark = pytest.mark.django_db
 
-# Story by its address, session, account, progress, the step's choices and scenes, the conditional write.
+# Story by its address, session, account, progress, the step's choices and scenes, the conditional write, and
+# the step counted in the story's figures (story_admin/analytics/counters.py).
 SIGNED_IN = [
     "aggregate scenarios",
     "aggregate django_session",
@@ -20,6 +21,7 @@ SIGNED_IN = [
     "aggregate choices",
     "aggregate scenes",
     "update player_progress",
+    "update player_figures",
 ]
 # A guest's progress is in the session: read with it, written back with it.
 GUEST = [
@@ -70,7 +72,7 @@ def test_the_scene_reached_shows_its_image_read_in_one_more_command(client, auth
     sent, page = first_choice_sends(client, story)
 
     assert f'src="{image.url}" alt="A lighthouse at night"' in page
-    assert sent == [*SIGNED_IN[:6], "aggregate assets", SIGNED_IN[6]]
+    assert sent == [*SIGNED_IN[:6], "aggregate assets", *SIGNED_IN[6:]]
 
 
 def test_a_choice_the_author_led_elsewhere_since_the_page_was_shown_leads_where_it_leads_now(client, author, player):

@@ -3,17 +3,14 @@ preview plays, the author's own and other stories' players are left out; only th
 
 import csv
 import io
-from dataclasses import replace
 from datetime import timedelta
 
-import django_rq
 import pytest
 from bson import ObjectId
 from django.db import connection
 from django.utils import timezone
-from rq import SimpleWorker
 
-from story_admin.analytics import analytics_csv, drop_off_by_scene, story_analytics, story_analytics_or_job
+from story_admin.analytics import analytics_csv, drop_off_by_scene, story_analytics
 from story_admin.exceptions import NotFound, StoryRuleError
 from tests.command_count import counting
 from tests.players import cellar_story, insert_progress, progress_document
@@ -51,13 +48,38 @@ def test_drop_off_counts_players_who_stopped_for_the_set_days(author, cellar, se
         cellar.scenes["Hall"].pk: 1,
         cellar.scenes["Cellar"].pk: 1,
     }
-    settings.ANALYTICS_DROP_OFF_DAYS = 1
+    # Counted by the hour: with 0 days, every player not finished whose last move came before this hour.
+    settings.ANALYTICS_DROP_OFF_DAYS = 0
     analytics = story_analytics(user=author, scenario=cellar.scenario)
     assert sorted((row.scene.title, row.count) for row in analytics.drop_off) == [
         ("Cellar", 1),
         ("Hall", 2),
         ("Start", 1),
     ]
+
+
+def test_drop_off_is_counted_by_the_hour(author, settings):
+    """A player whose last move was more than the set days ago, in an earlier hour, stopped there; one in the
+    same hour as that moment is counted from the next hour."""
+    scenario, scenes, choices = cellar_story(author)
+    now = timezone.now()
+    settings.ANALYTICS_DROP_OFF_DAYS = 2
+    two_days_ago = now - timedelta(days=2)
+    moves = {"Hall": two_days_ago - timedelta(hours=1), "Start": two_days_ago.replace(minute=0, second=0)}
+    insert_progress(
+        [
+            progress_document(
+                scenario=scenario,
+                user_id=ObjectId(),
+                path=[choices["Open the door"]] if title == "Hall" else [],
+                start=scenes["Start"],
+                started_at=moved - timedelta(minutes=5),
+                updated_at=moved,
+            )
+            for title, moved in moves.items()
+        ]
+    )
+    assert drop_off_by_scene(user=author, scenario=scenario) == {scenes["Hall"].pk: 1}
 
 
 def test_each_choice_taken_by_the_share_of_players_who_saw_it(author, cellar):
@@ -187,7 +209,7 @@ def test_the_commands_sent_do_not_grow_with_the_players(author):
     with counting() as many:
         assert story_analytics(user=author, scenario=scenario).started == 63
     assert few == many
-    assert sum(command.startswith("aggregate player_progress") for command in many) == 1
+    assert [command for command in many if "player_" in command] == ["find player_figures"]
 
 
 def test_the_pipelines_use_the_analytics_index(author, cellar):
@@ -199,46 +221,42 @@ def test_the_pipelines_use_the_analytics_index(author, cellar):
     ]
 
 
-def count_in_the_background(settings, *, slice_size: int = 4):
-    """Figures kept in Redis, a story of 5 players or more counted by the job, `slice_size` players a command."""
-    settings.ANALYTICS_CACHE_SECONDS = 300
-    settings.ANALYTICS_JOB_PLAYERS = 5
-    settings.ANALYTICS_JOB_SLICE = slice_size
+def players_of_today(author, count: int = 9):
+    """A story whose `count` players all started at one moment of today, and that moment: a range from then holds
+    the rest of today, a part of a day, counted from the players' progress."""
+    scenario, scenes, choices = cellar_story(author, title="Today")
+    now = timezone.now().replace(microsecond=0)
+    if now == now.replace(hour=0, minute=0, second=0):  # at midnight the rest of today is a whole day
+        now += timedelta(seconds=1)
+    paths = [[choices["Walk away"]], [choices["Open the door"]], [choices["Open the door"], choices["Try the key"]]]
+    insert_progress(
+        [
+            progress_document(
+                scenario=scenario,
+                user_id=ObjectId(),
+                path=paths[index % 3],
+                start=scenes["Start"],
+                started_at=now,
+                seconds=60 * (index + 1),
+            )
+            for index in range(count)
+        ]
+    )
+    return scenario, now
 
 
-def test_the_job_counts_slice_by_slice_the_figures_of_one_command(author, cellar, settings, rq_redis):
-    at_once = story_analytics(user=author, scenario=cellar.scenario)  # not kept (fresh_figures): one command
-    count_in_the_background(settings)
-    queued = story_analytics_or_job(user=author, scenario=cellar.scenario)
-    assert queued.analytics is None and queued.done == 0 and not queued.failed
-    assert django_rq.get_queue("default").count == 1
-    assert story_analytics_or_job(user=author, scenario=cellar.scenario).analytics is None
-    assert django_rq.get_queue("default").count == 1  # asked twice, queued once
+def test_a_part_of_a_day_is_counted_from_the_players_progress(author):
+    scenario, now = players_of_today(author)
     with counting() as commands:
-        SimpleWorker([django_rq.get_queue("default")], connection=django_rq.get_connection("default")).work(burst=True)
-    assert sum(command.startswith("aggregate player_progress") for command in commands) == 3  # 9 players, 4 a slice
-    counted = story_analytics_or_job(user=author, scenario=cellar.scenario).analytics
-    assert counted is not None and counted.computed_at >= at_once.computed_at
-    assert replace(counted, computed_at=at_once.computed_at) == at_once
-    assert counted.started == 9 and counted.median_seconds_to_ending == 300
-
-
-def test_kept_figures_answer_at_once_without_a_job(author, cellar, settings, rq_redis):
-    count_in_the_background(settings)
-    computed = story_analytics(user=author, scenario=cellar.scenario)  # the API's way: counted now, then kept
-    assert django_rq.get_queue("default").count == 0
-    with counting() as commands:
-        kept = story_analytics_or_job(user=author, scenario=cellar.scenario).analytics
-    assert kept == computed and not any("player_progress" in command for command in commands)
-    assert drop_off_by_scene(user=author, scenario=cellar.scenario) == {
-        cellar.scenes["Hall"].pk: 1,
-        cellar.scenes["Cellar"].pk: 1,
-    }
-
-
-def test_a_failed_count_is_said_instead_of_a_progress_bar(author, cellar, settings, rq_redis):
-    count_in_the_background(settings, slice_size=0)  # a slice of no players: the job fails
-    assert story_analytics_or_job(user=author, scenario=cellar.scenario).analytics is None
-    SimpleWorker([django_rq.get_queue("default")], connection=django_rq.get_connection("default")).work(burst=True)
-    state = story_analytics_or_job(user=author, scenario=cellar.scenario)
-    assert state.analytics is None and state.failed.startswith("Counting the players failed:")
+        analytics = story_analytics(user=author, scenario=scenario, since=now)
+    # Finished: players 1, 3, 4, 6, 7 and 9, who read 60, 180, 240, 360, 420 and 540 seconds.
+    assert (analytics.started, analytics.finished, analytics.median_seconds_to_ending) == (9, 6, 240)
+    assert [(row.scene.title, row.count) for row in analytics.endings] == [("Garden", 3), ("Vault", 3), ("Trap", 0)]
+    # The rest of today from the players' progress, the whole days after it (none yet) from the counters.
+    assert [command for command in commands if "player_" in command] == [
+        "find player_figures",
+        "aggregate player_progress",
+    ]
+    assert story_analytics(user=author, scenario=scenario, since=now + timedelta(seconds=1)).started == 0
+    assert story_analytics(user=author, scenario=scenario, until=now).started == 0
+    assert story_analytics(user=author, scenario=scenario, until=now + timedelta(seconds=1)).started == 9

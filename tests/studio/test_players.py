@@ -12,7 +12,6 @@ import pytest
 from bson import ObjectId
 from django.urls import reverse
 from django.utils import timezone
-from rq import SimpleWorker
 
 from tests.command_count import counting
 from tests.players import cellar_story, insert_progress, progress_document
@@ -137,49 +136,6 @@ def test_the_map_can_colour_the_scenes_by_where_players_stopped(studio, cellar):
     assert answer["legend"] == "Real players who stopped at each scene (2 in all); darker is more."
     page = studio.get(reverse("studio:story", args=[cellar.scenario.pk])).text
     assert '<option value="stops">by where players stopped</option>' in page
-
-
-def test_a_story_with_many_players_shows_a_progress_bar_then_the_same_figures(studio, cellar, settings, rq_redis):
-    at_once = text_of(players_page(studio, cellar.scenario).content.decode())  # not kept: counted in the request
-    settings.ANALYTICS_CACHE_SECONDS = 300
-    settings.ANALYTICS_JOB_PLAYERS = 5
-    settings.ANALYTICS_JOB_SLICE = 4
-    queued = players_page(studio, cellar.scenario)
-    assert queued.status_code == 200
-    page = queued.content.decode()
-    assert "Counting the players…" in text_of(page) and "Players counted so far: 0" in text_of(page)
-    assert "<progress>0</progress>" in page and 'hx-trigger="every 2s"' in page and "Started" not in text_of(page)
-    assert django_rq.get_queue("default").count == 1
-    heat = studio.get(reverse("studio:map_heat", args=[cellar.scenario.pk]), {"layer": "stops"}).json()
-    assert heat == {"ready": False, "legend": "The players are still being counted: try again shortly.", "scenes": {}}
-    SimpleWorker([django_rq.get_queue("default")], connection=django_rq.get_connection("default")).work(burst=True)
-    counted = text_of(players_page(studio, cellar.scenario).content.decode())
-    assert "Counting the players" not in counted
-    assert re.search(r"Figures counted at \d\d:\d\d:\d\d UTC; counted again after 5 min\.", counted)
-    assert counted[counted.index(" In short ") :] == at_once[at_once.index(" In short ") :]
-    assert "Started 9 Finished 5 Completion 56 %" in counted
-
-
-def test_the_csv_of_a_story_with_many_players_is_counted_by_the_job_not_in_the_request(
-    studio, cellar, settings, rq_redis
-):
-    settings.ANALYTICS_CACHE_SECONDS = 300
-    settings.ANALYTICS_JOB_PLAYERS = 5
-    settings.ANALYTICS_JOB_SLICE = 4
-    url = reverse("studio:players_csv", args=[cellar.scenario.pk])
-    pending = studio.get(url)
-    assert pending.status_code == 202 and pending["Retry-After"] == "5"
-    assert pending["Content-Type"] == "text/plain; charset=utf-8"
-    assert pending.content.decode() == ("The players are being counted. Download the CSV file again in a moment.")
-    assert django_rq.get_queue("default").count == 1
-    assert players_page(studio, cellar.scenario).status_code == 200  # the page waits on the same job
-    assert django_rq.get_queue("default").count == 1
-    SimpleWorker([django_rq.get_queue("default")], connection=django_rq.get_connection("default")).work(burst=True)
-    counted = studio.get(url)
-    assert counted.status_code == 200 and counted["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(counted.content.decode())))
-    assert ["Players who started", "9"] in rows
-    assert ["Vault", str(cellar.scenes["Vault"].pk), "2", "40.0"] in rows
 
 
 def test_a_story_with_few_players_answers_at_once_and_says_when_it_was_counted(studio, cellar, settings, rq_redis):
