@@ -617,3 +617,56 @@ def test_an_inclusion_projection_decodes_only_what_it_keeps_and_answers_as_befor
         [{"scene_id": "s"}],
         [[{"scene_id": "deep"}], {"scene_id": 4}],  # as mongoeco answers it: scalars in arrays left out
     ]
+
+
+def _full_checks(monkeypatch):
+    """A list that grows by one each time mongoeco checks a fact over a whole collection (not shim 20's scratch
+    table of the documents a write stored)."""
+    from studio.embedded import mongo
+
+    calls = []
+    for check, _extra in mongo.GROWING_FACTS.values():
+        original = getattr(mongo.EmbeddedSQLiteEngine, check)
+
+        def counted(self, *args, _original=original, **kwargs):
+            known = len(self._collection_features_cache)
+            found = _original(self, *args, **kwargs)
+            scratch = getattr(self._checking_written(), "connection", None)
+            if scratch is None and len(self._collection_features_cache) > known:  # not known: checked
+                calls.append(args)
+            return found
+
+        monkeypatch.setattr(mongo.EmbeddedSQLiteEngine, check, counted)
+    return calls
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["shim", "without"])
+def test_a_write_leaves_what_mongoeco_knows_of_the_collection_and_it_learns_what_the_write_stored(
+    client, monkeypatch, kept
+):
+    from bson.decimal128 import Decimal128
+
+    from studio.embedded import mongo
+
+    monkeypatch.setattr(mongo, "KEEP_FACTS_ACROSS_WRITES", [kept])
+    collection = client.shim_checks.facts
+    collection.drop()
+    collection.insert_many([{"_id": index, "n": index, "version": 0} for index in range(50)])
+
+    def step(index):  # a player's step: a read, then a write over the version read
+        assert collection.find_one({"n": index, "version": 0})["_id"] == index
+        collection.update_one({"_id": index, "version": 0}, {"$set": {"version": 1}})
+
+    step(3)  # mongoeco learns what it needs about `_id`, `n` and `version`
+    checks = _full_checks(monkeypatch)
+    step(4)
+    step(5)
+    assert (checks == []) is kept  # without the shim, the facts are checked again over the collection
+    # What a write stores is learnt: `n` now holds an array, then a decimal, in one document each.
+    collection.update_one({"_id": 6}, {"$set": {"n": [70, 80]}})
+    assert [document["_id"] for document in collection.find({"n": 70})] == [6]
+    assert [document["_id"] for document in collection.find({"n": {"$gt": 75}})] == [6]
+    collection.insert_one({"_id": 100, "n": Decimal128("7.5"), "version": 0})
+    assert sorted(document["_id"] for document in collection.find({"n": {"$gt": 7, "$lt": 8}})) == [100]
+    collection.delete_one({"_id": 6})
+    assert list(collection.find({"n": 70})) == []
