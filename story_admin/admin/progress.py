@@ -37,6 +37,9 @@ class PlayerProgressAdmin(AuthorOnlyAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a player deletes their own progress (the reader, the API): their story figures follow
+
     @admin.display(description="progress")
     def percentage(self, progress):
         return f"{progress_percentage(progress):.0f} %"

@@ -537,6 +537,15 @@ NOTE_WRITTEN_DOCUMENTS = (
 )
 
 
+def _forget_noted(connection, where: str, parameters: tuple) -> None:
+    """Delete noted writes without leaving a transaction open that mongoeco did not begin (sqlite3 opens one
+    before a DELETE outside any): mongoeco's next BEGIN would fail."""
+    was_open = connection.in_transaction
+    connection.execute(f"DELETE FROM temp.written_documents {where}", parameters)
+    if not was_open:
+        connection.commit()
+
+
 def _growing_fact(kind_and_arguments: str) -> tuple[str, tuple[str, ...]] | None:
     """The check and its arguments (field, then the rest) of a features-cache key that grows with writes."""
     kind, _, rest = kind_and_arguments.partition(":")
@@ -625,7 +634,7 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         if connection is None or connection is not self._connection:
             return super()._invalidate_collection_features_cache(db_name, coll_name)
         if db_name is None or coll_name is None or not KEEP_FACTS_ACROSS_WRITES[0]:
-            connection.execute("DELETE FROM temp.written_documents")
+            _forget_noted(connection, "", ())
             return super()._invalidate_collection_features_cache(db_name, coll_name)
         written = connection.execute(  # CROSS JOIN: SQLite loops over the few noted documents, not the collection
             """
@@ -637,9 +646,7 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
             """,
             (db_name, coll_name),
         ).fetchall()
-        connection.execute(
-            "DELETE FROM temp.written_documents WHERE db_name = ? AND coll_name = ?", (db_name, coll_name)
-        )
+        _forget_noted(connection, "WHERE db_name = ? AND coll_name = ?", (db_name, coll_name))
         facts = self._collection_features_cache
         recheck = []
         for key in [key for key in facts if key[:2] == (db_name, coll_name)]:

@@ -419,3 +419,15 @@ def test_the_admin_switches_going_back_off(author_client, author):
     )
     assert response.status_code == 302, response.text
     assert Scenario.objects.get(pk=scenario.pk).allow_back is False
+
+
+def test_players_progress_is_read_only_in_the_admin(author_client, author, player):
+    from story_admin.services.progress import start_progress
+
+    story = ScenarioFactory(author=author, is_published=True)
+    SceneFactory(scenario=story, is_start_scene=True)
+    progress = start_progress(player=player, scenario=story)
+    page = author_client.get(reverse("admin:story_admin_playerprogress_change", args=[progress.pk]))
+    assert page.status_code == 200 and "Delete" not in page.text
+    assert author_client.post(reverse("admin:story_admin_playerprogress_delete", args=[progress.pk])).status_code == 403
+    assert type(progress).objects.filter(pk=progress.pk).exists()
