@@ -67,6 +67,12 @@ measured against what django-mongodb-backend sends (see shared DESIGN.md):
    them), with mongoeco's own check run on a scratch table of just those documents; a true one stays true (the
    general plan is right either way), a delete leaves them, and any other fact is forgotten as before. Every write
    of documents goes through the engine's own connection, the one the trigger is on.
+21. An update that leaves every field of the collection's unique indexes as stored (and those their partial filters
+   read) is not checked against the other documents: it cannot make a duplicate. Shim 11's narrowed scan still
+   read the text of every progress document on each player's step (~40 ms at 10,000 of them).
+22. An update of many documents (Django's ``QuerySet.update``, a player's step) whose filter names one ``_id`` by
+   equality is run as an update of one: mongoeco's update of many scanned the whole collection for it (~40 ms at
+   10,000 progress documents, against ~3 ms).
 """
 
 import asyncio
@@ -91,7 +97,7 @@ from mongoeco.api._async._database_admin_write_commands import (
 )
 from bson.int64 import Int64
 from bson.objectid import ObjectId as BsonObjectId
-from mongoeco.api._async import raw_batch_cursor
+from mongoeco.api._async import _collection_modify, raw_batch_cursor
 from mongoeco.api.operations import compile_find_operation
 from mongoeco.api._async._database_admin_read_commands import DatabaseAdminReadCommandService
 from mongoeco.api._async._write_command_validation import write_command_acknowledged
@@ -686,6 +692,9 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         Narrowed only when the collection has a single unique index besides `_id` and the `_id` is not numeric
         (mongoeco's own `_id` scan then never runs), so the narrowed scan serves that one index alone.
         """
+        stored_as = kwargs.get("exclude_storage_key")
+        if stored_as is not None and self._unique_fields_unchanged(db_name, coll_name, document, stored_as):
+            return None  # shim 21
         needle = self._unique_scan_needle(db_name, coll_name, document)
         token = UNIQUE_SCAN_NEEDLE.set(needle)
         try:
@@ -694,6 +703,32 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
             )
         finally:
             UNIQUE_SCAN_NEEDLE.reset(token)
+
+    def _unique_fields_unchanged(self, db_name, coll_name, document, storage_key) -> bool:
+        """Whether an update leaves every field of the collection's unique indexes (and of their partial filters) as
+        stored: then it cannot make a duplicate (shim 21). An `_id` never changes in an update."""
+        fields = set()
+        for index in self._load_indexes(db_name, coll_name):
+            if not index["unique"] or list(index["fields"]) == ["_id"]:
+                continue
+            partial = index.get("partial_filter_expression") or {}
+            if any(key.startswith("$") for key in partial):
+                return False  # a filter of operators: left to mongoeco's check
+            fields.update(index["fields"], partial)
+        if not fields:
+            return False
+        row = (
+            self._require_connection()
+            .execute(
+                "SELECT document FROM documents WHERE db_name = ? AND coll_name = ? AND storage_key = ?",
+                (db_name, coll_name, storage_key),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return False
+        stored = self._deserialize_document(row[0])
+        return all(get_document_value(stored, field) == get_document_value(document, field) for field in fields)
 
     def _unique_scan_needle(self, db_name, coll_name, document) -> str | None:
         if "_id" in document and id_contains_numeric_value(document["_id"]):
@@ -847,6 +882,28 @@ class TransactionTurns:
 _shims_installed = False
 
 
+def _at_most_one(query) -> bool:
+    """Whether a filter names one `_id` by equality, so that it matches one document at most."""
+    if not isinstance(query, dict) or "_id" not in query:
+        return False
+    value = query["_id"]
+    if not isinstance(value, dict):
+        return True
+    operators = [key for key in value if isinstance(key, str) and key.startswith("$")]
+    return not operators or (operators == ["$eq"] and len(value) == 1)
+
+
+_original_execute_server_update = _collection_modify.execute_server_update
+
+
+async def _execute_update_of_one_id_as_update_one(collection, query, change, *, multi=False, **options):
+    """An update of many documents whose filter names one `_id` updates that one document, as an update of one does
+    (shim 22): mongoeco's update of many compiles a scan of the whole collection for it."""
+    if multi and _at_most_one(query):
+        multi = False
+    return await _original_execute_server_update(collection, query, change, multi=multi, **options)
+
+
 def install_shims() -> None:
     """Install the process-wide shims (idempotent)."""
     global _shims_installed
@@ -859,6 +916,7 @@ def install_shims() -> None:
     bson_bridge.encode_wire_value = _encode_wire_value_fast
     protocol.encode_wire_value = _encode_wire_value_fast
     raw_batch_cursor.encode_wire_value = _encode_wire_value_fast
+    _collection_modify.execute_server_update = _execute_update_of_one_id_as_update_one
     use_aggregation_shims(True)
     _shims_installed = True
 

@@ -670,3 +670,55 @@ def test_a_write_leaves_what_mongoeco_knows_of_the_collection_and_it_learns_what
     assert sorted(document["_id"] for document in collection.find({"n": {"$gt": 7, "$lt": 8}})) == [100]
     collection.delete_one({"_id": 6})
     assert list(collection.find({"n": 70})) == []
+
+
+def test_an_update_leaving_the_unique_fields_as_stored_is_not_checked_against_the_collection(client, monkeypatch):
+    from studio.embedded import mongo
+
+    collection = client.shim_checks.unique_steps
+    collection.drop()
+    every = {"$gte": ObjectId("0" * 24), "$lte": ObjectId("f" * 24)}
+    collection.create_index(
+        [("user_id", 1), ("scenario_id", 1)],
+        unique=True,
+        partialFilterExpression={"user_id": every, "scenario_id": every},
+    )
+    story = ObjectId()
+    collection.insert_many([{"_id": ObjectId(), "user_id": ObjectId(), "scenario_id": story} for _ in range(50)])
+    first, second = collection.find({}).limit(2)
+    scans = calls_of(monkeypatch, mongo.EmbeddedSQLiteEngine, "_load_documents")
+    collection.update_one({"_id": first["_id"]}, {"$set": {"step": 2}})  # a player's step
+    assert scans == []
+    with pytest.raises(pymongo.errors.DuplicateKeyError):
+        collection.update_one({"_id": second["_id"]}, {"$set": {"user_id": first["user_id"]}})
+    assert scans  # a unique field changed: checked
+
+
+def test_an_update_bringing_a_document_into_a_partial_unique_index_is_still_checked(client):
+    collection = client.shim_checks.unique_partial
+    collection.drop()
+    collection.create_index([("code", 1)], unique=True, partialFilterExpression={"active": True})
+    collection.insert_many([{"_id": 1, "code": 7, "active": True}, {"_id": 2, "code": 7, "active": False}])
+    with pytest.raises(pymongo.errors.DuplicateKeyError):
+        collection.update_one({"_id": 2}, {"$set": {"active": True}})
+    collection.update_one({"_id": 2}, {"$set": {"note": "kept out of the index"}})
+    assert collection.find_one({"_id": 2}) == {"_id": 2, "code": 7, "active": False, "note": "kept out of the index"}
+
+
+def test_an_update_of_many_naming_one_id_updates_it_without_reading_the_collection(client, monkeypatch):
+    from studio.embedded import mongo
+
+    collection = client.shim_checks.one_id_updates
+    collection.drop()
+    ids = [ObjectId() for _ in range(200)]
+    collection.insert_many([{"_id": pk, "version": 0} for pk in ids])
+    collection.find_one({"_id": ids[1], "version": 0})  # mongoeco learns about the fields
+    scans = calls_of(monkeypatch, mongo.EmbeddedSQLiteEngine, "_open_scan_documents_sync")
+    result = collection.update_many({"_id": ids[3], "version": 0}, {"$set": {"version": 1}})  # QuerySet.update
+    assert (result.matched_count, result.modified_count) == (1, 1)
+    assert scans == []  # the document found by its id, not by a scan of the collection
+    assert collection.update_many({"_id": {"$eq": ids[3]}, "version": 0}, {"$set": {"version": 2}}).matched_count == 0
+    assert collection.update_many({"_id": {"$in": ids[4:6]}}, {"$set": {"version": 1}}).modified_count == 2
+    new = ObjectId()
+    upserted = collection.update_many({"_id": new}, {"$set": {"version": 1}}, upsert=True)
+    assert upserted.upserted_id == new and collection.count_documents({"version": 1}) == 4
