@@ -5,7 +5,7 @@ time and number of scenes seen (histograms, for the medians), where a finished p
 they reached or took (once a player), and where an unfinished one stands, under the hour of their last move (so
 drop-off, "no move for N days", is counted by the hour). A
 change of a progress adds the difference between its contribution after and before (`moved`): one `$inc` of one
-counters document, in the same step. Reading a story's figures for whole days is then one `find` of at most one
+counters document (by its id, `counters_id`), in the same step. Reading a story's figures for whole days is then one `find` of at most one
 document a day (`read`), whatever the number of players: the embedded server never decodes their progress.
 
 Every write of `player_progress` goes through the progress service, which calls `moved`; the few writes of many
@@ -15,6 +15,7 @@ progress) call `changed_where`. Progress written any other way (a restore, a scr
 Stored names: `history` is the embedded array of {scene_id, choice_id, ...}.
 """
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -136,6 +137,13 @@ def contribution(played: Played, *, author_id: ObjectId | None) -> Counter:
 Change = tuple[Played | None, Played | None]  # a progress before and after; None: not there
 
 
+def counters_id(scenario_id: ObjectId, day: datetime) -> ObjectId:
+    """The id of a story's counters for a day, the same wherever it is computed: a step updates its document by id
+    (found at once, not by a filter over every story's counters)."""
+    key = f"{scenario_id}:{day:%Y-%m-%d}".encode()
+    return ObjectId(hashlib.blake2b(key, digest_size=12, person=b"player-figures").digest())
+
+
 def _changes_by_day(changes: Iterable[Change], authors: dict[ObjectId, ObjectId | None]) -> dict[tuple, Counter]:
     by_day = defaultdict(Counter)
     for before, after in changes:
@@ -158,7 +166,8 @@ def _apply(changes: Iterable[Change], authors: dict[ObjectId, ObjectId | None]) 
         counts = {path: count for path, count in counts.items() if count}
         if counts:
             added = any(count > 0 for count in counts.values())
-            updates.append(UpdateOne({"scenario_id": scenario_id, "day": day}, {"$inc": counts}, upsert=added))
+            change = {"$inc": counts, "$setOnInsert": {"scenario_id": scenario_id, "day": day}}
+            updates.append(UpdateOne({"_id": counters_id(scenario_id, day)}, change, upsert=added))
     if updates:
         connection.get_collection(COLLECTION).bulk_write(updates, ordered=False, session=connection.session)
 
@@ -210,7 +219,14 @@ def rebuild(scenario_ids: list[ObjectId] | None = None) -> int:
 
 
 def _document(scenario_id: ObjectId, day: datetime, counts: Counter) -> dict:
-    document = {"scenario_id": scenario_id, "day": day, "started": 0, "finished": 0, **{name: {} for name in MAPS}}
+    document = {
+        "_id": counters_id(scenario_id, day),
+        "scenario_id": scenario_id,
+        "day": day,
+        "started": 0,
+        "finished": 0,
+        **{name: {} for name in MAPS},
+    }
     for path, count in counts.items():
         if not count:
             continue

@@ -33,7 +33,8 @@ def from_the_counters(scenario, idle_before):
 
 
 def stored_counters(scenario):
-    """The story's counters documents without their ids and with the counts that came back to zero left out."""
+    """The story's counters documents (their ids: the same however they were counted) with the counts that came
+    back to zero left out."""
 
     def kept(value):
         if isinstance(value, dict):
