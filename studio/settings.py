@@ -213,7 +213,7 @@ ANALYSIS_PROBLEMS_MAX_SECONDS = env.float("ANALYSIS_PROBLEMS_MAX_SECONDS", defau
 # for this many days stopped at their scene (drop-off, counted by the hour); the figures are kept this many
 # seconds in Redis (0: not kept, added up at each request).
 ANALYTICS_DROP_OFF_DAYS = env.int("ANALYTICS_DROP_OFF_DAYS", default=7)
-ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=300)
+ANALYTICS_CACHE_SECONDS = env.int("ANALYTICS_CACHE_SECONDS", default=30)
 
 LANGUAGE_CODE = "en-us"
 # Interface languages (the reading site is translated; each story is shown in its own language).

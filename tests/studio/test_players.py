@@ -145,3 +145,10 @@ def test_a_story_with_few_players_answers_at_once_and_says_when_it_was_counted(s
         r"Figures counted at [\d:]+ UTC; counted again after 30 s\.", page
     )
     assert django_rq.get_queue("default").count == 0
+
+
+def test_the_page_says_when_it_was_counted_in_french(studio, cellar, settings, rq_redis):
+    settings.ANALYTICS_CACHE_SECONDS = 30
+    answer = studio.get(reverse("studio:players", args=[cellar.scenario.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    page = text_of(answer.content.decode())
+    assert re.search(r"Chiffres comptés à [\d:]+ UTC ; comptés à nouveau après 30 s\.", page)
