@@ -29,6 +29,14 @@ from ..models import PlayerFigures, PlayerProgress, Scenario
 
 COLLECTION = PlayerFigures._meta.db_table
 MAPS = ("seconds", "visits", "endings", "reached", "taken", "stopped")
+# The figure (figures._added's name) each map adds up to; `stopped` adds up to the drop-off.
+FIGURE_OF = {
+    "seconds": "seconds",
+    "visits": "visits",
+    "endings": "endings",
+    "reached": "scenes_reached",
+    "taken": "choices_taken",
+}
 # What a contribution reads of a stored progress document.
 READ = (
     "scenario_id",
@@ -238,45 +246,22 @@ def _document(scenario_id: ObjectId, day: datetime, counts: Counter) -> dict:
     return document
 
 
-@dataclass(frozen=True)
-class Counted:
-    """The counters of some whole days added up, in the shape of the pipeline's figures (figures._added)."""
-
-    started: int
-    finished: int
-    seconds: dict[str, int]
-    visits: dict[str, int]
-    endings: dict[str, int]
-    drop_off: dict[str, int]
-    scenes_reached: dict[str, int]
-    choices_taken: dict[str, int]
-
-
-def read(scenario_id: ObjectId, *, first: datetime | None, last: datetime | None, idle_before: datetime) -> Counted:
+def read(scenario_id: ObjectId, *, first: datetime | None, last: datetime | None, idle_before: datetime) -> dict:
     """The counters of the players who started from midnight `first` (included) to midnight `last` (excluded),
-    None for no bound; their drop-off is of the players whose last move was before the hour `idle_before`.
-    One `find`."""
+    None for no bound, added up in the shape of the pipeline's figures (figures._added); their drop-off is of the
+    players whose last move was before the hour `idle_before`. One `find`."""
     days = {**({"$gte": first} if first else {}), **({"$lt": last} if last else {})}
     query = {"scenario_id": scenario_id, **({"day": days} if days else {})}
-    totals = {name: Counter() for name in ("seconds", "visits", "endings", "reached", "taken", "drop_off")}
+    totals = {name: Counter() for name in (*FIGURE_OF.values(), "drop_off")}
     started = finished = 0
     idle = hour_key(idle_before)
     for document in connection.get_collection(COLLECTION).find(query, {"_id": 0}, session=connection.session):
         started += document.get("started") or 0
         finished += document.get("finished") or 0
-        for name in ("seconds", "visits", "endings", "reached", "taken"):
-            totals[name].update(document.get(name) or {})
+        for stored, name in FIGURE_OF.items():
+            totals[name].update(document.get(stored) or {})
         for hour, scenes in (document.get("stopped") or {}).items():
             if hour < idle:
                 totals["drop_off"].update(scenes)
     kept = {name: {key: count for key, count in counts.items() if count > 0} for name, counts in totals.items()}
-    return Counted(
-        started=started,
-        finished=finished,
-        seconds=kept["seconds"],
-        visits=kept["visits"],
-        endings=kept["endings"],
-        drop_off=kept["drop_off"],
-        scenes_reached=kept["reached"],
-        choices_taken=kept["taken"],
-    )
+    return {"started": started, "finished": finished, **kept}

@@ -181,6 +181,14 @@ def _plan(since: datetime | None, until: datetime | None) -> _Plan:
     return _Plan(whole=(first, last), edges=edges, idle_before=idle_before)
 
 
+def from_the_progress(
+    scenario: Scenario, *, since: datetime | None, until: datetime | None, idle_before: datetime
+) -> dict:
+    """The figures of the players who started in [since, until), from their progress documents: one `aggregate`."""
+    match = pipelines.players(scenario_id=scenario.pk, author_id=scenario.author_id, since=since, until=until)
+    return _added(pipelines.run(pipelines.figures(match, idle_before=idle_before)))
+
+
 def _computed(scenario: Scenario, since: datetime | None, until: datetime | None) -> dict:
     """All the figures at once: the whole days' counters (one `find`), and one `aggregate` for each part of a day
     at the range's ends."""
@@ -188,10 +196,9 @@ def _computed(scenario: Scenario, since: datetime | None, until: datetime | None
     parts = []
     if plan.whole is not None:
         first, last = plan.whole
-        parts.append(vars(counters.read(scenario.pk, first=first, last=last, idle_before=plan.idle_before)))
+        parts.append(counters.read(scenario.pk, first=first, last=last, idle_before=plan.idle_before))
     for begin, end in plan.edges:
-        match = pipelines.players(scenario_id=scenario.pk, author_id=scenario.author_id, since=begin, until=end)
-        parts.append(_added(pipelines.run(pipelines.figures(match, idle_before=plan.idle_before))))
+        parts.append(from_the_progress(scenario, since=begin, until=end, idle_before=plan.idle_before))
     return _summed(parts)
 
 

@@ -319,14 +319,12 @@ def send_players_back(scenario: Scenario, scene_pk: ObjectId) -> None:
     when there is none."""
     start = Scene.objects.filter(scenario=scenario, is_start_scene=True).exclude(pk=scene_pk).first()
     players_here = PlayerProgress.objects.filter(scenario=scenario, current_scene_id=scene_pk)
+    stored_here = {"scenario_id": scenario.pk, "current_scene_id": scene_pk}
     if start is None:
-        counters.changed_where({"scenario_id": scenario.pk, "current_scene_id": scene_pk}, lambda played: None)
+        counters.changed_where(stored_here, lambda played: None)
         players_here.delete()
         return
-    counters.changed_where(
-        {"scenario_id": scenario.pk, "current_scene_id": scene_pk},
-        lambda played: replace(played, current_scene_id=start.pk, is_completed=False),
-    )
+    counters.changed_where(stored_here, lambda played: replace(played, current_scene_id=start.pk, is_completed=False))
     players_here.update(current_scene=start, is_completed=False, completed_at=None)
 
 
