@@ -10,6 +10,8 @@ about 4,000 arrows), serves the site on 127.0.0.1, signs in with Playwright (Deb
   is 2 s over the frames drawn, so a few long frames count in full);
 - zoom to fit: the "Fit to story" button until the next frame is painted;
 - a drop saved: mouse up until the map/place request has answered;
+- an edit shown: a scene renamed in the database, then story-changed (as the panel's answer sends it) until the map
+  shows it, split into map.json (the server's read of the story, the transfer) and patching the map and painting;
 - the library's floor: bare cytoscape.js (our bundle, no code of ours) drawing the map's own graph (its cards as
   round-rectangle nodes with wrapped labels, its arrows with labels and heads, at their places, fit) on a blank
   page, from creation to the second painted frame; our drawing in the browser is printed beside it.
@@ -110,6 +112,22 @@ PAINTED = """() => new Promise((done) => {
 })"""
 
 
+# An edit shown on the map: story-changed (as the panel's answer sends it) until the map is patched and painted;
+# `fetched` is when map.json had come (the server's read of the story and the transfer).
+REFRESHED = """() => new Promise((done) => {
+    performance.clearMarks('map-refreshed');
+    performance.clearMarks('map-fetched');
+    const began = performance.now();
+    document.body.dispatchEvent(new CustomEvent('story-changed', {detail: {scenes: []}}));
+    const wait = () => performance.getEntriesByName('map-refreshed').length
+        ? requestAnimationFrame(() => requestAnimationFrame(() => done({total: performance.now() - began,
+            fetched: performance.getEntriesByName('map-fetched')[0].startTime - began})))
+        : setTimeout(wait, 5);
+    wait();
+})"""
+RENAMED = "(id) => window.storyMap.getElementById(id).data('title')"
+
+
 # The map's own graph, taken from the drawn map: its nodes and arrows with their labels and places, no styles.
 MAP_ELEMENTS = """() => window.storyMap.elements().map((element) => ({group: element.group(), position:
     element.isNode() ? {...element.position()} : undefined, data: {id: element.id(), label: element.data('label'),
@@ -166,6 +184,14 @@ def measure(page, base, scenario, scenes):
     with page.expect_response(lambda response: "/map/place/" in response.url, timeout=60_000):
         page.mouse.up()
     drop = time.perf_counter() - began
+    edits, patches = [], []
+    for round_ in range(DRAWS):
+        edited = scenes[(round_ + 1) * len(scenes) // (DRAWS + 2)]
+        type(edited).objects.filter(pk=edited.pk).update(title=f"Renamed {round_}")
+        shown = page.evaluate(REFRESHED)
+        assert page.evaluate(RENAMED, str(edited.pk)) == f"Renamed {round_}", "the map did not show the edit"
+        edits.append(shown["total"] / 1000)
+        patches.append((shown["total"] - shown["fetched"]) / 1000)
     return {
         "draw": statistics.median(draws),
         "page": statistics.median(pages),
@@ -175,6 +201,8 @@ def measure(page, base, scenario, scenes):
         "frames": len(frames),
         "fit": fit / 1000,
         "drop": drop,
+        "edit": statistics.median(edits),
+        "patch": statistics.median(patches),
         "elements": elements,
     }
 
@@ -222,6 +250,10 @@ def main():
             f"drag frames mean {figures['frame']:5.1f} ms, worst {figures['worst']:6.1f} ms "
             f"({figures['frames']} frames in 2 s); fit {figures['fit'] * 1000:5.0f} ms; "
             f"drop saved {figures['drop'] * 1000:5.0f} ms"
+        )
+        print(
+            f"      an edit shown: {figures['edit'] * 1000:6.0f} ms (map.json {(figures['edit'] - figures['patch']) * 1000:.0f} ms, "
+            f"patching and painting {figures['patch'] * 1000:.0f} ms)"
         )
         print(
             f"      bare cytoscape.js, same shape: {figures['bare'] * 1000:6.0f} ms; "

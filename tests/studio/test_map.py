@@ -213,6 +213,47 @@ def test_an_edit_elsewhere_refreshes_the_map_in_place(map_page, well_with_light)
     assert view(map_page) == {"zoom": 0.8, "pan": {"x": 10, "y": 20}}
 
 
+def refresh(page) -> None:
+    page.evaluate("document.body.dispatchEvent(new CustomEvent('story-changed', {detail: {scenes: []}}))")
+
+
+def test_an_edit_patches_the_map_and_leaves_the_rest_as_drawn(map_page, well_with_light):
+    rim, bottom, light = (
+        Scene.objects.get(scenario=well_with_light, title__startswith=title)
+        for title in ("At the rim", "Bottom", "Light")
+    )
+    # What the author did to the drawn map, and a mark of our own that only the same cytoscape element keeps.
+    map_page.evaluate(f"""() => {{ window.storyMap.getElementById('{rim.pk}').select();
+        window.storyMap.elements().forEach((element) => element.scratch('_drawn', true)); }}""")
+    Scene.objects.filter(pk=bottom.pk).update(title="The dark bottom", group="Depths", is_end_scene=True)
+    Choice.objects.filter(from_scene=bottom, to_scene=rim).update(to_scene=light)
+    refresh(map_page)
+    map_page.wait_for_selector("#map-scenes a:has-text('The dark bottom')")
+    card = map_page.evaluate(f"""() => {{ const node = window.storyMap.getElementById('{bottom.pk}');
+        return {{label: node.data('label'), ending: node.hasClass('ending'), box: node.parent().data('name'),
+                 kept: node.scratch('_drawn') === true}}; }}""")
+    assert card == {"label": "The dark bottom\nEnding", "ending": True, "box": "Depths", "kept": True}
+    untouched = map_page.evaluate(f"""() => {{ const node = window.storyMap.getElementById('{rim.pk}');
+        return [node.scratch('_drawn') === true, node.selected()]; }}""")
+    assert untouched == [True, True]
+    arrows = map_page.evaluate("""() => window.storyMap.edges().map((edge) =>
+        [edge.source().data('title'), edge.target().data('title'), edge.scratch('_drawn') === true]).sort()""")
+    assert arrows == [
+        ["At the rim of the old well", "The dark bottom", True],
+        ["The dark bottom", "Light", False],  # the arrow whose target changed is drawn anew
+        ["The dark bottom", "Light", True],
+    ]
+
+    # A scene deleted elsewhere: its card and arrows go, and the group left empty with them.
+    Choice.objects.filter(scenario=well_with_light).filter(from_scene=bottom).delete()
+    Choice.objects.filter(to_scene=bottom).delete()
+    Scene.objects.filter(pk=bottom.pk).delete()
+    refresh(map_page)
+    wait_until(map_page, "document.getElementById('map').dataset.scenes === '2'")
+    assert map_page.evaluate("[window.storyMap.nodes().length, window.storyMap.edges().length]") == [2, 0]
+    assert map_page.locator("#map-scenes a").count() == 2
+
+
 def test_a_refresh_keeps_the_keyboard_on_the_scene_it_was_on(map_page, well_with_light):
     map_page.focus("#map-scenes a:has-text('Bottom')")
     Scene.objects.filter(scenario=well_with_light, title="Light").update(title="The light")
