@@ -475,12 +475,18 @@ const collapsed = new Set(JSON.parse(localStorage.getItem(collapsedKey) || "[]")
 function applyCollapsed() {
   cy.batch(() => {
     cy.edges(".meta").remove();
+    // Each change only where it is one: this runs after every edit, and a style, class or data set again restyles
+    // the element all the same (every card of every chapter, at each edit).
     cy.nodes(".group").forEach((box) => {
       const shut = collapsed.has(box.data("name"));
-      box.toggleClass("collapsed", shut);
-      box.children().style("display", shut ? "none" : "element");
+      if (box.hasClass("collapsed") !== shut) box.toggleClass("collapsed", shut);
+      const display = shut ? "none" : "element";
+      box.children().filter((card) => card.style("display") !== display).style("display", display);
       const count = box.children().length;
-      box.data("collapsedLabel", `${box.data("name")}\n${count} scene${count === 1 ? "" : "s"} (double-click to open)`);
+      const label = format(ngettext("%(name)s\n%(count)s scene (double-click to open)",
+                                    "%(name)s\n%(count)s scenes (double-click to open)", count),
+                           {name: box.data("name"), count});
+      if (box.data("collapsedLabel") !== label) box.data("collapsedLabel", label);
     });
     if (!collapsed.size) return;  // no box folded: no arrow drawn from one (4,000 arrows to look at otherwise)
     const outer = (node) => (node.parent().hasClass("collapsed") ? node.parent() : node);

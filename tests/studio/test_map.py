@@ -341,6 +341,8 @@ def test_scenes_grouped_into_a_chapter_move_as_one_and_fold_to_one_card(map_page
     map_page.evaluate("window.storyMap.nodes('.group').emit('dbltap')")
     wait_until(map_page, f"window.storyMap.getElementById('{rim.pk}').style('display') === 'none'")
     assert map_page.evaluate("window.storyMap.edges('.meta').map((edge) => edge.target().data('title'))") == ["Light"]
+    folded = "window.storyMap.nodes('.group').data('collapsedLabel')"
+    assert map_page.evaluate(folded) == "Down the well\n2 scenes (double-click to open)"
     map_page.reload()
     map_page.wait_for_selector("#map[data-ready=true]")
     assert map_page.evaluate("window.storyMap.nodes('.group').hasClass('collapsed')")  # kept in this browser
