@@ -253,10 +253,11 @@ function renderList(doc) {
     }));
     if (focused && !list.contains(document.activeElement)) outlineLinks.get(focused)?.focus({preventScroll: true});
   }
+  if (!window.htmx) return;  // (loaded before this module: never missing, but a link is marked only once processed)
   for (const link of items) {
     if (link.dataset.processed) continue;
+    window.htmx.process(link);
     link.dataset.processed = "true";
-    window.htmx?.process(link);
   }
 }
 

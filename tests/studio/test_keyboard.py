@@ -85,6 +85,32 @@ def test_a_three_scene_story_made_moved_and_listed_by_keyboard_alone(author_page
     assert Scene.objects.filter(scenario=story).count() == 3
 
 
+def test_a_key_pressed_the_moment_a_panel_is_shown_is_handled_by_the_studio(author_page):
+    """A panel's links and forms work as soon as it is on the page: a key pressed before htmx had readied them
+    (a busy machine handles input first) used to follow the plain link, and the browser left the map."""
+    page, author = author_page
+    story = ScenarioFactory(author=author, title="The shore")
+    SceneFactory(scenario=story, title="The dunes")
+    page.goto(f"/stories/{story.pk}/")
+    page.wait_for_selector("#map[data-ready=true]")
+    # As soon as the panel is swapped in (the next task: before any settle timer), Escape as an author would.
+    page.evaluate("""() => {
+      window.stillTheSamePage = true;
+      document.body.addEventListener("htmx:afterSwap", (event) => {
+        if (window.escapeSent || !document.querySelector("#panel [data-scene-panel]")) return;
+        window.escapeSent = true;
+        setTimeout(() => document.dispatchEvent(new KeyboardEvent("keydown", {key: "Escape", bubbles: true})), 0);
+      });
+    }""")
+    page.focus("#map-scenes a:has-text('The dunes')")
+    page.keyboard.press("Enter")
+    wait_until(page, "window.escapeSent === true || document.readyState !== 'complete'")
+    page.wait_for_selector("#panel .scene-panel", state="detached")
+    wait_until(page, "document.readyState === 'complete' && !!document.querySelector('#map[data-ready=true]')")
+    assert page.evaluate("window.stillTheSamePage") is True, "the browser left the map page"
+    assert page.url.endswith(f"/stories/{story.pk}/")
+
+
 def test_shortcuts_never_fire_while_typing(author_page):
     page, author = author_page
     story = ScenarioFactory(author=author, title="Quiet")
