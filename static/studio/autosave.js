@@ -1,5 +1,6 @@
-// Autosave of the scene panel's title and text: nothing typed is lost.
-// - Saves 1 s after the last keystroke, when a field loses the focus, and when the page is left (a keepalive
+// Autosave of the scene panel's title and text, and of its ending and "Start of the story": nothing is lost.
+// - The ending and start are saved as soon as they are picked (each save sends them with the text);
+// - the text 1 s after the last keystroke, when a field loses the focus, and when the page is left (a keepalive
 //   request); before the panel is replaced by another htmx request (another scene, a choice added, Close),
 //   the pending text is saved first, and the request waits for it.
 // - Each save names the version it started from; the server refuses a save over a newer one (409) and
@@ -10,6 +11,7 @@ import { format, gettext, ngettext } from "./i18n.js";
 
 const DELAY_MS = 1000;
 const FIELDS = ["title", "text"];
+const CONTROLS = ["ending", "is_start_scene"];  // sent with every save, as the form would post them
 let timer = null;
 let dirty = false;
 let saving = null;   // the save in flight (a promise of true: saved, false: not saved)
@@ -17,6 +19,18 @@ let blocked = false; // a refusal or a conflict: the author must act before leav
 
 const form = () => document.getElementById("scene-form");
 const csrfToken = () => JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+
+const fieldValues = (scene) => Object.fromEntries(FIELDS.map((name) => [name, scene.elements[name].value]));
+function controlValues(scene) {
+  const values = {};
+  for (const name of CONTROLS) {
+    const control = scene.elements[name];
+    if (control) values[name] = control.type === "checkbox" ? (control.checked ? "on" : "") : control.value;
+  }
+  return values;
+}
+const theirControls = (theirs) => ({ ending: theirs.ending, is_start_scene: theirs.is_start_scene ? "on" : "" });
+const sameValues = (one, other) => Object.keys(one).every((name) => one[name] === other[name]);
 
 function setStatus(text, { error = false, retry = false } = {}) {
   const status = document.getElementById("autosave-status");
@@ -63,7 +77,7 @@ const draftKey = (scene) => `studio-draft:${scene.dataset.sceneId}`;
 function keepDraft() {
   const scene = form();
   if (!scene) return;
-  const draft = Object.fromEntries(FIELDS.map((name) => [name, scene.elements[name].value]));
+  const draft = fieldValues(scene);
   try {
     sessionStorage.setItem(draftKey(scene), JSON.stringify({ ...draft, version: scene.elements.version.value }));
   } catch (error) {
@@ -124,13 +138,16 @@ function showConflict(theirs) {
   box.dataset.version = theirs.version;
   box.dataset.title = theirs.title;
   box.dataset.text = theirs.text;
+  box.dataset.ending = theirs.ending;
+  box.dataset.start = String(theirs.is_start_scene);
   box.hidden = false;
 }
 
 async function send({ keepalive = false } = {}) {
   const scene = form();
-  const values = Object.fromEntries(FIELDS.map((name) => [name, scene.elements[name].value]));
-  const body = new URLSearchParams({ ...values, version: scene.elements.version.value });
+  const values = fieldValues(scene);
+  const controls = controlValues(scene);
+  const body = new URLSearchParams({ ...values, ...controls, version: scene.elements.version.value });
   dirty = false;
   setStatus(gettext("Saving…"));
   let response;
@@ -167,11 +184,12 @@ async function send({ keepalive = false } = {}) {
   }
   dirty = true;
   blocked = true;
-  if (response.status === 409 && answer.theirs && FIELDS.every((name) => answer.theirs[name] === values[name])) {
+  if (response.status === 409 && answer.theirs && sameValues(values, answer.theirs)
+      && sameValues(controls, theirControls(answer.theirs))) {
     // The newer version is this very text (a save sent as the page closed, landed late): nothing to choose.
     dropDraft(scene, values);
     scene.elements.version.value = answer.theirs.version;
-    dirty = scene.elements.title.value !== values.title || scene.elements.text.value !== values.text;
+    dirty = !sameValues(values, fieldValues(scene)) || !sameValues(controls, controlValues(scene));
     blocked = false;
     setStatus(gettext("Saved."));
     return true;
@@ -179,7 +197,7 @@ async function send({ keepalive = false } = {}) {
     showConflict(answer.theirs);
     setStatus(gettext("Not saved: this scene was saved elsewhere meanwhile. Choose which version to keep, below."), { error: true });
   } else if (response.status === 422 && answer.fields) {
-    for (const name of FIELDS) showFieldError(name, (answer.fields[name] || []).join(" "));
+    for (const name of [...FIELDS, ...CONTROLS]) showFieldError(name, (answer.fields[name] || []).join(" "));
     setStatus(format(gettext("Not saved: %(reason)s"), { reason: answer.error }), { error: true });
   } else if (answer.retry === false) {
     setStatus(format(gettext("Not saved: %(reason)s"), { reason: answer.error }), { error: true });
@@ -209,6 +227,14 @@ async function save(options = {}) {
 document.addEventListener("input", (event) => {
   if (event.target.form && event.target.form === form() && FIELDS.includes(event.target.name)) schedule();
 });
+// The ending and start are saved as soon as they are picked.
+document.addEventListener("change", (event) => {
+  if (event.target.form && event.target.form === form() && CONTROLS.includes(event.target.name)) {
+    dirty = true;
+    blocked = false;
+    save();
+  }
+});
 // (Not while a refusal or a conflict waits for the author: the same save would be refused again.)
 document.addEventListener("focusout", (event) => {
   if (dirty && !blocked && event.target.form === form() && FIELDS.includes(event.target.name)) save();
@@ -227,6 +253,8 @@ document.addEventListener("click", (event) => {
     scene.elements.title.value = box.dataset.title;
     scene.elements.text.value = box.dataset.text;
     scene.elements.version.value = box.dataset.version;
+    if (scene.elements.ending) scene.elements.ending.value = box.dataset.ending;
+    if (scene.elements.is_start_scene) scene.elements.is_start_scene.checked = box.dataset.start === "true";
     box.hidden = true;
     dirty = false;
     blocked = false;

@@ -26,6 +26,7 @@ from story_admin.state.schema import SceneNames
 from ..words import ENDING_NAMES
 from .access import apply_errors, author_required, editable_story
 from .story_map import map_context, map_document
+from .history import history_context
 
 
 ENDINGS = [(kind, ENDING_NAMES[kind]) for kind in EndingKind]
@@ -198,6 +199,7 @@ def _panel(
     else:
         template = "studio/scene_page.html"
         context["map_document"] = map_document(scenario, story=story, problems=context["problems"])
+        context |= history_context(request, scenario)  # the page's Undo / Redo buttons name the author's last step
     response = render(request, template, context, status=status)
     return story_changed(response, *changed) if changed and request.htmx else response
 
@@ -239,10 +241,43 @@ def scene_panel(request, story_id, scene_id):
     return _panel(request, scenario, scene, form=form, status=refused(request))
 
 
+def autosaved_changes(data) -> tuple[dict, dict]:
+    """What autosave.js sent, as the service's fields, and the messages of the fields refused. Only the fields sent
+    are saved: the title and text as typed, the ending and "Start of the story" as soon as they are changed (the
+    scene form's own fields clean them, so the "Ending" control is `is_end_scene` and `ending_kind` here too)."""
+    changes = {name: data[name] for name in ("title", "text") if name in data}
+    refused = {}
+    for name in ("ending", "is_start_scene"):
+        if name not in data:
+            continue
+        try:
+            value = SceneForm.base_fields[name].clean(data[name])
+        except forms.ValidationError as error:
+            refused[name] = error.messages
+            continue
+        if name == "ending":
+            changes.update(is_end_scene=bool(value), ending_kind=value)
+        else:
+            changes[name] = value
+    return changes, refused
+
+
+def _autosave_refused(fields: dict) -> JsonResponse:
+    labels = {
+        "title": _("Scene title"),
+        "text": _("Scene text"),
+        "ending": _("Ending"),
+        "is_start_scene": _("Start of the story"),
+    }
+    said = " ".join(f"{labels.get(name, name)}: {' '.join(messages)}" for name, messages in fields.items())
+    return JsonResponse({"error": said, "fields": fields, "retry": False}, status=422)
+
+
 @author_required
 @require_POST
 def autosave(request, story_id, scene_id):
-    """Title and text saved while the author types (static/studio/autosave.js), as JSON.
+    """Title and text saved as the author types, the ending and start as they are picked (static/studio/autosave.js),
+    as JSON.
 
     200: saved, with the new version (and the text as stored, when its [[links]] became choices);
     409: saved elsewhere since `version`: both versions, so the author keeps theirs or the other;
@@ -250,7 +285,9 @@ def autosave(request, story_id, scene_id):
     """
     scenario = editable_story(request, story_id)
     scene = _scene(scenario, scene_id)
-    changes = {name: request.POST[name] for name in ("title", "text") if name in request.POST}
+    changes, fields = autosaved_changes(request.POST)
+    if fields:
+        return _autosave_refused(fields)
     try:
         scene, added = update_scene_with_links(
             editor=request.user, scene=scene, expected_version=request.POST.get("version") or None, **changes
@@ -263,14 +300,17 @@ def autosave(request, story_id, scene_id):
             return JsonResponse(
                 {
                     "error": _("Saved elsewhere (another tab or author) since you opened it."),
-                    "theirs": {"title": theirs.title, "text": theirs.text, "version": version_of(theirs)},
+                    "theirs": {
+                        "title": theirs.title,
+                        "text": theirs.text,
+                        "ending": theirs.ending_kind if theirs.is_end_scene else "",
+                        "is_start_scene": theirs.is_start_scene,
+                        "version": version_of(theirs),
+                    },
                 },
                 status=409,
             )
-        fields = dict(error.field_errors) or {"title": [error.message]}
-        labels = {"title": _("Scene title"), "text": _("Scene text")}
-        said = " ".join(f"{labels.get(name, name)}: {' '.join(messages)}" for name, messages in fields.items())
-        return JsonResponse({"error": said, "fields": fields, "retry": False}, status=422)
+        return _autosave_refused(dict(error.field_errors) or {"title": [error.message]})
     response = JsonResponse(
         {
             "version": version_of(scene),

@@ -224,6 +224,54 @@ def test_scene_form_errors_keep_the_text(studio, two_scene_story):
     assert "My long paragraph" in response.text and Scene.objects.get(pk=start.pk).title == "Start"
 
 
+def test_autosave_saves_the_ending_and_start_picked_and_refuses_an_unknown_ending(studio, two_scene_story):
+    start = Scene.objects.get(scenario=two_scene_story, title="Start")
+    end = Scene.objects.get(scenario=two_scene_story, title="End")
+    url = reverse("studio:autosave", args=[two_scene_story.pk, end.pk])
+    refused = studio.post(url, {"title": "End", "text": "", "ending": "glorious", "is_start_scene": "on"})
+    assert refused.status_code == 422
+    assert refused.json()["fields"] == {
+        "ending": ["Select a valid choice. glorious is not one of the available choices."]
+    }
+    assert refused.json()["error"].startswith("Ending: Select a valid choice.")
+    assert Scene.objects.get(pk=end.pk).is_start_scene is False  # nothing of a refused save is kept
+
+    saved = studio.post(url, {"title": "End", "text": "", "ending": "tragic", "is_start_scene": "on"})
+    assert saved.status_code == 200
+    end.refresh_from_db()
+    start.refresh_from_db()
+    assert (end.is_end_scene, end.ending_kind, end.is_start_scene, start.is_start_scene) == (
+        True,
+        "tragic",
+        True,
+        False,
+    )
+    studio.post(url, {"title": "End", "text": "", "ending": "", "is_start_scene": ""})
+    end.refresh_from_db()
+    assert (end.is_end_scene, end.ending_kind, end.is_start_scene) == (False, "", False)
+    # A save that sends only the text (an older page) leaves them as stored.
+    update_scene(editor=two_scene_story.author, scene=end, is_end_scene=True, ending_kind="secret")
+    studio.post(url, {"title": "End", "text": "Fin."})
+    end.refresh_from_db()
+    assert (end.text, end.is_end_scene, end.ending_kind) == ("Fin.", True, "secret")
+
+
+def test_a_scene_page_opened_from_its_address_names_the_step_undo_would_take(studio, two_scene_story):
+    start = Scene.objects.get(scenario=two_scene_story, title="Start")
+    scene_page = reverse("studio:scene", args=[two_scene_story.pk, start.pk])
+
+    def undo_button(url):
+        return re.search(r'data-history="undo"[^>]*>([^<]+)<', studio.get(url).text).group(1).strip()
+
+    assert undo_button(scene_page) == "Nothing to undo"
+    studio.post(
+        reverse("studio:autosave", args=[two_scene_story.pk, start.pk]), {"title": "Start", "text": "A cellar."}
+    )
+    # A reload with the panel open (or the page "Add a scene" leads to) says what the map page says.
+    assert undo_button(scene_page).startswith("Undo: ")
+    assert undo_button(scene_page) == undo_button(reverse("studio:story", args=[two_scene_story.pk]))
+
+
 def test_add_scene_and_connect_it(studio, two_scene_story):
     response = studio.post(reverse("studio:add_scene", args=[two_scene_story.pk]), {"title": "Attic"})
     attic = Scene.objects.get(scenario=two_scene_story, title="Attic")

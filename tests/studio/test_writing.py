@@ -61,6 +61,34 @@ def test_typed_text_survives_selecting_another_scene_and_a_reload(well_page):
     assert page.get_by_label("Scene title", exact=True).input_value() == "Bottom of the well"
 
 
+def test_the_ending_and_start_picked_are_saved_without_the_save_button(well_page):
+    page, story, rim, bottom = well_page
+    open_panel(page, story, bottom)
+    page.get_by_label("Ending", exact=True).select_option(label="Tragic ending")
+    page.get_by_label("Start of the story", exact=True).check()
+    # Another scene opened at once: nothing was clicked but the controls, and both are kept.
+    page.focus("#map-scenes a:has-text('Rim')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".scene-panel h2:has-text('Rim')")
+    eventually(lambda: Scene.objects.get(pk=bottom.pk).ending_kind == "tragic")
+    assert page.get_by_label("Start of the story", exact=True).is_checked() is False  # the start moved to Bottom
+    open_panel(page, story, bottom)
+    assert page.get_by_label("Ending", exact=True).input_value() == "tragic"
+    assert page.get_by_label("Start of the story", exact=True).is_checked()
+    bottom.refresh_from_db()
+    assert (bottom.is_end_scene, bottom.is_start_scene, Scene.objects.get(pk=rim.pk).is_start_scene) == (
+        True,
+        True,
+        False,
+    )
+    # Typing after picking "Not an ending" saves both, whatever comes first.
+    page.get_by_label("Ending", exact=True).select_option(label="Not an ending")
+    page.get_by_label("Scene text", exact=True).fill("Dark water, and nothing more.")
+    wait_until(page, "document.getElementById('autosave-status').textContent === 'Saved.'")
+    eventually(lambda: Scene.objects.get(pk=bottom.pk).text == "Dark water, and nothing more.")
+    assert Scene.objects.get(pk=bottom.pk).is_end_scene is False
+
+
 def test_two_pages_on_one_scene_show_the_conflict_and_keep_mine(well_page):
     page, story, rim, _ = well_page
     other = page.context.new_page()
