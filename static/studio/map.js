@@ -186,7 +186,8 @@ const LARGE_STYLE = [
 const viewKey = `studio-map-view:${root.dataset.story}:${root.dataset.user}`;
 const cy = window.cytoscape({
   container: root, style: large ? [...STYLE, ...LARGE_STYLE] : STYLE, minZoom: 0.02, maxZoom: 3,
-  boxSelectionEnabled: true, selectionType: "additive", textureOnViewport: large, hideEdgesOnViewport: large,
+  // "single": a click selects that card alone; Shift+click and a Shift+drag box add to the selection.
+  boxSelectionEnabled: true, selectionType: "single", textureOnViewport: large, hideEdgesOnViewport: large,
 });
 window.storyMap = cy;  // for the tests and the bench
 skipFirstStyleTriggers(cy.style());
@@ -458,8 +459,11 @@ cy.on("free", "node", async () => {
   say(format(ngettext("Moved %(count)s scene.", "Moved %(count)s scenes.", moved), {count: moved}));
 });
 
-// A tap on a card opens its panel (htmx GET, URL pushed), as the outline's links do.
+// A tap on a card opens its panel (htmx GET, URL pushed), as the outline's links do. The focus stays on the map
+// (cytoscape keeps a click from focusing it): a panel opened with the focus nowhere took it to its "New choice"
+// field, and the page scrolled the map out of view under the pointer, so the next Shift+click missed.
 function openPanel(node) {
+  if (!root.contains(document.activeElement)) root.focus({preventScroll: true});
   window.htmx.ajax("GET", node.data("url"), {target: "#panel"}).then(() => {
     history.pushState({}, "", node.data("url"));
   });
@@ -745,12 +749,22 @@ document.addEventListener("click", (event) => {
   else if (action === "ungroup") groupSelected("");
 });
 
-// New scenes ("Add a scene") go next to the selected scene, or to the centre of the view.
+// New scenes ("Add a scene") go next to the selected scene, or to the centre of the view: below the cards already
+// there (three scenes added in a row were drawn on one spot, one card showing where three were).
+function freePlace(where) {
+  const taken = cy.nodes("[url]").map((node) => node.boundingBox());
+  const overlaps = (x, y) => taken.some((box) => x + CARD_WIDTH / 2 > box.x1 && x - CARD_WIDTH / 2 < box.x2
+                                               && y + 40 > box.y1 && y - 40 < box.y2);
+  let {x, y} = where;
+  for (let tries = 0; tries < 50 && overlaps(x, y); tries += 1) y += 90;
+  return {x, y};
+}
+
 document.addEventListener("submit", (event) => {
   if (event.target.getAttribute("action") !== root.dataset.addUrl) return;
   const selected = cy.$("node:selected").first();
-  const where = selected.length ? {x: selected.position().x + CARD_WIDTH + 60, y: selected.position().y}
-                                : centreOfView();
+  const where = freePlace(selected.length ? {x: selected.position().x + CARD_WIDTH + 60, y: selected.position().y}
+                                          : centreOfView());
   for (const [name, value] of [["x", where.x - CARD_WIDTH / 2], ["y", where.y - 32]]) {
     const input = document.createElement("input");
     input.type = "hidden"; input.name = name; input.value = value.toFixed(1);
@@ -956,6 +970,9 @@ function setUpSearch() {
 setUpSearch();
 
 document.body.addEventListener("story-changed", () => refresh());
+// After an undo or a redo (#history says which step), what the map said of the step before ("The map is tidied
+// up…", "Moved 3 scenes") no longer holds.
+document.body.addEventListener("history-step", () => say(""));
 document.body.addEventListener("htmx:oobAfterSwap", (event) => {
   if (event.detail.target?.id === "map-changed") refresh();
 });

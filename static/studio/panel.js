@@ -30,6 +30,18 @@ document.addEventListener("htmx:afterSettle", (event) => {
   }
 });
 
+// An undo or a redo may have changed the open scene (its ending, its title) or removed it: the panel is fetched
+// again (autosave.js saves pending text first), and a panel whose scene is gone closes.
+document.body.addEventListener("history-step", () => {
+  const scene = panel()?.querySelector("#scene-form");
+  if (scene && window.htmx) window.htmx.ajax("GET", scene.getAttribute("action"), {target: "#panel"});
+});
+document.body.addEventListener("htmx:responseError", (event) => {
+  if (event.detail.target?.id === "panel" && event.detail.xhr.status === 404) {
+    panel()?.querySelector("[data-panel-close]")?.click();
+  }
+});
+
 // The target pickers (inputs with list="scene-options"): the datalist holds at most 20 titles, those matching
 // what is typed, asked of the server as one types, so a story of thousands of scenes stays quick.
 let pickerTimer = null;

@@ -39,7 +39,9 @@ def _step(request, story_id, action, done: str):
     context = history_context(request, scenario) | {"notice": notice, "failed": failed}
     response = render(request, "studio/partials/history_buttons.html", context)
     if not failed:
-        response["HX-Trigger"] = json.dumps({"story-changed": {"scenes": scenes}})
+        # story-changed: the map draws the story again; history-step: the map's message of the step before and an
+        # open scene panel are stale (static/studio/map.js, panel.js).
+        response["HX-Trigger"] = json.dumps({"story-changed": {"scenes": scenes}, "history-step": {"scenes": scenes}})
     return response
 
 

@@ -110,3 +110,24 @@ def test_find_and_replace_with_a_preview_then_undo(page, author_story):
     page.wait_for_selector("#history [data-history=redo]:has-text('Redo: replace')")
     assert Scene.objects.get(pk=cove.pk).text == "A boat by the door."
     assert Choice.objects.get(scenario=story).text == "Open the door"
+
+
+def test_an_undo_shows_the_open_scene_as_it_now_is_and_closes_it_once_gone(page, author_story):
+    author, story, cove = author_story
+    page.goto(f"/stories/{story.pk}/scenes/{cove.pk}/")
+    page.wait_for_selector("#map[data-ready=true]")
+    ending = page.get_by_label("Ending", exact=True)
+    ending.select_option(label="Tragic ending")  # saved as picked
+    page.wait_for_selector("#history [data-history=undo]:has-text('ending')")
+    undo_button(page).click()
+    # The panel is fetched again: its Ending says what the scene now is (Save there would not apply the undone step).
+    expect(page.get_by_label("Ending", exact=True)).to_have_value("")
+    assert Scene.objects.get(pk=cove.pk).is_end_scene is False
+
+    page.click("text=Add a scene")  # a new scene, its panel open
+    page.wait_for_selector("#panel .scene-panel h2:has-text('New scene')")
+    page.wait_for_selector("#history [data-history=undo]:has-text('New scene')")
+    undo_button(page).click()  # the scene is gone: so is its panel
+    page.wait_for_selector("#panel [data-scene-panel]", state="detached")
+    assert not Scene.objects.filter(scenario=story, title="New scene").exists()
+    page.wait_for_url(f"**/stories/{story.pk}/")

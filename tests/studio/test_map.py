@@ -191,6 +191,45 @@ def test_a_new_scene_lands_inside_the_view(map_page, well_with_light):
     assert box["x"] < card["x"] < box["x"] + box["width"] and box["y"] < card["y"] < box["y"] + box["height"]
 
 
+def test_scenes_added_one_after_another_each_have_a_place_of_their_own(map_page, well_with_light):
+    for count in (1, 2, 3):  # nothing selected: each goes to the centre of the view, below what is there
+        map_page.evaluate("window.storyMap.$(':selected').unselect()")
+        map_page.click("text=Add a scene")
+        map_page.wait_for_selector(f"#map[data-ready=true][data-scenes='{3 + count}']")
+    boxes = map_page.evaluate(
+        "window.storyMap.nodes('[url]').map((node) => { const b = node.boundingBox(); return [b.x1, b.y1, b.x2, b.y2]; })"
+    )
+    overlapping = [
+        (one, other)
+        for index, one in enumerate(boxes)
+        for other in boxes[index + 1 :]
+        if one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
+    ]
+    assert len(boxes) == 6 and overlapping == []
+
+
+def test_a_click_selects_that_card_alone_and_shift_click_adds_with_the_map_in_view(map_page, well_with_light):
+    rim, bottom, light = (
+        Scene.objects.get(scenario=well_with_light, title__startswith=title)
+        for title in ("At the rim", "Bottom", "Light")
+    )
+    selected = "window.storyMap.$('node:selected').map((node) => node.data('title')).sort()"
+    where = rendered(map_page, rim)
+    map_page.mouse.click(where["x"], where["y"])
+    map_page.wait_for_selector("#panel .scene-panel h2:has-text('At the rim')")
+    # The focus stays on the map: the page does not scroll to the panel's "New choice" field under the pointer.
+    assert map_page.evaluate("[window.scrollY, document.activeElement.id]") == [0, "map"]
+    where = rendered(map_page, bottom)
+    map_page.mouse.click(where["x"], where["y"])
+    map_page.wait_for_selector("#panel .scene-panel h2:has-text('Bottom')")
+    assert map_page.evaluate(selected) == ["Bottom"]
+    where = rendered(map_page, light)
+    map_page.keyboard.down("Shift")
+    map_page.mouse.click(where["x"], where["y"])
+    map_page.keyboard.up("Shift")
+    assert map_page.evaluate(selected) == ["Bottom", "Light"]
+
+
 def test_the_keyboard_follows_choices_and_enter_opens_the_panel(map_page, well_with_light):
     map_page.focus("#map-scenes a:has-text('At the rim')")
     map_page.keyboard.press("ArrowRight")
@@ -294,6 +333,7 @@ def test_tidy_up_lays_the_story_out_and_can_be_undone(map_page, well_with_light)
     map_page.click("#history button:has-text('Undo: tidy up')")
     map_page.wait_for_selector("#history button:has-text('Redo: tidy up')")
     wait_until(map_page, "document.getElementById('map').dataset.scenes === '3'")
+    assert map_page.locator("#map-status").inner_text() == ""  # "The map is tidied up" no longer holds
     assert {
         scene.pk: (scene.position_x, scene.position_y) for scene in Scene.objects.filter(scenario=well_with_light)
     } == before
