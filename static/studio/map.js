@@ -72,7 +72,9 @@ function accessibleName(scene) {
   const parts = [scene.title || gettext("untitled scene")];
   const kind = kindOf(scene);
   if (kind) parts.push(kind);
-  parts.push(format(ngettext("%(out)s choice leave, %(in)s enter", "%(out)s choices leave, %(in)s enter", scene.out), {out: scene.out, in: scene.in}));
+  // Each count its own plural (one form for both said "0 choix sortant, 0 entrants" in French).
+  parts.push(format(ngettext("%(count)s choice leaves", "%(count)s choices leave", scene.out), {count: scene.out}));
+  parts.push(format(ngettext("%(count)s enters", "%(count)s enter", scene.in), {count: scene.in}));
   if (scene.group) parts.push(format(gettext("in the group “%(group)s”"), {group: scene.group}));
   if (scene.effects) parts.push(format(gettext("on arrival: %(effects)s"), {effects: scene.effects}));
   if (scene.problems.length) parts.push(format(gettext("needs attention: %(problems)s"), {problems: scene.problems.join(" ")}));
