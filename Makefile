@@ -61,7 +61,7 @@ system-packages:
 # The interface's translations, compiled; the .mo files are not committed: the reading site's
 # (reader/locale/*/LC_MESSAGES/django.po), the studio's pages (studio/locale/*/LC_MESSAGES/django.po) and its
 # scripts (studio/locale/*/LC_MESSAGES/djangojs.po, served by Django's JavaScriptCatalog at /i18n/studio.js).
-MESSAGES := $(patsubst %.po,%.mo,$(wildcard reader/locale/*/LC_MESSAGES/django.po studio/locale/*/LC_MESSAGES/*.po))
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard reader/locale/*/LC_MESSAGES/django.po studio/locale/*/LC_MESSAGES/*.po story_admin/locale/*/LC_MESSAGES/django.po))
 messages: $(MESSAGES)
 
 %.mo: %.po

@@ -476,7 +476,9 @@ class EditStep(models.Model):
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    label = models.CharField(max_length=300)
+    label = models.CharField(max_length=300, help_text="In English; the studio says `wording` in its language.")
+    wording = models.CharField(max_length=300, blank=True, default="", help_text="The label's msgid, %(name)s places.")
+    details = models.JSONField(default=dict, blank=True, help_text="What fills the wording's places.")
     kind = models.CharField(max_length=32, blank=True, help_text="scene, choice, delete_scene, tidy_up, replace…")
     changes = models.JSONField(default=list)
     is_undone = models.BooleanField(default=False, help_text="Undone steps can be redone, until a new edit.")

@@ -1,19 +1,30 @@
 """Story problems: pure functions over an in-memory Story, each problem naming its scene or choice."""
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bson import ObjectId
+from django.utils.translation import gettext_noop
 
 from .story import Story
 
 
 @dataclass(frozen=True)
 class StoryProblem:
+    """`message` is English, as the API and the admin say it. A problem built by `worded` also keeps its wording (an
+    English msgid with %(name)s places, marked for translation) and what fills it, so an interface can say it in its
+    reader's language (studio/words.py); the others are said in English everywhere."""
+
     code: str
     message: str
     scene_id: ObjectId | None = None
     choice_id: ObjectId | None = None
+    wording: str = ""
+    details: dict = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def worded(cls, code: str, wording: str, scene_id=None, choice_id=None, **details) -> "StoryProblem":
+        return cls(code, wording % details, scene_id, choice_id, wording, details)
 
     @property
     def blocks_publishing(self) -> bool:
@@ -36,7 +47,11 @@ def story_problems(story: Story) -> list[StoryProblem]:
     """Everything that keeps a player from walking the story from its start to an ending."""
     problems = [*_start_problems(story), *_choice_problems(story), *_dead_ends(story)]
     if story.scenes and not story.endings:
-        problems.append(StoryProblem(NO_ENDING, "The story has no ending: mark at least one scene as an ending."))
+        problems.append(
+            StoryProblem.worded(
+                NO_ENDING, gettext_noop("The story has no ending: mark at least one scene as an ending.")
+            )
+        )
     if story.start_scenes:
         problems.extend(_reachability_problems(story))
     if story.start_scenes and (story.scenario.variables or story.scenario.items):
@@ -55,44 +70,54 @@ def publishing_problems(story: Story) -> list[StoryProblem]:
 def _start_problems(story: Story):
     starts = story.start_scenes
     if not story.scenes:
-        yield StoryProblem(NO_START, "The story has no scenes yet: add a first scene.")
+        yield StoryProblem.worded(NO_START, gettext_noop("The story has no scenes yet: add a first scene."))
     elif not starts:
-        yield StoryProblem(NO_START, "The story has no start scene: mark one scene as the start.")
+        yield StoryProblem.worded(NO_START, gettext_noop("The story has no start scene: mark one scene as the start."))
     for extra in starts[1:]:
-        yield StoryProblem(
+        yield StoryProblem.worded(
             SEVERAL_STARTS,
-            f"“{extra.title}” is marked as a start, but “{starts[0].title}” already is: keep one start.",
+            gettext_noop("“%(title)s” is marked as a start, but “%(start)s” already is: keep one start."),
             scene_id=extra.pk,
+            title=extra.title,
+            start=starts[0].title,
         )
 
 
 def _choice_problems(story: Story):
     for choice in story.choices:
         origin = story.scenes_by_id.get(choice.from_scene_id)
-        origin_title = origin.title if origin else "a deleted scene"
         if choice.to_scene_id is None:
-            yield StoryProblem(
-                CHOICE_WITHOUT_TARGET,
-                f"The choice “{choice.text}” of “{origin_title}” leads nowhere: pick its target scene.",
-                scene_id=choice.from_scene_id,
-                choice_id=choice.pk,
+            wording = (
+                gettext_noop("The choice “%(choice)s” of “%(scene)s” leads nowhere: pick its target scene.")
+                if origin
+                else gettext_noop("The choice “%(choice)s” of a deleted scene leads nowhere: pick its target scene.")
             )
+            code = CHOICE_WITHOUT_TARGET
         elif choice.to_scene_id not in story.scenes_by_id:
-            yield StoryProblem(
-                CHOICE_OUTSIDE_STORY,
-                f"The choice “{choice.text}” of “{origin_title}” leads out of this story: pick a scene of this story.",
-                scene_id=choice.from_scene_id,
-                choice_id=choice.pk,
+            wording = (
+                gettext_noop(
+                    "The choice “%(choice)s” of “%(scene)s” leads out of this story: pick a scene of this story."
+                )
+                if origin
+                else gettext_noop(
+                    "The choice “%(choice)s” of a deleted scene leads out of this story: pick a scene of this story."
+                )
             )
+            code = CHOICE_OUTSIDE_STORY
+        else:
+            continue
+        details = {"choice": choice.text, "scene": origin.title} if origin else {"choice": choice.text}
+        yield StoryProblem.worded(code, wording, scene_id=choice.from_scene_id, choice_id=choice.pk, **details)
 
 
 def _dead_ends(story: Story):
     for scene in story.scenes:
         if not scene.is_end_scene and not story.choices_from(scene):
-            yield StoryProblem(
+            yield StoryProblem.worded(
                 DEAD_END,
-                f"“{scene.title}” is a dead end: add a choice, or mark it as an ending.",
+                gettext_noop("“%(title)s” is a dead end: add a choice, or mark it as an ending."),
                 scene_id=scene.pk,
+                title=scene.title,
             )
 
 
@@ -102,16 +127,18 @@ def _reachability_problems(story: Story):
         if scene.pk in reached:
             continue
         if scene.is_end_scene:
-            yield StoryProblem(
+            yield StoryProblem.worded(
                 UNREACHABLE_ENDING,
-                f"No path from the start reaches the ending “{scene.title}”.",
+                gettext_noop("No path from the start reaches the ending “%(title)s”."),
                 scene_id=scene.pk,
+                title=scene.title,
             )
         else:
-            yield StoryProblem(
+            yield StoryProblem.worded(
                 UNREACHABLE,
-                f"“{scene.title}” cannot be reached from the start: link a choice to it.",
+                gettext_noop("“%(title)s” cannot be reached from the start: link a choice to it."),
                 scene_id=scene.pk,
+                title=scene.title,
             )
 
 

@@ -1,13 +1,14 @@
 """Writing a story's choices: the links between its scenes, their conditions and their order."""
 
 from django.db.models import Max
+from django.utils.translation import gettext_noop
 from django_mongodb_backend import transaction
 
 from ..exceptions import StoryRuleError
 from ..models import Choice, Scene, User
 from ..permissions import ensure_can_edit
 from ._validation import applied, refuse_unknown, validate_fields
-from .history import recorded
+from .history import recorded, worded
 from .state import state_changes
 
 CHOICE_FIELDS = {"to_scene", "text", "condition", "order", "locked_reason", "effects", "condition_text", "effects_text"}
@@ -86,7 +87,11 @@ def delete_choices(*, editor: User, choices: list[Choice]) -> int:
         editor=editor,
         scenario_id=choices[0].scenario_id if choices else None,
         kind="delete_choice",
-        label=f"delete {len(choices)} choices",
+        label=(
+            worded(gettext_noop("delete one choice"))
+            if len(choices) == 1
+            else worded(gettext_noop("delete %(count)s choices"), count=len(choices))
+        ),
     )
     with journal as watched, transaction.atomic():
         watched.watch("choice", choices)
@@ -130,7 +135,7 @@ def reorder_choice(*, editor: User, choice: Choice, offset: int) -> None:
         editor=editor,
         scenario_id=choice.scenario_id,
         kind="reorder",
-        label=f"reorder the choices of “{choice.from_scene.title}”",
+        label=worded(gettext_noop("reorder the choices of “%(title)s”"), title=choice.from_scene.title),
     )
     with journal as watched, transaction.atomic():
         watched.watch("choice", siblings)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 from django_mongodb_backend import transaction
 
 from ..exceptions import StoryRuleError
@@ -114,8 +115,17 @@ def _order(change) -> int:
     return 4
 
 
+Label = tuple[str, dict]  # a step's wording (an English msgid, marked for translation) and what fills it
+
+
+def worded(wording: str, **details) -> Label:
+    """A step's label: `EditStep.label` is its English (the admin's, a refusal's), an interface translates the
+    wording (studio/words.py)."""
+    return wording, details
+
+
 @contextmanager
-def recorded(*, editor: User, scenario_id, kind: str, label: str = ""):
+def recorded(*, editor: User, scenario_id, kind: str, label: Label | None = None):
     """Record what the block changes as one step of `editor`'s history; nothing if the block raises."""
     recorder = Recorder()
     yield recorder
@@ -130,19 +140,26 @@ def recorded(*, editor: User, scenario_id, kind: str, label: str = ""):
         )
 
 
-def record(*, editor: User, scenario_id, kind: str, label: str, changes: list[dict]) -> EditStep:
+def record(*, editor: User, scenario_id, kind: str, label: Label, changes: list[dict]) -> EditStep:
     """Add a step: one command, the insert, whatever the journal holds.
 
     What a new edit leaves behind is never reached again, and is removed off the write path: the steps that could
     be redone before it (undo passes over them, and the next undo deletes them), those beyond the journal's limit
     (the next undo deletes them; undo never reaches past the limit), and every step after HISTORY_DAYS (a TTL
     index, migration 0013: an author who never undoes)."""
+    wording, details = label
     return EditStep.objects.create(
-        scenario_id=scenario_id, author=editor, kind=kind, label=label[:300], changes=changes
+        scenario_id=scenario_id,
+        author=editor,
+        kind=kind,
+        label=(wording % details)[:300],
+        wording=wording,
+        details=details,
+        changes=changes,
     )
 
 
-def describe(changes: list[dict], names: dict[tuple, str]) -> str:
+def describe(changes: list[dict], names: dict[tuple, str]) -> Label:
     """What a step did, in the words of the undo button: “rename “La crique””. `names`: each changed document's
     title (or text) after the edit, as `Recorder.changes` leaves them (a deleted one has none)."""
 
@@ -152,32 +169,36 @@ def describe(changes: list[dict], names: dict[tuple, str]) -> str:
     first = changes[0]
     kind, before, after = first["model"], first["before"], first["after"]
     name = (before or after).get("title") or (before or after).get("text") or ""
-    what = "scene" if kind == "scene" else "choice" if kind == "choice" else "story"
     if before is None:
-        return f"add {what} “{after.get('title') or after.get('text')}”"
+        name = after.get("title") or after.get("text")
+        if kind == "scene":
+            return worded(gettext_noop("add scene “%(name)s”"), name=name)
+        return worded(gettext_noop("add choice “%(name)s”"), name=name)
     if after is None:
         scene = next((c for c in changes if c["model"] == "scene" and c["after"] is None), None)
         if scene:
-            return f"delete “{scene['before']['title']}”"
-        return f"delete choice “{name}”"
+            return worded(gettext_noop("delete “%(title)s”"), title=scene["before"]["title"])
+        return worded(gettext_noop("delete choice “%(name)s”"), name=name)
     if kind == "choice":
-        return f"edit choice “{name_after(first)}”"
+        return worded(gettext_noop("edit choice “%(name)s”"), name=name_after(first))
     fields = set(before)
     title = name_after(first)
     starts = [c for c in changes if c["model"] == "scene" and c["after"] and c["after"].get("is_start_scene")]
     if starts:
-        return f"make “{name_after(starts[0])}” the start"
+        return worded(gettext_noop("make “%(title)s” the start"), title=name_after(starts[0]))
     if fields == {"title"}:
-        return f"rename “{before['title']}”"
+        return worded(gettext_noop("rename “%(title)s”"), title=before["title"])
     if fields <= {"position_x", "position_y"}:
-        return f"move “{title}”"
+        return worded(gettext_noop("move “%(title)s”"), title=title)
     if fields == {"group"}:
-        return f"group “{after['group']}”" if after["group"] else f"ungroup “{before['group']}”"
+        if after["group"]:
+            return worded(gettext_noop("group “%(group)s”"), group=after["group"])
+        return worded(gettext_noop("ungroup “%(group)s”"), group=before["group"])
     if fields == {"text"}:
-        return f"edit the text of “{title}”"
+        return worded(gettext_noop("edit the text of “%(title)s”"), title=title)
     if fields & {"is_end_scene", "ending_kind"}:
-        return f"change the ending of “{title}”"
-    return f"edit “{title}”"
+        return worded(gettext_noop("change the ending of “%(title)s”"), title=title)
+    return worded(gettext_noop("edit “%(title)s”"), title=title)
 
 
 # Reading the stacks ---------------------------------------------------------
@@ -195,7 +216,20 @@ def _reachable(*, editor: User, scenario: Scenario) -> tuple[list[dict], dict | 
             {"$match": {"scenario_id": scenario.pk, "author_id": editor.pk}},
             {"$sort": {"created_at": -1, "_id": -1}},
             {"$limit": HISTORY_LIMIT + 1},
-            {"$group": {"_id": None, "steps": {"$push": {"id": "$_id", "label": "$label", "undone": "$is_undone"}}}},
+            {
+                "$group": {
+                    "_id": None,
+                    "steps": {
+                        "$push": {
+                            "id": "$_id",
+                            "label": "$label",
+                            "wording": "$wording",
+                            "details": "$details",
+                            "undone": "$is_undone",
+                        }
+                    },
+                }
+            },
         ],
         session=connection.session,
     )
@@ -206,8 +240,16 @@ def _reachable(*, editor: User, scenario: Scenario) -> tuple[list[dict], dict | 
 
 
 def _light(scenario: Scenario, editor: User, found: dict | None) -> EditStep | None:
-    """A step as the buttons need it (its id and label), without reading it."""
-    return found and EditStep(pk=found["id"], scenario=scenario, author=editor, label=found["label"])
+    """A step as the buttons need it (its id and label), without reading it. A step recorded before labels had a
+    wording (December 2026) has none: it is said in English."""
+    return found and EditStep(
+        pk=found["id"],
+        scenario=scenario,
+        author=editor,
+        label=found["label"],
+        wording=found.get("wording") or "",
+        details=found.get("details") or {},
+    )
 
 
 def _whole(found: dict | None) -> EditStep | None:

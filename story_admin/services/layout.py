@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from django.utils.translation import gettext_noop
 from django_mongodb_backend import transaction
 
 from ..exceptions import StoryRuleError, on_field
@@ -12,7 +13,7 @@ from ..layout import layered_positions
 from ..models import Scenario, Scene, User
 from ..permissions import ensure_can_edit
 from ..selectors import load_story
-from .history import recorded
+from .history import recorded, worded
 
 
 def move_scene(*, editor: User, scene: Scene, x: float, y: float) -> Scene:
@@ -43,7 +44,10 @@ def place_scenes(*, editor: User, scenario: Scenario, positions: dict) -> dict:
         if scene_id in scenes:
             checked[scene_id] = (map_coordinate(x, "x"), map_coordinate(y, "y"))
     journal = recorded(
-        editor=editor, scenario_id=scenario.pk, kind="tidy_up", label="tidy up" if len(checked) != 1 else ""
+        editor=editor,
+        scenario_id=scenario.pk,
+        kind="tidy_up",
+        label=worded(gettext_noop("tidy up")) if len(checked) != 1 else None,
     )
     with journal as watched, transaction.atomic():
         watched.watch("scene", [scenes[pk] for pk in checked])

@@ -5,12 +5,13 @@ import re
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_mongodb_backend import transaction
 
 from ..exceptions import StoryRuleError, on_field
 from ..models import Choice, Scenario, Scene, User
 from ..permissions import ensure_can_edit
-from .history import recorded
+from .history import recorded, worded
 from .scenes import at_version
 
 CONTEXT = 30
@@ -131,7 +132,7 @@ def replace_all(
                 f"{LIMITS['choice']} characters. Nothing was changed.",
             )
     now = timezone.now()
-    label = f"replace “{find}” with “{replacement}”"
+    label = worded(gettext_noop("replace “%(find)s” with “%(replacement)s”"), find=find, replacement=replacement)
     journal = recorded(editor=editor, scenario_id=scenario.pk, kind="replace", label=label)
     with journal as watched, transaction.atomic():
         watched.watch("scene", Scene.objects.filter(pk__in=list(scenes)))

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 from django_mongodb_backend import transaction
 
 from ..exceptions import NotPlayable
@@ -13,7 +14,7 @@ from ..twine.model import new_ifid
 from ..validation import publishing_problems
 from ._validation import applied, refuse_unknown, validate_fields
 from .assets import delete_stored_files, stored_files
-from .history import recorded
+from .history import recorded, worded
 
 SCENARIO_FIELDS = {"title", "description", "language", "tags", "is_published", "cover_image", "allow_back"}
 
@@ -65,7 +66,9 @@ def update_scenario(*, editor: User, scenario: Scenario, **changes) -> Scenario:
         changes["allow_back"] = bool(changes["allow_back"])
     with applied(scenario, changes):
         check_scenario(scenario, publishing=False)
-    with recorded(editor=editor, scenario_id=scenario.pk, kind="story", label="edit the story's details") as journal:
+    with recorded(
+        editor=editor, scenario_id=scenario.pk, kind="story", label=worded(gettext_noop("edit the story's details"))
+    ) as journal:
         journal.watch_query("scenario", Scenario.objects.filter(pk=scenario.pk))
         scenario.save()
     return scenario

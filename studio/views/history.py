@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from story_admin.exceptions import StoryError
 from story_admin.services import history
 
+from ..words import step_said
 from .access import author_required, editable_story
 
 
@@ -30,7 +31,7 @@ def _step(request, story_id, action, done: str):
     scenes, notice, failed = [], "", False
     try:
         step = action(editor=request.user, scenario=scenario)
-        scenes, notice = history.touched_scenes(step), done % {"label": step.label}
+        scenes, notice = history.touched_scenes(step), done % {"label": step_said(step)}
     except StoryError as error:
         notice, failed = error.message, True
     if not request.htmx:

@@ -344,7 +344,7 @@ def add_scene(request, story_id):
     if request.POST.get("x") and request.POST.get("y"):
         position = {"position_x": request.POST["x"], "position_y": request.POST["y"]}
     try:
-        title = request.POST.get("title", "").strip() or free_scene_title(scenario_id=scenario.pk)
+        title = request.POST.get("title", "").strip() or free_scene_title(scenario_id=scenario.pk, base=_("New scene"))
         scene = create_scene(editor=request.user, scenario=scenario, title=title, **position)
     except StoryError as error:
         messages.error(request, error.message)

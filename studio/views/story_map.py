@@ -24,7 +24,7 @@ from story_admin.analysis.cached import story_analysis
 from story_admin.state.schema import SceneNames
 from story_admin.validation import story_problems
 
-from ..words import ending_name
+from ..words import ending_name, problem_said
 from .access import author_required, editable_story
 from .history import history_context
 
@@ -102,7 +102,7 @@ def map_document(scenario, *, story=None, problems=None) -> dict:
     by_scene = {}
     for problem in problems:
         if problem.scene_id:
-            by_scene.setdefault(problem.scene_id, []).append(problem.message)
+            by_scene.setdefault(problem.scene_id, []).append(problem_said(problem))
     names = SceneNames(story)
     scenes = []
     for scene in story.scenes:
@@ -142,7 +142,7 @@ def map_document(scenario, *, story=None, problems=None) -> dict:
         "scenes": scenes,
         "choices": choices,
         "problems": [
-            {"message": problem.message, "scene": str(problem.scene_id) if problem.scene_id else None}
+            {"message": problem_said(problem), "scene": str(problem.scene_id) if problem.scene_id else None}
             for problem in problems
         ],
     }
@@ -243,7 +243,7 @@ def link(request, story_id):
             target = create_scene(
                 editor=request.user,
                 scenario=scenario,
-                title=free_scene_title(scenario_id=scenario.pk),
+                title=free_scene_title(scenario_id=scenario.pk, base=_("New scene")),
                 position_x=data.get("x"),
                 position_y=data.get("y"),
             )

@@ -2,6 +2,7 @@
 author's choice (the header's switch, Django's set_language) remembered by a cookie; the scripts' words from
 the JavaScript catalogue (/i18n/studio.js)."""
 
+import json
 import re
 
 import pytest
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from story_admin.models import Choice
+from story_admin.models import Choice, EditStep
 from tests.browsers import browser_page
 from tests.factories import PASSWORD, AuthorFactory, ScenarioFactory, SceneFactory
 
@@ -84,6 +85,56 @@ def test_refusals_and_confirmations_speak_french(studio, story):
         HTTP_HX_REQUEST="true",
     )
     assert "Aucune scène ne s’appelle «\u00a0Nulle part\u00a0»" in unknown.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_french_author_reads_the_problems_in_french_while_the_api_keeps_them_english(studio, gql, author, story):
+    cellar = SceneFactory(scenario=story, title="La cave", position_x=640, position_y=0)
+    french = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+    said = "«\u00a0La cave\u00a0» est une impasse\u00a0: ajoutez un choix, ou faites-en une fin."
+    unreached = "«\u00a0La cave\u00a0» ne peut pas être atteinte depuis le début\u00a0: reliez-y un choix."
+    page = studio.get(reverse("studio:story", args=[story.pk]), **french).content.decode()
+    listed = studio.get(reverse("studio:problems", args=[story.pk]), **french).content.decode()
+    panel = studio.get(reverse("studio:scene", args=[story.pk, cellar.pk]), **french).content.decode()
+    for html in (page, listed, panel):
+        assert said in html and unreached in html and "dead end" not in html
+    drawn = studio.get(reverse("studio:map_json", args=[story.pk]), **french).json()
+    card = next(card for card in drawn["scenes"] if card["id"] == str(cellar.pk))
+    assert card["problems"] == [said, unreached]
+    query = "query($id: ID!) { scenario(id: $id) { problems { code message } } }"
+    body = json.dumps({"query": query, "variables": {"id": str(story.pk)}})
+    gql.as_user(author)
+    answer = gql.client.post(
+        "/graphql/", body, content_type="application/json", HTTP_AUTHORIZATION=f"JWT {gql.token}", **french
+    ).json()
+    assert {"code": "dead_end", "message": "“La cave” is a dead end: add a choice, or mark it as an ending."} in (
+        answer["data"]["scenario"]["problems"]
+    )
+
+
+@pytest.mark.django_db
+def test_a_scene_added_in_french_is_called_nouvelle_scene(studio, story):
+    url = reverse("studio:add_scene", args=[story.pk])
+    studio.post(url, {}, HTTP_ACCEPT_LANGUAGE="fr", HTTP_HX_REQUEST="true")
+    studio.post(url, {}, HTTP_ACCEPT_LANGUAGE="fr", HTTP_HX_REQUEST="true")
+    assert {"Nouvelle scène", "Nouvelle scène 2"} <= set(story.scenes.values_list("title", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_undo_and_redo_buttons_name_the_step_in_french(studio, author, story):
+    start = story.scenes.get(is_start_scene=True)
+    french = {"HTTP_ACCEPT_LANGUAGE": "fr", "HTTP_HX_REQUEST": "true"}
+    renamed = {"title": "Le seuil", "text": start.text, "is_start_scene": "on"}
+    studio.post(reverse("studio:scene", args=[story.pk, start.pk]), renamed, **french)
+    buttons = studio.get(reverse("studio:history_buttons", args=[story.pk]), **french).content.decode()
+    assert "Annuler : renommage de «\u00a0La porte\u00a0»" in buttons.replace("\u00a0:", " :")
+    undone = studio.post(reverse("studio:undo", args=[story.pk]), **french).content.decode().replace("\u00a0:", " :")
+    assert "Annulé : renommage de «\u00a0La porte\u00a0»." in undone
+    assert "Rétablir : renommage de «\u00a0La porte\u00a0»" in undone
+    assert EditStep.objects.get(scenario=story).label == "rename “La porte”"  # the admin's and the API's English
+    EditStep.objects.filter(scenario=story).update(wording="", details={})  # a step recorded before wordings
+    buttons = studio.get(reverse("studio:history_buttons", args=[story.pk]), **french).content.decode()
+    assert "Rétablir : rename “La porte”" in buttons.replace("\u00a0:", " :")
 
 
 @pytest.mark.django_db
