@@ -18,17 +18,19 @@ def ending_name(kind: str) -> str:
     return ENDING_NAMES.get(kind, kind)
 
 
+def _said(wording: str, details: dict, english: str) -> str:
+    """The domain's wording (an English msgid marked with gettext_noop) translated and filled; `english` where the
+    domain gave no wording."""
+    return gettext(wording) % details if wording else english
+
+
 def problem_said(problem) -> str:
-    """A story problem in the interface language: its wording translated and filled, where it has one (the state
-    problems do not yet: they are said in English, as `message` says every problem to the API)."""
-    if not problem.wording:
-        return problem.message
-    return gettext(problem.wording) % problem.details
+    """A story problem in the interface language (the state problems have no wording yet: they are said in English,
+    as `message` says every problem to the API)."""
+    return _said(problem.wording, problem.details, problem.message)
 
 
 def step_said(step) -> str:
     """An edit step's label (the undo and redo buttons) in the interface language; a step recorded before labels
     had a wording is said in English."""
-    if not step.wording:
-        return step.label
-    return gettext(step.wording) % step.details
+    return _said(step.wording, step.details, step.label)

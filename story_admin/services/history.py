@@ -170,7 +170,6 @@ def describe(changes: list[dict], names: dict[tuple, str]) -> Label:
     kind, before, after = first["model"], first["before"], first["after"]
     name = (before or after).get("title") or (before or after).get("text") or ""
     if before is None:
-        name = after.get("title") or after.get("text")
         if kind == "scene":
             return worded(gettext_noop("add scene “%(name)s”"), name=name)
         return worded(gettext_noop("add choice “%(name)s”"), name=name)

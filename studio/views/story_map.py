@@ -99,10 +99,11 @@ def map_document(scenario, *, story=None, problems=None) -> dict:
     """
     story = story or selectors.load_story_outline(scenario)
     problems = story_problems(story) if problems is None else problems
+    said = [(problem, problem_said(problem)) for problem in problems]
     by_scene = {}
-    for problem in problems:
+    for problem, message in said:
         if problem.scene_id:
-            by_scene.setdefault(problem.scene_id, []).append(problem_said(problem))
+            by_scene.setdefault(problem.scene_id, []).append(message)
     names = SceneNames(story)
     scenes = []
     for scene in story.scenes:
@@ -142,8 +143,8 @@ def map_document(scenario, *, story=None, problems=None) -> dict:
         "scenes": scenes,
         "choices": choices,
         "problems": [
-            {"message": problem_said(problem), "scene": str(problem.scene_id) if problem.scene_id else None}
-            for problem in problems
+            {"message": message, "scene": str(problem.scene_id) if problem.scene_id else None}
+            for problem, message in said
         ],
     }
 
