@@ -27,8 +27,12 @@ CHOOSE = "mutation($s: ID!, $c: ID!) { makeChoice(scenarioId: $s, choiceId: $c) 
 RECORD = """mutation($p: ID!, $scene: ID!, $c: ID) { recordProgress(input: {progressId: $p, sceneId: $scene, choiceId: $c})
   { success message } }"""
 CREATE_SCENE = """mutation($s: ID!, $t: String!) { createScene(input: {scenarioId: $s, title: $t, text: "More."}) { success message scene { mongoId } } }"""
+# The Postman collection's createChoice sends no order (the new choice goes last: its scene's choices are read for
+# the next order); the old editor's sends `order: 0` and `condition: "{}"` on every create (CONTRACT.md).
 CREATE_CHOICE = """mutation($a: ID!, $b: ID!) { createChoice(input: {fromSceneId: $a, toSceneId: $b, text: "On"})
   { success message choice { mongoId } } }"""
+EDITOR_CREATE_CHOICE = """mutation CreateChoice($input: CreateChoiceInput!) { createChoice(input: $input) {
+  success message choice { mongoId text condition } } }"""
 UPDATE_SCENE = """mutation($id: ID!, $t: String!) { updateScene(sceneId: $id, input: {title: $t, text: "Changed."})
   { success message } }"""
 ALL_SCENARIOS = "query { allScenarios { mongoId title scenesList { mongoId title } } }"
@@ -129,6 +133,19 @@ def actions(world: World) -> dict:
         ),
         "graphql: createChoice": lambda: world.graphql(
             CREATE_CHOICE, {"a": str(first.pk), "b": str(second.pk)}, as_author=True
+        ),
+        "graphql: createChoice, the editor's (order sent)": lambda: world.graphql(
+            EDITOR_CREATE_CHOICE,
+            {
+                "input": {
+                    "fromSceneId": str(first.pk),
+                    "toSceneId": str(second.pk),
+                    "text": "On",
+                    "condition": "{}",
+                    "order": 0,
+                }
+            },
+            as_author=True,
         ),
         "graphql: updateScene": lambda: world.graphql(
             UPDATE_SCENE, {"id": str(second.pk), "t": world.fresh_title()}, as_author=True

@@ -20,6 +20,8 @@ BOUNDS = {
     # Both scenes in one read, their story, the next order among the scene's choices, the insert, the journal's
     # step.
     "graphql: createChoice": 5,
+    # What the old editor sends: the order given, so no read of the scene's choices.
+    "graphql: createChoice, the editor's (order sent)": 4,
     # The scene, its story, the unique-title check, the scene before (the journal), the conditional write, its new
     # version, the commit, the scene after (the journal; the undo label is named from it, not read again), the
     # journal's step.
