@@ -7,13 +7,14 @@ from bson import ObjectId
 from django.utils.translation import gettext_noop
 
 from .story import Story
+from .wording import filled
 
 
 @dataclass(frozen=True)
 class StoryProblem:
     """`message` is English, as the API and the admin say it. A problem built by `worded` also keeps its wording (an
-    English msgid with %(name)s places, marked for translation) and what fills it, so an interface can say it in its
-    reader's language (studio/words.py); the others are said in English everywhere."""
+    English msgid with %(name)s places, marked for translation) and what fills it (texts, numbers, phrases:
+    story_admin/wording.py), so an interface can say it in its reader's language (studio/words.py)."""
 
     code: str
     message: str
@@ -24,7 +25,7 @@ class StoryProblem:
 
     @classmethod
     def worded(cls, code: str, wording: str, scene_id=None, choice_id=None, **details) -> "StoryProblem":
-        return cls(code, wording % details, scene_id, choice_id, wording, details)
+        return cls(code, filled(wording, details), scene_id, choice_id, wording, details)
 
     @property
     def blocks_publishing(self) -> bool:

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext, gettext_lazy
 
 from story_admin.models import EndingKind
+from story_admin.wording import filled
 
 ENDING_NAMES = {
     EndingKind.NONE: gettext_lazy("Not an ending"),
@@ -19,14 +20,16 @@ def ending_name(kind: str) -> str:
 
 
 def _said(wording: str, details: dict, english: str) -> str:
-    """The domain's wording (an English msgid marked with gettext_noop) translated and filled; `english` where the
-    domain gave no wording."""
-    return gettext(wording) % details if wording else english
+    """The domain's wording (an English msgid marked with gettext_noop) translated and filled, its phrases too;
+    `english` where the domain gave no wording."""
+    return filled(wording, details, gettext) if wording else english
 
 
 def problem_said(problem) -> str:
-    """A story problem in the interface language (the state problems have no wording yet: they are said in English,
-    as `message` says every problem to the API)."""
+    """A story problem in the interface language: a `StoryProblem`, or one as the cached analysis keeps it (a dict;
+    one kept before problems had a wording is said in English, as `message` says every problem to the API)."""
+    if isinstance(problem, dict):
+        return _said(problem.get("wording", ""), problem.get("details") or {}, problem["message"])
     return _said(problem.wording, problem.details, problem.message)
 
 

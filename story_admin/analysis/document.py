@@ -1,35 +1,33 @@
 """An analysis as a JSON document (ids, numbers, states): what is cached in Redis by story content and what the
 API and the Endings page read back, matching scene and choice ids to the loaded story."""
 
+from django.utils.translation import gettext_noop
+
+from ..validation import StoryProblem
 from .listing import ANALYSIS_INCOMPLETE
 from .report import Analysis
 
 
 def analysis_document(analysis: Analysis) -> dict:
     coverage = analysis.coverage
-    problems = [
-        {
-            "code": problem.code,
-            "message": problem.message,
-            "scene": str(problem.scene_id) if problem.scene_id else None,
-            "choice": str(problem.choice_id) if problem.choice_id else None,
-        }
-        for problem in analysis.problems
-    ]
+    problems = analysis.problems
     if not analysis.complete:
-        problems.append(
-            {
-                "code": ANALYSIS_INCOMPLETE,
-                "scene": None,
-                "choice": None,
-                "message": f"The exploration {analysis.exploration.stopped_reason}: what it did not reach "
-                "is not reported, and the chances are estimated from the playthroughs.",
-            }
-        )
+        problems = [
+            *problems,
+            StoryProblem.worded(
+                ANALYSIS_INCOMPLETE,
+                gettext_noop(
+                    "The exploration %(stopped)s: what it did not reach is not reported, and the chances are "
+                    "estimated from the playthroughs."
+                ),
+                stopped=analysis.exploration.stopped,
+            ),
+        ]
     return {
         "complete": analysis.complete,
         "statesExplored": analysis.states_explored,
         "summary": analysis.summary,
+        "stopped": analysis.exploration.stopped,
         "seconds": round(analysis.exploration.seconds, 4),
         "endings": [
             {
@@ -51,7 +49,18 @@ def analysis_document(analysis: Analysis) -> dict:
             }
             for ending in analysis.endings
         ],
-        "problems": problems,
+        # Each with its wording and what fills it (plain JSON: story_admin.wording), for the studio to say.
+        "problems": [
+            {
+                "code": problem.code,
+                "message": problem.message,
+                "wording": problem.wording,
+                "details": problem.details,
+                "scene": str(problem.scene_id) if problem.scene_id else None,
+                "choice": str(problem.choice_id) if problem.choice_id else None,
+            }
+            for problem in problems
+        ],
         "coverage": {
             "players": coverage.players if coverage else 0,
             "stuck": coverage.stuck if coverage else 0,

@@ -11,10 +11,13 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 from ..state.engine import PlayerState, StateSchema
 from ..state.play import arrive, availability, take
 from ..state.schema import schema_of
 from ..story import Story
+from ..wording import english, phrase
 from .dice_paths import every_outcome
 
 DEFAULT_MAX_STATES = 50_000
@@ -41,7 +44,7 @@ class Exploration:
     nodes: list[Node]
     start: list[tuple[float, int]]  # the start scene's outcomes (its effects may roll)
     complete: bool
-    stopped_reason: str
+    stopped: dict | None  # a phrase (story_admin.wording): why the exploration stopped before the end
     seconds: float
     # choice id -> True once seen available, False once seen unavailable
     choice_seen: dict = field(default_factory=dict)
@@ -49,6 +52,11 @@ class Exploration:
     @property
     def states_explored(self) -> int:
         return len(self.nodes)
+
+    @property
+    def stopped_reason(self) -> str:
+        """Why it stopped, in English ("stopped after 20000 states (the cap is 20000)"); "" when complete."""
+        return english(self.stopped) if self.stopped else ""
 
     def path_to(self, index: int) -> list[Node]:
         """The nodes from the start to `index` along the shortest path (fewest choices) the exploration found."""
@@ -110,7 +118,7 @@ def explore(
     by_key: dict[tuple, int] = {}
     pending: deque[int] = deque()
     choice_seen: dict = {}
-    stopped = ""
+    stopped = None
 
     def trimmed(state: PlayerState) -> PlayerState:
         state.visits = {scene_id: count for scene_id, count in state.visits.items() if scene_id in kept}
@@ -139,9 +147,13 @@ def explore(
             start.append((probability, node_for(start_scene, state, 0, None, None)))
     while pending:
         if len(nodes) >= max_states and not stopped:
-            stopped = f"stopped after {len(nodes)} states (the cap is {max_states})"
+            stopped = _at_cap(len(nodes), max_states)
         if time.perf_counter() - started > max_seconds:
-            stopped = f"stopped after {len(nodes)} states ({max_seconds:g} s)"
+            stopped = phrase(
+                gettext_noop("stopped after %(states)s states (%(seconds)s s)"),
+                states=len(nodes),
+                seconds=f"{max_seconds:g}",
+            )
             break
         node = nodes[pending.popleft()]
         if progress is not None and node.index % 1000 == 0:
@@ -172,17 +184,21 @@ def explore(
             node.moves.append((choice, outcomes))
         node.expanded = not lost
         if lost and not stopped:
-            stopped = f"stopped after {len(nodes)} states (the cap is {max_states})"
+            stopped = _at_cap(len(nodes), max_states)
     return Exploration(
         story=story,
         schema=schema,
         nodes=nodes,
         start=start,
-        complete=not stopped,
-        stopped_reason=stopped,
+        complete=stopped is None,
+        stopped=stopped,
         seconds=time.perf_counter() - started,
         choice_seen=choice_seen,
     )
+
+
+def _at_cap(states: int, cap: int) -> dict:
+    return phrase(gettext_noop("stopped after %(states)s states (the cap is %(cap)s)"), states=states, cap=cap)
 
 
 def _merged(outcomes) -> list[tuple[float, PlayerState]]:

@@ -5,6 +5,7 @@ import hashlib
 from collections import OrderedDict
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from ..story import Story
 from ..validation import StoryProblem
@@ -42,10 +43,13 @@ def listed_state_problems(story: Story) -> list[StoryProblem]:
     problems = state_problems(story, exploration)
     if not exploration.complete:
         problems.append(
-            StoryProblem(
+            StoryProblem.worded(
                 ANALYSIS_INCOMPLETE,
-                f"The check of the story's state {exploration.stopped_reason}: scenes and choices "
-                "it did not reach are not reported here. Open the Endings page for the full analysis.",
+                gettext_noop(
+                    "The check of the story's state %(stopped)s: scenes and choices it did not reach are not reported "
+                    "here. Open the Endings page for the full analysis."
+                ),
+                stopped=exploration.stopped,
             )
         )
     _KEPT[key] = problems

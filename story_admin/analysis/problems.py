@@ -5,11 +5,14 @@ A problem that says "never" is listed only when the exploration was complete; wh
 a loop) is true either way.
 """
 
+from django.utils.translation import gettext_noop
+
 from ..state.engine import holds
 from ..state.expressions import ITEMS
 from ..state.schema import SceneNames
 from ..story import Story
 from ..validation import StoryProblem, reachable_scene_ids
+from ..wording import phrase
 from .explore import Exploration
 
 UNREACHABLE_WITH_STATE = "UNREACHABLE_WITH_STATE"
@@ -45,9 +48,10 @@ def state_problems(story: Story, exploration: Exploration) -> list[StoryProblem]
     return problems
 
 
-def path_text(exploration: Exploration, index: int) -> str:
+def path_text(exploration: Exploration, index: int) -> str | dict:
+    """The choices taken from the start to `index` ("“Open the door” → “Go down”"), a phrase at the start itself."""
     steps = [f"“{node.via.text}”" for node in exploration.path_to(index) if node.via is not None]
-    return " → ".join(steps) if steps else "right at the start"
+    return " → ".join(steps) if steps else phrase(gettext_noop("right at the start"))
 
 
 def _stuck(story: Story, exploration: Exploration):
@@ -58,11 +62,13 @@ def _stuck(story: Story, exploration: Exploration):
         if not any(choice.to_scene_id in story.scenes_by_id for choice in story.choices_from(node.scene)):
             continue  # no choice at all: the graph check already calls it a dead end
         seen.add(node.scene.pk)
-        yield StoryProblem(
+        yield StoryProblem.worded(
             STUCK,
-            f"A player can be stuck in “{node.scene.title}”: no choice is open there after "
-            f"{path_text(exploration, node.index)} ({_state_text(node.state)}).",
+            gettext_noop("A player can be stuck in “%(title)s”: no choice is open there after %(path)s (%(state)s)."),
             scene_id=node.scene.pk,
+            title=node.scene.title,
+            path=path_text(exploration, node.index),
+            state=_state_text(node.state),
         )
 
 
@@ -85,11 +91,15 @@ def _loops(exploration: Exploration):
         if scene.pk in reported:
             continue
         reported.add(scene.pk)
-        yield StoryProblem(
+        yield StoryProblem.worded(
             INESCAPABLE_LOOP,
-            f"A player can be caught in a loop they cannot leave ({', '.join(f'“{title}”' for title in scenes)}) "
-            f"after {path_text(exploration, first)}: no open choice leads out of it.",
+            gettext_noop(
+                "A player can be caught in a loop they cannot leave (%(titles)s) after %(path)s: no open choice leads "
+                "out of it."
+            ),
             scene_id=scene.pk,
+            titles=", ".join(f"“{title}”" for title in scenes),
+            path=path_text(exploration, first),
         )
 
 
@@ -148,22 +158,34 @@ def _never(story: Story, exploration: Exploration, names: SceneNames):
             choice for choice in story.choices if choice.to_scene_id == scene.pk and choice.from_scene_id in reached
         ]
         if blocking:
-            why = "; ".join(
-                f"the choice “{choice.text}” in “{story.scenes_by_id[choice.from_scene_id].title}” needs "
-                f"{names.condition(choice.condition) or 'a condition'}, which no player meets there"
+            why = [
+                phrase(
+                    gettext_noop(
+                        "the choice “%(choice)s” in “%(title)s” needs %(condition)s, which no player meets there"
+                    ),
+                    choice=choice.text,
+                    title=story.scenes_by_id[choice.from_scene_id].title,
+                    condition=names.condition(choice.condition) or phrase(gettext_noop("a condition")),
+                )
                 for choice in blocking
-            )
+            ]
         else:
-            why = "every way in starts from a scene no player reaches"
+            why = phrase(gettext_noop("every way in starts from a scene no player reaches"))
         if scene.is_end_scene:
-            yield StoryProblem(
-                ENDING_UNREACHABLE, f"No player can reach the ending “{scene.title}”: {why}.", scene_id=scene.pk
+            yield StoryProblem.worded(
+                ENDING_UNREACHABLE,
+                gettext_noop("No player can reach the ending “%(title)s”: %(why)s."),
+                scene_id=scene.pk,
+                title=scene.title,
+                why=why,
             )
         else:
-            yield StoryProblem(
+            yield StoryProblem.worded(
                 UNREACHABLE_WITH_STATE,
-                f"“{scene.title}” is linked but no player can reach it: {why}.",
+                gettext_noop("“%(title)s” is linked but no player can reach it: %(why)s."),
                 scene_id=scene.pk,
+                title=scene.title,
+                why=why,
             )
     states_at: dict = {}
     for node in exploration.nodes:
@@ -176,37 +198,51 @@ def _never(story: Story, exploration: Exploration, names: SceneNames):
         if scene.is_end_scene:
             continue
         seen = exploration.choice_seen.get(choice.pk)
-        text = names.condition(choice.condition) or "its condition"
+        named = {"choice": choice.text, "title": scene.title}
         if seen is False:
             if any(_holds(choice.condition, state) for state in all_states):
-                yield StoryProblem(
+                yield StoryProblem.worded(
                     CHOICE_NEVER_AVAILABLE,
-                    f"The choice “{choice.text}” in “{scene.title}” is never open: {text} holds elsewhere in the "
-                    "story, but never when a player is in this scene.",
+                    gettext_noop(
+                        "The choice “%(choice)s” in “%(title)s” is never open: %(condition)s holds elsewhere in the "
+                        "story, but never when a player is in this scene."
+                    ),
                     scene_id=scene.pk,
                     choice_id=choice.pk,
+                    condition=names.condition(choice.condition) or phrase(gettext_noop("its condition")),
+                    **named,
                 )
             else:
-                yield StoryProblem(
+                yield StoryProblem.worded(
                     CONDITION_ALWAYS_FALSE,
-                    f"The condition of “{choice.text}” in “{scene.title}” ({text}) is false for every player: "
-                    "the choice is never open.",
+                    gettext_noop(
+                        "The condition of “%(choice)s” in “%(title)s” (%(condition)s) is false for every player: the "
+                        "choice is never open."
+                    ),
                     scene_id=scene.pk,
                     choice_id=choice.pk,
+                    condition=names.condition(choice.condition) or phrase(gettext_noop("its condition")),
+                    **named,
                 )
         elif seen is True and all(_holds(choice.condition, state) for state in states_at[scene.pk]):
-            yield StoryProblem(
+            yield StoryProblem.worded(
                 CONDITION_ALWAYS_TRUE,
-                f"The condition of “{choice.text}” in “{scene.title}” ({text}) is true for every player who gets "
-                "there: it never closes the choice.",
+                gettext_noop(
+                    "The condition of “%(choice)s” in “%(title)s” (%(condition)s) is true for every player who gets "
+                    "there: it never closes the choice."
+                ),
                 scene_id=scene.pk,
                 choice_id=choice.pk,
+                condition=names.condition(choice.condition) or phrase(gettext_noop("its condition")),
+                **named,
             )
     gained = {item for state in all_states for item in state.items}
     for item in sorted(schema.items):
         if item not in gained and _gains(story, item):
-            yield StoryProblem(
-                ITEM_NEVER_GAINED, f"No player ever gains “{item}”: every place that gives it is out of reach."
+            yield StoryProblem.worded(
+                ITEM_NEVER_GAINED,
+                gettext_noop("No player ever gains “%(item)s”: every place that gives it is out of reach."),
+                item=item,
             )
 
 
@@ -236,19 +272,32 @@ def _declaration_problems(story: Story, exploration: Exploration):
         read_names.update(_read(choice.condition))
     for name, variable in schema.variables.items():
         if name not in set_names:
-            yield StoryProblem(
+            yield StoryProblem.worded(
                 VARIABLE_NEVER_SET,
-                f"The variable “{name}” is never set: it keeps its initial value "
-                f"{variable.initial!r} for every player.",
+                gettext_noop(
+                    "The variable “%(name)s” is never set: it keeps its initial value %(initial)s for every player."
+                ),
+                name=name,
+                initial=value_text(variable.initial),
             )
         elif name not in read_names:
-            seen = " (players see it, but nothing depends on it)" if variable.visible else ""
-            yield StoryProblem(
-                VARIABLE_NEVER_READ, f"The variable “{name}” is set but no condition or other effect reads it{seen}."
+            yield StoryProblem.worded(
+                VARIABLE_NEVER_READ,
+                gettext_noop(
+                    "The variable “%(name)s” is set but no condition or other effect reads it (players see it, but "
+                    "nothing depends on it)."
+                )
+                if variable.visible
+                else gettext_noop("The variable “%(name)s” is set but no condition or other effect reads it."),
+                name=name,
             )
     for item in sorted(schema.items):
         if item not in gained:
-            yield StoryProblem(ITEM_NEVER_GAINED, f"The item “{item}” is never gained: no effect says gain “{item}”.")
+            yield StoryProblem.worded(
+                ITEM_NEVER_GAINED,
+                gettext_noop("The item “%(item)s” is never gained: no effect says gain “%(item)s”."),
+                item=item,
+            )
 
 
 def _gains(story: Story, item: str) -> bool:
@@ -272,8 +321,21 @@ def _read(document) -> set[str]:
     return found
 
 
-def _state_text(state) -> str:
-    parts = [f"{name} = {value}" for name, value in sorted(state.variables.items())]
-    if state.items:
-        parts.append("carrying " + ", ".join(state.items))
-    return ", ".join(parts) or "no state"
+def value_text(value) -> str:
+    """A variable's value as the story's language writes it (`true`, `3`, `"north"`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def _state_text(state) -> str | dict:
+    """A player's state: "gold = 3, strength = 5", a phrase when it carries items or is empty."""
+    variables = ", ".join(f"{name} = {value_text(value)}" for name, value in sorted(state.variables.items()))
+    items = ", ".join(state.items)
+    if items and variables:
+        return phrase(gettext_noop("%(variables)s, carrying %(items)s"), variables=variables, items=items)
+    if items:
+        return phrase(gettext_noop("carrying %(items)s"), items=items)
+    return variables or phrase(gettext_noop("no state"))

@@ -9,10 +9,12 @@ from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from story_admin import selectors
 from story_admin.analysis.cached import story_analysis
 from story_admin.state.schema import schema_of
+from story_admin.wording import filled
 
 from .access import author_required, editable_story
 
@@ -43,7 +45,7 @@ def _state_text(state: dict, schema) -> str:
         if name in schema.variables
     ]
     if state.get("items"):
-        parts.append("carrying " + ", ".join(state["items"]))
+        parts.append(_("carrying %(items)s") % {"items": ", ".join(state["items"])})
     return "; ".join(parts)
 
 
@@ -93,8 +95,11 @@ def endings(request, story_id):
         {**row, "scene": _scene(story, row["scene"]), "percent": row["share"] * 100}
         for row in document["coverage"]["scenes"]
     ]
+    stopped = document.get("stopped")
     context.update(
         analysis=document,
+        # Why the exploration stopped, in the author's language (a document kept before it had one: its summary).
+        stopped=filled(stopped["wording"], stopped["details"], _) if stopped else document["summary"],
         endings=rows,
         problems=problems,
         coverage=coverage,

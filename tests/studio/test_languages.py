@@ -4,6 +4,7 @@ the JavaScript catalogue (/i18n/studio.js)."""
 
 import json
 import re
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from story_admin.models import Choice, EditStep
+from story_admin.services import state as declarations
+from story_admin.state.expressions import parse_condition
 from tests.browsers import browser_page
 from tests.factories import PASSWORD, AuthorFactory, ScenarioFactory, SceneFactory
 
@@ -110,6 +113,68 @@ def test_a_french_author_reads_the_problems_in_french_while_the_api_keeps_them_e
     assert {"code": "dead_end", "message": "“La cave” is a dead end: add a choice, or mark it as an ending."} in (
         answer["data"]["scenario"]["problems"]
     )
+
+
+@pytest.fixture
+def crypt(author, rq_redis):
+    """A story whose state traps its players: the gate wants ten coins that no scene gives."""
+    scenario = ScenarioFactory(author=author, title="La crypte")
+    declarations.declare_variable(editor=author, scenario=scenario, name="pieces", kind="number", initial=0)
+    declarations.declare_item(editor=author, scenario=scenario, name="clef")
+    threshold = SceneFactory(scenario=scenario, title="Le seuil", is_start_scene=True, order=0)
+    gate = SceneFactory(scenario=scenario, title="La grille", order=1)
+    treasure = SceneFactory(scenario=scenario, title="Le trésor", is_end_scene=True, order=2)
+    way_out = SceneFactory(scenario=scenario, title="La sortie", is_end_scene=True, order=3)
+    Choice.objects.create(scenario=scenario, from_scene=threshold, to_scene=gate, text="Avancer", order=0)
+    Choice.objects.create(scenario=scenario, from_scene=threshold, to_scene=way_out, text="Fuir", order=1)
+    Choice.objects.create(
+        scenario=scenario, from_scene=gate, to_scene=treasure, text="Payer", condition=parse_condition("pieces >= 10")
+    )
+    return scenario
+
+
+def french_text(html: str) -> str:
+    """The page's text with French spacing made plain (the catalogue puts no-break spaces before ":" and in « »)."""
+    return unescape(html).replace("\u00a0", " ")
+
+
+@pytest.mark.django_db
+def test_a_french_author_reads_what_only_the_state_shows_in_french(studio, gql, author, crypt):
+    french = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+    stuck = "Un joueur peut rester bloqué dans « La grille » : aucun choix n’y est ouvert après “Avancer” (pieces = 0)."
+    unreachable = (
+        "Aucun joueur ne peut atteindre la fin « Le trésor » : le choix « Payer » de « La grille » demande "
+        "pieces >= 10, ce qu’aucun joueur n’y remplit."
+    )
+    never_set = "La variable « pieces » n’est jamais modifiée : elle garde sa valeur initiale 0 pour tous les joueurs."
+    never_gained = "L’objet « clef » n’est jamais obtenu : aucun effet ne dit gain “clef”."
+    listed = french_text(studio.get(reverse("studio:problems", args=[crypt.pk]), **french).content.decode())
+    endings = french_text(studio.get(reverse("studio:endings", args=[crypt.pk]), **french).content.decode())
+    for html in (listed, endings):
+        assert stuck in html and unreachable in html and never_set in html and never_gained in html
+        assert "A player can be stuck" not in html and "No player can reach" not in html
+    query = "query($id: ID!) { scenario(id: $id) { problems { code message } } }"
+    body = json.dumps({"query": query, "variables": {"id": str(crypt.pk)}})
+    gql.as_user(author)
+    answer = gql.client.post(
+        "/graphql/", body, content_type="application/json", HTTP_AUTHORIZATION=f"JWT {gql.token}", **french
+    ).json()
+    assert {
+        "code": "STUCK",
+        "message": "A player can be stuck in “La grille”: no choice is open there after “Avancer” (pieces = 0).",
+    } in answer["data"]["scenario"]["problems"]
+
+
+@pytest.mark.django_db
+def test_a_state_check_cut_short_says_so_in_french(studio, crypt, settings):
+    settings.ANALYSIS_PROBLEMS_MAX_STATES = 2
+    listed = french_text(
+        studio.get(reverse("studio:problems", args=[crypt.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    )
+    assert (
+        "La vérification de l’état de l’histoire s’est arrêtée après 2 états (la limite est de 2) : les scènes et "
+        "les choix qu’elle n’a pas atteints ne sont pas signalés ici."
+    ) in listed
 
 
 @pytest.mark.django_db
