@@ -113,7 +113,7 @@ function elementsOf(doc) {
   const edges = doc.choices.map((choice) => ({
     group: "edges",
     data: {id: choice.id, source: choice.from, target: choice.to,
-           label: [choice.condition && `if ${choice.condition}`, choice.label, choice.effects && `⚙ ${choice.effects}`]
+           label: [choice.condition && format(gettext("if %(condition)s"), {condition: choice.condition}), choice.label, choice.effects && `⚙ ${choice.effects}`]
              .filter(Boolean).join("\n"), text: choice.label},
     classes: choice.conditioned ? "conditioned" : "",
   }));
@@ -821,6 +821,9 @@ function makeMinimap() {
   if (minimapMade || !cy.navigator || !minimap) return;
   minimapMade = true;
   keepMinimapOffTheFrames(cy.navigator({container: "#map-minimap", viewLiveFramerate: 0}));
+  // Its thumbnail is an image with no picture until its first drawing: with the navigator's alt text ("Graph
+  // navigator", English) the browser showed a broken image there. The minimap is a picture for the mouse only.
+  minimap.querySelector("img")?.setAttribute("alt", "");
 }
 
 // cytoscape-navigator redraws its thumbnail as a PNG of the whole story on every render of the map (at most every

@@ -231,11 +231,16 @@ def test_a_french_author_writes_in_french_then_switches_to_english(french_page):
     page = french_page
     author = AuthorFactory()
     scenario = ScenarioFactory(author=author, title="Le phare")
-    start = SceneFactory(scenario=scenario, title="La porte", is_start_scene=True, position_x=0, position_y=0)
+    start = SceneFactory(scenario=scenario, title="La porte", is_start_scene=True, position_x=0, position_y=0, order=0)
+    cellar = SceneFactory(scenario=scenario, title="La cave", position_x=0, position_y=300, order=1)
+    well = SceneFactory(scenario=scenario, title="Le puits", position_x=300, position_y=300, order=2)
+    locked = Choice.objects.create(
+        scenario=scenario, from_scene=cellar, to_scene=well, text="Descendre", condition=parse_condition("corde >= 1")
+    )
     sign_in(page, author)
     assert page.get_attribute("html", "lang") == "fr"
     expect(page.locator("h1")).to_have_text("Vos histoires")
-    expect(page.locator(".card .meta").first).to_contain_text("1 scène")
+    expect(page.locator(".card .meta").first).to_contain_text("3 scènes")
 
     page.goto(f"/stories/{scenario.pk}/scenes/{start.pk}/")
     page.wait_for_selector("#map[data-ready=true]")
@@ -246,6 +251,11 @@ def test_a_french_author_writes_in_french_then_switches_to_english(french_page):
     expect(page.locator("#autosave-status")).to_have_text("Enregistré.")
     # Each count its own plural: French says 0 in the singular.
     expect(page.locator("#map-scenes a").first).to_contain_text(re.compile(r"0 choix sortant, 0 entrant(?!s)"))
+    # A conditioned arrow's label says its condition in French; the minimap's picture, not yet drawn, shows no
+    # broken image with the navigator's English alt text.
+    label = page.evaluate(f"window.storyMap.getElementById('{locked.pk}').data('label')")
+    assert label == "si corde >= 1\nDescendre"
+    assert page.get_attribute("#map-minimap img", "alt") == ""
 
     # The switch in the header, without any script: a form posted to set_language; the choice outlives a reload.
     page.select_option("#language-choice", "en")
