@@ -198,7 +198,11 @@ def _never(story: Story, exploration: Exploration, names: SceneNames):
         if scene.is_end_scene:
             continue
         seen = exploration.choice_seen.get(choice.pk)
-        named = {"choice": choice.text, "title": scene.title}
+        named = {
+            "choice": choice.text,
+            "title": scene.title,
+            "condition": names.condition(choice.condition) or phrase(gettext_noop("its condition")),
+        }
         if seen is False:
             if any(_holds(choice.condition, state) for state in all_states):
                 yield StoryProblem.worded(
@@ -209,7 +213,6 @@ def _never(story: Story, exploration: Exploration, names: SceneNames):
                     ),
                     scene_id=scene.pk,
                     choice_id=choice.pk,
-                    condition=names.condition(choice.condition) or phrase(gettext_noop("its condition")),
                     **named,
                 )
             else:
@@ -221,7 +224,6 @@ def _never(story: Story, exploration: Exploration, names: SceneNames):
                     ),
                     scene_id=scene.pk,
                     choice_id=choice.pk,
-                    condition=names.condition(choice.condition) or phrase(gettext_noop("its condition")),
                     **named,
                 )
         elif seen is True and all(_holds(choice.condition, state) for state in states_at[scene.pk]):
@@ -233,7 +235,6 @@ def _never(story: Story, exploration: Exploration, names: SceneNames):
                 ),
                 scene_id=scene.pk,
                 choice_id=choice.pk,
-                condition=names.condition(choice.condition) or phrase(gettext_noop("its condition")),
                 **named,
             )
     gained = {item for state in all_states for item in state.items}

@@ -90,6 +90,20 @@ def test_refusals_and_confirmations_speak_french(studio, story):
     assert "Aucune scène ne s’appelle «\u00a0Nulle part\u00a0»" in unknown.content.decode()
 
 
+def problems_asked_in_french(gql, author, scenario) -> dict:
+    """The API's `problems` of a story, asked by its author with `Accept-Language: fr`."""
+    query = "query($id: ID!) { scenario(id: $id) { problems { code message } } }"
+    body = json.dumps({"query": query, "variables": {"id": str(scenario.pk)}})
+    gql.as_user(author)
+    return gql.client.post(
+        "/graphql/",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"JWT {gql.token}",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    ).json()
+
+
 @pytest.mark.django_db
 def test_a_french_author_reads_the_problems_in_french_while_the_api_keeps_them_english(studio, gql, author, story):
     cellar = SceneFactory(scenario=story, title="La cave", position_x=640, position_y=0)
@@ -104,12 +118,7 @@ def test_a_french_author_reads_the_problems_in_french_while_the_api_keeps_them_e
     drawn = studio.get(reverse("studio:map_json", args=[story.pk]), **french).json()
     card = next(card for card in drawn["scenes"] if card["id"] == str(cellar.pk))
     assert card["problems"] == [said, unreached]
-    query = "query($id: ID!) { scenario(id: $id) { problems { code message } } }"
-    body = json.dumps({"query": query, "variables": {"id": str(story.pk)}})
-    gql.as_user(author)
-    answer = gql.client.post(
-        "/graphql/", body, content_type="application/json", HTTP_AUTHORIZATION=f"JWT {gql.token}", **french
-    ).json()
+    answer = problems_asked_in_french(gql, author, story)
     assert {"code": "dead_end", "message": "“La cave” is a dead end: add a choice, or mark it as an ending."} in (
         answer["data"]["scenario"]["problems"]
     )
@@ -153,12 +162,7 @@ def test_a_french_author_reads_what_only_the_state_shows_in_french(studio, gql, 
     for html in (listed, endings):
         assert stuck in html and unreachable in html and never_set in html and never_gained in html
         assert "A player can be stuck" not in html and "No player can reach" not in html
-    query = "query($id: ID!) { scenario(id: $id) { problems { code message } } }"
-    body = json.dumps({"query": query, "variables": {"id": str(crypt.pk)}})
-    gql.as_user(author)
-    answer = gql.client.post(
-        "/graphql/", body, content_type="application/json", HTTP_AUTHORIZATION=f"JWT {gql.token}", **french
-    ).json()
+    answer = problems_asked_in_french(gql, author, crypt)
     assert {
         "code": "STUCK",
         "message": "A player can be stuck in “La grille”: no choice is open there after “Avancer” (pieces = 0).",
