@@ -33,6 +33,12 @@ def problem_said(problem) -> str:
     return _said(problem.wording, problem.details, problem.message)
 
 
+def phrase_said(value: dict | None, english: str) -> str:
+    """A phrase of the domain (story_admin.wording, as a cached document keeps it) in the interface language;
+    `english` where there is none (a document kept before it had one)."""
+    return _said(value["wording"], value["details"], english) if value else english
+
+
 def step_said(step) -> str:
     """An edit step's label (the undo and redo buttons) in the interface language; a step recorded before labels
     had a wording is said in English."""

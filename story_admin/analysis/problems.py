@@ -171,22 +171,12 @@ def _never(story: Story, exploration: Exploration, names: SceneNames):
             ]
         else:
             why = phrase(gettext_noop("every way in starts from a scene no player reaches"))
-        if scene.is_end_scene:
-            yield StoryProblem.worded(
-                ENDING_UNREACHABLE,
-                gettext_noop("No player can reach the ending “%(title)s”: %(why)s."),
-                scene_id=scene.pk,
-                title=scene.title,
-                why=why,
-            )
-        else:
-            yield StoryProblem.worded(
-                UNREACHABLE_WITH_STATE,
-                gettext_noop("“%(title)s” is linked but no player can reach it: %(why)s."),
-                scene_id=scene.pk,
-                title=scene.title,
-                why=why,
-            )
+        code, wording = (
+            (ENDING_UNREACHABLE, gettext_noop("No player can reach the ending “%(title)s”: %(why)s."))
+            if scene.is_end_scene
+            else (UNREACHABLE_WITH_STATE, gettext_noop("“%(title)s” is linked but no player can reach it: %(why)s."))
+        )
+        yield StoryProblem.worded(code, wording, scene_id=scene.pk, title=scene.title, why=why)
     states_at: dict = {}
     for node in exploration.nodes:
         states_at.setdefault(node.scene.pk, []).append(node.state)

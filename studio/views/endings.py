@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from story_admin import selectors
 from story_admin.analysis.cached import story_analysis
 from story_admin.state.schema import schema_of
-from story_admin.wording import filled
 
+from ..words import phrase_said
 from .access import author_required, editable_story
 
 
@@ -95,11 +95,10 @@ def endings(request, story_id):
         {**row, "scene": _scene(story, row["scene"]), "percent": row["share"] * 100}
         for row in document["coverage"]["scenes"]
     ]
-    stopped = document.get("stopped")
     context.update(
         analysis=document,
         # Why the exploration stopped, in the author's language (a document kept before it had one: its summary).
-        stopped=filled(stopped["wording"], stopped["details"], _) if stopped else document["summary"],
+        stopped=phrase_said(document.get("stopped"), document["summary"]),
         endings=rows,
         problems=problems,
         coverage=coverage,
